@@ -1,0 +1,139 @@
+"""Grade one exercise: start the learner's process, compute the reference in
+this (trusted) process meanwhile, then decide.
+
+The learner's process is started before torch is imported here, so the two
+torch imports overlap and a check costs about one import, not two.
+"""
+
+from __future__ import annotations
+
+import signal
+import tempfile
+from pathlib import Path
+from types import ModuleType
+
+from grader.course import Course, Exercise
+from grader.errors import TutorError
+from grader.loader import checks_module_name, load_module
+from grader.results import ERROR, FAILED, PASSED, CheckResult, ExerciseResult
+from grader.sandbox import Finished, Limits, Worker
+
+MAX_PAYLOAD = 256 * 2**20
+_modules: dict[tuple[str, float], ModuleType] = {}
+
+
+def check_exercise(
+    course: Course, exercise: Exercise, file: Path | None = None, limits: Limits | None = None, mistake: str = ""
+) -> ExerciseResult:
+    """Grade `file` (default: the learner's stub) for `exercise`. Failing code is a result, not an error."""
+    learner = Path(file) if file else exercise.stub
+    limits = limits or Limits(timeout=exercise.timeout)
+    with tempfile.TemporaryDirectory(prefix="pytorch-tutor-") as tmp:
+        out = Path(tmp) / "outcomes.pt"
+        job = {"learner": str(learner.resolve()), "checks": str(exercise.checks), "out": str(out), "mistake": mistake}
+        worker = Worker(job, Path(tmp), limits)
+        try:
+            checks, reference = load_reference(exercise)
+            from grader.probe import run_checks
+
+            expected = run_checks(checks.CHECKS, reference)
+        except BaseException:
+            worker.kill()
+            raise
+        finished = worker.wait()
+        payload = read_payload(out)
+    result = decide(exercise, checks, reference, expected, payload, finished, limits)
+    result.file, result.elapsed = str(learner), round(finished.elapsed, 3)
+    return result
+
+
+def load_reference(exercise: Exercise) -> tuple[ModuleType, ModuleType]:
+    """The checks module and the reference solution, loaded here (never in the learner's process)."""
+    checks = _load(exercise.checks, checks_module_name(exercise.checks))
+    for name in ("CHECKS", "MISTAKES"):
+        if not isinstance(getattr(checks, name, None), list):
+            raise TutorError(f"{exercise.checks} must define {name} as a list.")
+    return checks, _load(exercise.solution, "pytorch_tutor_reference_" + exercise.name)
+
+
+def _load(path: Path, name: str) -> ModuleType:
+    try:
+        key = (str(path), path.stat().st_mtime)
+    except OSError:
+        raise TutorError(f"The course file {path} is missing.") from None
+    if key not in _modules:
+        try:
+            _modules[key] = load_module(path, name)
+        except Exception as exc:
+            raise TutorError(f"The course file {path} is broken: {type(exc).__name__}: {exc}") from None
+    return _modules[key]
+
+
+def read_payload(out: Path) -> dict | None:
+    """The learner process's outcomes, decoded without running any code (weights_only)."""
+    import torch
+
+    try:
+        if out.stat().st_size > MAX_PAYLOAD:
+            return None
+        payload = torch.load(out, weights_only=True)
+    except Exception:
+        return None
+    return payload if type(payload) is dict else None
+
+
+def decide(exercise, checks, reference, expected, payload, finished: Finished, limits: Limits) -> ExerciseResult:
+    from grader.verdict import MistakeBook, judge
+
+    result = ExerciseResult(exercise.id, exercise.title, FAILED, output=_output(finished))
+    if payload is None or not (payload.get("complete") or "import_error" in payload):
+        return _not_graded(result, checks, _stopped_reason(finished, limits), _stopped_hint(finished))
+    if "import_error" in payload:
+        err = payload["import_error"]
+        where = f", line {err['frames'][-1][1]}" if err.get("frames") else ""
+        result.traceback = err.get("frames", [])
+        message = f"your file cannot be graded yet: {err['type']}{where}: {err['message']}"
+        return _not_graded(result, checks, message, "Fix this error first; the traceback shows where it is.")
+    book = MistakeBook(reference, checks.MISTAKES)
+    outcomes = payload.get("outcomes", {})
+    result.checks = [judge(c, expected[c.name], list(outcomes.get(c.name, [])), book) for c in checks.CHECKS]
+    result.status = PASSED if all(c.passed for c in result.checks) else FAILED
+    return result
+
+
+def _not_graded(result: ExerciseResult, checks, message: str, hint: str) -> ExerciseResult:
+    result.status, result.message, result.hint = ERROR, message, hint
+    result.checks = [CheckResult(c.name, False, c.points, c.target, message) for c in checks.CHECKS]
+    return result
+
+
+def _stopped_reason(f: Finished, limits: Limits) -> str:
+    where = f" (it was at {f.last_frame})" if f.last_frame else ""
+    if f.timed_out:
+        return f"time limit: your code was still running after {limits.timeout:g} s{where}"
+    if f.out_of_memory:
+        return f"memory limit: your code used more than {limits.memory_bytes / 2**30:g} GiB of memory{where}"
+    if f.too_many_processes:
+        return f"process limit: your code started more than {limits.max_processes} processes"
+    if f.returncode is not None and f.returncode < 0:
+        try:
+            name = signal.Signals(-f.returncode).name
+        except ValueError:
+            name = f"signal {-f.returncode}"
+        return f"your code crashed ({name}) before the checks finished{where}"
+    return f"your code exited (exit status {f.returncode}) before the checks finished"
+
+
+def _stopped_hint(f: Finished) -> str:
+    if f.timed_out:
+        return "Look for a loop that never ends, a very large computation, or input() waiting for typing."
+    if f.out_of_memory:
+        return "Look for tensors or lists that keep growing; keep only what you need."
+    return "Don't call sys.exit(), os._exit() or kill the process in your exercise code."
+
+
+def _output(f: Finished) -> str:
+    text = f.stdout + (("\n" if f.stdout and f.stderr else "") + f.stderr)
+    if f.dropped_bytes:
+        text += f"\n[... {f.dropped_bytes:,} more bytes of output were not kept]"
+    return text

@@ -1,0 +1,96 @@
+"""Find, measure and kill a process and all of its descendants (Linux /proc).
+
+Descendants are found two ways: by parent links, and by a token in their
+environment, which survives `os.setsid()` and double forks that re-parent a
+process away from the worker.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+TOKEN_VAR = "PYTORCH_TUTOR_JOB"
+
+
+def _stat(pid: int) -> tuple[int, int] | None:
+    """(parent pid, resident pages) of a process, or None if it is gone."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = text[text.rfind(")") + 2 :].split()
+    return int(fields[1]), int(fields[21])
+
+
+def _all_pids() -> list[int]:
+    return [int(name) for name in os.listdir("/proc") if name.isdigit()]
+
+
+def _has_token(pid: int, token: str) -> bool:
+    try:
+        return f"{TOKEN_VAR}={token}".encode() in Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    except OSError:
+        return False
+
+
+def descendants(root: int, token: str = "") -> set[int]:
+    """The root and every process below it, or carrying the job's token."""
+    parents = {}
+    for pid in _all_pids():
+        st = _stat(pid)
+        if st is not None:
+            parents[pid] = st[0]
+    found = {root} if root in parents else set()
+    if token:
+        found |= {pid for pid in parents if pid != os.getpid() and _has_token(pid, token)}
+    changed = True
+    while changed:
+        new = {pid for pid, ppid in parents.items() if ppid in found and pid not in found}
+        found |= new
+        changed = bool(new)
+    return found
+
+
+def tree_rss(pids: set[int]) -> int:
+    """Resident memory of these processes together, in bytes."""
+    page = os.sysconf("SC_PAGE_SIZE")
+    total = 0
+    for pid in pids:
+        st = _stat(pid)
+        total += st[1] * page if st else 0
+    return total
+
+
+def kill_tree(root: int, token: str = "") -> None:
+    """SIGKILL the tree until nothing of it is left (processes may fork while we kill)."""
+    for _ in range(50):
+        pids = descendants(root, token)
+        alive = [pid for pid in pids if _alive(pid)]
+        if not alive:
+            return
+        for pid in alive:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        time.sleep(0.01)
+
+
+def _alive(pid: int) -> bool:
+    """True unless the process is gone or a zombie waiting to be reaped."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+def request_stack(pid: int) -> None:
+    """Ask the worker to print its Python stack to stderr (faulthandler on SIGUSR1)."""
+    try:
+        os.kill(pid, signal.SIGUSR1)
+    except (ProcessLookupError, PermissionError):
+        pass

@@ -1,0 +1,74 @@
+"""Result values. A failing exercise is a result, not an exception.
+
+Everything here is plain data and serialises to JSON with `to_dict`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+PASSED, FAILED, ERROR = "passed", "failed", "error"  # error: the code could not be graded
+
+
+@dataclass
+class CheckResult:
+    name: str
+    passed: bool
+    points: float = 1.0
+    call: str = ""  # what was called, with what
+    message: str = ""  # what went wrong, in one line
+    expected: str = ""
+    got: str = ""
+    hint: str = ""
+    mistake: str = ""  # the known mistake recognised, if any
+    traceback: list[list] = field(default_factory=list)  # learner frames: [file, line, function, code]
+
+    @property
+    def score(self) -> float:
+        return self.points if self.passed else 0.0
+
+
+@dataclass
+class ExerciseResult:
+    exercise: str
+    title: str
+    status: str  # passed | failed | error
+    checks: list[CheckResult] = field(default_factory=list)
+    message: str = ""  # why it could not be graded, for status "error"
+    hint: str = ""
+    file: str = ""
+    traceback: list[list] = field(default_factory=list)
+    output: str = ""  # what the learner's code printed (capped)
+    elapsed: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        return self.status == PASSED
+
+    @property
+    def score(self) -> float:
+        return sum(c.score for c in self.checks) if self.status != ERROR else 0.0
+
+    @property
+    def max_score(self) -> float:
+        return sum(c.points for c in self.checks)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data.update(passed=self.passed, score=self.score, max_score=self.max_score)
+        for check, raw in zip(self.checks, data["checks"]):
+            raw["score"] = check.score
+        return data
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "ExerciseResult":
+        fields = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        fields["checks"] = [
+            CheckResult(**{k: v for k, v in c.items() if k in CheckResult.__dataclass_fields__})
+            for c in data.get("checks", [])
+        ]
+        return cls(**fields)

@@ -1,0 +1,1 @@
+"""Reference material: solutions (`NN_name.py`), checks (`NN_name_checks.py`) and the ordered `course.toml`."""

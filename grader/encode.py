@@ -85,3 +85,33 @@ def _safe_repr(value: Any) -> str:
     except Exception as exc:
         text = f"<repr failed: {type(exc).__name__}>"
     return text if len(text) <= 200 else text[:197] + "..."
+
+
+def decode(node: Any) -> Any:
+    """Encoded data back to plain values: tensors, lists, tuples, dicts and primitives.
+
+    Used by `Check.transform`, which runs in the trusted process. Objects that were
+    not data come back as their description (a dict with "kind": "object").
+    """
+    import torch
+
+    if type(node) is not dict:
+        return node
+    kind = node.get("kind")
+    if kind == "tensor":
+        if node.get("data") is not None:
+            return node["data"]
+        return torch.empty(node.get("shape", []), dtype=_dtype(node.get("dtype")), device="meta")
+    if kind in ("list", "tuple"):
+        items = [decode(v) for v in node["items"]]
+        return items if kind == "list" else tuple(items)
+    if kind == "dict":
+        return {k: decode(v) for k, v in zip(node["keys"], node["items"])}
+    return node
+
+
+def _dtype(name: Any) -> Any:
+    import torch
+
+    value = getattr(torch, str(name).removeprefix("torch."), None)
+    return value if isinstance(value, torch.dtype) else torch.float32

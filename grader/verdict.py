@@ -30,7 +30,7 @@ class MistakeBook:
             ns = SimpleNamespace(**vars(self.reference))
             for name, value in mistake.replace.items():
                 setattr(ns, name, value)
-            self._cache[key] = run_check(check, ns)
+            self._cache[key] = transformed(check, run_check(check, ns))
         return self._cache[key]
 
     def match(self, check: Any, index: int, learner: dict, expected: dict) -> Any:
@@ -49,7 +49,25 @@ def same_outcome(a: dict, b: dict) -> bool:
     return compare(a["value"], b["value"]) is None
 
 
+def transformed(check: Any, outcomes: list[dict]) -> list[dict]:
+    """Apply the check's trusted-side transform to every value outcome."""
+    if check.transform is None:
+        return outcomes
+    from grader.encode import decode, encode
+
+    result = []
+    for outcome in outcomes:
+        if "value" in outcome:
+            try:
+                outcome = {"value": encode(check.transform(decode(outcome["value"])))}
+            except Exception as exc:
+                outcome = {"error": {"type": type(exc).__name__, "message": str(exc)[:1000], "frames": []}}
+        result.append(outcome)
+    return result
+
+
 def judge(check: Any, expected: list[dict], learner: list[dict], book: MistakeBook) -> CheckResult:
+    expected, learner = transformed(check, expected), transformed(check, learner)
     cases = check.cases()
     for i, exp in enumerate(expected):
         call = check.call_text(cases[i]) if i < len(cases) else check.target

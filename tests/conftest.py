@@ -1,0 +1,31 @@
+"""Shared fixtures: the repository's own course, and a way to grade a file through the real pipeline."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from grader.course import find_course  # noqa: E402
+from grader.engine import check_exercise  # noqa: E402
+
+COURSE = find_course(ROOT)
+
+
+@pytest.fixture(scope="session")
+def course():
+    return COURSE
+
+
+def grade(exercise_id: str, file: Path | None = None, mistake: str = "", **limits):
+    """Grade `file` for an exercise of the repository's course, in a real learner process."""
+    from grader.sandbox import Limits
+
+    exercise = COURSE.resolve(exercise_id)
+    lim = Limits(timeout=limits.pop("timeout", exercise.timeout), **limits)
+    return check_exercise(COURSE, exercise, file, limits=lim, mistake=mistake)

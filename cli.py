@@ -1,0 +1,182 @@
+"""pytorch-tutor's command line: parse arguments, call the engine, render results.
+
+Heavy modules (torch) are imported only by the commands that grade.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from grader.errors import TutorError
+
+
+
+class _App(typer.Typer):
+    """The one place where a TutorError becomes a clear message and an exit code."""
+
+    def __call__(self, *args, **kwargs):
+        try:
+            return super().__call__(*args, **kwargs)
+        except TutorError as exc:
+            from grader.render import make_console, show_error
+
+            show_error(make_console(stderr=True), exc.message, exc.hint)
+            sys.exit(exc.exit_code)
+
+
+app = _App(
+    name="pytorch-tutor",
+    help="Learn PyTorch by doing: edit an exercise, then `pytorch-tutor check NN`.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+COMMAND = "pytorch-tutor"
+_state: dict = {"course": None}
+
+
+@app.callback()
+def main(
+    course: Optional[Path] = typer.Option(
+        None, "--course", envvar="PYTORCH_TUTOR_COURSE", help="Course folder (default: found by walking up from here)."
+    ),
+) -> None:
+    _state["course"] = course
+
+
+def _course():
+    from grader.course import find_course
+
+    return find_course(_state["course"])
+
+
+def _console():
+    from grader.render import make_console
+
+    return make_console()
+
+
+@app.command()
+def check(
+    exercise: str = typer.Argument(..., help="Exercise: 3, 03, nn_module or 03_nn_module."),
+    file: Optional[Path] = typer.Option(None, "--file", "-f", help="Grade this file instead of the exercise's stub."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Grade your solution to one exercise."""
+    from grader.engine import check_exercise
+    from grader.progress import Progress
+    from grader.workspace import learner_file
+
+    course = _course()
+    ex = course.resolve(exercise)
+    path = learner_file(ex, file)
+    result = check_exercise(course, ex, path)
+    progress = Progress(course.state_dir)
+    progress.record_check(ex.id, result.passed)
+    if as_json:
+        typer.echo(result.to_json())
+    else:
+        from grader.render import show_result
+
+        console = _console()
+        _warn(console, progress)
+        show_result(console, result, COMMAND)
+    raise typer.Exit(0 if result.passed else 1)
+
+
+@app.command("list")
+def list_exercises(as_json: bool = typer.Option(False, "--json", help="Print the list as JSON.")) -> None:
+    """Show every exercise and your progress."""
+    from grader.progress import PASSED, Progress
+    from grader.workspace import list_rows
+
+    course = _course()
+    progress = Progress(course.state_dir)
+    rows = list_rows(course, progress)
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    from grader.render import show_list
+
+    console = _console()
+    _warn(console, progress)
+    show_list(console, rows, sum(r["status"] == PASSED for r in rows), len(rows))
+
+
+@app.command()
+def hint(exercise: str = typer.Argument(..., help="Exercise: 3, 03, nn_module or 03_nn_module.")) -> None:
+    """Show the next hint for an exercise (each call goes one step further)."""
+    from grader.hints import progressive_hints
+    from grader.progress import Progress
+
+    course = _course()
+    ex = course.resolve(exercise)
+    hints = progressive_hints(ex.checks)
+    index = Progress(course.state_dir).next_hint(ex.id, len(hints))
+    console = _console()
+    console.print(f"[bold]Hint {index + 1} of {len(hints)}[/bold] for {ex.id}:", highlight=False)
+    from rich.text import Text
+
+    console.print(Text(hints[index]))
+    if index + 1 < len(hints):
+        console.print(Text(f"Run `{COMMAND} hint {ex.number:02d}` again for a stronger hint.", style="dim"))
+
+
+@app.command()
+def reset(
+    exercise: str = typer.Argument(..., help="Exercise to restore to its untouched stub."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+) -> None:
+    """Restore an exercise's stub; your version is saved to a backup first."""
+    from grader.workspace import reset_exercise
+
+    course = _course()
+    ex = course.resolve(exercise)
+    if not yes and not typer.confirm(f"Restore {ex.stub} to the untouched stub? (a backup is kept)"):
+        raise typer.Exit(1)
+    backup = reset_exercise(course, ex)
+    typer.echo(f"Restored {ex.stub}." + (f" Your version was saved to {backup}." if backup else ""))
+
+
+@app.command()
+def solution(
+    exercise: str = typer.Argument(..., help="Exercise whose reference solution to show."),
+    force: bool = typer.Option(False, "--force", help="Show it even if you have not passed yet."),
+) -> None:
+    """Show the reference solution, once you have passed the exercise."""
+    from grader.progress import Progress
+    from grader.render import show_code
+    from grader.workspace import solution_allowed
+
+    course = _course()
+    ex = course.resolve(exercise)
+    if not solution_allowed(Progress(course.state_dir), ex, force):
+        raise TutorError(
+            f"Pass {ex.id} first to see its reference solution.",
+            hint=f"Try `{COMMAND} hint {ex.number:02d}`, or use --force if you really want to see it now.",
+            exit_code=1,
+        )
+    show_code(_console(), ex.solution)
+
+
+@app.command()
+def init(directory: Path = typer.Argument(Path("pytorch-course"), help="Folder to create.")) -> None:
+    """Create a course folder with fresh exercise stubs (for installs without a clone)."""
+    from grader.workspace import init_course
+
+    target = init_course(directory)
+    typer.echo(f"Created {target}. Start with: cd {target} && {COMMAND} check 01")
+
+
+def _warn(console, progress) -> None:
+    for warning in progress.warnings:
+        console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,154 @@
+"""Show results to people: rich in a terminal, plain text when piped or NO_COLOR is set.
+
+Learner output is shown as escaped text inside a labelled box, before the
+verdict, so nothing the learner's code prints can pass for the verdict.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from rich import box
+from rich.console import Console, Group
+from rich.padding import Padding
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from grader.results import ERROR, CheckResult, ExerciseResult
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def make_console(stderr: bool = False) -> Console:
+    plain = bool(os.environ.get("NO_COLOR"))
+    return Console(stderr=stderr, highlight=False, no_color=plain, emoji=False, soft_wrap=False)
+
+
+def _box(console: Console) -> box.Box:
+    return box.ROUNDED if console.is_terminal and not console.no_color else box.ASCII
+
+
+def escape_output(text: str) -> str:
+    """Learner output with control characters (ANSI escapes too) made visible and harmless."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def show_result(console: Console, result: ExerciseResult, command: str) -> None:
+    number = result.exercise.split("_", 1)[0]
+    if result.output.strip():
+        body = Text(escape_output(result.output.rstrip()[-4000:]))
+        console.print(Panel(body, title="your code printed (not part of the verdict)", box=_box(console), title_align="left"))
+    if result.status == ERROR:
+        _show_not_graded(console, result)
+    else:
+        for check in result.checks:
+            _show_check(console, check)
+    console.print()
+    console.print(_verdict(result, number, command))
+
+
+def _show_not_graded(console: Console, result: ExerciseResult) -> None:
+    console.print(Text(f"✗ {result.title}: {result.message}", style="bold red"))
+    if result.traceback:
+        console.print(Padding(_traceback(result.traceback), (0, 0, 0, 4)))
+    if result.hint:
+        console.print(Padding(Text(f"hint: {result.hint}", style="yellow"), (0, 0, 0, 4)))
+
+
+def _show_check(console: Console, check: CheckResult) -> None:
+    if check.passed:
+        console.print(Text(f"✓ {check.name}", style="green"))
+        return
+    if check.message.startswith("not implemented yet"):
+        console.print(Text.assemble((f"✗ {check.name}", "bold red"), ("  not implemented yet", "dim")))
+        return
+    console.print(Text(f"✗ {check.name}", style="bold red"))
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="dim", no_wrap=True)
+    grid.add_column()
+    grid.add_row("called", Text(check.call))
+    if check.expected and check.got and check.expected != check.got and check.expected not in check.message:
+        grid.add_row("expected", Text(check.expected))
+        grid.add_row("got", Text(check.got))
+    grid.add_row("problem", Text(check.message))
+    if check.traceback:
+        grid.add_row("where", _traceback(check.traceback))
+    if check.hint:
+        grid.add_row("hint", Text(check.hint, style="yellow"))
+    console.print(Padding(grid, (0, 0, 0, 4)))
+
+
+def _traceback(frames: list) -> Text:
+    text = Text()
+    for file, line, func, code in frames:
+        text.append(f'File "{_short(file)}", line {line}, in {func}\n', style="dim")
+        if code:
+            text.append(f"  {code}\n")
+    text.rstrip()
+    return text
+
+
+def _short(file: str) -> str:
+    try:
+        return os.path.relpath(file)
+    except ValueError:
+        return file
+
+
+def _verdict(result: ExerciseResult, number: str, command: str) -> Text:
+    passed = sum(c.passed for c in result.checks)
+    if result.passed:
+        return Text.assemble(
+            (f"✓ Passed: {result.title}, all {passed} checks. ", "bold green"),
+            f"See the reference solution with `{command} solution {number}`.",
+        )
+    score = f"{passed} of {len(result.checks)} checks passed" if result.status != ERROR else "not graded"
+    if result.checks and all(c.message.startswith("not implemented yet") for c in result.checks):
+        return Text.assemble(
+            (f"✗ Not started: {result.title}. ", "bold red"),
+            f"Open {_short(result.file)}, replace each `raise NotImplementedError` with your code, "
+            f"then run `{command} check {number}`.",
+        )
+    return Text.assemble(
+        (f"✗ Not passed yet: {result.title} ({score}). ", "bold red"),
+        f"Fix the first failing check, then run `{command} check {number}` again; `{command} hint {number}` gives a hint.",
+    )
+
+
+def show_list(console: Console, rows: list[dict], done: int, total: int) -> None:
+    table = Table(box=_box(console), title="pytorch-tutor exercises", title_justify="left")
+    table.add_column("#", justify="right")
+    table.add_column("exercise", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column("last checked", no_wrap=True)
+    table.add_column("topic", ratio=1)
+    styles = {"passed": "green", "failing": "red", "not started": "dim"}
+    for row in rows:
+        status = Text(row["status"], style=styles.get(row["status"], ""))
+        table.add_row(row["number"], row["title"], status, row["last_checked"] or "-", row["topic"])
+    console.print(table)
+    console.print(progress_line(done, total, console))
+
+
+def progress_line(done: int, total: int, console: Console) -> Text:
+    width = 30
+    filled = round(width * done / total) if total else 0
+    bar_chars = ("█", "░") if console.is_terminal and not console.no_color else ("#", "-")
+    return Text.assemble(
+        "progress ", (bar_chars[0] * filled, "green"), bar_chars[1] * (width - filled), f" {done}/{total} exercises passed"
+    )
+
+
+def show_error(console: Console, message: str, hint: str = "") -> None:
+    console.print(Text(f"error: {message}", style="bold red"))
+    if hint:
+        console.print(Text(hint, style="yellow"))
+
+
+def show_code(console: Console, path: Path) -> None:
+    from rich.syntax import Syntax
+
+    console.print(Syntax(path.read_text(encoding="utf-8"), "python", line_numbers=True, theme="ansi_dark"))

@@ -23,15 +23,23 @@ _modules: dict[tuple[str, float], ModuleType] = {}
 
 
 def check_exercise(
-    course: Course, exercise: Exercise, file: Path | None = None, limits: Limits | None = None, mistake: str = ""
+    course: Course,
+    exercise: Exercise,
+    file: Path | None = None,
+    limits: Limits | None = None,
+    mistake: str = "",
+    pool=None,
 ) -> ExerciseResult:
-    """Grade `file` (default: the learner's stub) for `exercise`. Failing code is a result, not an error."""
+    """Grade `file` (default: the learner's stub) for `exercise`. Failing code is a result, not an error.
+
+    With a `grader.pool.Pool`, the learner's process is forked from a warm zygote instead of started cold.
+    """
     learner = Path(file) if file else exercise.stub
     limits = limits or Limits(timeout=exercise.timeout)
     with tempfile.TemporaryDirectory(prefix="pytorch-tutor-") as tmp:
         out = Path(tmp) / "outcomes.pt"
         job = {"learner": str(learner.resolve()), "checks": str(exercise.checks), "out": str(out), "mistake": mistake}
-        worker = Worker(job, Path(tmp), limits)
+        worker = pool.start(job, Path(tmp), limits) if pool else Worker(job, Path(tmp), limits)
         try:
             checks, reference = load_reference(exercise)
             from grader.probe import run_checks

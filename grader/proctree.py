@@ -64,10 +64,10 @@ def tree_rss(pids: set[int]) -> int:
     return total
 
 
-def kill_tree(root: int, token: str = "") -> None:
-    """SIGKILL the tree until nothing of it is left (processes may fork while we kill)."""
+def kill_tree(tree) -> None:
+    """SIGKILL the processes `tree()` names until none is left (they may fork while we kill)."""
     for _ in range(50):
-        pids = descendants(root, token)
+        pids = tree()
         alive = [pid for pid in pids if _alive(pid)]
         if not alive:
             return

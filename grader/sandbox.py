@@ -61,27 +61,14 @@ class _Capture:
             self.dropped += max(len(chunk) - max(room, 0), 0)
 
 
-class Worker:
-    """A running learner process. Create with `start`, finish with `wait`."""
+class Monitor:
+    """Watches one learner process and its descendants until it exits or breaks a limit."""
 
-    def __init__(self, job: dict, job_dir: Path, limits: Limits):
-        job = dict(job, limits={"file_bytes": limits.file_bytes})
-        job_file = job_dir / "job.json"
-        job_file.write_text(json.dumps(job), encoding="utf-8")
-        self.limits = limits
-        self.learner = str(Path(job["learner"]).resolve())
-        self.token = uuid.uuid4().hex
+    def __init__(self, pid: int, poll, tree, limits: Limits, learner: str, streams: list):
+        self.pid, self.poll, self.tree = pid, poll, tree
+        self.limits, self.learner = limits, learner
         self.started = time.monotonic()
-        self.proc = subprocess.Popen(
-            [sys.executable, "-X", "faulthandler", "-m", "grader.worker", str(job_file)],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-            env=_child_env(self.token),
-            cwd=str(Path(job["learner"]).parent),
-        )
-        self.captures = [_Capture(self.proc.stdout), _Capture(self.proc.stderr)]
+        self.captures = [_Capture(s) for s in streams]
         self.threads = [threading.Thread(target=c.pump, daemon=True) for c in self.captures]
         for t in self.threads:
             t.start()
@@ -90,20 +77,21 @@ class Worker:
         """Wait for the worker to finish or break a limit, then end its whole tree."""
         deadline = self.started + self.limits.timeout
         broke = ""
-        while self.proc.poll() is None and not broke:
+        while (returncode := self.poll()) is None and not broke:
             broke = self._broken_limit(deadline)
             if not broke:
                 time.sleep(POLL)
         if broke == "timed_out":
-            proctree.request_stack(self.proc.pid)
+            proctree.request_stack(self.pid)
             time.sleep(0.3)
         self.kill()
+        returncode = self.poll() if returncode is None else returncode
         for t in self.threads:
             t.join(timeout=2)
         out, err = self.captures
         stderr = err.kept.decode("utf-8", "replace")
         return Finished(
-            returncode=self.proc.returncode,
+            returncode=returncode,
             elapsed=time.monotonic() - self.started,
             stdout=out.kept.decode("utf-8", "replace"),
             stderr=_FAULT_DUMP.sub("", stderr),
@@ -117,7 +105,7 @@ class Worker:
     def _broken_limit(self, deadline: float) -> str:
         if time.monotonic() > deadline:
             return "timed_out"
-        tree = proctree.descendants(self.proc.pid, self.token)
+        tree = self.tree()
         if len(tree) > self.limits.max_processes:
             return "too_many_processes"
         if proctree.tree_rss(tree) > self.limits.memory_bytes:
@@ -133,11 +121,42 @@ class Worker:
 
     def kill(self) -> None:
         """End the worker and every process it started, however it detached."""
-        proctree.kill_tree(self.proc.pid, self.token)
-        try:
-            self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            pass
+        proctree.kill_tree(self.tree)
+        deadline = time.monotonic() + 5
+        while self.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+
+def write_job(job: dict, job_dir: Path, limits: Limits) -> Path:
+    job_file = job_dir / "job.json"
+    job_file.write_text(json.dumps(dict(job, limits={"file_bytes": limits.file_bytes})), encoding="utf-8")
+    return job_file
+
+
+class Worker:
+    """A learner process started fresh (`python -m grader.worker`): `wait()` for its `Finished`."""
+
+    def __init__(self, job: dict, job_dir: Path, limits: Limits):
+        job_file = write_job(job, job_dir, limits)
+        token = uuid.uuid4().hex
+        self.proc = subprocess.Popen(
+            [sys.executable, "-X", "faulthandler", "-m", "grader.worker", str(job_file)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+            env=_child_env(token),
+            cwd=str(Path(job["learner"]).parent),
+        )
+        tree = lambda: proctree.descendants(self.proc.pid, token)  # noqa: E731
+        learner = str(Path(job["learner"]).resolve())
+        self.monitor = Monitor(self.proc.pid, self.proc.poll, tree, limits, learner, [self.proc.stdout, self.proc.stderr])
+
+    def wait(self) -> Finished:
+        return self.monitor.wait()
+
+    def kill(self) -> None:
+        self.monitor.kill()
 
 
 def _child_env(token: str) -> dict:

@@ -22,10 +22,28 @@ def course():
     return COURSE
 
 
-def grade(exercise_id: str, file: Path | None = None, mistake: str = "", **limits):
+_POOL = None
+
+
+def warm_pool():
+    """One pool of warm workers for the whole test session (learner code still runs in a fresh fork)."""
+    global _POOL
+    if _POOL is None:
+        from grader.pool import Pool
+
+        _POOL = Pool().__enter__()
+    return _POOL
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _POOL is not None:
+        _POOL.close()
+
+
+def grade(exercise_id: str, file: Path | None = None, mistake: str = "", cold: bool = False, **limits):
     """Grade `file` for an exercise of the repository's course, in a real learner process."""
     from grader.sandbox import Limits
 
     exercise = COURSE.resolve(exercise_id)
     lim = Limits(timeout=limits.pop("timeout", exercise.timeout), **limits)
-    return check_exercise(COURSE, exercise, file, limits=lim, mistake=mistake)
+    return check_exercise(COURSE, exercise, file, limits=lim, mistake=mistake, pool=None if cold else warm_pool())

@@ -1,0 +1,115 @@
+"""A pool of warm zygotes (see `grader.zygote`), each serving one job at a time.
+
+Commands that grade many times (`check --all`, `grade`, `watch`, the tests)
+start a pool once and pay for one torch import per zygote instead of one per
+check. A zygote that dies is replaced, and its job is run again cold.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+from dataclasses import fields
+from pathlib import Path
+
+from grader.sandbox import Finished, Limits, Worker, _child_env, write_job
+
+
+class _Zygote:
+    def __init__(self, sock: str):
+        self.sock = sock
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "grader.zygote", sock],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_child_env(""),
+        )
+        self.ready = False
+
+    def wait_ready(self) -> bool:
+        if not self.ready:
+            self.ready = self.proc.stdout.readline().strip() == b"ready"
+        return self.ready and self.proc.poll() is None
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        self.proc.stdout.close()
+
+
+class Pool:
+    """`with Pool() as pool: check_exercise(..., pool=pool)`; one zygote per core by default."""
+
+    def __init__(self, size: int | None = None):
+        self.size = size or max(1, len(os.sched_getaffinity(0)))
+        self.folder = Path(tempfile.mkdtemp(prefix="pytorch-tutor-pool-"))
+        self.idle: queue.Queue[_Zygote] = queue.Queue()
+        self.count = 0
+
+    def __enter__(self) -> "Pool":
+        for _ in range(self.size):
+            self.idle.put(self._new())
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _new(self) -> _Zygote:
+        self.count += 1
+        return _Zygote(str(self.folder / f"z{self.count}.sock"))
+
+    def take(self) -> _Zygote:
+        zygote = self.idle.get()
+        if not zygote.wait_ready():
+            zygote.stop()
+            zygote = self._new()
+            zygote.wait_ready()
+        return zygote
+
+    def give_back(self, zygote: _Zygote, healthy: bool) -> None:
+        if not healthy:
+            zygote.stop()
+            zygote = self._new()
+        self.idle.put(zygote)
+
+    def start(self, job: dict, job_dir: Path, limits: Limits) -> "PooledWorker":
+        return PooledWorker(self, job, job_dir, limits)
+
+    def close(self) -> None:
+        while not self.idle.empty():
+            self.idle.get().stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class PooledWorker:
+    """Same interface as `sandbox.Worker`: the job runs in a child forked by a warm zygote."""
+
+    def __init__(self, pool: Pool, job: dict, job_dir: Path, limits: Limits):
+        self.pool, self.job, self.job_dir, self.limits = pool, job, job_dir, limits
+        self.zygote = pool.take()
+        request = {"job_file": str(write_job(job, job_dir, limits)), "learner": str(Path(job["learner"]).resolve())}
+        request["limits"] = {f.name: getattr(limits, f.name) for f in fields(Limits)}
+        self.conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            self.conn.connect(self.zygote.sock)
+            self.conn.sendall(json.dumps(request).encode() + b"\n")
+        except OSError:
+            pass  # noticed in wait(): no reply
+
+    def wait(self) -> Finished:
+        with self.conn, self.conn.makefile("rb") as stream:
+            line = stream.readline()
+        if not line:  # the zygote died: replace it and run this job cold
+            self.pool.give_back(self.zygote, healthy=False)
+            return Worker(self.job, self.job_dir, self.limits).wait()
+        self.pool.give_back(self.zygote, healthy=True)
+        return Finished(**json.loads(line))
+
+    def kill(self) -> None:
+        self.conn.close()
+        self.pool.give_back(self.zygote, healthy=False)

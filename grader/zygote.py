@@ -1,0 +1,115 @@
+"""A warm worker: a long-lived process with torch already imported that forks a
+fresh child for every check. Run as `python -m grader.zygote SOCKET`.
+
+Learner code only ever runs in the forked children, never in the zygote, so
+nothing a submission does can leak into later checks. The zygote serves one
+job at a time and is a child subreaper, so every process a job leaves behind,
+however it detached, is its descendant and is killed when the job ends. The
+same limits as a cold worker apply (they are enforced here, outside the child).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import faulthandler
+import json
+import os
+import socket
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def serve(sock_path: str) -> None:
+    import numpy  # noqa: F401  (warm imports: what every check needs)
+    import torch  # noqa: F401
+
+    import grader.probe  # noqa: F401
+    import grader.worker  # noqa: F401
+    from grader.sandbox import Limits, Monitor
+
+    ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(sock_path)
+    server.listen(8)
+    print("ready", flush=True)
+    while True:
+        conn, _ = server.accept()
+        with conn, conn.makefile("rwb") as stream:
+            line = stream.readline()
+            if not line:
+                continue
+            request = json.loads(line)
+            finished = _run_one(request, Limits(**request["limits"]), Monitor)
+            stream.write(json.dumps(asdict(finished)).encode() + b"\n")
+            stream.flush()
+
+
+def _run_one(request: dict, limits, Monitor):
+    out_r, out_w = os.pipe()
+    err_r, err_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: becomes the learner's process
+        os.close(out_r)
+        os.close(err_r)
+        _child(request, out_w, err_w)
+    os.close(out_w)
+    os.close(err_w)
+    me = os.getpid()
+
+    def poll():
+        try:
+            done, status = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            return poll.code
+        if done:
+            poll.code = os.waitstatus_to_exitcode(status)
+        return poll.code
+
+    poll.code = None
+    from grader import proctree
+
+    tree = lambda: proctree.descendants(me) - {me}  # noqa: E731  (one job at a time: all of it is this job's)
+    streams = [os.fdopen(out_r, "rb"), os.fdopen(err_r, "rb")]
+    finished = Monitor(pid, poll, tree, limits, request["learner"], streams).wait()
+    _reap_all()
+    for s in streams:
+        s.close()
+    return finished
+
+
+def _child(request: dict, out_w: int, err_w: int) -> None:
+    try:
+        os.setsid()
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.dup2(out_w, 1)
+        os.dup2(err_w, 2)
+        os.chdir(Path(request["learner"]).parent)
+        sys.stdin = open(0, closefd=False)
+        sys.stdout = open(1, "w", buffering=1, closefd=False)
+        sys.stderr = open(2, "w", buffering=1, closefd=False)
+        faulthandler.enable()
+        from grader.worker import main
+
+        main(request["job_file"])
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        os._exit(0)
+
+
+def _reap_all() -> None:
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1])

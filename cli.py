@@ -11,25 +11,26 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from typer.core import TyperGroup
 
 from grader.errors import TutorError
 
 
-
-class _App(typer.Typer):
+class _Group(TyperGroup):
     """The one place where a TutorError becomes a clear message and an exit code."""
 
-    def __call__(self, *args, **kwargs):
+    def invoke(self, ctx):
         try:
-            return super().__call__(*args, **kwargs)
+            return super().invoke(ctx)
         except TutorError as exc:
             from grader.render import make_console, show_error
 
             show_error(make_console(stderr=True), exc.message, exc.hint)
-            sys.exit(exc.exit_code)
+            ctx.exit(exc.exit_code)
 
 
-app = _App(
+app = typer.Typer(
+    cls=_Group,
     name="pytorch-tutor",
     help="Learn PyTorch by doing: edit an exercise, then `pytorch-tutor check NN`.",
     no_args_is_help=True,

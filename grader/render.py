@@ -82,7 +82,7 @@ def _show_check(console: Console, check: CheckResult) -> None:
 
 
 def _traceback(frames: list) -> Text:
-    text = Text()
+    text = Text(overflow="fold")  # long paths wrap; never cut off the file name
     for file, line, func, code in frames:
         text.append(f'File "{_short(file)}", line {line}, in {func}\n', style="dim")
         if code:
@@ -92,10 +92,12 @@ def _traceback(frames: list) -> Text:
 
 
 def _short(file: str) -> str:
+    """A path relative to the working directory when the file is under it, else as given."""
     try:
-        return os.path.relpath(file)
+        rel = os.path.relpath(file)
     except ValueError:
         return file
+    return file if rel.startswith("..") else rel
 
 
 def _verdict(result: ExerciseResult, number: str, command: str) -> Text:

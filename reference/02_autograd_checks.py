@@ -184,8 +184,14 @@ def _func_grad_undetached(f, x):
 
 
 def _both(wrong):
-    """Replace both gradient functions with the same wrong idea."""
-    return {"grad_of": wrong, "grad_of_sum_of_squares": lambda x: wrong(lambda t: (t**2).sum(), x)}
+    """Replace both gradient functions with the same wrong idea (quietly: some read a non-leaf's .grad)."""
+
+    def grad_of(f, x):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return wrong(f, x)
+
+    return {"grad_of": grad_of, "grad_of_sum_of_squares": lambda x: grad_of(lambda t: (t**2).sum(), x)}
 
 
 MISTAKES = [

@@ -2,7 +2,7 @@
 
 Every probe builds its own small model (deterministic weights from `fill_parameters`),
 batches, loss and SGD optimizer, trains with the learner's code, and returns the
-loss(es) it reported, the weights it ended with and how many optimizer steps it took.
+number of optimizer steps it took, the loss(es) it reported and the weights it ended with.
 """
 
 import torch
@@ -73,14 +73,19 @@ def _sizes(batches: list) -> str:
 def _probe_epoch(ns, batches, lr):
     model, steps = _model(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 2)), []
     returned = ns.train_one_epoch(model, batches, nn.MSELoss(), _sgd(model, lr, steps))
-    return {"returned": _as_float(returned), "final weights": _weights(model), "optimizer steps": len(steps)}
+    return {"optimizer.step() calls": len(steps), "returned": _as_float(returned), "final weights": _weights(model)}
 
 
 def _probe_dropout(ns, batches, lr):
     model, steps = _model(nn.Linear(3, 8), nn.ReLU(), nn.Dropout(0.5), nn.Linear(8, 2)), []
     model.eval()  # left in evaluation mode, e.g. by an earlier validation pass
     returned = ns.train_one_epoch(model, batches, nn.MSELoss(), _sgd(model, lr, steps))
-    return {"model.training afterwards": model.training, "returned": _as_float(returned), "final weights": _weights(model)}
+    return {
+        "model.training afterwards": model.training,
+        "optimizer.step() calls": len(steps),
+        "returned": _as_float(returned),
+        "final weights": _weights(model),
+    }
 
 
 def _probe_stale(ns, batches, lr):
@@ -88,7 +93,7 @@ def _probe_stale(ns, batches, lr):
     x, y = batches[0]
     (model(x) - y).pow(3).sum().backward()  # an earlier backward() left gradients in .grad
     returned = ns.train_one_epoch(model, batches, nn.MSELoss(), _sgd(model, lr, steps))
-    return {"returned": _as_float(returned), "final weights": _weights(model)}
+    return {"optimizer.step() calls": len(steps), "returned": _as_float(returned), "final weights": _weights(model)}
 
 
 def _probe_loader(ns, n, batch_size):
@@ -97,7 +102,7 @@ def _probe_loader(ns, n, batch_size):
     model, steps = _model(nn.Linear(4, 3)), []
     loader = DataLoader(data, batch_size=batch_size, shuffle=False)
     returned = ns.train_one_epoch(model, loader, nn.CrossEntropyLoss(), _sgd(model, 0.5, steps))
-    return {"returned": _as_float(returned), "final weights": _weights(model), "optimizer steps": len(steps)}
+    return {"optimizer.step() calls": len(steps), "returned": _as_float(returned), "final weights": _weights(model)}
 
 
 def _probe_fit(ns, batches, epochs):
@@ -105,7 +110,7 @@ def _probe_fit(ns, batches, epochs):
     returned = ns.fit(model, batches, nn.MSELoss(), _sgd(model, 0.1, steps), epochs)
     if isinstance(returned, list):
         returned = [_as_float(v) for v in returned]
-    return {"returned": returned, "final weights": _weights(model), "optimizer steps": len(steps)}
+    return {"optimizer.step() calls": len(steps), "returned": returned, "final weights": _weights(model)}
 
 
 def _random_loader(g: torch.Generator) -> tuple:

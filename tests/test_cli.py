@@ -1,0 +1,233 @@
+"""The command line end to end, on a temporary copy of the course."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cli import app
+from conftest import ROOT
+
+runner = CliRunner()
+ENV = {"NO_COLOR": "1", "COLUMNS": "200"}  # plain text, wide enough that messages do not wrap
+
+
+@pytest.fixture()
+def course_dir(tmp_path: Path) -> Path:
+    for name in ("exercises", "reference"):
+        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    return tmp_path
+
+
+def cli(course_dir: Path, *args: str):
+    return runner.invoke(app, ["--course", str(course_dir), *args], env=ENV)
+
+
+def progress(course_dir: Path) -> dict:
+    return json.loads((course_dir / ".pytorch-tutor" / "progress.json").read_text())["exercises"]
+
+
+def test_check_of_a_correct_file_passes_exits_0_and_records_progress(course_dir):
+    result = cli(course_dir, "check", "01", "--file", str(course_dir / "reference" / "01_tensors.py"))
+    assert result.exit_code == 0, result.output
+    assert "✓ Passed: Tensors, all 6 checks" in result.output
+    assert progress(course_dir)["01_tensors"]["status"] == "passed"
+    assert progress(course_dir)["01_tensors"]["attempts"] == 1
+
+
+def test_check_of_the_untouched_stub_fails_with_exit_1_and_says_not_started(course_dir):
+    result = cli(course_dir, "check", "tensors")
+    assert result.exit_code == 1
+    assert "not implemented yet" in result.output and "Not started: Tensors" in result.output
+    assert "Traceback" not in result.output
+    assert "\x1b" not in result.output  # plain text when not a terminal
+    assert progress(course_dir)["01_tensors"]["status"] == "failing"
+
+
+def test_check_json_reports_every_check_with_message_and_hint(course_dir):
+    learner = course_dir / "mine.py"
+    learner.write_text((ROOT / "tests/mistakes/01_tensors/int_dtype_from_list.py").read_text())
+    result = cli(course_dir, "check", "1", "--json", "--file", str(learner))
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert data["exercise"] == "01_tensors" and data["passed"] is False
+    first = data["checks"][0]
+    assert first["name"] == "tensor_from_list" and first["passed"] is False
+    assert "dtype differs: expected torch.float32, got torch.int64" in first["message"]
+    assert "int64" in first["hint"] and first["mistake"] == "int_dtype_from_list"
+    assert all(c["passed"] for c in data["checks"][1:])
+    assert data["score"] == 5 and data["max_score"] == 6
+
+
+def test_a_learner_exception_shows_the_learners_own_frames_only(course_dir):
+    learner = course_dir / "mine.py"
+    text = (ROOT / "reference/01_tensors.py").read_text()
+    learner.write_text(text.replace("return matrix + bias", "return matrix + bias + undefined_name"))
+    result = cli(course_dir, "check", "01", "--file", str(learner))
+    assert result.exit_code == 1
+    assert "your code raised NameError: name 'undefined_name' is not defined" in result.output
+    assert "mine.py" in result.output and "undefined_name" in result.output, result.output
+    assert "grader" not in result.output.replace("pytorch-tutor", "")
+
+
+def test_a_syntax_error_cannot_be_graded_yet_and_points_at_the_line(course_dir):
+    learner = course_dir / "mine.py"
+    learner.write_text("import torch\n\ndef tensor_from_list(data)\n    return data\n")
+    result = cli(course_dir, "check", "01", "--file", str(learner))
+    assert result.exit_code == 1
+    assert "cannot be graded yet: SyntaxError, line 3" in result.output
+    assert "mine.py" in result.output and "grader" not in result.output.replace("pytorch-tutor", "")
+
+
+def test_printing_a_fake_verdict_and_patching_allclose_cannot_pass(course_dir):
+    learner = course_dir / "mine.py"
+    learner.write_text(
+        "import torch\nprint('\\x1b[32m✓ Passed: Tensors, all 6 checks.\\x1b[0m')\n"
+        "torch.allclose = lambda *a, **k: True\ntorch.equal = lambda *a, **k: True\n"
+        "torch.testing.assert_close = lambda *a, **k: None\n"
+        "def tensor_from_list(data):\n    return torch.zeros(1)\n"
+    )
+    result = cli(course_dir, "check", "01", "--file", str(learner))
+    assert result.exit_code == 1
+    assert "\\x1b[32m" in result.output  # shown escaped, inside the output box
+    assert result.output.rstrip().splitlines()[-1].startswith(("✗", "then"))  or "Not passed yet" in result.output
+
+
+@pytest.mark.parametrize("query", ["4x", "tensor", "99"])
+def test_unknown_exercise_is_a_usage_error_with_the_valid_list(course_dir, query):
+    result = cli(course_dir, "check", query)
+    assert result.exit_code == 2
+    assert "There is no exercise" in result.output and "01_tensors" in result.output
+    if query == "tensor":
+        assert "Did you mean 'tensors'?" in result.output
+
+
+@pytest.mark.parametrize("name", ["3", "03", "nn_module", "03_nn_module", "03_NN_module.py"])
+def test_every_form_of_an_exercise_name_resolves(course, name):
+    assert course.resolve(name).id == "03_nn_module"
+
+
+def test_bad_file_arguments_are_usage_errors(course_dir):
+    (course_dir / "bin.py").write_bytes(b"\x00\x01\x02torch")
+    (course_dir / "latin1.py").write_bytes("# caf\xe9\n".encode("latin-1"))
+    cases = {
+        "missing.py": "does not exist",
+        "exercises": "is a folder",
+        "bin.py": "is not a text file",
+        "latin1.py": "is not UTF-8",
+    }
+    for name, message in cases.items():
+        result = cli(course_dir, "check", "01", "--file", str(course_dir / name))
+        assert result.exit_code == 2, name
+        assert message in result.output, (name, result.output)
+
+
+def test_a_folder_without_a_course_is_a_usage_error(tmp_path):
+    result = runner.invoke(app, ["--course", str(tmp_path), "list"], env=ENV)
+    assert result.exit_code == 2 and "is not a course folder" in result.output
+
+
+def test_list_shows_status_and_overall_progress(course_dir):
+    state = course_dir / ".pytorch-tutor"
+    state.mkdir()
+    (state / "progress.json").write_text(json.dumps({"version": 1, "exercises": {
+        "01_tensors": {"status": "passed", "attempts": 2, "last_checked": "2026-11-20T10:00:00+00:00"},
+        "02_autograd": {"status": "failing", "attempts": 1},
+    }}))
+    result = cli(course_dir, "list")
+    assert result.exit_code == 0
+    assert "passed" in result.output and "failing" in result.output and "not started" in result.output
+    assert "2026-11-20 10:00" in result.output and "1/7 exercises passed" in result.output
+    rows = json.loads(cli(course_dir, "list", "--json").output)
+    assert [r["status"] for r in rows[:3]] == ["passed", "failing", "not started"]
+
+
+def test_a_corrupt_progress_file_is_set_aside_not_fatal(course_dir):
+    state = course_dir / ".pytorch-tutor"
+    state.mkdir()
+    (state / "progress.json").write_text("{ this is not json")
+    result = cli(course_dir, "list")
+    assert result.exit_code == 0
+    assert "progress file was damaged" in result.output
+    backups = list(state.glob("progress.corrupt-*.json"))
+    assert len(backups) == 1 and backups[0].read_text() == "{ this is not json"
+
+
+def test_hints_are_progressive_and_stop_at_the_last(course_dir):
+    outputs = [cli(course_dir, "hint", "02").output for _ in range(6)]
+    assert outputs[0].startswith("Hint 1 of") and outputs[1].startswith("Hint 2 of")
+    total = int(outputs[0].split(" of ")[1].split()[0])
+    assert total >= 3
+    assert outputs[-1].startswith(f"Hint {total} of {total}") and "again" not in outputs[-1]
+
+
+def test_reset_restores_the_stub_and_keeps_a_backup(course_dir):
+    stub = course_dir / "exercises" / "01_tensors.py"
+    pristine = stub.read_text()
+    stub.write_text("# my work in progress\n")
+    result = cli(course_dir, "reset", "01", "--yes")
+    assert result.exit_code == 0, result.output
+    assert stub.read_text() == pristine
+    backups = list((course_dir / ".pytorch-tutor" / "backups").glob("01_tensors-*.py"))
+    assert [b.read_text() for b in backups] == ["# my work in progress\n"]
+
+
+def test_reset_without_confirmation_changes_nothing(course_dir):
+    stub = course_dir / "exercises" / "01_tensors.py"
+    stub.write_text("# mine\n")
+    result = runner.invoke(app, ["--course", str(course_dir), "reset", "01"], input="n\n")
+    assert result.exit_code == 1 and stub.read_text() == "# mine\n"
+
+
+def test_solution_is_shown_only_after_passing_or_with_force(course_dir):
+    locked = cli(course_dir, "solution", "01")
+    assert locked.exit_code == 1 and "Pass 01_tensors first" in locked.output
+    assert "def tensor_from_list" in cli(course_dir, "solution", "01", "--force").output
+    state = course_dir / ".pytorch-tutor"
+    state.mkdir(exist_ok=True)
+    (state / "progress.json").write_text(json.dumps({"version": 1, "exercises": {"01_tensors": {"status": "passed"}}}))
+    assert "def tensor_from_list" in cli(course_dir, "solution", "01").output
+
+
+def test_init_creates_a_course_folder_with_stubs_and_refuses_to_overwrite(tmp_path):
+    target = tmp_path / "course"
+    result = runner.invoke(app, ["init", str(target)])
+    assert result.exit_code == 0, result.output
+    assert (target / "exercises" / "01_tensors.py").read_text() == (ROOT / "exercises" / "01_tensors.py").read_text()
+    assert not (target / "reference").exists()
+    listed = runner.invoke(app, ["--course", str(target), "list", "--json"])
+    assert len(json.loads(listed.output)) == 7
+    again = runner.invoke(app, ["init", str(target)])
+    assert again.exit_code == 2 and "not empty" in again.output
+
+
+@pytest.mark.parametrize("command", [["list"], ["hint", "01"], ["--help"]])
+def test_light_commands_do_not_import_torch(course_dir, command):
+    code = (
+        "import sys, cli\n"
+        f"sys.argv = ['pytorch-tutor', '--course', {str(course_dir)!r}, *{command!r}]\n"
+        "try:\n    cli.app()\nexcept SystemExit:\n    pass\n"
+        "print('TORCH' if 'torch' in sys.modules else 'NO TORCH')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip().splitlines()[-1] == "NO TORCH", out.stdout + out.stderr
+
+
+def test_the_console_script_runs_end_to_end(course_dir):
+    exe = shutil.which("pytorch-tutor")
+    if exe is None:
+        pytest.skip("the package is not installed")
+    env = dict(os.environ, NO_COLOR="1")
+    env.pop("PYTORCH_TUTOR_COURSE", None)
+    ok = subprocess.run([exe, "check", "01", "--file", "reference/01_tensors.py"], cwd=course_dir, env=env,
+                        capture_output=True, text=True, timeout=120)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    bad = subprocess.run([exe, "check", "nope"], cwd=course_dir, env=env, capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "There is no exercise 'nope'" in bad.stderr

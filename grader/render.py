@@ -122,17 +122,23 @@ def _verdict(result: ExerciseResult, number: str, command: str) -> Text:
 
 def show_list(console: Console, rows: list[dict], done: int, total: int) -> None:
     table = Table(box=_box(console), title="pytorch-tutor exercises", title_justify="left")
-    table.add_column("#", justify="right")
-    table.add_column("exercise", no_wrap=True)
-    table.add_column("status", no_wrap=True)
-    table.add_column("last checked", no_wrap=True)
-    table.add_column("topic", ratio=1)
+    for name in ("#", "exercise", "status", "last checked", "topic"):
+        table.add_column(name, no_wrap=True, justify="right" if name == "#" else "left")
     styles = {"passed": "green", "failing": "red", "not started": "dim"}
+    room = _topic_room(console, rows)
     for row in rows:
         status = Text(row["status"], style=styles.get(row["status"], ""))
-        table.add_row(row["number"], row["title"], status, row["last_checked"] or "-", row["topic"])
+        topic = row["topic"] if len(row["topic"]) <= room else row["topic"][: room - 1] + "…"
+        table.add_row(row["number"], row["title"], status, row["last_checked"] or "-", topic)
     console.print(table)
     console.print(progress_line(done, total, console))
+
+
+def _topic_room(console: Console, rows: list[dict]) -> int:
+    """Characters left for the topic column once the other columns fit on one line each."""
+    widths = [max(len(str(row[key] or "-")) for row in rows) if rows else 0 for key in ("number", "title", "last_checked")]
+    used = sum(widths) + len("not started") + 5 * 3 + 1  # borders and padding of five columns
+    return max(12, console.width - used)
 
 
 def progress_line(done: int, total: int, console: Console) -> Text:

@@ -24,6 +24,7 @@ HINTS = [
 ]
 
 META, CPU = torch.device("meta"), torch.device("cpu")
+META_NOTE = "These checks use `torch.device('meta')` as a stand-in for a GPU: meta tensors have a shape and no data."
 DEVICES = [META, CPU] + ([torch.device("cuda")] if torch.cuda.is_available() else [])
 
 
@@ -136,6 +137,7 @@ CHECKS = [
         target="to_device",
         args=[(obj, device) for device in DEVICES for obj in _objects()],
         describe=lambda obj, device: f"to_device({_show(obj)}, torch.device('{device}'))",
+        hint=META_NOTE,
     ),
     Check(
         "predict_on",
@@ -145,6 +147,7 @@ CHECKS = [
         n_random=2,
         probe=_probe_predict,
         describe=_describe_predict,
+        hint=META_NOTE,
     ),
 ]
 
@@ -152,31 +155,25 @@ CHECKS = [
 # ---- known mistakes ------------------------------------------------------------------------
 
 
-def _moved_by_cuda(obj, device):
-    if isinstance(obj, Tensor):
-        return obj.cuda()
-    if isinstance(obj, dict):
-        return {k: _moved_by_cuda(v, device) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return type(obj)(_moved_by_cuda(v, device) for v in obj)
-    return obj
+def _each_tensor(move):
+    """A recursive to_device that moves each tensor with `move(tensor, device)`."""
+
+    def to_device(obj, device):
+        if isinstance(obj, Tensor):
+            return move(obj, device)
+        if isinstance(obj, dict):
+            return {k: to_device(v, device) for k, v in obj.items()}
+        if isinstance(obj, (list, tuple)):
+            return type(obj)(to_device(v, device) for v in obj)
+        return obj
+
+    return to_device
 
 
 def _predict_by_cuda(model, inputs, device):
     model.cuda().eval()
     with torch.no_grad():
         return model(inputs.cuda()).cpu()
-
-
-def _tensor_not_reassigned(obj, device):
-    if isinstance(obj, Tensor):
-        obj.to(device)  # the moved copy is thrown away
-        return obj
-    if isinstance(obj, dict):
-        return {k: _tensor_not_reassigned(v, device) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return type(obj)(_tensor_not_reassigned(v, device) for v in obj)
-    return obj
 
 
 def _tuples_to_lists(obj, device):
@@ -231,7 +228,8 @@ def _predict(move_model=True, move_inputs=True, eval_mode=True, no_grad=True, to
 
 
 def _pick(*order: str, as_text: bool = False):
-    available = {"cuda": torch.cuda.is_available, "mps": torch.backends.mps.is_available}
+    # Look the functions up at call time, so that the probe's patches apply.
+    available = {"cuda": lambda: torch.cuda.is_available(), "mps": lambda: torch.backends.mps.is_available()}
 
     def pick_device():
         name = next((n for n in order if n not in available or available[n]()), "cpu")
@@ -249,8 +247,8 @@ MISTAKES = [
     Mistake("ignores_mps", "Apple-silicon GPUs are the `mps` device: when there is no CUDA, check `torch.backends.mps.is_available()` before falling back to the CPU.", {"pick_device": _pick("cuda", "cpu")}),
     Mistake("mps_before_cuda", "Order matters: check `torch.cuda.is_available()` first, and only then `torch.backends.mps.is_available()`.", {"pick_device": _pick("mps", "cuda")}),
     Mistake("device_as_string", "Return a `torch.device`, e.g. `torch.device(\"cuda\")`, not the string \"cuda\".", {"pick_device": _pick("cuda", "mps", as_text=True)}),
-    Mistake("calls_cuda_unconditionally", CUDA_HINT, {"to_device": _moved_by_cuda, "predict_on": _predict_by_cuda}),
-    Mistake("tensor_to_not_reassigned", "`tensor.to(device)` returns a new tensor and leaves the original where it was (unlike `module.to(device)`): return the result of `.to(...)`.", {"to_device": _tensor_not_reassigned}),
+    Mistake("calls_cuda_unconditionally", CUDA_HINT, {"to_device": _each_tensor(lambda t, d: t.cuda()), "predict_on": _predict_by_cuda}),
+    Mistake("tensor_to_not_reassigned", "`tensor.to(device)` returns a new tensor and leaves the original where it was (unlike `module.to(device)`): return the result of `.to(...)`.", {"to_device": _each_tensor(lambda t, d: t)}),  # as if `t.to(d)`'s result were dropped
     Mistake("tuples_become_lists", "A tuple must stay a tuple: build it with `tuple(to_device(item, device) for item in obj)`; only lists become lists.", {"to_device": _tuples_to_lists}),
     Mistake("non_tensors_fail", "Only tensors have `.to(device)`: return numbers, strings and None unchanged (`return obj` at the end).", {"to_device": _non_tensors_fail}),
     Mistake("non_tensors_dropped", "Keep every value: items that are not tensors stay in the result, unchanged.", {"to_device": _non_tensors_dropped}),

@@ -1,0 +1,73 @@
+"""Benchmark the learner's wait, as ratios to `python -c "import torch"` measured in the same run.
+
+    python scripts/bench.py            # median of 5 runs each
+    python scripts/bench.py --runs 9
+
+Each command runs in a fresh process on a temporary copy of the course (so your
+progress is untouched), exactly as a learner would type it. Prints seconds and
+the ratio to the import-torch baseline; the targets are the ones in the issues.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def timed(argv: list[str], env: dict, expect: int | None = None) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    elapsed = time.perf_counter() - start
+    if expect is not None and done.returncode != expect:
+        sys.exit(f"{' '.join(argv)} exited {done.returncode}, expected {expect}:\n{done.stdout[-2000:]}")
+    return elapsed
+
+
+def median_of(runs: int, argv: list[str], env: dict, expect: int | None = None) -> float:
+    return statistics.median(timed(argv, env, expect) for _ in range(runs))
+
+
+def scenarios(course: Path) -> list[tuple[str, list[str], int, float | None]]:
+    """(label, argv, expected exit code, target ratio to import torch)."""
+    cli = [sys.executable, "-m", "cli", "--course", str(course)]
+    ref = lambda name: str(course / "reference" / f"{name}.py")  # noqa: E731
+    return [
+        ("pytorch-tutor check 03 (passing file)", [*cli, "check", "03", "--file", ref("03_nn_module")], 0, 1.5),
+        ("pytorch-tutor check 01 (passing file)", [*cli, "check", "01", "--file", ref("01_tensors")], 0, 1.5),
+        ("pytorch-tutor check 04 (passing file)", [*cli, "check", "04", "--file", ref("04_training_loop")], 0, None),
+        ("pytorch-tutor check 03 (untouched stub)", [*cli, "check", "03"], 1, None),
+        ("pytorch-tutor list", [*cli, "list"], 0, 0.25),
+        ("pytorch-tutor hint 03", [*cli, "hint", "03"], 0, 0.25),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5, help="runs per command; the median is reported")
+    args = parser.parse_args()
+    env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT)}
+    with tempfile.TemporaryDirectory() as tmp:
+        course = Path(tmp)
+        for name in ("exercises", "reference"):
+            shutil.copytree(ROOT / name, course / name)
+        base = median_of(args.runs, [sys.executable, "-c", "import torch"], env)
+        print(f"python -c 'import torch'   {base:6.2f} s   (baseline, median of {args.runs})")
+        for label, argv, code, target in scenarios(course):
+            seconds = median_of(args.runs, argv, env, code)
+            goal = f"target <= {target:.2f}x" if target else ""
+            mark = "" if not target else ("ok" if seconds / base <= target else "OVER")
+            print(f"{label:42} {seconds:6.2f} s  {seconds / base:5.2f}x  {goal} {mark}")
+    print(f"cpu count {os.cpu_count()}, python {sys.version.split()[0]}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,19 @@
+import torch
+from torch.utils.data import DataLoader, Dataset
+
+
+class SquaresDataset(Dataset):
+    def __init__(self, n):
+        self.n = n
+
+    def __len__(self):
+        return self.n
+
+    def __getitem__(self, i):
+        if i < 0 or i >= self.n:
+            raise IndexError(i)
+        return torch.tensor([i]), torch.tensor([i ** 2])
+
+
+def make_loader(dataset, batch_size, shuffle, seed=0):
+    return DataLoader(dataset, batch_size=batch_size, shuffle=shuffle, generator=torch.Generator().manual_seed(seed))

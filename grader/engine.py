@@ -38,7 +38,9 @@ def check_exercise(
     limits = limits or Limits(timeout=exercise.timeout)
     with tempfile.TemporaryDirectory(prefix="pytorch-tutor-") as tmp:
         out = Path(tmp) / "outcomes.pt"
+        private = [str(exercise.solution.parent), tmp, str(course.state_dir)]  # learner code may not open these
         job = {"learner": str(learner.resolve()), "checks": str(exercise.checks), "out": str(out), "mistake": mistake}
+        job["private"] = private
         worker = pool.start(job, Path(tmp), limits) if pool else Worker(job, Path(tmp), limits)
         try:
             checks, reference = load_reference(exercise)

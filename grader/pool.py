@@ -77,6 +77,17 @@ class Pool:
             zygote = self._new()
         self.idle.put(zygote)
 
+    def warm(self) -> "Pool":
+        """Wait until every idle zygote has imported torch (timings then exclude start-up)."""
+        zygotes = [self.idle.get() for _ in range(self.idle.qsize())]
+        for zygote in zygotes:
+            if not zygote.wait_ready():
+                zygote.stop()
+                zygote = self._new()
+                zygote.wait_ready()
+            self.idle.put(zygote)
+        return self
+
     def start(self, job: dict, job_dir: Path, limits: Limits) -> "PooledWorker":
         return PooledWorker(self, job, job_dir, limits)
 

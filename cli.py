@@ -174,6 +174,40 @@ def init(directory: Path = typer.Argument(Path("pytorch-course"), help="Folder t
     typer.echo(f"Created {target}. Start with: cd {target} && {COMMAND} check 01")
 
 
+@app.command()
+def validate(exercise: Optional[str] = typer.Argument(None, help="Exercise to validate (default: every exercise).")) -> None:
+    """For course authors: prove exercises are sound (reference passes, stub fails, mistakes get their hints)."""
+    from grader.pool import Pool
+    from grader.render import show_validation
+    from grader.validate import validate_exercise
+
+    course = _course()
+    exercises = [course.resolve(exercise)] if exercise else list(course.exercises)
+    console = _console()
+    failed = 0
+    with Pool(min(2, len(exercises))) as pool:
+        for ex in exercises:
+            problems = validate_exercise(course, ex, pool)
+            show_validation(console, ex, problems)
+            failed += bool(problems)
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def new(
+    exercise_id: str = typer.Argument(..., help="Id of the new exercise, e.g. 08_losses."),
+    title: str = typer.Option(..., "--title", help="Title shown in `list`."),
+    topic: str = typer.Option("", "--topic", help="One line: what the exercise teaches."),
+) -> None:
+    """For course authors: scaffold a new exercise (stub, reference, checks, course.toml entry)."""
+    from grader.scaffold import new_exercise
+
+    course = _course()
+    for path in new_exercise(course, exercise_id, title, topic):
+        typer.echo(f"wrote {path}")
+    typer.echo(f"Edit them, then run `{COMMAND} validate {exercise_id}`.")
+
+
 def _warn(console, progress) -> None:
     for warning in progress.warnings:
         console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)

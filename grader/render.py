@@ -160,3 +160,12 @@ def show_code(console: Console, path: Path) -> None:
     from rich.syntax import Syntax
 
     console.print(Syntax(path.read_text(encoding="utf-8"), "python", line_numbers=True, theme="ansi_dark"))
+
+
+def show_validation(console: Console, exercise, problems: list) -> None:
+    if not problems:
+        console.print(Text(f"✓ {exercise.id}: sound", style="green"))
+        return
+    console.print(Text(f"✗ {exercise.id}: {len(problems)} problem{'s' * (len(problems) != 1)}", style="bold red"))
+    for problem in problems:
+        console.print(Padding(Text(f"- {problem.text()}"), (0, 0, 0, 4)))

@@ -64,19 +64,24 @@ def _console():
 
 @app.command()
 def check(
-    exercise: str = typer.Argument(..., help="Exercise: 3, 03, nn_module or 03_nn_module."),
+    exercise: Optional[str] = typer.Argument(None, help="Exercise: 3, 03, nn_module or 03_nn_module."),
     file: Optional[Path] = typer.Option(None, "--file", "-f", help="Grade this file instead of the exercise's stub."),
+    all_: bool = typer.Option(False, "--all", help="Check every exercise, in one table."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
-    """Grade your solution to one exercise."""
-    from grader.engine import check_exercise
+    """Grade your solution to one exercise (or --all of them)."""
     from grader.progress import Progress
-    from grader.workspace import learner_file
 
     course = _course()
+    if all_ or exercise is None:
+        if not all_:
+            raise TutorError("Name an exercise to check, or use --all.", hint=f"For example: {COMMAND} check 01")
+        _check_all(course, Progress(course.state_dir), as_json)
+    from grader.engine import check_exercise
+    from grader.workspace import learner_file
+
     ex = course.resolve(exercise)
-    path = learner_file(ex, file)
-    result = check_exercise(course, ex, path)
+    result = check_exercise(course, ex, learner_file(ex, file))
     progress = Progress(course.state_dir)
     progress.record_check(ex.id, result.passed)
     if as_json:
@@ -88,6 +93,32 @@ def check(
         _warn(console, progress)
         show_result(console, result, COMMAND)
     raise typer.Exit(0 if result.passed else 1)
+
+
+def _check_all(course, progress, as_json: bool) -> None:
+    from grader.batch import check_all
+
+    results = check_all(course, progress)
+    if as_json:
+        typer.echo(json.dumps([r.to_dict() for r in results], indent=2))
+    else:
+        from grader.render import show_all_results
+
+        console = _console()
+        _warn(console, progress)
+        show_all_results(console, results, COMMAND)
+    raise typer.Exit(0 if all(r.passed for r in results) else 1)
+
+
+@app.command()
+def watch(poll: bool = typer.Option(False, "--poll", help="Poll for changes (for network file systems).")) -> None:
+    """Re-check the exercise you are working on every time you save it."""
+    from grader.watch import Watch
+
+    try:
+        Watch(_course(), _console(), COMMAND, poll=poll).run()
+    except KeyboardInterrupt:
+        raise typer.Exit(130)
 
 
 @app.command("list")

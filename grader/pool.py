@@ -36,8 +36,11 @@ class _Zygote:
         return self.ready and self.proc.poll() is None
 
     def stop(self) -> None:
+        """End the zygote and any job it is running (its children are in their own sessions)."""
+        from grader import proctree
+
         if self.proc.poll() is None:
-            self.proc.kill()
+            proctree.kill_tree(lambda: proctree.descendants(self.proc.pid))
         self.proc.wait()
         self.proc.stdout.close()
 
@@ -50,6 +53,7 @@ class Pool:
         self.folder = Path(tempfile.mkdtemp(prefix="pytorch-tutor-pool-"))
         self.idle: queue.Queue[_Zygote] = queue.Queue()
         self.count = 0
+        self.started: list[_Zygote] = []
 
     def __enter__(self) -> "Pool":
         for _ in range(self.size):
@@ -61,7 +65,8 @@ class Pool:
 
     def _new(self) -> _Zygote:
         self.count += 1
-        return _Zygote(str(self.folder / f"z{self.count}.sock"))
+        self.started.append(_Zygote(str(self.folder / f"z{self.count}.sock")))
+        return self.started[-1]
 
     def take(self) -> _Zygote:
         zygote = self.idle.get()
@@ -92,8 +97,11 @@ class Pool:
         return PooledWorker(self, job, job_dir, limits)
 
     def close(self) -> None:
+        """Stop every zygote, busy ones included (Ctrl-C during a check), with their jobs."""
         while not self.idle.empty():
-            self.idle.get().stop()
+            self.idle.get()
+        for zygote in self.started:
+            zygote.stop()
         shutil.rmtree(self.folder, ignore_errors=True)
 
 

@@ -169,3 +169,23 @@ def show_validation(console: Console, exercise, problems: list) -> None:
     console.print(Text(f"✗ {exercise.id}: {len(problems)} problem{'s' * (len(problems) != 1)}", style="bold red"))
     for problem in problems:
         console.print(Padding(Text(f"- {problem.text()}"), (0, 0, 0, 4)))
+
+
+def show_all_results(console: Console, results: list[ExerciseResult], command: str) -> None:
+    """One table for `check --all`: a line per exercise, its first problem, and the total."""
+    table = Table(box=_box(console), title="pytorch-tutor check --all", title_justify="left")
+    for name in ("exercise", "verdict", "checks", "first problem"):
+        table.add_column(name, no_wrap=name != "first problem", overflow="fold")
+    styles = {"passed": "green", "failed": "red", "error": "red"}
+    for r in results:
+        passed = sum(c.passed for c in r.checks)
+        first = r.message if r.status == ERROR else next((f"{c.name}: {c.message}" for c in r.checks if not c.passed), "")
+        fresh = r.checks and all(c.message.startswith("not implemented yet") for c in r.checks)
+        verdict = Text("not started", style="dim") if fresh else Text(r.status, style=styles.get(r.status, ""))
+        table.add_row(r.exercise, verdict, f"{passed}/{len(r.checks)}", "" if fresh else first)
+    console.print(table)
+    done = sum(r.passed for r in results)
+    console.print(progress_line(done, len(results), console))
+    todo = next((r for r in results if not r.passed), None)
+    if todo is not None:
+        console.print(f"Next: `{command} check {todo.exercise.split('_', 1)[0]}` shows the details and hints.")

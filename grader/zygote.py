@@ -14,6 +14,7 @@ import ctypes
 import faulthandler
 import json
 import os
+import signal
 import socket
 import sys
 from dataclasses import asdict
@@ -35,6 +36,7 @@ def serve(sock_path: str) -> None:
     from grader.sandbox import Limits, Monitor
 
     ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C goes to the parent, which ends us and our job
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     server.bind(sock_path)
     server.listen(8)
@@ -86,6 +88,7 @@ def _run_one(request: dict, limits, Monitor):
 
 def _child(request: dict, out_w: int, err_w: int) -> None:
     try:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         os.setsid()
         null = os.open(os.devnull, os.O_RDONLY)
         os.dup2(null, 0)

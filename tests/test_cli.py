@@ -231,3 +231,23 @@ def test_the_console_script_runs_end_to_end(course_dir):
     assert ok.returncode == 0, ok.stdout + ok.stderr
     bad = subprocess.run([exe, "check", "nope"], cwd=course_dir, env=env, capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "There is no exercise 'nope'" in bad.stderr
+
+
+def test_check_all_grades_every_exercise_in_one_table(course_dir):
+    shutil.copy(ROOT / "reference" / "01_tensors.py", course_dir / "exercises" / "01_tensors.py")
+    shutil.copy(ROOT / "reference" / "05_dataset.py", course_dir / "exercises" / "05_dataset.py")
+    result = cli(course_dir, "check", "--all")
+    assert result.exit_code == 1
+    rows = {line.split("|")[1].strip(): line for line in result.output.splitlines() if line.startswith("| 0")}
+    assert list(rows) == [f"0{i}_{n}" for i, n in enumerate(["tensors", "autograd", "nn_module", "training_loop", "dataset", "device", "save_load"], 1)]
+    assert "passed" in rows["01_tensors"] and "6/6" in rows["01_tensors"]
+    assert "passed" in rows["05_dataset"] and "not started" in rows["02_autograd"]
+    assert "2/7 exercises passed" in result.output
+    assert progress(course_dir)["05_dataset"]["status"] == "passed"
+    data = json.loads(cli(course_dir, "check", "--all", "--json").output)
+    assert [r["passed"] for r in data] == [True, False, False, False, True, False, False]
+
+
+def test_check_without_an_exercise_is_a_usage_error(course_dir):
+    result = cli(course_dir, "check")
+    assert result.exit_code == 2 and "Name an exercise to check, or use --all" in result.output

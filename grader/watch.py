@@ -1,0 +1,164 @@
+"""`pytorch-tutor watch`: re-check the current exercise every time the learner saves it.
+
+One warm worker (see `grader.pool`) is started once, so a re-check costs the
+check's own compute, not a torch import. Events come from two threads into one
+queue: file changes (watchfiles, on the exercises folder so editors that save by
+rename or through a temp file are seen) and key presses (h hint, l list,
+n next, r re-check, q quit). Quitting or Ctrl-C closes the pool: no process is left.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import os
+import queue
+import sys
+import threading
+from pathlib import Path
+
+from grader.course import Course, Exercise
+from grader.progress import PASSED, Progress
+
+KEYS = "[h] hint  [l] list  [n] next  [r] re-check  [q] quit"
+
+
+class Watch:
+    def __init__(self, course: Course, console, command: str, poll: bool = False):
+        self.course, self.console, self.command, self.poll = course, console, command, poll
+        self.progress = Progress(course.state_dir)
+        self.events: queue.Queue[tuple[str, str]] = queue.Queue()
+        self.stop = threading.Event()
+        self.current = first_unpassed(course, self.progress)
+
+    def run(self) -> None:
+        from grader.pool import Pool
+
+        with Pool(1) as self.pool, _keys_mode():
+            threading.Thread(target=self._watch_files, daemon=True).start()
+            threading.Thread(target=self._read_keys, daemon=True).start()
+            self._open(self.current)
+            try:
+                while self._handle(*self.events.get()):
+                    pass
+            finally:
+                self.stop.set()
+
+    def _handle(self, kind: str, value: str) -> bool:
+        if kind == "key" and value in ("q", "\x03", ""):
+            return False
+        if kind == "file" or value == "r":
+            self._check()
+        elif value == "h":
+            self._hint()
+        elif value == "l":
+            self._list()
+        elif value == "n":
+            self._open(next_exercise(self.course, self.current))
+        return True
+
+    def _open(self, exercise: Exercise) -> None:
+        self.current = exercise
+        self.console.rule(f"{exercise.id}: {exercise.title}")
+        self.console.print(task_text(exercise.stub))
+        self.console.print(f"Edit {_short(exercise.stub)} and save; I re-check it each time.  {KEYS}", style="dim", markup=False)
+        self._check()
+
+    def _check(self) -> None:
+        from grader.engine import check_exercise
+        from grader.render import show_result
+
+        ex = self.current
+        result = check_exercise(self.course, ex, ex.stub, pool=self.pool)
+        self.progress.record_check(ex.id, result.passed)
+        show_result(self.console, result, self.command)
+        self.console.print(KEYS, style="dim", markup=False)
+        if result.passed:
+            self.console.print(f"🎉 Well done! Compare with the reference: `{self.command} solution {ex.number:02d}`.", style="bold green")
+            following = first_unpassed(self.course, self.progress, after=ex)
+            if following is not None and following != ex:
+                self._open(following)
+            elif following is None:
+                self.console.print("You have passed every exercise of the course.", style="bold green")
+
+    def _hint(self) -> None:
+        from grader.hints import progressive_hints
+
+        hints = progressive_hints(self.current.checks)
+        if hints:
+            index = self.progress.next_hint(self.current.id, len(hints))
+            self.console.print(f"Hint {index + 1} of {len(hints)}: {hints[index]}", style="yellow")
+
+    def _list(self) -> None:
+        from grader.render import show_list
+        from grader.workspace import list_rows
+
+        rows = list_rows(self.course, self.progress)
+        show_list(self.console, rows, sum(r["status"] == PASSED for r in rows), len(rows))
+
+    def _watch_files(self) -> None:
+        from watchfiles import watch
+
+        folder = self.current.stub.parent
+        for changes in watch(folder, stop_event=self.stop, force_polling=self.poll, step=30, rust_timeout=200):
+            if any(Path(path).name == self.current.stub.name for _, path in changes):
+                self.events.put(("file", self.current.stub.name))
+
+    def _read_keys(self) -> None:
+        while not self.stop.is_set():
+            key = sys.stdin.read(1)
+            if key in ("\n", "\r", " "):
+                continue
+            self.events.put(("key", key.lower()))
+            if key in ("", "q"):
+                return
+
+
+def first_unpassed(course: Course, progress: Progress, after: Exercise | None = None) -> Exercise | None:
+    """The first exercise not yet passed (after `after`, wrapping around); the first if none given and all passed."""
+    done = {ex_id for ex_id, entry in progress.read().items() if entry.get("status") == PASSED}
+    order = list(course.exercises)
+    if after is not None:
+        i = order.index(after)
+        order = order[i + 1 :] + order[: i + 1]
+    todo = [ex for ex in order if ex.id not in done]
+    if after is None:
+        return todo[0] if todo else course.exercises[0]
+    return todo[0] if todo else None
+
+
+def next_exercise(course: Course, current: Exercise) -> Exercise:
+    order = list(course.exercises)
+    return order[(order.index(current) + 1) % len(order)]
+
+
+def task_text(stub: Path) -> str:
+    """The stub's module docstring: what this exercise teaches and asks."""
+    try:
+        return (ast.get_docstring(ast.parse(stub.read_text(encoding="utf-8"))) or "").strip()
+    except (OSError, SyntaxError, ValueError):
+        return ""
+
+
+def _short(path: Path) -> str:
+    with contextlib.suppress(ValueError):
+        return os.path.relpath(path)
+    return str(path)
+
+
+@contextlib.contextmanager
+def _keys_mode():
+    """Single key presses without Enter when stdin is a terminal; restored on the way out."""
+    if not sys.stdin.isatty():
+        yield
+        return
+    import termios
+    import tty
+
+    fd = sys.stdin.fileno()
+    saved = termios.tcgetattr(fd)
+    tty.setcbreak(fd)
+    try:
+        yield
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)

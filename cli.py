@@ -239,6 +239,70 @@ def new(
     typer.echo(f"Edit them, then run `{COMMAND} validate {exercise_id}`.")
 
 
+@app.command()
+def grade(
+    submissions: Path = typer.Argument(
+        ..., help="Folder of submissions: a folder per student (alice/01_tensors.py) or files like alice__01_tensors.py."
+    ),
+    out: Optional[Path] = typer.Option(
+        None, "--out", "-o", help="Gradebook folder. Default: beside the submissions, named after them (hw1/ -> hw1-gradebook/)."
+    ),
+    exercises: Optional[str] = typer.Option(
+        None, "--exercises", "-e", help="Grade only these exercises, comma-separated (e.g. 01,02,03). Default: all."
+    ),
+    timeout: Optional[float] = typer.Option(
+        None, "--timeout", min=0.1, help="Seconds each submission may run. Default: each exercise's own limit."
+    ),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Submissions graded at once. Default: one per core."),
+    force: bool = typer.Option(False, "--force", help="Grade every submission again, even unchanged ones."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """For instructors: grade a whole class into a gradebook.
+
+    Writes OUT/grades.csv (a row per student, a column per exercise, and the total), OUT/grades.json
+    (every check of every exercise of every student) and OUT/STUDENT/results.json (Gradescope's format).
+    A missing exercise scores 0; a file that cannot be graded (syntax error, timeout, crash) scores 0
+    with the reason recorded. Unchanged submissions are taken from OUT/.cache.json unless --force.
+    Exit status 0 once the run is complete, whatever the scores; 2 for usage errors.
+    """
+    from grader import classroom, gradebook
+    from grader.render import grade_progress, make_console, show_grade_summary
+
+    course = _course()
+    plan = classroom.plan(course, submissions, out, exercises)
+    with grade_progress(make_console(stderr=True), len(plan.submissions)) as advance:
+        run = classroom.grade_class(course, plan, timeout=timeout, force=force, jobs=jobs, on_result=advance)
+    gradebook.write_gradebook(plan.out, course, plan.exercises, run.book)
+    summary = gradebook.summary(plan, run)
+    if as_json:
+        typer.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+    else:
+        show_grade_summary(_console(), summary)
+
+
+@app.command()
+def notebook(
+    exercise: Optional[str] = typer.Argument(None, help="Exercise: 3, 03, nn_module or 03_nn_module."),
+    all_: bool = typer.Option(False, "--all", help="Write a notebook for every exercise."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Folder for the notebooks. Default: notebooks/ in the course folder."),
+    force: bool = typer.Option(False, "--force", help="Replace notebooks that exist (they may hold your work)."),
+) -> None:
+    """Write an exercise as a Jupyter notebook (or --all of them); its last cell checks your work."""
+    from grader.notebook import export_notebook
+
+    course = _course()
+    if not all_ and exercise is None:
+        raise TutorError("Name an exercise to write as a notebook, or use --all.", hint=f"For example: {COMMAND} notebook 01")
+    folder = out or course.root / "notebooks"
+    for ex in course.exercises if all_ else [course.resolve(exercise)]:
+        target = folder / f"{ex.id}.ipynb"
+        if all_ and target.exists() and not force:
+            typer.echo(f"kept {target}: it exists and may hold your work (--force replaces it)")
+            continue
+        typer.echo(f"wrote {export_notebook(ex, target, force)}")
+    typer.echo(f"Open {'them' if all_ else 'it'} in Jupyter (`jupyter lab {folder}`): the last cell checks your work.")
+
+
 def _warn(console, progress) -> None:
     for warning in progress.warnings:
         console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)

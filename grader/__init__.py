@@ -13,4 +13,15 @@ Modules, one job each:
   engine    decides pass/fail from reference and learner results
   results   result values (JSON-serialisable dataclasses)
   render    shows results in a terminal or as plain text
+  notebook  notebooks: export an exercise, grade a .ipynb with errors pointing at cells
+  kernel    `check("03")` inside a notebook (imported only when called)
 """
+
+
+def check(exercise, course=None):
+    """In a Jupyter notebook: grade what this notebook defined for `exercise` ("03"), in a separate
+    process; shows the result and returns it (`.passed`). `course`: the course folder if not found from here."""
+    from grader.kernel import check as check_in_kernel
+
+    return check_in_kernel(exercise, course)
+

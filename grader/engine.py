@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import signal
 import tempfile
+import threading
 from pathlib import Path
 from types import ModuleType
 
 from grader.course import Course, Exercise
 from grader.errors import TutorError
 from grader.loader import checks_module_name, load_module
+from grader.notebook import as_python, frame_location
 from grader.results import ERROR, FAILED, PASSED, CheckResult, ExerciseResult
 from grader.sandbox import Finished, Limits, Worker
 
 MAX_PAYLOAD = 256 * 2**20
 _modules: dict[tuple[str, float], ModuleType] = {}
+_expected: dict[tuple[int, int], dict] = {}
+_TRUSTED = threading.RLock()  # the trusted side seeds process-wide RNGs before each case
 
 
 def check_exercise(
@@ -36,25 +40,36 @@ def check_exercise(
     """
     learner = Path(file) if file else exercise.stub
     limits = limits or Limits(timeout=exercise.timeout)
-    with tempfile.TemporaryDirectory(prefix="pytorch-tutor-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="pytorch-tutor-") as tmp, as_python(learner) as script:  # .ipynb: its code as .py
         out = Path(tmp) / "outcomes.pt"
         private = [str(exercise.solution.parent), tmp, str(course.state_dir)]  # learner code may not open these
-        job = {"learner": str(learner.resolve()), "checks": str(exercise.checks), "out": str(out), "mistake": mistake}
+        job = {"learner": str(script.path.resolve()), "checks": str(exercise.checks), "out": str(out), "mistake": mistake}
         job["private"] = private
         worker = pool.start(job, Path(tmp), limits) if pool else Worker(job, Path(tmp), limits)
         try:
-            checks, reference = load_reference(exercise)
-            from grader.probe import run_checks
-
-            expected = run_checks(checks.CHECKS, reference)
+            checks, reference, expected = reference_outcomes(exercise)
         except BaseException:
             worker.kill()
             raise
         finished = worker.wait()
-        payload = read_payload(out)
-    result = decide(exercise, checks, reference, expected, payload, finished, limits)
+        payload = script.map_back(read_payload(out), finished)  # notebook frames point at cells
+    with _TRUSTED:  # seeds process-wide RNGs: one thread at a time (check --all, grade)
+        result = decide(exercise, checks, reference, expected, payload, finished, limits)
     result.file, result.elapsed = str(learner), round(finished.elapsed, 3)
+    script.annotate(result)
     return result
+
+
+def reference_outcomes(exercise: Exercise) -> tuple[ModuleType, ModuleType, dict]:
+    """The checks, the reference, and the reference's outcomes (computed once per loaded version)."""
+    from grader.probe import run_checks
+
+    with _TRUSTED:
+        checks, reference = load_reference(exercise)
+        key = (id(checks), id(reference))
+        if key not in _expected:
+            _expected[key] = run_checks(checks.CHECKS, reference)
+        return checks, reference, _expected[key]
 
 
 def load_reference(exercise: Exercise) -> tuple[ModuleType, ModuleType]:
@@ -100,7 +115,7 @@ def decide(exercise, checks, reference, expected, payload, finished: Finished, l
         return _not_graded(result, checks, _stopped_reason(finished, limits), _stopped_hint(finished))
     if "import_error" in payload:
         err = payload["import_error"]
-        where = f", line {err['frames'][-1][1]}" if err.get("frames") else ""
+        where = f", {frame_location(err['frames'][-1])}" if err.get("frames") else ""
         result.traceback = err.get("frames", [])
         message = f"your file cannot be graded yet: {err['type']}{where}: {err['message']}"
         return _not_graded(result, checks, message, "Fix this error first; the traceback shows where it is.")

@@ -17,6 +17,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from grader.notebook import split_cell
 from grader.results import ERROR, CheckResult, ExerciseResult
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -28,7 +29,7 @@ def make_console(stderr: bool = False) -> Console:
 
 
 def _box(console: Console) -> box.Box:
-    return box.ROUNDED if console.is_terminal and not console.no_color else box.ASCII
+    return box.ROUNDED if (console.is_terminal or console.is_jupyter) and not console.no_color else box.ASCII
 
 
 def escape_output(text: str) -> str:
@@ -36,7 +37,8 @@ def escape_output(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
-def show_result(console: Console, result: ExerciseResult, command: str) -> None:
+def show_result(console: Console, result: ExerciseResult, command: str, again: str = "") -> None:
+    """`again`: how to check once more (default `COMMAND check NN`; in a notebook, `check("NN")`)."""
     number = result.exercise.split("_", 1)[0]
     if result.output.strip():
         body = Text(escape_output(result.output.rstrip()[-4000:]))
@@ -46,8 +48,10 @@ def show_result(console: Console, result: ExerciseResult, command: str) -> None:
     else:
         for check in result.checks:
             _show_check(console, check)
+    if result.message and result.status != ERROR:
+        console.print(Text(f"note: {result.message}", style="dim"))
     console.print()
-    console.print(_verdict(result, number, command))
+    console.print(_verdict(result, number, command, again or f"{command} check {number}"))
 
 
 def _show_not_graded(console: Console, result: ExerciseResult) -> None:
@@ -84,7 +88,9 @@ def _show_check(console: Console, check: CheckResult) -> None:
 def _traceback(frames: list) -> Text:
     text = Text(overflow="fold")  # long paths wrap; never cut off the file name
     for file, line, func, code in frames:
-        text.append(f'File "{_short(file)}", line {line}, in {func}\n', style="dim")
+        path, cell = split_cell(file)  # a notebook frame: "work.ipynb [cell 3]" with the line inside the cell
+        head = (f"Cell {cell}" if cell.startswith("In") else f'File "{_short(path)}", {cell}') if cell else f'File "{_short(file)}"'
+        text.append(f"{head}, line {line}, in {func}\n", style="dim")
         if code:
             text.append(f"  {code}\n")
     text.rstrip()
@@ -100,7 +106,7 @@ def _short(file: str) -> str:
     return file if rel.startswith("..") else rel
 
 
-def _verdict(result: ExerciseResult, number: str, command: str) -> Text:
+def _verdict(result: ExerciseResult, number: str, command: str, again: str) -> Text:
     passed = sum(c.passed for c in result.checks)
     if result.passed:
         return Text.assemble(
@@ -112,11 +118,11 @@ def _verdict(result: ExerciseResult, number: str, command: str) -> Text:
         return Text.assemble(
             (f"✗ Not started: {result.title}. ", "bold red"),
             f"Open {_short(result.file)}, replace each `raise NotImplementedError` with your code, "
-            f"then run `{command} check {number}`.",
+            f"then run `{again}`.",
         )
     return Text.assemble(
         (f"✗ Not passed yet: {result.title} ({score}). ", "bold red"),
-        f"Fix the first failing check, then run `{command} check {number}` again; `{command} hint {number}` gives a hint.",
+        f"Fix the first failing check, then run `{again}` again; `{command} hint {number}` gives a hint.",
     )
 
 
@@ -189,3 +195,50 @@ def show_all_results(console: Console, results: list[ExerciseResult], command: s
     todo = next((r for r in results if not r.passed), None)
     if todo is not None:
         console.print(f"Next: `{command} check {todo.exercise.split('_', 1)[0]}` shows the details and hints.")
+
+
+def grade_progress(console: Console, total: int):
+    """`with grade_progress(console, n) as advance:` a live bar in a terminal, else one plain line per submission."""
+    from contextlib import contextmanager
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    @contextmanager
+    def progress():
+        if not console.is_terminal or console.no_color:
+            done = iter(range(1, total + 1))
+            yield lambda sub, entry, cached: console.print(Text(
+                f"[{next(done)}/{total}] {sub.label}: {entry['score']:g}/{entry['max_score']:g} {entry['status']}"
+                + (" (unchanged, from the cache)" if cached else "")))
+            return
+        columns = (TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.description}"))
+        with Progress(*columns, console=console, transient=True) as bar:
+            task = bar.add_task("", total=total)
+            yield lambda sub, entry, cached: bar.update(task, advance=1, description=sub.label)
+
+    return progress()
+
+
+def show_grade_summary(console: Console, summary: dict) -> None:
+    """`grade`'s summary: warnings, pass rates and mean scores per exercise, the most frequent known mistakes."""
+    for warning in summary["warnings"]:
+        console.print(Text.assemble(("warning: ", "yellow"), warning))
+    table = Table(box=_box(console), title="class results", title_justify="left")
+    for name in ("exercise", "passed / submitted", "pass rate", "mean score", "not graded"):
+        table.add_column(name, no_wrap=True, justify="left" if name == "exercise" else "right")
+    for row in summary["exercises"]:
+        rate = "-" if row["pass_rate"] is None else f"{row['pass_rate']:.0%}"
+        mean = "-" if row["mean_score"] is None else f"{row['mean_score']:g} / {row['max_score']:g}"
+        table.add_row(row["exercise"], f"{row['passed']} / {row['submitted']}", rate, mean, str(row["errors"]))
+    console.print(table)
+    if summary["mistakes"]:
+        top = Table(box=_box(console), title="most frequent known mistakes", title_justify="left")
+        for name in ("exercise", "mistake", "students"):
+            top.add_column(name, no_wrap=True, justify="right" if name == "students" else "left")
+        for m in summary["mistakes"][:10]:
+            top.add_row(m["exercise"], m["mistake"], str(m["students"]))
+        console.print(top)
+    s = summary
+    console.print(Text(
+        f"{s['students']} students, {s['submissions']} submissions: {s['graded']} graded, {s['cached']} unchanged "
+        f"(from the cache), {s['errors']} could not be graded, {s['not_submitted']} not submitted. Gradebook: {s['out']}"))

@@ -30,6 +30,7 @@ def main(job_path: str) -> None:
 
     out = Path(job["out"])
     checks = load_module(Path(job["checks"]), checks_module_name(Path(job["checks"])))
+    sys.modules.pop(checks.__name__, None)  # not importable by learner code (its helpers hold reference code)
     learner_file = Path(job["learner"]).resolve()
     save = _saver(torch.save, out)  # opened now: learner code may not open files in the job folder
     guard.install(job.get("private", []) + [str(Path(job["checks"]).parent), str(out.parent)], str(learner_file))

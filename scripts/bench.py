@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import queue
+import threading
 import shutil
 import statistics
 import subprocess
@@ -45,9 +47,44 @@ def scenarios(course: Path) -> list[tuple[str, list[str], int, float | None]]:
         ("pytorch-tutor check 01 (passing file)", [*cli, "check", "01", "--file", ref("01_tensors")], 0, 1.5),
         ("pytorch-tutor check 04 (passing file)", [*cli, "check", "04", "--file", ref("04_training_loop")], 0, None),
         ("pytorch-tutor check 03 (untouched stub)", [*cli, "check", "03"], 1, None),
+        ("pytorch-tutor check --all (7 stubs)", [*cli, "check", "--all"], 1, None),
         ("pytorch-tutor list", [*cli, "list"], 0, 0.25),
         ("pytorch-tutor hint 03", [*cli, "hint", "03"], 0, 0.25),
     ]
+
+
+def watch_latency(course: Path, env: dict, saves: int) -> list[float]:
+    """Seconds from saving a passing 03 to its verdict on screen, in `pytorch-tutor watch`."""
+    sys.path.insert(0, str(ROOT))
+    from grader.progress import Progress
+
+    shutil.rmtree(course / ".pytorch-tutor", ignore_errors=True)
+    progress = Progress(course / ".pytorch-tutor")
+    for ex in ("01_tensors", "02_autograd", "04_training_loop", "05_dataset", "06_device", "07_save_load"):
+        progress.record_check(ex, passed=True)  # so watch opens on 03 and stays there
+    stub, solution = course / "exercises" / "03_nn_module.py", (course / "reference" / "03_nn_module.py").read_text()
+    proc = subprocess.Popen([sys.executable, "-m", "cli", "--course", str(course), "watch"], env=env, text=True,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
+    _wait_for(lines, "Not started: nn.Module", 120)
+    latencies = []
+    for i in range(saves):
+        time.sleep(0.3)
+        start = time.perf_counter()
+        stub.write_text(solution + f"\n# save {i}\n")
+        _wait_for(lines, "Passed: nn.Module", 60)
+        latencies.append(time.perf_counter() - start)
+    proc.stdin.write("q")
+    proc.stdin.flush()
+    proc.wait(timeout=30)
+    return latencies
+
+
+def _wait_for(lines: queue.Queue, text: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while text not in lines.get(timeout=max(deadline - time.monotonic(), 0.01)):
+        pass
 
 
 def main() -> None:
@@ -66,6 +103,8 @@ def main() -> None:
             goal = f"target <= {target:.2f}x" if target else ""
             mark = "" if not target else ("ok" if seconds / base <= target else "OVER")
             print(f"{label:42} {seconds:6.2f} s  {seconds / base:5.2f}x  {goal} {mark}")
+        ms = statistics.median(watch_latency(course, env, 10))
+        print(f"{'watch: save 03 -> verdict (median of 10)':42} {ms:6.2f} s  {ms / base:5.2f}x  target <= 0.30 s {'ok' if ms <= 0.3 else 'OVER'}")
     print(f"cpu count {os.cpu_count()}, python {sys.version.split()[0]}")
 
 

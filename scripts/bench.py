@@ -81,6 +81,20 @@ def watch_latency(course: Path, env: dict, saves: int) -> list[float]:
     return latencies
 
 
+def grade_throughput(course: Path, env: dict, students: int) -> tuple[float, int]:
+    """Seconds for `pytorch-tutor grade` over `students` x every exercise (a mix of right and wrong files)."""
+    subs = course.parent / "class"
+    exercises = sorted(p.stem for p in (course / "exercises").glob("[0-9]*.py"))
+    for i in range(students):
+        folder = subs / f"student{i:03d}"
+        folder.mkdir(parents=True)
+        for ex in exercises:
+            source = course / ("reference" if i % 3 else "exercises") / f"{ex}.py"
+            (folder / f"{ex}.py").write_text(source.read_text() + f"\n# student {i}\n")
+    argv = [sys.executable, "-m", "cli", "--course", str(course), "grade", str(subs), "--out", str(course.parent / "book"), "--force"]
+    return timed(argv, env, 0), students * len(exercises)
+
+
 def _wait_for(lines: queue.Queue, text: str, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while text not in lines.get(timeout=max(deadline - time.monotonic(), 0.01)):
@@ -90,10 +104,11 @@ def _wait_for(lines: queue.Queue, text: str, timeout: float) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5, help="runs per command; the median is reported")
+    parser.add_argument("--students", type=int, default=50, help="class size for the grade throughput figure")
     args = parser.parse_args()
     env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT)}
     with tempfile.TemporaryDirectory() as tmp:
-        course = Path(tmp)
+        course = Path(tmp) / "course"
         for name in ("exercises", "reference"):
             shutil.copytree(ROOT / name, course / name)
         base = median_of(args.runs, [sys.executable, "-c", "import torch"], env)
@@ -105,6 +120,11 @@ def main() -> None:
             print(f"{label:42} {seconds:6.2f} s  {seconds / base:5.2f}x  {goal} {mark}")
         ms = statistics.median(watch_latency(course, env, 10))
         print(f"{'watch: save 03 -> verdict (median of 10)':42} {ms:6.2f} s  {ms / base:5.2f}x  target <= 0.30 s {'ok' if ms <= 0.3 else 'OVER'}")
+        seconds, items = grade_throughput(course, env, args.students)
+        single = median_of(args.runs, [sys.executable, "-m", "cli", "--course", str(course), "check", "03", "--file",
+                                       str(course / "reference" / "03_nn_module.py")], env, 0)
+        print(f"{f'grade {items} submission-exercises':42} {seconds:6.2f} s  {items / seconds:5.1f}/s  "
+              f"{seconds / items:.3f} s each = {seconds / items / base:.2f}x import, {seconds / items / single:.2f}x one cold check")
     print(f"cpu count {os.cpu_count()}, python {sys.version.split()[0]}")
 
 

@@ -145,3 +145,35 @@ def test_any_visible_change_to_a_float_tensor_is_caught(t, delta):
     changed.view(-1)[0] += delta * (1 + abs(float(t.view(-1)[0])))
     m = diff(t, changed)
     assert m is not None and m.kind == "values" and "largest error" in m.text()
+
+
+def _assert_close_accepts(expected, got) -> bool:
+    try:
+        torch.testing.assert_close(got, expected, equal_nan=True)
+        return True
+    except AssertionError:
+        return False
+
+
+@settings(max_examples=200, deadline=None)
+@given(tensors(), st.sampled_from([0.0, 1e-7, 1e-6, 1e-5, 3e-5, 1e-3, float("nan"), float("inf")]), st.integers(0, 3))
+def test_the_value_rule_agrees_with_torch_testing_assert_close(t, delta, where):
+    """Values are compared without calling assert_close (its first call costs ~1 s); same verdicts."""
+    changed = t.clone()
+    if t.numel() and t.dtype.is_floating_point:
+        changed.view(-1)[where % t.numel()] += delta
+    elif t.numel() and delta and delta == delta:
+        changed.view(-1)[where % t.numel()] = ~changed.view(-1)[0] if t.dtype == torch.bool else changed.view(-1)[0] + 1
+    assert (diff(t, changed) is None) == _assert_close_accepts(t, changed)
+
+
+@settings(max_examples=200, deadline=None)
+@given(finite, st.sampled_from([0.0, 1e-7, 1e-6, 1e-5, 3e-5, 1e-2]), st.booleans())
+def test_the_float_rule_agrees_with_assert_close_at_float_tolerances(x, delta, inf):
+    got = float("inf") if inf and delta > 1e-3 else x + delta * (1 + abs(x))
+    try:
+        torch.testing.assert_close(got, x, rtol=1.3e-6, atol=1e-5, equal_nan=True)
+        accepted = True
+    except AssertionError:
+        accepted = False
+    assert (diff(x, got) is None) == accepted

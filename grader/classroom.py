@@ -20,7 +20,10 @@ from grader.course import Course, Exercise
 from grader.errors import TutorError
 from grader.gradecache import GradeCache
 
-LAYOUTS = "Put one folder per student holding exercise files (alice/01_tensors.py), or files named like alice__01_tensors.py."
+LAYOUTS = (
+    "Put one folder per student holding exercise files (alice/01_tensors.py or .ipynb), "
+    "or files named like alice__01_tensors.py."
+)
 
 
 @dataclass(frozen=True)
@@ -115,7 +118,7 @@ def discover(root: Path, course: Course, exercises: list[Exercise], skip: Path |
 def _add(found: Plan, course: Course, student: str, name: str, path: Path) -> bool:
     """Record `path` as `student`'s file for the exercise it is named after; False if it names none."""
     label = path.relative_to(found.root).as_posix()
-    ex = next((e for e in course.exercises if name == f"{e.id}.py" and path.is_file()), None)
+    ex = next((e for e in course.exercises if name in (f"{e.id}.py", f"{e.id}.ipynb") and path.is_file()), None)
     if ex is None:
         found.ignored.append(label + ("/" if path.is_dir() else ""))
         return False

@@ -280,3 +280,21 @@ def test_a_grader_failure_on_one_file_costs_that_file_only_and_a_damaged_cache_i
     assert gradebook.summary(plan, run)["errors"] == 1
     cached = json.loads((plan.out / ".cache.json").read_text())["entries"]
     assert list(cached) == ["amy/01_tensors"]
+
+
+def test_notebook_submissions_are_graded_like_files(course_dir, tmp_path):
+    import nbformat
+
+    subs = tmp_path / "subs"
+    right = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("%matplotlib inline"),
+                                            nbformat.v4.new_code_cell((ROOT / "reference/01_tensors.py").read_text())])
+    wrong = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import torch\n"),
+                                            nbformat.v4.new_code_cell("def tensor_from_list(data)\n    return data\n")])
+    (subs / "amy").mkdir(parents=True)
+    nbformat.write(right, subs / "amy" / "01_tensors.ipynb")
+    nbformat.write(wrong, subs / "ben__01_tensors.ipynb")
+    result = grade(course_dir, str(subs), "-e", "1", "-j", "1", "--json")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "subs-gradebook" / "grades.csv").read_text() == "student,01_tensors,total\namy,6,6\nben,0,0\n"
+    book = json.loads((tmp_path / "subs-gradebook" / "grades.json").read_text())
+    assert "cell 2, line 1" in json.dumps(book)

@@ -6,7 +6,6 @@ Heavy modules (torch) are imported only by the commands that grade.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Optional
 

@@ -69,7 +69,10 @@ class Pool:
         return self.started[-1]
 
     def take(self) -> _Zygote:
-        zygote = self.idle.get()
+        return self._ready(self.idle.get())
+
+    def _ready(self, zygote: _Zygote) -> _Zygote:
+        """`zygote` once it has imported torch, or a fresh one in its place if it died starting."""
         if not zygote.wait_ready():
             zygote.stop()
             zygote = self._new()
@@ -86,11 +89,7 @@ class Pool:
         """Wait until every idle zygote has imported torch (timings then exclude start-up)."""
         zygotes = [self.idle.get() for _ in range(self.idle.qsize())]
         for zygote in zygotes:
-            if not zygote.wait_ready():
-                zygote.stop()
-                zygote = self._new()
-                zygote.wait_ready()
-            self.idle.put(zygote)
+            self.idle.put(self._ready(zygote))
         return self
 
     def start(self, job: dict, job_dir: Path, limits: Limits) -> "PooledWorker":

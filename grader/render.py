@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from rich import box
-from rich.console import Console, Group
+from rich.console import Console
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
@@ -89,7 +89,7 @@ def _traceback(frames: list) -> Text:
     text = Text(overflow="fold")  # long paths wrap; never cut off the file name
     for file, line, func, code in frames:
         path, cell = split_cell(file)  # a notebook frame: "work.ipynb [cell 3]" with the line inside the cell
-        head = (f"Cell {cell}" if cell.startswith("In") else f'File "{_short(path)}", {cell}') if cell else f'File "{_short(file)}"'
+        head = (f"Cell {cell}" if cell.startswith("In") else f'File "{short_path(path)}", {cell}') if cell else f'File "{short_path(file)}"'
         text.append(f"{head}, line {line}, in {func}\n", style="dim")
         if code:
             text.append(f"  {code}\n")
@@ -97,13 +97,18 @@ def _traceback(frames: list) -> Text:
     return text
 
 
-def _short(file: str) -> str:
+def untouched(result: ExerciseResult) -> bool:
+    """Every check still says "not implemented yet": the learner has not started."""
+    return bool(result.checks) and all(c.message.startswith("not implemented yet") for c in result.checks)
+
+
+def short_path(file: str | Path) -> str:
     """A path relative to the working directory when the file is under it, else as given."""
     try:
         rel = os.path.relpath(file)
     except ValueError:
-        return file
-    return file if rel.startswith("..") else rel
+        return str(file)
+    return str(file) if rel.startswith("..") else rel
 
 
 def _verdict(result: ExerciseResult, number: str, command: str, again: str) -> Text:
@@ -114,10 +119,10 @@ def _verdict(result: ExerciseResult, number: str, command: str, again: str) -> T
             f"See the reference solution with `{command} solution {number}`.",
         )
     score = f"{passed} of {len(result.checks)} checks passed" if result.status != ERROR else "not graded"
-    if result.checks and all(c.message.startswith("not implemented yet") for c in result.checks):
+    if untouched(result):
         return Text.assemble(
             (f"✗ Not started: {result.title}. ", "bold red"),
-            f"Open {_short(result.file)}, replace each `raise NotImplementedError` with your code, "
+            f"Open {short_path(result.file)}, replace each `raise NotImplementedError` with your code, "
             f"then run `{again}`.",
         )
     return Text.assemble(
@@ -186,7 +191,7 @@ def show_all_results(console: Console, results: list[ExerciseResult], command: s
     for r in results:
         passed = sum(c.passed for c in r.checks)
         first = r.message if r.status == ERROR else next((f"{c.name}: {c.message}" for c in r.checks if not c.passed), "")
-        fresh = r.checks and all(c.message.startswith("not implemented yet") for c in r.checks)
+        fresh = untouched(r)
         verdict = Text("not started", style="dim") if fresh else Text(r.status, style=styles.get(r.status, ""))
         table.add_row(r.exercise, verdict, f"{passed}/{len(r.checks)}", "" if fresh else first)
     console.print(table)

@@ -11,7 +11,6 @@ the file and the declaration at fault.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from types import SimpleNamespace
 from typing import Any
 
 from grader.course import Course, Exercise
@@ -105,15 +104,14 @@ def _stub_problems(course: Course, exercise: Exercise, pool, problem) -> list[Pr
 
 def _mistake_problems(checks: Any, reference: Any, problem, exercise: Exercise) -> list[Problem]:
     """Every mistake must fail a check and be recognised there by its own hint (in this trusted process)."""
-    from grader.probe import run_check, run_checks
+    from grader.engine import reference_outcomes
     from grader.verdict import MistakeBook, judge
 
-    expected = run_checks(checks.CHECKS, reference)
+    expected = reference_outcomes(exercise)[2]
     book = MistakeBook(reference, checks.MISTAKES)
     found = []
     for mistake in checks.MISTAKES:
-        variant = SimpleNamespace(**{**vars(reference), **mistake.replace})
-        verdicts = [judge(c, expected[c.name], run_check(c, variant), book) for c in checks.CHECKS]
+        verdicts = [judge(c, expected[c.name], book.raw_outcomes(mistake, c), book) for c in checks.CHECKS]
         failing = [v for v in verdicts if not v.passed]
         decl = f"MISTAKES {mistake.name!r}"
         if not failing:
@@ -126,4 +124,4 @@ def _mistake_problems(checks: Any, reference: Any, problem, exercise: Exercise) 
 
 
 def _comparable(result: Any) -> list[dict]:
-    return [{k: v for k, v in asdict(c).items()} for c in result.checks]
+    return [asdict(c) for c in result.checks]

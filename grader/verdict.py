@@ -10,7 +10,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from grader.compare import Mismatch, compare, kind_of
+from grader.compare import Mismatch, compare
 from grader.hints import NOT_IMPLEMENTED, generic_hint
 from grader.probe import run_check
 from grader.results import CheckResult
@@ -22,15 +22,20 @@ class MistakeBook:
     def __init__(self, reference: Any, mistakes: list[Any]):
         self.reference = reference
         self.mistakes = mistakes
+        self._raw: dict[tuple[str, str], list[dict]] = {}
         self._cache: dict[tuple[str, str], list[dict]] = {}
+
+    def raw_outcomes(self, mistake: Any, check: Any) -> list[dict]:
+        """What the probe returns on the variant, before the check's transform (as a learner's would be)."""
+        key = (mistake.name, check.name)
+        if key not in self._raw:
+            self._raw[key] = run_check(check, SimpleNamespace(**{**vars(self.reference), **mistake.replace}))
+        return self._raw[key]
 
     def outcomes(self, mistake: Any, check: Any) -> list[dict]:
         key = (mistake.name, check.name)
         if key not in self._cache:
-            ns = SimpleNamespace(**vars(self.reference))
-            for name, value in mistake.replace.items():
-                setattr(ns, name, value)
-            self._cache[key] = transformed(check, run_check(check, ns))
+            self._cache[key] = transformed(check, self.raw_outcomes(mistake, check))
         return self._cache[key]
 
     def match(self, check: Any, index: int, learner: dict, expected: dict) -> Any:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ast
 import contextlib
-import os
 import queue
 import sys
 import threading
@@ -58,10 +57,12 @@ class Watch:
         return True
 
     def _open(self, exercise: Exercise) -> None:
+        from grader.render import short_path
+
         self.current = exercise
         self.console.rule(f"{exercise.id}: {exercise.title}")
         self.console.print(task_text(exercise.stub))
-        self.console.print(f"Edit {_short(exercise.stub)} and save; I re-check it each time.  {KEYS}", style="dim", markup=False)
+        self.console.print(f"Edit {short_path(exercise.stub)} and save; I re-check it each time.  {KEYS}", style="dim", markup=False)
         self._check()
 
     def _check(self) -> None:
@@ -138,12 +139,6 @@ def task_text(stub: Path) -> str:
         return (ast.get_docstring(ast.parse(stub.read_text(encoding="utf-8"))) or "").strip()
     except (OSError, SyntaxError, ValueError):
         return ""
-
-
-def _short(path: Path) -> str:
-    with contextlib.suppress(ValueError):
-        return os.path.relpath(path)
-    return str(path)
 
 
 @contextlib.contextmanager

@@ -17,6 +17,15 @@ from grader.engine import check_exercise  # noqa: E402
 COURSE = find_course(ROOT)
 
 
+def copy_course(target: Path) -> Path:
+    """A copy of the repository's course (exercises and references) in `target`, for tests that change it."""
+    import shutil
+
+    for name in ("exercises", "reference"):
+        shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+    return target
+
+
 @pytest.fixture(scope="session")
 def course():
     return COURSE

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from conftest import ROOT
+from conftest import ROOT, copy_course
 
 runner = CliRunner()
 ENV = {"NO_COLOR": "1", "COLUMNS": "200"}  # plain text, wide enough that messages do not wrap
@@ -21,9 +21,7 @@ ENV = {"NO_COLOR": "1", "COLUMNS": "200"}  # plain text, wide enough that messag
 
 @pytest.fixture()
 def course_dir(tmp_path: Path) -> Path:
-    for name in ("exercises", "reference"):
-        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
-    return tmp_path
+    return copy_course(tmp_path)
 
 
 def cli(course_dir: Path, *args: str):

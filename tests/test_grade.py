@@ -22,7 +22,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from conftest import ROOT
+from conftest import ROOT, copy_course
 from grader import classroom
 
 runner = CliRunner()
@@ -68,10 +68,7 @@ def write_files(folder: Path, files: dict) -> None:
 
 @pytest.fixture(scope="module")
 def course_dir(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("course")
-    for name in ("exercises", "reference"):
-        shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
-    return root
+    return copy_course(tmp_path_factory.mktemp("course"))
 
 
 def grade(course_dir: Path, *args: str):

@@ -18,7 +18,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from cli import app
-from conftest import COURSE, ROOT, grade
+from conftest import COURSE, ROOT, copy_course, grade
 from grader.errors import TutorError
 from grader.kernel import history_cells
 from grader.notebook import DEFS, Script, read_cells
@@ -32,9 +32,7 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 @pytest.fixture()
 def course_dir(tmp_path: Path) -> Path:
-    for name in ("exercises", "reference"):
-        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
-    return tmp_path
+    return copy_course(tmp_path)
 
 
 def cli(course_dir: Path, *args: str):

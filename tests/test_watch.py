@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import queue
-import shutil
 import subprocess
 import sys
 import threading
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, copy_course
 from grader import proctree
 
 REFERENCE = (ROOT / "reference" / "01_tensors.py").read_text()
@@ -51,6 +50,11 @@ class Session:
         self.seen = self.seen[self.seen.index(text) + len(text):]
         return time.monotonic() - start
 
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
     def press(self, key: str) -> None:
         self.proc.stdin.write(key)
         self.proc.stdin.flush()
@@ -67,8 +71,7 @@ def save(path: Path, text: str, by_rename: bool = False) -> None:
 
 @pytest.fixture()
 def course(tmp_path: Path) -> Path:
-    for name in ("exercises", "reference"):
-        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    copy_course(tmp_path)
     toml = tmp_path / "reference" / "course.toml"
     toml.write_text(toml.read_text().replace('id = "01_tensors"', 'id = "01_tensors"\ntimeout = 3'))
     return tmp_path
@@ -110,9 +113,7 @@ def test_watch_rechecks_on_save_survives_breakage_and_quits_cleanly(course: Path
         time.sleep(0.5)
         assert [p for p in tree if proctree._alive(p)] == []
     finally:
-        if watch.proc.poll() is None:
-            watch.proc.kill()
-            watch.proc.wait()
+        watch.close()
 
 
 def test_ctrl_c_during_a_runaway_check_leaves_no_process(course: Path):
@@ -130,6 +131,4 @@ def test_ctrl_c_during_a_runaway_check_leaves_no_process(course: Path):
         time.sleep(0.5)
         assert [p for p in tree if proctree._alive(p)] == []
     finally:
-        if watch.proc.poll() is None:
-            watch.proc.kill()
-            watch.proc.wait()
+        watch.close()

@@ -24,10 +24,11 @@ def main(job_path: str) -> None:
     faulthandler.register(signal.SIGUSR1, all_threads=False)  # the grader asks "where are you?" on timeout
     import torch
 
-    from grader import guard
+    from grader import guard, lazydynamo
     from grader.loader import checks_module_name, load_module
     from grader.probe import describe_error, run_checks
 
+    lazydynamo.install()  # before the checks module imports it, or the learner's optimizer does
     out = Path(job["out"])
     checks = load_module(Path(job["checks"]), checks_module_name(Path(job["checks"])))
     sys.modules.pop(checks.__name__, None)  # not importable by learner code (its helpers hold reference code)

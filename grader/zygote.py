@@ -27,10 +27,9 @@ def serve(sock_path: str) -> None:
     import numpy  # noqa: F401  (warm imports: what every check needs)
     import torch  # noqa: F401
 
-    try:  # the first optimizer a process builds imports torch._dynamo (about 2 s): pay it once here
-        import torch._dynamo  # noqa: F401
-    except Exception:
-        pass
+    import grader.lazydynamo
+
+    grader.lazydynamo.install()  # children inherit it: an optimizer costs no torch._dynamo import
     import grader.probe  # noqa: F401
     import grader.worker  # noqa: F401
     from grader.sandbox import Limits, Monitor

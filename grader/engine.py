@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 from types import ModuleType
 
-from grader import lazydynamo
+from grader import torchsetup
 from grader.course import Course, Exercise
 from grader.errors import TutorError
 from grader.loader import checks_module_name, load_module
@@ -75,7 +75,7 @@ def reference_outcomes(exercise: Exercise) -> tuple[ModuleType, ModuleType, dict
 
 def load_reference(exercise: Exercise) -> tuple[ModuleType, ModuleType]:
     """The checks module and the reference solution, loaded here (never in the learner's process)."""
-    lazydynamo.install()  # imports torch; an optimizer then costs no torch._dynamo import
+    torchsetup.prepare()
     checks = _load(exercise.checks, checks_module_name(exercise.checks))
     for name in ("CHECKS", "MISTAKES"):
         if not isinstance(getattr(checks, name, None), list):

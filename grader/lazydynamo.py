@@ -6,7 +6,8 @@ In recent torch the first optimizer a process builds runs `import torch._dynamo`
 outside `torch.compile`. Every check that trains a model paid that twice: in the
 learner's process and in the trusted one.
 
-`install()` puts a stand-in module under that name. It answers those two calls
+`install()` puts a stand-in module under that name. It answers those two calls,
+and `compiled_autograd._disable()` (which `torch.func.grad` enters on every call),
 as eager mode does; any other use (an attribute, a submodule, `torch.compile`)
 imports the real module and hands over to it, re-arming the functions it was
 asked to `disable` so the real one wraps them. Nothing changes for code that
@@ -16,6 +17,7 @@ that, and that the compiler still works after the hand-over.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.abc
 import importlib.machinery
@@ -36,6 +38,7 @@ class _StandIn(types.ModuleType):
         self.__path__ = path  # so `import torch._dynamo.x` reaches our finder
         self._disabled: list = []
         self._real = None
+        self.compiled_autograd = _CompiledAutograd(self)
 
     def graph_break(self, *args, **kwargs):
         if self._real is not None:
@@ -54,6 +57,21 @@ class _StandIn(types.ModuleType):
         if name.startswith("__"):
             raise AttributeError(name)
         return getattr(materialise(), name)
+
+
+class _CompiledAutograd:
+    """`torch._dynamo.compiled_autograd` until it is really needed."""
+
+    def __init__(self, stand_in: _StandIn) -> None:
+        self._stand_in = stand_in
+
+    def _disable(self):
+        if self._stand_in._real is not None:
+            return self._stand_in._real.compiled_autograd._disable()
+        return contextlib.nullcontext()  # only the real module can turn compiled autograd on
+
+    def __getattr__(self, name: str):
+        return getattr(materialise().compiled_autograd, name)
 
 
 class _Finder(importlib.abc.MetaPathFinder):

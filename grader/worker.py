@@ -22,13 +22,11 @@ def main(job_path: str) -> None:
     job = json.loads(Path(job_path).read_text(encoding="utf-8"))
     _limit_resources(job.get("limits", {}))
     faulthandler.register(signal.SIGUSR1, all_threads=False)  # the grader asks "where are you?" on timeout
-    import torch
-
-    from grader import guard, lazydynamo
+    from grader import guard, torchsetup
     from grader.loader import checks_module_name, load_module
     from grader.probe import describe_error, run_checks
 
-    lazydynamo.install()  # before the checks module imports it, or the learner's optimizer does
+    torch = torchsetup.prepare()
     out = Path(job["out"])
     checks = load_module(Path(job["checks"]), checks_module_name(Path(job["checks"])))
     sys.modules.pop(checks.__name__, None)  # not importable by learner code (its helpers hold reference code)

@@ -25,11 +25,9 @@ PR_SET_CHILD_SUBREAPER = 36
 
 def serve(sock_path: str) -> None:
     import numpy  # noqa: F401  (warm imports: what every check needs)
-    import torch  # noqa: F401
+    import grader.torchsetup
 
-    import grader.lazydynamo
-
-    grader.lazydynamo.install()  # children inherit it: an optimizer costs no torch._dynamo import
+    grader.torchsetup.prepare()  # children inherit it
     import grader.probe  # noqa: F401
     import grader.worker  # noqa: F401
     from grader.sandbox import Limits, Monitor

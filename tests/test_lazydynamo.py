@@ -32,8 +32,9 @@ for make in (torch.optim.SGD, torch.optim.Adam, torch.optim.AdamW, torch.optim.R
         sched.step()
     opt.load_state_dict(opt.state_dict())
     opt.step()
+grads = torch.func.grad(lambda w: model[0](w).pow(2).sum())(torch.randn(2, 4))  # enters compiled_autograd._disable()
 print(json.dumps({"stand_in": lazydynamo.is_stand_in(),
-                  "params": [p.detach().numpy().tobytes().hex() for p in model.parameters()]}))
+                  "params": [t.detach().numpy().tobytes().hex() for t in [*model.parameters(), grads]]}))
 """
 
 AFTER = """
@@ -46,6 +47,7 @@ opt = torch.optim.Adam(model.parameters())
 opt.zero_grad()
 model(torch.ones(2, 3)).sum().backward()
 opt.step()
+stand_in = sys.modules["torch._dynamo"]
 import torch._dynamo.utils                           # a submodule first: the real package, then one copy of it
 from torch._dynamo import config
 compiled = torch.compile(lambda x: x.sin() + 1, backend="eager")
@@ -60,6 +62,8 @@ print(json.dumps({
     "one_utils": sys.modules["torch._dynamo.utils"] is torch._dynamo.utils is torch._dynamo.eval_frame.utils,
     "utils_loader": type(torch._dynamo.utils.__spec__.loader).__name__,
     "compiled": out.tolist(),
+    "func_grad": torch.func.grad(lambda x: x.pow(2).sum())(torch.ones(2)).tolist(),
+    "shim_hands_over": type(stand_in.compiled_autograd._disable()).__name__,
     "zero_grad_rewrapped": getattr(raw, "__dynamo_disable", raw) is not raw,
 }))
 """
@@ -94,4 +98,5 @@ def test_the_compiler_still_works_after_the_hand_over():
     assert after["config"] == "torch._dynamo.config"
     assert after["one_utils"] and after["utils_loader"] == "SourceFileLoader"
     assert after["compiled"] == [1.0, 1.0]
+    assert after["func_grad"] == [2.0, 2.0] and after["shim_hands_over"] == "_GeneratorContextManager"
     assert after["zero_grad_rewrapped"]

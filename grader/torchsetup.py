@@ -1,0 +1,21 @@
+"""How every grading process sets torch up: the trusted one, cold workers and warm zygotes."""
+
+from __future__ import annotations
+
+
+def prepare():
+    """Import torch for grading and return it.
+
+    One intra-op thread: a check's tensors are tiny, and the learner's process, the
+    trusted process and other checks run side by side on a few cores, where a second
+    thread mostly waits for a core (measured: the 07 reference took 0.9 s with two
+    threads beside a learner process, 0.28 s with one). The same thread count on both
+    sides also keeps floating-point reductions in the same order.
+    """
+    import torch
+
+    from grader import lazydynamo
+
+    torch.set_num_threads(1)
+    lazydynamo.install()  # an optimizer then costs no `import torch._dynamo` (about 2 s)
+    return torch

@@ -16,7 +16,7 @@ from grader.errors import TutorError
 
 
 class _Group(TyperGroup):
-    """The one place where a TutorError becomes a clear message and an exit code."""
+    """The one place where a TutorError becomes a clear message and an exit code (Ctrl-C: 130)."""
 
     def invoke(self, ctx):
         try:
@@ -26,6 +26,8 @@ class _Group(TyperGroup):
 
             show_error(make_console(stderr=True), exc.message, exc.hint)
             ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:  # the engine has already ended the learner's processes
+            ctx.exit(130)
 
 
 app = typer.Typer(
@@ -114,10 +116,7 @@ def watch(poll: bool = typer.Option(False, "--poll", help="Poll for changes (for
     """Re-check the exercise you are working on every time you save it."""
     from grader.watch import Watch
 
-    try:
-        Watch(_course(), _console(), COMMAND, poll=poll).run()
-    except KeyboardInterrupt:
-        raise typer.Exit(130)
+    Watch(_course(), _console(), COMMAND, poll=poll).run()
 
 
 @app.command("list")

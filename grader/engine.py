@@ -1,8 +1,9 @@
 """Grade one exercise: start the learner's process, compute the reference in
 this (trusted) process meanwhile, then decide.
 
-The learner's process is started before torch is imported here, so the two
-torch imports overlap and a check costs about one import, not two.
+The learner's process is forked from a warm zygote (`pool`), or, for a single
+cold check, from this process right after it imports torch (`grader.forked`),
+so a check costs one torch import plus its own compute.
 """
 
 from __future__ import annotations
@@ -46,19 +47,30 @@ def check_exercise(
         private = [str(exercise.solution.parent), tmp, str(course.state_dir)]  # learner code may not open these
         job = {"learner": str(script.path.resolve()), "checks": str(exercise.checks), "out": str(out), "mistake": mistake}
         job["private"] = private
-        worker = pool.start(job, Path(tmp), limits) if pool else Worker(job, Path(tmp), limits)
+        worker = pool.start(job, Path(tmp), limits) if pool else _cold_worker(job, Path(tmp), limits)
         try:
             checks, reference, expected = reference_outcomes(exercise)
-        except BaseException:
+            finished = worker.wait()
+        except BaseException:  # a broken course file, or Ctrl-C: end the learner's side too
             worker.kill()
             raise
-        finished = worker.wait()
         payload = script.map_back(read_payload(out), finished)  # notebook frames point at cells
     with _TRUSTED:  # seeds process-wide RNGs: one thread at a time (check --all, grade)
         result = decide(exercise, checks, reference, expected, payload, finished, limits)
     result.file, result.elapsed = str(learner), round(finished.elapsed, 3)
     script.annotate(result)
     return result
+
+
+def _cold_worker(job: dict, job_dir: Path, limits: Limits):
+    """Fork the learner's side from here once torch is imported (one import, not two in parallel) when
+    that is safe; otherwise start a fresh worker process."""
+    from grader.forked import ForkedWorker, may_fork
+
+    if may_fork(_modules):
+        torchsetup.prepare()
+        return ForkedWorker(job, job_dir, limits)
+    return Worker(job, job_dir, limits)
 
 
 def reference_outcomes(exercise: Exercise) -> tuple[ModuleType, ModuleType, dict]:

@@ -15,10 +15,10 @@ import socket
 import subprocess
 import sys
 import tempfile
-from dataclasses import fields
 from pathlib import Path
 
-from grader.sandbox import Finished, Limits, Worker, _child_env, write_job
+from grader.sandbox import Finished, Limits, Worker, _child_env
+from grader.zygote import request_for
 
 
 class _Zygote:
@@ -110,8 +110,7 @@ class PooledWorker:
     def __init__(self, pool: Pool, job: dict, job_dir: Path, limits: Limits):
         self.pool, self.job, self.job_dir, self.limits = pool, job, job_dir, limits
         self.zygote = pool.take()
-        request = {"job_file": str(write_job(job, job_dir, limits)), "learner": str(Path(job["learner"]).resolve())}
-        request["limits"] = {f.name: getattr(limits, f.name) for f in fields(Limits)}
+        request = request_for(job, job_dir, limits)
         self.conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             self.conn.connect(self.zygote.sock)
@@ -122,12 +121,16 @@ class PooledWorker:
     def wait(self) -> Finished:
         with self.conn, self.conn.makefile("rb") as stream:
             line = stream.readline()
-        if not line:  # the zygote died: replace it and run this job cold
-            self.pool.give_back(self.zygote, healthy=False)
+        self._give_back(healthy=bool(line))
+        if not line:  # the zygote died: it was replaced; run this job cold
             return Worker(self.job, self.job_dir, self.limits).wait()
-        self.pool.give_back(self.zygote, healthy=True)
         return Finished(**json.loads(line))
 
     def kill(self) -> None:
         self.conn.close()
-        self.pool.give_back(self.zygote, healthy=False)
+        self._give_back(healthy=False)
+
+    def _give_back(self, healthy: bool) -> None:
+        if self.zygote is not None:  # once only, whichever of wait() and kill() comes first
+            zygote, self.zygote = self.zygote, None
+            self.pool.give_back(zygote, healthy)

@@ -32,8 +32,7 @@ def serve(sock_path: str) -> None:
     import grader.worker  # noqa: F401
     from grader.sandbox import Limits, Monitor
 
-    ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C goes to the parent, which ends us and our job
+    _become_keeper()
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     server.bind(sock_path)
     server.listen(8)
@@ -48,6 +47,36 @@ def serve(sock_path: str) -> None:
             finished = _run_one(request, Limits(**request["limits"]), Monitor)
             stream.write(json.dumps(asdict(finished)).encode() + b"\n")
             stream.flush()
+
+
+def _become_keeper() -> None:
+    """Adopt every orphan our jobs leave (so their trees are ours to kill); leave Ctrl-C to our parent."""
+    ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent ends us and our job
+
+
+def request_for(job: dict, job_dir: Path, limits) -> dict:
+    """What a zygote needs to run one job."""
+    from dataclasses import fields
+
+    from grader.sandbox import write_job
+
+    request = {"job_file": str(write_job(job, job_dir, limits)), "learner": str(Path(job["learner"]).resolve())}
+    request["limits"] = {f.name: getattr(limits, f.name) for f in fields(limits)}
+    return request
+
+
+def serve_once(request: dict, reply_fd: int) -> None:
+    """In a process just forked from the trusted one: run one job as a zygote would, reply, exit."""
+    try:
+        _become_keeper()
+        os.environ.pop("PYTORCH_TUTOR_COURSE", None)
+        from grader.sandbox import Limits, Monitor
+
+        finished = _run_one(request, Limits(**request["limits"]), Monitor)
+        os.write(reply_fd, json.dumps(asdict(finished)).encode() + b"\n")
+    finally:
+        os._exit(0)
 
 
 def _run_one(request: dict, limits, Monitor):

@@ -9,6 +9,7 @@ submission records the processes it started, so the test can prove they are gone
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, grade, warm_pool
+from conftest import COURSE, ROOT, grade, warm_pool
 from grader import proctree
 
 REFERENCE = (ROOT / "reference" / "01_tensors.py").read_text()
@@ -150,3 +151,69 @@ def test_after_every_kind_of_breakage_the_next_check_still_passes():
     result = grade("01", ROOT / "reference" / "01_tensors.py")
     assert result.passed, [c.message for c in result.checks if not c.passed]
 
+
+
+# A single `pytorch-tutor check NN` forks the learner's side from the trusted process once it has imported
+# torch (grader/forked.py). A fresh process takes that path; this test process cannot (it has loaded references).
+FORKED = ("loop_forever", "memory_in_children", "kill_self", "setsid_double_fork", "fork_bomb",
+          "reads_the_reference", "forges_the_results_file", "global_state")
+DRIVER = """
+import json, sys
+from pathlib import Path
+from grader import engine
+from grader.course import find_course
+from grader.forked import may_fork
+from grader.sandbox import Limits
+course = find_course(Path(sys.argv[1]))
+exercise = course.resolve("01")
+forks = may_fork(engine._modules)
+result = engine.check_exercise(course, exercise, Path(sys.argv[2]), Limits(**json.loads(sys.argv[3])))
+print(json.dumps({"forked": forks, **result.to_dict()}))
+"""
+
+
+def grade_forked(learner: Path, **limits) -> dict:
+    import subprocess
+    import sys
+
+    limits.setdefault("timeout", COURSE.resolve("01").timeout)
+    argv = [sys.executable, "-c", DRIVER, str(ROOT), str(learner), json.dumps(limits)]
+    done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.id in FORKED], ids=lambda c: c.id)
+def test_hostile_submission_is_contained_in_a_single_cold_check(case: Case, tmp_path: Path):
+    learner = tmp_path / "submission.py"
+    learner.write_text(_source(case, tmp_path))
+    before = proctree.descendants(os.getpid())
+    start = time.monotonic()
+    result = grade_forked(learner, **case.limits)
+    elapsed = time.monotonic() - start
+    assert result["forked"]
+    assert result["status"] == case.status, (result["message"], [(c["name"], c["message"]) for c in result["checks"]])
+    failing = [c["message"] for c in result["checks"] if not c["passed"]]
+    reason = result["message"] if result["status"] == "error" else (failing[0] if failing else "")
+    assert case.reason in reason and "Traceback" not in reason, reason
+    assert elapsed < case.limits.get("timeout", 30) + SLACK + 5  # plus this driver's own torch import
+    assert _leftovers(before, tmp_path / "pids.txt") == []
+
+
+def test_a_single_cold_check_runs_the_learner_in_a_fork_of_the_trusted_process(tmp_path: Path):
+    learner = tmp_path / "submission.py"
+    record = tmp_path / "lineage.txt"
+    learner.write_text(REFERENCE + f"""
+import json, os
+def _cmdline(pid):
+    return open(f"/proc/{{pid}}/cmdline", "rb").read().replace(b"\\0", b" ").decode()
+def _parent(pid):
+    return int(open(f"/proc/{{pid}}/stat").read().rsplit(")", 1)[1].split()[1])
+keeper = _parent(os.getpid())
+open({str(record)!r}, "w").write(json.dumps([_cmdline(pid) for pid in (os.getpid(), keeper, _parent(keeper))]))
+""")
+    result = grade_forked(learner)
+    assert result["forked"] and result["status"] == "passed"
+    own, keeper, trusted = json.loads(record.read_text())
+    assert "grader.worker" not in own and own == keeper == trusted  # no fresh interpreter: forks all the way down
+    assert "-c" in trusted

@@ -249,3 +249,35 @@ def test_check_all_grades_every_exercise_in_one_table(course_dir):
 def test_check_without_an_exercise_is_a_usage_error(course_dir):
     result = cli(course_dir, "check")
     assert result.exit_code == 2 and "Name an exercise to check, or use --all" in result.output
+
+
+def test_ctrl_c_during_a_check_exits_130_and_ends_the_learners_processes(course_dir):
+    import signal
+    import time
+
+    from grader import proctree
+
+    learner = course_dir / "mine.py"
+    learner.write_text("while True:\n    pass\n")
+    env = dict(os.environ, NO_COLOR="1", PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen([sys.executable, "-m", "cli", "--course", str(course_dir), "check", "01", "--file", str(learner)],
+                            cwd=course_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while len(tree := proctree.descendants(proc.pid)) < 3 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if len(tree) < 3:  # the CLI, the one-job zygote it forked, and the learner's process
+        proc.kill()
+        pytest.fail(f"the learner's process never started: {[_cmd(p) for p in tree]} {proc.communicate()}")
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 130, out + err
+    assert "Traceback" not in out + err
+    time.sleep(0.5)
+    assert [_cmd(pid) for pid in tree if proctree._alive(pid)] == []
+
+
+def _cmd(pid: int) -> str:
+    try:
+        return f"{pid}: " + Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:80]
+    except OSError:
+        return f"{pid}: gone"

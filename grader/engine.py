@@ -17,7 +17,7 @@ from types import ModuleType
 from grader import torchsetup
 from grader.course import Course, Exercise
 from grader.errors import TutorError
-from grader.loader import checks_module_name, load_module
+from grader.loader import checks_module_name, load_module, reference_module_name
 from grader.notebook import as_python, frame_location
 from grader.results import ERROR, FAILED, PASSED, CheckResult, ExerciseResult
 from grader.sandbox import Finished, Limits, Worker
@@ -67,7 +67,7 @@ def _cold_worker(job: dict, job_dir: Path, limits: Limits):
     that is safe; otherwise start a fresh worker process."""
     from grader.forked import ForkedWorker, may_fork
 
-    if may_fork(_modules):
+    if may_fork():
         torchsetup.prepare()
         return ForkedWorker(job, job_dir, limits)
     return Worker(job, job_dir, limits)
@@ -92,7 +92,7 @@ def load_reference(exercise: Exercise) -> tuple[ModuleType, ModuleType]:
     for name in ("CHECKS", "MISTAKES"):
         if not isinstance(getattr(checks, name, None), list):
             raise TutorError(f"{exercise.checks} must define {name} as a list.")
-    return checks, _load(exercise.solution, "pytorch_tutor_reference_" + exercise.name)
+    return checks, _load(exercise.solution, reference_module_name(exercise.name))
 
 
 def _load(path: Path, name: str) -> ModuleType:

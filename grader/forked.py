@@ -21,9 +21,11 @@ from grader import proctree
 from grader.sandbox import Finished, Limits, Worker
 
 
-def may_fork(loaded: dict) -> bool:
+def may_fork() -> bool:
     """True when forking this process is safe: Linux fork, one thread, no course code loaded yet."""
-    return hasattr(os, "fork") and threading.active_count() == 1 and not loaded
+    from grader.loader import course_code_loaded
+
+    return hasattr(os, "fork") and threading.active_count() == 1 and not course_code_loaded()
 
 
 class ForkedWorker:

@@ -23,5 +23,17 @@ def load_module(path: Path, name: str) -> ModuleType:
     return module
 
 
+CHECKS_PREFIX, REFERENCE_PREFIX = "pytorch_tutor_checks_", "pytorch_tutor_reference_"
+
+
 def checks_module_name(path: Path) -> str:
-    return "pytorch_tutor_checks_" + path.stem.removesuffix("_checks")
+    return CHECKS_PREFIX + path.stem.removesuffix("_checks")
+
+
+def reference_module_name(exercise_name: str) -> str:
+    return REFERENCE_PREFIX + exercise_name
+
+
+def course_code_loaded() -> bool:
+    """True once this process has loaded any checks or reference module (a fork would inherit it)."""
+    return any(name.startswith((CHECKS_PREFIX, REFERENCE_PREFIX)) for name in list(sys.modules))

@@ -15,34 +15,69 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
+from grader import proctree
 from grader.sandbox import Finished, Limits, Worker, _child_env
 from grader.zygote import request_for
 
 
 class _Zygote:
+    """A warm worker: forked from this process once it has imported torch, when that is safe
+    (`grader.forked.may_fork`: no course code loaded yet, one thread), else started fresh."""
+
     def __init__(self, sock: str):
-        self.sock = sock
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "grader.zygote", sock],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_child_env(""),
-        )
+        from grader.forked import may_fork
+
+        self.sock, self.proc = sock, None
+        read_fd, write_fd = os.pipe()
+        if may_fork():
+            self.pid = _fork_zygote(sock, read_fd, write_fd)
+        else:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "grader.zygote", sock, str(write_fd)], pass_fds=(write_fd,),
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_child_env(""),
+            )
+            self.pid = self.proc.pid
+        os.close(write_fd)
+        self.said = os.fdopen(read_fd, "rb")
         self.ready = False
+        self.stopping = threading.Lock()
 
     def wait_ready(self) -> bool:
         if not self.ready:
-            self.ready = self.proc.stdout.readline().strip() == b"ready"
-        return self.ready and self.proc.poll() is None
+            self.ready = self.said.readline().strip() == b"ready"
+        return self.ready and proctree.alive(self.pid)
 
     def stop(self) -> None:
-        """End the zygote and any job it is running (its children are in their own sessions)."""
-        from grader import proctree
+        """End the zygote and any job it is running (its children are in their own sessions).
+        Safe to call twice, from two threads (Ctrl-C closes the pool while a check gives its zygote back)."""
+        with self.stopping:
+            if self.said.closed:  # stopped already
+                return
+            proctree.kill_tree(lambda: proctree.descendants(self.pid))
+            if self.proc is not None:
+                self.proc.wait()
+            else:
+                os.waitpid(self.pid, 0)
+            self.said.close()
 
-        if self.proc.poll() is None:
-            proctree.kill_tree(lambda: proctree.descendants(self.proc.pid))
-        self.proc.wait()
-        self.proc.stdout.close()
+
+def _fork_zygote(sock: str, read_fd: int, write_fd: int) -> int:
+    from grader import torchsetup, zygote
+
+    torchsetup.prepare()  # here, once: the zygote and this (trusted) process share it
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(read_fd)
+            zygote.quiet()
+            os.environ.pop("PYTORCH_TUTOR_COURSE", None)
+            zygote.serve(sock, write_fd)
+        finally:
+            os._exit(0)
+    return pid
 
 
 class Pool:
@@ -54,6 +89,7 @@ class Pool:
         self.idle: queue.Queue[_Zygote] = queue.Queue()
         self.count = 0
         self.started: list[_Zygote] = []
+        self.closed = False
 
     def __enter__(self) -> "Pool":
         for _ in range(self.size):
@@ -80,8 +116,10 @@ class Pool:
         return zygote
 
     def give_back(self, zygote: _Zygote, healthy: bool) -> None:
-        if not healthy:
+        if not healthy or self.closed:
             zygote.stop()
+            if self.closed:  # no replacements while closing: nothing would stop them
+                return
             zygote = self._new()
         self.idle.put(zygote)
 
@@ -97,6 +135,7 @@ class Pool:
 
     def close(self) -> None:
         """Stop every zygote, busy ones included (Ctrl-C during a check), with their jobs."""
+        self.closed = True
         while not self.idle.empty():
             self.idle.get()
         for zygote in self.started:
@@ -122,6 +161,8 @@ class PooledWorker:
         with self.conn, self.conn.makefile("rb") as stream:
             line = stream.readline()
         self._give_back(healthy=bool(line))
+        if not line and self.pool.closed:  # stopped by Pool.close (Ctrl-C): no verdict
+            return Finished(returncode=None, elapsed=0.0, stdout="", stderr="")
         if not line:  # the zygote died: it was replaced; run this job cold
             return Worker(self.job, self.job_dir, self.limits).wait()
         return Finished(**json.loads(line))

@@ -16,7 +16,11 @@ from grader.encode import encode
 
 
 def run_checks(checks: Iterable[Any], ns: Any, learner_file: Path | None = None) -> dict[str, list[dict]]:
-    """Outcomes per check name: a list with one entry per case, up to the first error."""
+    """Outcomes per check name: a list with one entry per case, up to the first error.
+
+    `learner_file` is given in the learner's process, where every exception the code raises is
+    an outcome (its process has no terminal, so even KeyboardInterrupt is the code's own). On
+    the trusted side (None) a KeyboardInterrupt is the user's Ctrl-C and stops grading."""
     return {check.name: run_check(check, ns, learner_file) for check in checks}
 
 
@@ -29,6 +33,8 @@ def run_check(check: Any, ns: Any, learner_file: Path | None = None) -> list[dic
         try:
             outcomes.append({"value": encode(check.run(ns, args))})
         except BaseException as exc:  # SystemExit and KeyboardInterrupt from learner code too
+            if isinstance(exc, KeyboardInterrupt) and learner_file is None:
+                raise
             outcomes.append({"error": describe_error(exc, learner_file)})
             break
     return outcomes

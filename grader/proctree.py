@@ -82,11 +82,10 @@ def _pss(pid: int) -> int | None:
 def kill_tree(tree) -> None:
     """SIGKILL the processes `tree()` names until none is left (they may fork while we kill)."""
     for _ in range(50):
-        pids = tree()
-        alive = [pid for pid in pids if _alive(pid)]
-        if not alive:
+        living = [pid for pid in tree() if alive(pid)]
+        if not living:
             return
-        for pid in alive:
+        for pid in living:
             try:
                 os.kill(pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
@@ -94,7 +93,7 @@ def kill_tree(tree) -> None:
         time.sleep(0.01)
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
     """True unless the process is gone or a zombie waiting to be reaped."""
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]

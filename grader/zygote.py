@@ -23,7 +23,8 @@ from pathlib import Path
 PR_SET_CHILD_SUBREAPER = 36
 
 
-def serve(sock_path: str) -> None:
+def serve(sock_path: str, ready_fd: int) -> None:
+    """Answer jobs on `sock_path` forever; write "ready" to `ready_fd` once torch is imported."""
     import numpy  # noqa: F401  (warm imports: what every check needs)
     import grader.torchsetup
 
@@ -36,7 +37,8 @@ def serve(sock_path: str) -> None:
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     server.bind(sock_path)
     server.listen(8)
-    print("ready", flush=True)
+    os.write(ready_fd, b"ready\n")
+    os.close(ready_fd)
     while True:
         conn, _ = server.accept()
         with conn, conn.makefile("rwb") as stream:
@@ -47,6 +49,14 @@ def serve(sock_path: str) -> None:
             finished = _run_one(request, Limits(**request["limits"]), Monitor)
             stream.write(json.dumps(asdict(finished)).encode() + b"\n")
             stream.flush()
+
+
+def quiet() -> None:
+    """For a process forked from the command line: no stdin, and nothing of ours on the learner's terminal."""
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.close(null)
 
 
 def _become_keeper() -> None:
@@ -69,6 +79,7 @@ def request_for(job: dict, job_dir: Path, limits) -> dict:
 def serve_once(request: dict, reply_fd: int) -> None:
     """In a process just forked from the trusted one: run one job as a zygote would, reply, exit."""
     try:
+        quiet()
         _become_keeper()
         os.environ.pop("PYTORCH_TUTOR_COURSE", None)
         from grader.sandbox import Limits, Monitor
@@ -145,4 +156,4 @@ def _reap_all() -> None:
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1])
+    serve(sys.argv[1], int(sys.argv[2]))

@@ -116,7 +116,7 @@ def _leftovers(before: set[int], pidfile: Path) -> list[int]:
     recorded = {int(p) for p in pidfile.read_text().split()} if pidfile.exists() else set()
     deadline = time.monotonic() + 3
     while True:
-        alive = [p for p in (proctree.descendants(os.getpid()) - before) | recorded if proctree._alive(p)]
+        alive = [p for p in (proctree.descendants(os.getpid()) - before) | recorded if proctree.alive(p)]
         if not alive or time.monotonic() > deadline:
             return alive
         time.sleep(0.1)
@@ -166,7 +166,7 @@ from grader.forked import may_fork
 from grader.sandbox import Limits
 course = find_course(Path(sys.argv[1]))
 exercise = course.resolve("01")
-forks = may_fork(engine._modules)
+forks = may_fork()
 result = engine.check_exercise(course, exercise, Path(sys.argv[2]), Limits(**json.loads(sys.argv[3])))
 print(json.dumps({"forked": forks, **result.to_dict()}))
 """
@@ -217,3 +217,21 @@ open({str(record)!r}, "w").write(json.dumps([_cmdline(pid) for pid in (os.getpid
     own, keeper, trusted = json.loads(record.read_text())
     assert "grader.worker" not in own and own == keeper == trusted  # no fresh interpreter: forks all the way down
     assert "-c" in trusted
+
+
+def test_ctrl_c_while_the_reference_runs_stops_grading_but_a_learners_keyboardinterrupt_is_an_outcome():
+    from types import SimpleNamespace
+
+    from grader.engine import load_reference
+    from grader.probe import run_checks
+
+    checks, _ = load_reference(COURSE.resolve("01"))
+    interrupted = SimpleNamespace(**{c.target: _raise_interrupt for c in checks.CHECKS})
+    with pytest.raises(KeyboardInterrupt):
+        run_checks(checks.CHECKS, interrupted)  # the trusted side: the user pressed Ctrl-C
+    outcomes = run_checks(checks.CHECKS, interrupted, ROOT / "submission.py")  # the learner's side
+    assert all(o[-1]["error"]["type"] == "KeyboardInterrupt" for o in outcomes.values())
+
+
+def _raise_interrupt(*args, **kwargs):
+    raise KeyboardInterrupt

@@ -273,7 +273,7 @@ def test_ctrl_c_during_a_check_exits_130_and_ends_the_learners_processes(course_
     assert proc.returncode == 130, out + err
     assert "Traceback" not in out + err
     time.sleep(0.5)
-    assert [_cmd(pid) for pid in tree if proctree._alive(pid)] == []
+    assert [_cmd(pid) for pid in tree if proctree.alive(pid)] == []
 
 
 def _cmd(pid: int) -> str:

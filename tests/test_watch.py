@@ -111,7 +111,7 @@ def test_watch_rechecks_on_save_survives_breakage_and_quits_cleanly(course: Path
         watch.press("q")
         assert watch.proc.wait(timeout=15) == 0
         time.sleep(0.5)
-        assert [p for p in tree if proctree._alive(p)] == []
+        assert [p for p in tree if proctree.alive(p)] == []
     finally:
         watch.close()
 
@@ -129,6 +129,6 @@ def test_ctrl_c_during_a_runaway_check_leaves_no_process(course: Path):
         watch.proc.send_signal(signal.SIGINT)
         assert watch.proc.wait(timeout=15) == 130
         time.sleep(0.5)
-        assert [p for p in tree if proctree._alive(p)] == []
+        assert [p for p in tree if proctree.alive(p)] == []
     finally:
         watch.close()

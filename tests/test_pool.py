@@ -1,0 +1,41 @@
+"""The warm pool: closing it (Ctrl-C in `watch` or `check --all`) ends every process and starts none."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+from conftest import COURSE
+from grader import proctree
+from grader.engine import check_exercise
+from grader.pool import Pool
+from grader.sandbox import Limits
+
+
+def _alive_below_us(exclude: set[int]) -> list[int]:
+    return [p for p in proctree.descendants(os.getpid()) - exclude if proctree.alive(p)]
+
+
+def test_closing_the_pool_mid_check_ends_the_job_and_starts_no_replacement(tmp_path: Path):
+    learner = tmp_path / "01_tensors.py"
+    learner.write_text("import time\ntime.sleep(600)\n")
+    before = proctree.descendants(os.getpid())
+    pool = Pool(1).__enter__().warm()
+    zygotes = set(_alive_below_us(before))
+    results = []
+    thread = threading.Thread(
+        target=lambda: results.append(check_exercise(COURSE, COURSE.resolve("01"), learner, Limits(timeout=120), pool=pool))
+    )
+    thread.start()
+    deadline = time.monotonic() + 30
+    while len(_alive_below_us(before)) <= len(zygotes) and time.monotonic() < deadline:  # the learner's process runs
+        time.sleep(0.05)
+    assert len(_alive_below_us(before)) > len(zygotes)
+    pool.close()
+    thread.join(timeout=30)
+    assert not thread.is_alive()
+    assert results[0].status == "error" and not results[0].passed  # no verdict, and not graded again cold
+    time.sleep(0.5)
+    assert _alive_below_us(before) == []

@@ -1,8 +1,10 @@
 """A pool of warm zygotes (see `grader.zygote`), each serving one job at a time.
 
 Commands that grade many times (`check --all`, `grade`, `watch`, the tests)
-start a pool once and pay for one torch import per zygote instead of one per
-check. A zygote that dies is replaced, and its job is run again cold.
+start a pool once. Its zygotes are forked from this process after it imports
+torch, before it loads any course code, so the whole command pays for one torch
+import; where that is not safe they are started fresh, one import each. A zygote
+that dies is replaced, and its job is run again cold.
 """
 
 from __future__ import annotations
@@ -72,8 +74,7 @@ def _fork_zygote(sock: str, read_fd: int, write_fd: int) -> int:
     if pid == 0:
         try:
             os.close(read_fd)
-            zygote.quiet()
-            os.environ.pop("PYTORCH_TUTOR_COURSE", None)
+            zygote.detach()
             zygote.serve(sock, write_fd)
         finally:
             os._exit(0)

@@ -1,5 +1,6 @@
 """A warm worker: a long-lived process with torch already imported that forks a
-fresh child for every check. Run as `python -m grader.zygote SOCKET`.
+fresh child for every check. Run as `python -m grader.zygote SOCKET READY_FD`, or
+forked from the trusted process (`grader.pool`; `serve_once` for a single check).
 
 Learner code only ever runs in the forked children, never in the zygote, so
 nothing a submission does can leak into later checks. The zygote serves one
@@ -51,12 +52,14 @@ def serve(sock_path: str, ready_fd: int) -> None:
             stream.flush()
 
 
-def quiet() -> None:
-    """For a process forked from the command line: no stdin, and nothing of ours on the learner's terminal."""
+def detach() -> None:
+    """For a zygote forked from the command line: no stdin, nothing of ours on the learner's
+    terminal, and the environment a fresh zygote gets (`sandbox._child_env`)."""
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(null, fd)
     os.close(null)
+    os.environ.pop("PYTORCH_TUTOR_COURSE", None)
 
 
 def _become_keeper() -> None:
@@ -79,9 +82,8 @@ def request_for(job: dict, job_dir: Path, limits) -> dict:
 def serve_once(request: dict, reply_fd: int) -> None:
     """In a process just forked from the trusted one: run one job as a zygote would, reply, exit."""
     try:
-        quiet()
+        detach()
         _become_keeper()
-        os.environ.pop("PYTORCH_TUTOR_COURSE", None)
         from grader.sandbox import Limits, Monitor
 
         finished = _run_one(request, Limits(**request["limits"]), Monitor)

@@ -22,10 +22,15 @@ from grader.sandbox import Finished, Limits, Worker
 
 
 def may_fork() -> bool:
-    """True when forking this process is safe: Linux fork, one thread, no course code loaded yet."""
+    """True when forking this process is safe: Linux fork, one thread, no course code loaded yet,
+    and CUDA not initialised here (a forked child could not use it)."""
+    import sys
+
     from grader.loader import course_code_loaded
 
-    return hasattr(os, "fork") and threading.active_count() == 1 and not course_code_loaded()
+    torch = sys.modules.get("torch")
+    cuda_started = torch is not None and torch.cuda.is_initialized()
+    return hasattr(os, "fork") and threading.active_count() == 1 and not course_code_loaded() and not cuda_started
 
 
 class ForkedWorker:

@@ -129,7 +129,8 @@ def main() -> None:
             mark = "" if not target else ("ok" if seconds / base <= target else "OVER")
             print(f"{label:42} {seconds:6.2f} s  {seconds / base:5.2f}x  {goal} {mark}")
         compute = all_compute(course, env)
-        print(f"{'  (import + the checks own time, summed)':42} {base + compute:6.2f} s  {(base + compute) / base:5.2f}x  "
+        label = "  (import + the checks' own time, summed)"
+        print(f"{label:42} {base + compute:6.2f} s  {(base + compute) / base:5.2f}x  "
               f"the target for check --all: about one import plus the checks' compute")
         ms = statistics.median(watch_latency(course, env, 10))
         print(f"{'watch: save 03 -> verdict (median of 10)':42} {ms:6.2f} s  {ms / base:5.2f}x  target <= 0.30 s {'ok' if ms <= 0.3 else 'OVER'}")

@@ -26,6 +26,31 @@ def copy_course(target: Path) -> Path:
     return target
 
 
+CLI_ENV = {"NO_COLOR": "1", "COLUMNS": "200"}  # plain text, wide enough that messages do not wrap
+
+
+def cli(course_dir: Path, *args: str):
+    """`pytorch-tutor --course COURSE_DIR ARGS...`, run in this process with plain output."""
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    return CliRunner().invoke(app, ["--course", str(course_dir), *args], env=CLI_ENV)
+
+
+def progress(course_dir: Path) -> dict:
+    """The exercises part of a course's progress file."""
+    import json
+
+    return json.loads((course_dir / ".pytorch-tutor" / "progress.json").read_text())["exercises"]
+
+
+@pytest.fixture()
+def course_dir(tmp_path: Path) -> Path:
+    """A fresh copy of the course, for one test to change."""
+    return copy_course(tmp_path)
+
+
 @pytest.fixture(scope="session")
 def course():
     return COURSE

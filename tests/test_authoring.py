@@ -6,15 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from cli import app
-from conftest import warm_pool
+from conftest import cli, warm_pool
 from grader.course import find_course
 from grader.validate import validate_exercise
 
-runner = CliRunner()
-ENV = {"NO_COLOR": "1", "COLUMNS": "200"}
 
 
 @pytest.fixture()
@@ -26,10 +22,6 @@ def course(tmp_path: Path) -> Path:
     done = cli(tmp_path, "new", "01_scale", "--title", "Scale and shift", "--topic", "arithmetic")
     assert done.exit_code == 0, done.output
     return tmp_path
-
-
-def cli(course: Path, *args: str):
-    return runner.invoke(app, ["--course", str(course), *args], env=ENV)
 
 
 def problems(course: Path) -> list[str]:

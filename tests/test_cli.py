@@ -13,23 +13,9 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from conftest import ROOT, copy_course
+from conftest import ROOT, cli, progress
 
 runner = CliRunner()
-ENV = {"NO_COLOR": "1", "COLUMNS": "200"}  # plain text, wide enough that messages do not wrap
-
-
-@pytest.fixture()
-def course_dir(tmp_path: Path) -> Path:
-    return copy_course(tmp_path)
-
-
-def cli(course_dir: Path, *args: str):
-    return runner.invoke(app, ["--course", str(course_dir), *args], env=ENV)
-
-
-def progress(course_dir: Path) -> dict:
-    return json.loads((course_dir / ".pytorch-tutor" / "progress.json").read_text())["exercises"]
 
 
 def test_check_of_a_correct_file_passes_exits_0_and_records_progress(course_dir):
@@ -128,7 +114,7 @@ def test_bad_file_arguments_are_usage_errors(course_dir):
 
 
 def test_a_folder_without_a_course_is_a_usage_error(tmp_path):
-    result = runner.invoke(app, ["--course", str(tmp_path), "list"], env=ENV)
+    result = cli(tmp_path, "list")
     assert result.exit_code == 2 and "is not a course folder" in result.output
 
 

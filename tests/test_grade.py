@@ -19,14 +19,10 @@ import time
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from cli import app
-from conftest import ROOT, copy_course
+from conftest import ROOT, cli, copy_course
 from grader import classroom
 
-runner = CliRunner()
-ENV = {"NO_COLOR": "1", "COLUMNS": "200"}
 GOLDEN = ROOT / "tests" / "golden" / "grade"
 EXERCISES = "01,02,03"
 M, S = ROOT / "tests" / "mistakes", ROOT / "tests" / "styles"
@@ -73,7 +69,7 @@ def course_dir(tmp_path_factory) -> Path:
 
 def grade(course_dir: Path, *args: str):
     started = time.monotonic()
-    result = runner.invoke(app, ["--course", str(course_dir), "grade", *args], env=ENV)
+    result = cli(course_dir, "grade", *args)
     result.seconds = time.monotonic() - started
     return result
 

@@ -15,32 +15,15 @@ from pathlib import Path
 import nbformat
 import pytest
 from rich.console import Console
-from typer.testing import CliRunner
 
-from cli import app
-from conftest import COURSE, ROOT, copy_course, grade
+from conftest import COURSE, ROOT, cli, grade, progress
 from grader.errors import TutorError
 from grader.kernel import history_cells
 from grader.notebook import DEFS, Script, read_cells
 from grader.render import show_result
 from grader.sandbox import Finished
 
-runner = CliRunner()
-ENV = {"NO_COLOR": "1", "COLUMNS": "200"}
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-@pytest.fixture()
-def course_dir(tmp_path: Path) -> Path:
-    return copy_course(tmp_path)
-
-
-def cli(course_dir: Path, *args: str):
-    return runner.invoke(app, ["--course", str(course_dir), *args], env=ENV)
-
-
-def progress(course_dir: Path) -> dict:
-    return json.loads((course_dir / ".pytorch-tutor" / "progress.json").read_text())["exercises"]
 
 
 def export(course_dir: Path, number: str) -> Path:

@@ -286,7 +286,7 @@ def notebook(
     force: bool = typer.Option(False, "--force", help="Replace notebooks that exist (they may hold your work)."),
 ) -> None:
     """Write an exercise as a Jupyter notebook (or --all of them); its last cell checks your work."""
-    from grader.notebook import export_notebook
+    from grader.nbexport import export_notebook
 
     course = _course()
     if not all_ and exercise is None:

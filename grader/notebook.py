@@ -1,9 +1,9 @@
-"""Jupyter notebooks: write an exercise as a notebook, and turn a notebook back into
-a Python file to grade, with a line map so errors point at "cell 3, line 2".
+"""Jupyter notebooks: turn a notebook into a Python file to grade, with a line map
+so errors point at "cell 3, line 2" (writing one: `grader.nbexport`).
 
 A frame of learner code in a notebook is `["work.ipynb [cell 3]", 2, func, code]`:
 the file with the cell (counted from the top, markdown cells included) and the
-line inside that cell. Nothing here imports torch; nbformat only to write.
+line inside that cell. Nothing here imports torch or nbformat.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from typing import Iterator
 
 from grader.errors import TutorError
 
-CHECK_CELL = '# Run this cell to grade what you defined above (in a separate process).\nfrom grader import check\n\ncheck("{number}")'
 KEEP_BODY = {"%%time", "%%timeit", "%%capture"}  # cell magics whose body is Python: only their first line goes
 DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _CELL = re.compile(r"^(?P<file>.*) \[(?P<cell>cell \d+|In \[\d+\])\]$")
@@ -79,61 +78,6 @@ class Script:
             result.hint = f"{result.hint} Note: {note}.".strip()
         else:
             result.message = note
-
-
-def export_notebook(exercise, target: Path, force: bool = False) -> Path:
-    """Write `exercise` (from its exercise file) as a notebook: task text, imports, a cell per task, a check cell."""
-    if target.exists() and not force:
-        raise TutorError(f"{target} already exists and may hold your work; it was left as it is.", hint="Use --force to replace it with a fresh notebook.")
-    import nbformat
-
-    try:
-        tree = ast.parse(source := exercise.stub.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TutorError(f"Cannot read the exercise file {exercise.stub}: {exc}.", hint=f"`pytorch-tutor reset {exercise.number:02d}` restores it.") from None
-    except SyntaxError as exc:
-        raise TutorError(f"{exercise.stub} has a SyntaxError on line {exc.lineno}, so no notebook was written.", hint=f"Fix it, or restore the stub with `pytorch-tutor reset {exercise.number:02d}`.") from None
-    lines, v4 = source.splitlines(), nbformat.v4
-    code = {True: [], False: []}  # task or not -> source segments
-    for node in tree.body[1 if ast.get_docstring(tree) else 0 :]:
-        start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
-        code[isinstance(node, DEFS)].append("\n".join(lines[start - 1 : node.end_lineno]))
-    cells = [v4.new_markdown_cell(_markdown(exercise, tree)), v4.new_code_cell("\n".join(code[False]))]
-    cells += [v4.new_code_cell(c) for c in code[True]] + [v4.new_code_cell(CHECK_CELL.format(number=f"{exercise.number:02d}"))]
-    kernel = {"display_name": "Python 3", "language": "python", "name": "python3"}
-    meta = {"kernelspec": kernel, "language_info": {"name": "python"}, "pytorch_tutor": {"exercise": exercise.id}}
-    target.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(v4.new_notebook(cells=cells, metadata=meta), str(target))
-    return target
-
-
-def _markdown(exercise, tree: ast.Module) -> str:
-    title, _, body = (ast.get_docstring(tree) or exercise.title).partition("\n")
-    paragraphs = re.split(r"\n\s*\n", body.strip())
-    while paragraphs and ("pytorch-tutor check" in paragraphs[-1] or paragraphs[-1].rstrip().endswith("run:")):
-        paragraphs.pop()  # "then run: pytorch-tutor check NN" is the terminal's way; the last cell is the notebook's
-    parts = [f"# {title.strip()}", f"*{exercise.topic}*" if exercise.topic else "", _fence("\n\n".join(paragraphs)), "## Your tasks"]
-    for node in (n for n in tree.body if isinstance(n, DEFS)):
-        parts += [f"### `{node.name}`", _fence(ast.get_docstring(node) or "")]
-        for sub in (n for n in node.body if isinstance(n, DEFS) and ast.get_docstring(n)):
-            parts += [f"#### `{node.name}.{sub.name}`", _fence(ast.get_docstring(sub))]
-    parts.append("Fill in each code cell below, replacing `raise NotImplementedError`, and run it (Shift+Enter). "
-                 "The last cell grades what you defined, in a separate process, and records your progress.")
-    return "\n\n".join(p for p in parts if p)
-
-
-def _fence(text: str) -> str:
-    """Docstring text as markdown: doctest examples (`>>>` up to a blank line) in Python code blocks."""
-    out, inside = [], False
-    for line in text.splitlines():
-        if not inside and line.startswith(">>>"):
-            out.append("```python")
-            inside = True
-        elif inside and not line.strip():
-            out.append("```")
-            inside = False
-        out.append(line)
-    return "\n".join(out + ["```"] * inside)
 
 
 def split_cell(file: str) -> tuple[str, str]:

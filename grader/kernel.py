@@ -22,7 +22,7 @@ from pathlib import Path
 
 from grader.course import Exercise, find_course
 from grader.errors import TutorError
-from grader.notebook import DEFS, clean_magics, split_cell, split_lines
+from grader.notebook import DEFS, clean_magics, first_line, split_cell, split_lines
 from grader.results import ExerciseResult
 
 COMMAND = "pytorch-tutor"
@@ -74,7 +74,7 @@ def history_cells(history: list[tuple[str, str]], wanted: set[str]) -> list[tupl
             todo += _uses(stmt)
     cells = []
     for label, lines, body in parsed:
-        keep = {n for s in body if id(s) in chosen for n in range(_first_line(s), s.end_lineno + 1)}
+        keep = {n for s in body if id(s) in chosen for n in range(first_line(s), s.end_lineno + 1)}
         if keep:
             cells.append((label, "\n".join(line if n in keep else "" for n, line in enumerate(lines, 1))))
     return cells
@@ -103,10 +103,6 @@ def _uses(stmt: ast.stmt) -> set[str]:
         todo += table.get_children()
         names |= {s.get_name() for s in table.get_symbols() if s.is_referenced() and s.is_global()}
     return names
-
-
-def _first_line(stmt: ast.stmt) -> int:
-    return min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", [])])
 
 
 def _history() -> list[tuple[str, str]]:

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from grader.errors import TutorError
-from grader.notebook import DEFS
+from grader.notebook import DEFS, first_line
 
 CHECK_CELL = '# Run this cell to grade what you defined above (in a separate process).\nfrom grader import check\n\ncheck("{number}")'
 
@@ -28,8 +28,7 @@ def export_notebook(exercise, target: Path, force: bool = False) -> Path:
     lines, v4 = source.splitlines(), nbformat.v4
     code = {True: [], False: []}  # task or not -> source segments
     for node in tree.body[1 if ast.get_docstring(tree) else 0 :]:
-        start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
-        code[isinstance(node, DEFS)].append("\n".join(lines[start - 1 : node.end_lineno]))
+        code[isinstance(node, DEFS)].append("\n".join(lines[first_line(node) - 1 : node.end_lineno]))
     cells = [v4.new_markdown_cell(_markdown(exercise, tree)), v4.new_code_cell("\n".join(code[False]))]
     cells += [v4.new_code_cell(c) for c in code[True]] + [v4.new_code_cell(CHECK_CELL.format(number=f"{exercise.number:02d}"))]
     kernel = {"display_name": "Python 3", "language": "python", "name": "python3"}

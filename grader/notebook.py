@@ -28,6 +28,11 @@ _CHECK_LINE = re.compile(r"^(from\s+grader[\w.]*\s+import|import\s+grader\b|(\w+
 _RESAVE = "Open it in Jupyter and save it again, or grade a .py file instead."
 
 
+def first_line(node: ast.stmt) -> int:
+    """The line a statement starts on, its decorators included."""
+    return min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+
+
 @dataclass
 class Script:
     """The Python file that is graded for a submission, and how its lines map back."""

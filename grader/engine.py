@@ -68,7 +68,6 @@ def _cold_worker(job: dict, job_dir: Path, limits: Limits):
     from grader.forked import ForkedWorker, may_fork
 
     if may_fork():
-        torchsetup.prepare()
         return ForkedWorker(job, job_dir, limits)
     return Worker(job, job_dir, limits)
 

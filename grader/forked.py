@@ -37,17 +37,10 @@ class ForkedWorker:
     """Same interface as `sandbox.Worker`: the learner's process, forked via a one-job zygote."""
 
     def __init__(self, job: dict, job_dir: Path, limits: Limits):
-        from grader.zygote import request_for, serve_once
+        from grader.zygote import fork_off, request_for, serve_once
 
         self.job, self.job_dir, self.limits = job, job_dir, limits
-        request = request_for(job, job_dir, limits)
-        read_fd, write_fd = os.pipe()
-        self.pid = os.fork()
-        if self.pid == 0:
-            os.close(read_fd)
-            serve_once(request, write_fd)  # never returns
-        os.close(write_fd)
-        self.reply = os.fdopen(read_fd, "rb")
+        self.pid, self.reply = fork_off(serve_once, request_for(job, job_dir, limits))
 
     def wait(self) -> Finished:
         with self.reply:

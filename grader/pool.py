@@ -22,7 +22,7 @@ from pathlib import Path
 
 from grader import proctree
 from grader.sandbox import Finished, Limits, Worker, _child_env
-from grader.zygote import request_for
+from grader.zygote import fork_off, request_for, serve
 
 
 class _Zygote:
@@ -33,17 +33,16 @@ class _Zygote:
         from grader.forked import may_fork
 
         self.sock, self.proc = sock, None
-        read_fd, write_fd = os.pipe()
         if may_fork():
-            self.pid = _fork_zygote(sock, read_fd, write_fd)
+            self.pid, self.said = fork_off(serve, sock)
         else:
+            read_fd, write_fd = os.pipe()
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "grader.zygote", sock, str(write_fd)], pass_fds=(write_fd,),
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_child_env(""),
             )
-            self.pid = self.proc.pid
-        os.close(write_fd)
-        self.said = os.fdopen(read_fd, "rb")
+            os.close(write_fd)
+            self.pid, self.said = self.proc.pid, os.fdopen(read_fd, "rb")
         self.ready = False
         self.stopping = threading.Lock()
 
@@ -64,21 +63,6 @@ class _Zygote:
             else:
                 os.waitpid(self.pid, 0)
             self.said.close()
-
-
-def _fork_zygote(sock: str, read_fd: int, write_fd: int) -> int:
-    from grader import torchsetup, zygote
-
-    torchsetup.prepare()  # here, once: the zygote and this (trusted) process share it
-    pid = os.fork()
-    if pid == 0:
-        try:
-            os.close(read_fd)
-            zygote.detach()
-            zygote.serve(sock, write_fd)
-        finally:
-            os._exit(0)
-    return pid
 
 
 class Pool:

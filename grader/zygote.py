@@ -20,6 +20,7 @@ import socket
 import sys
 from dataclasses import asdict
 from pathlib import Path
+from typing import BinaryIO
 
 PR_SET_CHILD_SUBREAPER = 36
 
@@ -79,17 +80,32 @@ def request_for(job: dict, job_dir: Path, limits) -> dict:
     return request
 
 
-def serve_once(request: dict, reply_fd: int) -> None:
-    """In a process just forked from the trusted one: run one job as a zygote would, reply, exit."""
-    try:
-        detach()
-        _become_keeper()
-        from grader.sandbox import Limits, Monitor
+def fork_off(run, *args) -> tuple[int, BinaryIO]:
+    """Fork a zygote from this (trusted) process once it has imported torch: the child runs
+    `run(*args, write_fd)` detached from the terminal and exits. Returns (pid, the pipe's read end)."""
+    import grader.torchsetup
 
-        finished = _run_one(request, Limits(**request["limits"]), Monitor)
-        os.write(reply_fd, json.dumps(asdict(finished)).encode() + b"\n")
-    finally:
-        os._exit(0)
+    grader.torchsetup.prepare()  # here, once: the zygote and this process share it
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(read_fd)
+            detach()
+            run(*args, write_fd)
+        finally:
+            os._exit(0)
+    os.close(write_fd)
+    return pid, os.fdopen(read_fd, "rb")
+
+
+def serve_once(request: dict, reply_fd: int) -> None:
+    """In a zygote just forked off (`fork_off`): run one job, write its `Finished` line to `reply_fd`."""
+    from grader.sandbox import Limits, Monitor
+
+    _become_keeper()
+    finished = _run_one(request, Limits(**request["limits"]), Monitor)
+    os.write(reply_fd, json.dumps(asdict(finished)).encode() + b"\n")
 
 
 def _run_one(request: dict, limits, Monitor):

@@ -1,7 +1,7 @@
 """Check every exercise of a course in one command, through one pool of warm workers.
 
-Torch is imported once per warm worker, not once per exercise, so the wall time is
-about one import plus the checks' own compute.
+Torch is imported once, here, and the warm workers are forked from this process
+(`grader.pool`), so the wall time is about one import plus the checks' own compute.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ class _Group(TyperGroup):
         try:
             return super().invoke(ctx)
         except TutorError as exc:
-            from grader.render import make_console, show_error
+            from grader.frontends.render import make_console, show_error
 
             show_error(make_console(stderr=True), exc.message, exc.hint)
             ctx.exit(exc.exit_code)
@@ -58,7 +58,7 @@ def _course():
 
 
 def _console():
-    from grader.render import make_console
+    from grader.frontends.render import make_console
 
     return make_console()
 
@@ -79,7 +79,7 @@ def check(
             raise TutorError("Name an exercise to check, or use --all.", hint=f"For example: {COMMAND} check 01")
         _check_all(course, Progress(course.state_dir), as_json)
     from grader.engine import check_exercise
-    from grader.workspace import learner_file
+    from grader.frontends.workspace import learner_file
 
     ex = course.resolve(exercise)
     result = check_exercise(course, ex, learner_file(ex, file))
@@ -88,7 +88,7 @@ def check(
     if as_json:
         typer.echo(result.to_json())
     else:
-        from grader.render import show_result
+        from grader.frontends.render import show_result
 
         console = _console()
         _warn(console, progress)
@@ -97,13 +97,13 @@ def check(
 
 
 def _check_all(course, progress, as_json: bool) -> None:
-    from grader.batch import check_all
+    from grader.frontends.batch import check_all
 
     results = check_all(course, progress)
     if as_json:
         typer.echo(json.dumps([r.to_dict() for r in results], indent=2))
     else:
-        from grader.render import show_all_results
+        from grader.frontends.render import show_all_results
 
         console = _console()
         _warn(console, progress)
@@ -114,7 +114,7 @@ def _check_all(course, progress, as_json: bool) -> None:
 @app.command()
 def watch(poll: bool = typer.Option(False, "--poll", help="Poll for changes (for network file systems).")) -> None:
     """Re-check the exercise you are working on every time you save it."""
-    from grader.watch import Watch
+    from grader.frontends.watch import Watch
 
     Watch(_course(), _console(), COMMAND, poll=poll).run()
 
@@ -123,7 +123,7 @@ def watch(poll: bool = typer.Option(False, "--poll", help="Poll for changes (for
 def list_exercises(as_json: bool = typer.Option(False, "--json", help="Print the list as JSON.")) -> None:
     """Show every exercise and your progress."""
     from grader.progress import PASSED, Progress
-    from grader.workspace import list_rows
+    from grader.frontends.workspace import list_rows
 
     course = _course()
     progress = Progress(course.state_dir)
@@ -131,7 +131,7 @@ def list_exercises(as_json: bool = typer.Option(False, "--json", help="Print the
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return
-    from grader.render import show_list
+    from grader.frontends.render import show_list
 
     console = _console()
     _warn(console, progress)
@@ -141,7 +141,7 @@ def list_exercises(as_json: bool = typer.Option(False, "--json", help="Print the
 @app.command()
 def hint(exercise: str = typer.Argument(..., help="Exercise: 3, 03, nn_module or 03_nn_module.")) -> None:
     """Show the next hint for an exercise (each call goes one step further)."""
-    from grader.hints import progressive_hints
+    from grader.judging.hints import progressive_hints
     from grader.progress import Progress
 
     course = _course()
@@ -163,7 +163,7 @@ def reset(
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
 ) -> None:
     """Restore an exercise's stub; your version is saved to a backup first."""
-    from grader.workspace import reset_exercise
+    from grader.frontends.workspace import reset_exercise
 
     course = _course()
     ex = course.resolve(exercise)
@@ -180,8 +180,8 @@ def solution(
 ) -> None:
     """Show the reference solution, once you have passed the exercise."""
     from grader.progress import Progress
-    from grader.render import show_code
-    from grader.workspace import solution_allowed
+    from grader.frontends.render import show_code
+    from grader.frontends.workspace import solution_allowed
 
     course = _course()
     ex = course.resolve(exercise)
@@ -197,7 +197,7 @@ def solution(
 @app.command()
 def init(directory: Path = typer.Argument(Path("pytorch-course"), help="Folder to create.")) -> None:
     """Create a course folder with fresh exercise stubs (for installs without a clone)."""
-    from grader.workspace import init_course
+    from grader.frontends.workspace import init_course
 
     target = init_course(directory)
     typer.echo(f"Created {target}. Start with: cd {target} && {COMMAND} check 01")
@@ -206,9 +206,9 @@ def init(directory: Path = typer.Argument(Path("pytorch-course"), help="Folder t
 @app.command()
 def validate(exercise: Optional[str] = typer.Argument(None, help="Exercise to validate (default: every exercise).")) -> None:
     """For course authors: prove exercises are sound (reference passes, stub fails, mistakes get their hints)."""
-    from grader.pool import Pool
-    from grader.render import show_validation
-    from grader.validate import validate_exercise
+    from grader.isolation.pool import Pool
+    from grader.frontends.render import show_validation
+    from grader.authoring.validate import validate_exercise
 
     course = _course()
     exercises = [course.resolve(exercise)] if exercise else list(course.exercises)
@@ -229,7 +229,7 @@ def new(
     topic: str = typer.Option("", "--topic", help="One line: what the exercise teaches."),
 ) -> None:
     """For course authors: scaffold a new exercise (stub, reference, checks, course.toml entry)."""
-    from grader.scaffold import new_exercise
+    from grader.authoring.scaffold import new_exercise
 
     course = _course()
     for path in new_exercise(course, exercise_id, title, topic):
@@ -263,8 +263,8 @@ def grade(
     with the reason recorded. Unchanged submissions are taken from OUT/.cache.json unless --force.
     Exit status 0 once the run is complete, whatever the scores; 2 for usage errors.
     """
-    from grader import classroom, gradebook
-    from grader.render import grade_progress, make_console, show_grade_summary
+    from grader.classroom import gradebook, plan as classroom
+    from grader.frontends.render import grade_progress, make_console, show_grade_summary
 
     course = _course()
     plan = classroom.plan(course, submissions, out, exercises)
@@ -286,7 +286,7 @@ def notebook(
     force: bool = typer.Option(False, "--force", help="Replace notebooks that exist (they may hold your work)."),
 ) -> None:
     """Write an exercise as a Jupyter notebook (or --all of them); its last cell checks your work."""
-    from grader.nbexport import export_notebook
+    from grader.notebooks.export import export_notebook
 
     course = _course()
     if not all_ and exercise is None:

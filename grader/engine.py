@@ -2,7 +2,7 @@
 this (trusted) process meanwhile, then decide.
 
 The learner's process is forked from a warm zygote (`pool`), or, for a single
-cold check, from this process right after it imports torch (`grader.forked`),
+cold check, from this process right after it imports torch (`grader.isolation.forked`),
 so a check costs one torch import plus its own compute.
 """
 
@@ -14,13 +14,13 @@ import threading
 from pathlib import Path
 from types import ModuleType
 
-from grader import torchsetup
+from grader.isolation import torchsetup
 from grader.course import Course, Exercise
 from grader.errors import TutorError
-from grader.loader import checks_module_name, load_module, reference_module_name
-from grader.notebook import as_python, frame_location
+from grader.judging.loader import checks_module_name, load_module, reference_module_name
+from grader.submission.notebook import as_python, frame_location
 from grader.results import ERROR, FAILED, PASSED, CheckResult, ExerciseResult
-from grader.sandbox import Finished, Limits, Worker
+from grader.isolation.sandbox import Finished, Limits, Worker
 
 MAX_PAYLOAD = 256 * 2**20
 _modules: dict[tuple[str, float], ModuleType] = {}
@@ -38,7 +38,7 @@ def check_exercise(
 ) -> ExerciseResult:
     """Grade `file` (default: the learner's stub) for `exercise`. Failing code is a result, not an error.
 
-    With a `grader.pool.Pool`, the learner's process is forked from a warm zygote instead of started cold.
+    With a `grader.isolation.pool.Pool`, the learner's process is forked from a warm zygote instead of started cold.
     """
     learner = Path(file) if file else exercise.stub
     limits = limits or Limits(timeout=exercise.timeout)
@@ -65,7 +65,7 @@ def check_exercise(
 def _cold_worker(job: dict, job_dir: Path, limits: Limits):
     """Fork the learner's side from here once torch is imported (one import, not two in parallel) when
     that is safe; otherwise start a fresh worker process."""
-    from grader.forked import ForkedWorker, may_fork
+    from grader.isolation.forked import ForkedWorker, may_fork
 
     if may_fork():
         return ForkedWorker(job, job_dir, limits)
@@ -74,7 +74,7 @@ def _cold_worker(job: dict, job_dir: Path, limits: Limits):
 
 def reference_outcomes(exercise: Exercise) -> tuple[ModuleType, ModuleType, dict]:
     """The checks, the reference, and the reference's outcomes (computed once per loaded version)."""
-    from grader.probe import run_checks
+    from grader.judging.probe import run_checks
 
     with _TRUSTED:
         checks, reference = load_reference(exercise)
@@ -121,7 +121,7 @@ def read_payload(out: Path) -> dict | None:
 
 
 def decide(exercise, checks, reference, expected, payload, finished: Finished, limits: Limits) -> ExerciseResult:
-    from grader.verdict import MistakeBook, judge
+    from grader.judging.verdict import MistakeBook, judge
 
     result = ExerciseResult(exercise.id, exercise.title, FAILED, output=_output(finished))
     if payload is None or not (payload.get("complete") or "import_error" in payload):

@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 from grader.course import find_course  # noqa: E402
 from grader.engine import check_exercise  # noqa: E402
-from grader.sandbox import Limits  # noqa: E402
+from grader.isolation.sandbox import Limits  # noqa: E402
 
 COURSE = find_course(ROOT)
 EX = COURSE.resolve("01")

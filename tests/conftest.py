@@ -63,7 +63,7 @@ def warm_pool():
     """One pool of warm workers for the whole test session (learner code still runs in a fresh fork)."""
     global _POOL
     if _POOL is None:
-        from grader.pool import Pool
+        from grader.isolation.pool import Pool
 
         _POOL = Pool().__enter__()
     return _POOL
@@ -76,7 +76,7 @@ def pytest_sessionfinish(session, exitstatus):
 
 def grade(exercise_id: str, file: Path | None = None, mistake: str = "", cold: bool = False, **limits):
     """Grade `file` for an exercise of the repository's course, in a real learner process."""
-    from grader.sandbox import Limits
+    from grader.isolation.sandbox import Limits
 
     exercise = COURSE.resolve(exercise_id)
     lim = Limits(timeout=limits.pop("timeout", exercise.timeout), **limits)

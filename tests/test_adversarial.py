@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import COURSE, ROOT, grade, warm_pool
-from grader import proctree
+from grader.isolation import proctree
 
 REFERENCE = (ROOT / "reference" / "01_tensors.py").read_text()
 SLACK = 5.0  # seconds allowed over the time limit on a loaded 2-core machine
@@ -154,7 +154,7 @@ def test_after_every_kind_of_breakage_the_next_check_still_passes():
 
 
 # A single `pytorch-tutor check NN` forks the learner's side from the trusted process once it has imported
-# torch (grader/forked.py). A fresh process takes that path; this test process cannot (it has loaded references).
+# torch (grader/isolation/forked.py). A fresh process takes that path; this test process cannot (it has loaded references).
 FORKED = ("loop_forever", "memory_in_children", "kill_self", "setsid_double_fork", "fork_bomb",
           "reads_the_reference", "forges_the_results_file", "global_state")
 DRIVER = """
@@ -162,8 +162,8 @@ import json, sys
 from pathlib import Path
 from grader import engine
 from grader.course import find_course
-from grader.forked import may_fork
-from grader.sandbox import Limits
+from grader.isolation.forked import may_fork
+from grader.isolation.sandbox import Limits
 course = find_course(Path(sys.argv[1]))
 exercise = course.resolve("01")
 forks = may_fork()
@@ -215,7 +215,7 @@ open({str(record)!r}, "w").write(json.dumps([_cmdline(pid) for pid in (os.getpid
     result = grade_forked(learner)
     assert result["forked"] and result["status"] == "passed"
     own, keeper, trusted = json.loads(record.read_text())
-    assert "grader.worker" not in own and own == keeper == trusted  # no fresh interpreter: forks all the way down
+    assert "grader.isolation.worker" not in own and own == keeper == trusted  # no fresh interpreter: forks all the way down
     assert "-c" in trusted
 
 
@@ -223,7 +223,7 @@ def test_ctrl_c_while_the_reference_runs_stops_grading_but_a_learners_keyboardin
     from types import SimpleNamespace
 
     from grader.engine import load_reference
-    from grader.probe import run_checks
+    from grader.judging.probe import run_checks
 
     checks, _ = load_reference(COURSE.resolve("01"))
     interrupted = SimpleNamespace(**{c.target: _raise_interrupt for c in checks.CHECKS})

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import cli, warm_pool
 from grader.course import find_course
-from grader.validate import validate_exercise
+from grader.authoring.validate import validate_exercise
 
 
 

@@ -241,7 +241,7 @@ def test_ctrl_c_during_a_check_exits_130_and_ends_the_learners_processes(course_
     import signal
     import time
 
-    from grader import proctree
+    from grader.isolation import proctree
 
     learner = course_dir / "mine.py"
     learner.write_text("while True:\n    pass\n")

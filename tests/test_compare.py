@@ -9,8 +9,8 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grader.compare import compare
-from grader.encode import decode, encode
+from grader.judging.compare import compare
+from grader.judging.encode import decode, encode
 
 
 def diff(expected, got):

@@ -33,7 +33,7 @@ def _files(folder: str) -> list:
 def test_validate_finds_the_exercise_sound(ex_id):
     """The reference passes (twice, identically), the stub fails every check, and every
     declared mistake fails a check with its own hint: `pytorch-tutor validate`."""
-    from grader.validate import validate_exercise
+    from grader.authoring.validate import validate_exercise
 
     problems = validate_exercise(COURSE, COURSE.resolve(ex_id), warm_pool())
     assert problems == [], "\n".join(p.text() for p in problems)
@@ -72,7 +72,7 @@ def test_learner_file_with_known_mistake_gets_its_hint(ex_id, path):
 
 @pytest.mark.parametrize("ex_id", EXERCISES)
 def test_each_exercise_declares_enough_hints_and_mistakes(ex_id):
-    from grader.hints import progressive_hints
+    from grader.judging.hints import progressive_hints
 
     exercise = COURSE.resolve(ex_id)
     checks, _ = load_reference(exercise)

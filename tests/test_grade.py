@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, cli, copy_course
-from grader import classroom
+from grader.classroom import plan as classroom
 
 GOLDEN = ROOT / "tests" / "golden" / "grade"
 EXERCISES = "01,02,03"
@@ -249,7 +249,8 @@ def test_correct_files_graded_side_by_side_all_pass(course_dir, tmp_path):
 
 
 def test_a_grader_failure_on_one_file_costs_that_file_only_and_a_damaged_cache_is_not_fatal(course, tmp_path, monkeypatch):
-    from grader import engine, gradebook
+    from grader import engine
+    from grader.classroom import gradebook
 
     for student in ("amy", "ben"):
         write_files(tmp_path / "subs" / student, {"01_tensors.py": ROOT / "exercises/01_tensors.py"})

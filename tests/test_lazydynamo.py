@@ -1,4 +1,4 @@
-"""The torch._dynamo stand-in (grader/lazydynamo.py) must change timing only, never results or behaviour."""
+"""The torch._dynamo stand-in (grader/isolation/lazydynamo.py) must change timing only, never results or behaviour."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from conftest import ROOT
 TRAIN = """
 import json, sys
 import torch
-from grader import lazydynamo
+from grader.isolation import lazydynamo
 if sys.argv[1] == "stand-in":
     assert lazydynamo.install()
 else:
@@ -40,7 +40,7 @@ print(json.dumps({"stand_in": lazydynamo.is_stand_in(),
 AFTER = """
 import json, sys
 import torch
-from grader import lazydynamo
+from grader.isolation import lazydynamo
 assert lazydynamo.install()
 model = torch.nn.Linear(3, 1)
 opt = torch.optim.Adam(model.parameters())

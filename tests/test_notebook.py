@@ -18,10 +18,10 @@ from rich.console import Console
 
 from conftest import COURSE, ROOT, cli, grade, progress
 from grader.errors import TutorError
-from grader.kernel import history_cells
-from grader.notebook import DEFS, Script, read_cells
-from grader.render import show_result
-from grader.sandbox import Finished
+from grader.notebooks.kernel import history_cells
+from grader.submission.notebook import DEFS, Script, read_cells
+from grader.frontends.render import show_result
+from grader.isolation.sandbox import Finished
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -162,7 +162,7 @@ def test_cells_out_of_order_a_magic_and_a_syntax_error_point_at_cells(course_dir
 
 def test_cell_magics_keep_a_python_body_and_skip_other_cells():
     skipped: list[str] = []
-    from grader.notebook import clean_magics, drop_checks
+    from grader.submission.notebook import clean_magics, drop_checks
 
     assert clean_magics(["%%time", "y = 2"], "cell 4", skipped) == ["# %%time", "y = 2"]
     assert clean_magics(["%%bash", "  ls -l"], "cell 5", skipped) == ["# %%bash", "#   ls -l"]
@@ -227,7 +227,7 @@ def test_history_keeps_the_latest_definition_of_each_needed_name():
 
 
 def test_grader_import_is_light_and_check_outside_a_kernel_says_so(capsys):
-    code = "import sys, grader.kernel; from grader import check; print('torch' in sys.modules)"
+    code = "import sys, grader.notebooks.kernel; from grader import check; print('torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout
     assert out.strip() == "False"
     from grader import check

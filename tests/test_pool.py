@@ -8,10 +8,10 @@ import time
 from pathlib import Path
 
 from conftest import COURSE
-from grader import proctree
+from grader.isolation import proctree
 from grader.engine import check_exercise
-from grader.pool import Pool
-from grader.sandbox import Limits
+from grader.isolation.pool import Pool
+from grader.isolation.sandbox import Limits
 
 
 def _alive_below_us(exclude: set[int]) -> list[int]:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, copy_course
-from grader import proctree
+from grader.isolation import proctree
 
 REFERENCE = (ROOT / "reference" / "01_tensors.py").read_text()
 

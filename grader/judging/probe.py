@@ -12,7 +12,7 @@ import traceback
 from pathlib import Path
 from typing import Any, Iterable
 
-from grader.encode import encode
+from grader.judging.encode import encode
 
 
 def run_checks(checks: Iterable[Any], ns: Any, learner_file: Path | None = None) -> dict[str, list[dict]]:

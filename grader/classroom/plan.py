@@ -4,7 +4,7 @@ Submissions are one folder per student (`alice/01_tensors.py`) or flat files
 (`alice__01_tensors.py`). Each is graded by `engine.check_exercise` in a learner
 process forked from a warm zygote; a broken, hanging or crashing file is a result
 (status "error", score 0), never the end of the run. Unchanged submissions are taken
-from the cache (`grader.gradecache`).
+from the cache (`grader.classroom.cache`).
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from grader import gradebook
+from grader.classroom import gradebook
 from grader.course import Course, Exercise
 from grader.errors import TutorError
-from grader.gradecache import GradeCache
+from grader.classroom.cache import GradeCache
 
 LAYOUTS = (
     "Put one folder per student holding exercise files (alice/01_tensors.py or .ipynb), "
@@ -170,7 +170,7 @@ def _grade_all(course, root: Path, todo: list[Submission], timeout, jobs, checks
     if not todo:
         return
     from grader.engine import load_reference
-    from grader.pool import Pool
+    from grader.isolation.pool import Pool
 
     for exercise in {sub.exercise for sub in todo}:
         load_reference(exercise)  # here, once, before any thread: the engine's module cache is not thread-safe
@@ -188,7 +188,7 @@ def _grade_all(course, root: Path, todo: list[Submission], timeout, jobs, checks
 
 def _grade_one(course, root: Path, sub: Submission, timeout, pool, checks) -> tuple[dict, bool]:
     from grader.engine import check_exercise
-    from grader.sandbox import Limits
+    from grader.isolation.sandbox import Limits
 
     try:
         result = check_exercise(course, sub.exercise, sub.path, Limits(timeout=timeout or sub.exercise.timeout), pool=pool)

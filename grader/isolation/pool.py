@@ -1,4 +1,4 @@
-"""A pool of warm zygotes (see `grader.zygote`), each serving one job at a time.
+"""A pool of warm zygotes (see `grader.isolation.zygote`), each serving one job at a time.
 
 Commands that grade many times (`check --all`, `grade`, `watch`, the tests)
 start a pool once. Its zygotes are forked from this process after it imports
@@ -20,17 +20,17 @@ import tempfile
 import threading
 from pathlib import Path
 
-from grader import proctree
-from grader.sandbox import Finished, Limits, Worker, _child_env
-from grader.zygote import fork_off, request_for, serve
+from grader.isolation import proctree
+from grader.isolation.sandbox import Finished, Limits, Worker, _child_env
+from grader.isolation.zygote import fork_off, request_for, serve
 
 
 class _Zygote:
     """A warm worker: forked from this process once it has imported torch, when that is safe
-    (`grader.forked.may_fork`: no course code loaded yet, one thread), else started fresh."""
+    (`grader.isolation.forked.may_fork`: no course code loaded yet, one thread), else started fresh."""
 
     def __init__(self, sock: str):
-        from grader.forked import may_fork
+        from grader.isolation.forked import may_fork
 
         self.sock, self.proc = sock, None
         if may_fork():
@@ -38,7 +38,7 @@ class _Zygote:
         else:
             read_fd, write_fd = os.pipe()
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "grader.zygote", sock, str(write_fd)], pass_fds=(write_fd,),
+                [sys.executable, "-m", "grader.isolation.zygote", sock, str(write_fd)], pass_fds=(write_fd,),
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_child_env(""),
             )
             os.close(write_fd)

@@ -10,9 +10,9 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from grader.compare import Mismatch, compare
-from grader.hints import NOT_IMPLEMENTED, generic_hint
-from grader.probe import run_check
+from grader.judging.compare import Mismatch, compare
+from grader.judging.hints import NOT_IMPLEMENTED, generic_hint
+from grader.judging.probe import run_check
 from grader.results import CheckResult
 
 
@@ -58,7 +58,7 @@ def transformed(check: Any, outcomes: list[dict]) -> list[dict]:
     """Apply the check's trusted-side transform to every value outcome."""
     if check.transform is None:
         return outcomes
-    from grader.encode import decode, encode
+    from grader.judging.encode import decode, encode
 
     result = []
     for outcome in outcomes:

@@ -1,5 +1,5 @@
 """Jupyter notebooks: turn a notebook into a Python file to grade, with a line map
-so errors point at "cell 3, line 2" (writing one: `grader.nbexport`).
+so errors point at "cell 3, line 2" (writing one: `grader.notebooks.export`).
 
 A frame of learner code in a notebook is `["work.ipynb [cell 3]", 2, func, code]`:
 the file with the cell (counted from the top, markdown cells included) and the

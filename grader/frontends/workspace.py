@@ -32,7 +32,7 @@ def learner_file(exercise: Exercise, file: str | Path | None) -> Path:
     except UnicodeDecodeError as exc:
         raise TutorError(f"{path} is not UTF-8 text (byte {exc.start}).", hint="Save the file as UTF-8 in your editor.") from None
     if path.suffix.lower() == ".ipynb":  # a notebook: graded on its code cells; a malformed one is a usage error now
-        from grader.notebook import read_cells
+        from grader.submission.notebook import read_cells
 
         read_cells(path)
     return path

@@ -14,7 +14,7 @@ def prepare():
     """
     import torch
 
-    from grader import lazydynamo
+    from grader.isolation import lazydynamo
 
     torch.set_num_threads(1)
     lazydynamo.install()  # an optimizer then costs no `import torch._dynamo` (about 2 s)

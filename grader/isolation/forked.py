@@ -1,6 +1,6 @@
 """A cold check without a second torch import: fork the learner's side from this process.
 
-`pytorch-tutor check 03` used to start a fresh `python -m grader.worker`, so two
+`pytorch-tutor check 03` used to start a fresh `python -m grader.isolation.worker`, so two
 processes imported torch at once (about 1.35x one import on two cores). Instead,
 the trusted process imports torch, then forks a one-job zygote (`zygote.serve_once`)
 that forks the learner's process exactly as a warm zygote does, with the same
@@ -17,8 +17,8 @@ import os
 import threading
 from pathlib import Path
 
-from grader import proctree
-from grader.sandbox import Finished, Limits, Worker
+from grader.isolation import proctree
+from grader.isolation.sandbox import Finished, Limits, Worker
 
 
 def may_fork() -> bool:
@@ -26,7 +26,7 @@ def may_fork() -> bool:
     and CUDA not initialised here (a forked child could not use it)."""
     import sys
 
-    from grader.loader import course_code_loaded
+    from grader.judging.loader import course_code_loaded
 
     torch = sys.modules.get("torch")
     cuda_started = torch is not None and torch.cuda.is_initialized()
@@ -37,7 +37,7 @@ class ForkedWorker:
     """Same interface as `sandbox.Worker`: the learner's process, forked via a one-job zygote."""
 
     def __init__(self, job: dict, job_dir: Path, limits: Limits):
-        from grader.zygote import fork_off, request_for, serve_once
+        from grader.isolation.zygote import fork_off, request_for, serve_once
 
         self.job, self.job_dir, self.limits = job, job_dir, limits
         self.pid, self.reply = fork_off(serve_once, request_for(job, job_dir, limits))

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from grader.course import Exercise, find_course
 from grader.errors import TutorError
-from grader.notebook import DEFS, clean_magics, first_line, split_cell, split_lines
+from grader.submission.notebook import DEFS, clean_magics, first_line, split_cell, split_lines
 from grader.results import ExerciseResult
 
 COMMAND = "pytorch-tutor"
@@ -37,7 +37,7 @@ class NotebookResult(ExerciseResult):
 
 def check(exercise: str | int, course: str | os.PathLike | None = None) -> ExerciseResult | None:
     """Grade exercise `exercise` on what this notebook defined; show the result and return it."""
-    from grader.render import make_console, show_error, show_result
+    from grader.frontends.render import make_console, show_error, show_result
 
     console = make_console()
     try:
@@ -130,7 +130,7 @@ def _targets(ex: Exercise) -> set[str]:
 
 def _grade(root: Path, ex: Exercise, cells: list[tuple[str, str]]) -> ExerciseResult:
     """`pytorch-tutor check NN --file cells.ipynb --json`, in a fresh process, as on the command line."""
-    code = Path(__file__).resolve().parent.parent  # where grader/ and cli.py live
+    code = Path(__file__).resolve().parents[2]  # where grader/ and cli.py live
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(code), os.environ.get("PYTHONPATH")])))
     with tempfile.TemporaryDirectory(prefix="pytorch-tutor-kernel-") as tmp:
         path = Path(tmp) / "notebook.ipynb"

@@ -13,7 +13,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from grader.gradebook import write_text
+from grader.classroom.gradebook import write_text
 
 CACHE_FILE = ".cache.json"
 CACHE_FORMAT = 1

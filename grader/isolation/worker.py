@@ -1,4 +1,4 @@
-"""The learner's process. Run as `python -m grader.worker JOB.json`.
+"""The learner's process. Run as `python -m grader.isolation.worker JOB.json`.
 
 It loads the checks and then the learner's file, runs every check's probe on
 the learner's code, and writes the encoded outcomes with `torch.save` to the
@@ -22,9 +22,9 @@ def main(job_path: str) -> None:
     job = json.loads(Path(job_path).read_text(encoding="utf-8"))
     _limit_resources(job.get("limits", {}))
     faulthandler.register(signal.SIGUSR1, all_threads=False)  # the grader asks "where are you?" on timeout
-    from grader import guard, torchsetup
-    from grader.loader import checks_module_name, load_module
-    from grader.probe import describe_error, run_checks
+    from grader.isolation import guard, torchsetup
+    from grader.judging.loader import checks_module_name, load_module
+    from grader.judging.probe import describe_error, run_checks
 
     torch = torchsetup.prepare()
     out = Path(job["out"])

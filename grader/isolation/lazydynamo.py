@@ -34,7 +34,7 @@ class _StandIn(types.ModuleType):
     """`torch._dynamo` until it is really needed."""
 
     def __init__(self, path: list[str]) -> None:
-        super().__init__(NAME, "stand-in for torch._dynamo until the compiler is used (grader/lazydynamo.py)")
+        super().__init__(NAME, "stand-in for torch._dynamo until the compiler is used (grader/isolation/lazydynamo.py)")
         self.__path__ = path  # so `import torch._dynamo.x` reaches our finder
         self._disabled: list = []
         self._real = None

@@ -19,7 +19,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import proctree
+from grader.isolation import proctree
 
 OUTPUT_CAP = 1_000_000  # bytes of learner output kept per stream
 POLL = 0.05
@@ -134,13 +134,13 @@ def write_job(job: dict, job_dir: Path, limits: Limits) -> Path:
 
 
 class Worker:
-    """A learner process started fresh (`python -m grader.worker`): `wait()` for its `Finished`."""
+    """A learner process started fresh (`python -m grader.isolation.worker`): `wait()` for its `Finished`."""
 
     def __init__(self, job: dict, job_dir: Path, limits: Limits):
         job_file = write_job(job, job_dir, limits)
         token = uuid.uuid4().hex
         self.proc = subprocess.Popen(
-            [sys.executable, "-X", "faulthandler", "-m", "grader.worker", str(job_file)],
+            [sys.executable, "-X", "faulthandler", "-m", "grader.isolation.worker", str(job_file)],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -163,7 +163,7 @@ def _child_env(token: str) -> dict:
     """The grader must be importable in the child, installed or not."""
     env = dict(os.environ)
     env[proctree.TOKEN_VAR] = token
-    root = str(Path(__file__).resolve().parent.parent)
+    root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env["PYTHONUNBUFFERED"] = "1"
     env.pop("PYTORCH_TUTOR_COURSE", None)

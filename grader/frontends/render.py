@@ -17,7 +17,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from grader.notebook import split_cell
+from grader.submission.notebook import split_cell
 from grader.results import ERROR, CheckResult, ExerciseResult
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")

@@ -1,7 +1,7 @@
 """Check every exercise of a course in one command, through one pool of warm workers.
 
 Torch is imported once, here, and the warm workers are forked from this process
-(`grader.pool`), so the wall time is about one import plus the checks' own compute.
+(`grader.isolation.pool`), so the wall time is about one import plus the checks' own compute.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from grader.results import ExerciseResult
 def check_all(course: Course, progress=None, size: int | None = None) -> list[ExerciseResult]:
     """Grade each exercise's learner file; record progress for each. Results in course order."""
     from grader.engine import check_exercise
-    from grader.pool import Pool
+    from grader.isolation.pool import Pool
 
     with Pool(size) as pool, ThreadPoolExecutor(pool.size) as threads:
         futures = [threads.submit(check_exercise, course, ex, None, None, "", pool) for ex in course.exercises]

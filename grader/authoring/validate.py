@@ -49,7 +49,7 @@ def validate_exercise(course: Course, exercise: Exercise, pool=None) -> list[Pro
 
 
 def _static_problems(exercise: Exercise, checks: Any, reference: Any, problem) -> list[Problem]:
-    from grader.hints import progressive_hints
+    from grader.judging.hints import progressive_hints
 
     found = []
     if len(progressive_hints(exercise.checks)) < MIN_HINTS:
@@ -105,7 +105,7 @@ def _stub_problems(course: Course, exercise: Exercise, pool, problem) -> list[Pr
 def _mistake_problems(checks: Any, reference: Any, problem, exercise: Exercise) -> list[Problem]:
     """Every mistake must fail a check and be recognised there by its own hint (in this trusted process)."""
     from grader.engine import reference_outcomes
-    from grader.verdict import MistakeBook, judge
+    from grader.judging.verdict import MistakeBook, judge
 
     expected = reference_outcomes(exercise)[2]
     book = MistakeBook(reference, checks.MISTAKES)

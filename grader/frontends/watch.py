@@ -1,6 +1,6 @@
 """`pytorch-tutor watch`: re-check the current exercise every time the learner saves it.
 
-One warm worker (see `grader.pool`) is started once, so a re-check costs the
+One warm worker (see `grader.isolation.pool`) is started once, so a re-check costs the
 check's own compute, not a torch import. Events come from two threads into one
 queue: file changes (watchfiles, on the exercises folder so editors that save by
 rename or through a temp file are seen) and key presses (h hint, l list,
@@ -31,7 +31,7 @@ class Watch:
         self.current = first_unpassed(course, self.progress)
 
     def run(self) -> None:
-        from grader.pool import Pool
+        from grader.isolation.pool import Pool
 
         with Pool(1) as self.pool, _keys_mode():
             threading.Thread(target=self._watch_files, daemon=True).start()
@@ -57,7 +57,7 @@ class Watch:
         return True
 
     def _open(self, exercise: Exercise) -> None:
-        from grader.render import short_path
+        from grader.frontends.render import short_path
 
         self.current = exercise
         self.console.rule(f"{exercise.id}: {exercise.title}")
@@ -67,7 +67,7 @@ class Watch:
 
     def _check(self) -> None:
         from grader.engine import check_exercise
-        from grader.render import show_result
+        from grader.frontends.render import show_result
 
         ex = self.current
         result = check_exercise(self.course, ex, ex.stub, pool=self.pool)
@@ -83,7 +83,7 @@ class Watch:
                 self.console.print("You have passed every exercise of the course.", style="bold green")
 
     def _hint(self) -> None:
-        from grader.hints import progressive_hints
+        from grader.judging.hints import progressive_hints
 
         hints = progressive_hints(self.current.checks)
         if hints:
@@ -91,8 +91,8 @@ class Watch:
             self.console.print(f"Hint {index + 1} of {len(hints)}: {hints[index]}", style="yellow")
 
     def _list(self) -> None:
-        from grader.render import show_list
-        from grader.workspace import list_rows
+        from grader.frontends.render import show_list
+        from grader.frontends.workspace import list_rows
 
         rows = list_rows(self.course, self.progress)
         show_list(self.console, rows, sum(r["status"] == PASSED for r in rows), len(rows))

@@ -1,6 +1,6 @@
 """A warm worker: a long-lived process with torch already imported that forks a
-fresh child for every check. Run as `python -m grader.zygote SOCKET READY_FD`, or
-forked from the trusted process (`grader.pool`; `serve_once` for a single check).
+fresh child for every check. Run as `python -m grader.isolation.zygote SOCKET READY_FD`, or
+forked from the trusted process (`grader.isolation.pool`; `serve_once` for a single check).
 
 Learner code only ever runs in the forked children, never in the zygote, so
 nothing a submission does can leak into later checks. The zygote serves one
@@ -28,12 +28,12 @@ PR_SET_CHILD_SUBREAPER = 36
 def serve(sock_path: str, ready_fd: int) -> None:
     """Answer jobs on `sock_path` forever; write "ready" to `ready_fd` once torch is imported."""
     import numpy  # noqa: F401  (warm imports: what every check needs)
-    import grader.torchsetup
+    import grader.isolation.torchsetup
 
-    grader.torchsetup.prepare()  # children inherit it
-    import grader.probe  # noqa: F401
-    import grader.worker  # noqa: F401
-    from grader.sandbox import Limits, Monitor
+    grader.isolation.torchsetup.prepare()  # children inherit it
+    import grader.judging.probe  # noqa: F401
+    import grader.isolation.worker  # noqa: F401
+    from grader.isolation.sandbox import Limits, Monitor
 
     _become_keeper()
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -73,7 +73,7 @@ def request_for(job: dict, job_dir: Path, limits) -> dict:
     """What a zygote needs to run one job."""
     from dataclasses import fields
 
-    from grader.sandbox import write_job
+    from grader.isolation.sandbox import write_job
 
     request = {"job_file": str(write_job(job, job_dir, limits)), "learner": str(Path(job["learner"]).resolve())}
     request["limits"] = {f.name: getattr(limits, f.name) for f in fields(limits)}
@@ -83,9 +83,9 @@ def request_for(job: dict, job_dir: Path, limits) -> dict:
 def fork_off(run, *args) -> tuple[int, BinaryIO]:
     """Fork a zygote from this (trusted) process once it has imported torch: the child runs
     `run(*args, write_fd)` detached from the terminal and exits. Returns (pid, the pipe's read end)."""
-    import grader.torchsetup
+    import grader.isolation.torchsetup
 
-    grader.torchsetup.prepare()  # here, once: the zygote and this process share it
+    grader.isolation.torchsetup.prepare()  # here, once: the zygote and this process share it
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:
@@ -101,7 +101,7 @@ def fork_off(run, *args) -> tuple[int, BinaryIO]:
 
 def serve_once(request: dict, reply_fd: int) -> None:
     """In a zygote just forked off (`fork_off`): run one job, write its `Finished` line to `reply_fd`."""
-    from grader.sandbox import Limits, Monitor
+    from grader.isolation.sandbox import Limits, Monitor
 
     _become_keeper()
     finished = _run_one(request, Limits(**request["limits"]), Monitor)
@@ -130,7 +130,7 @@ def _run_one(request: dict, limits, Monitor):
         return poll.code
 
     poll.code = None
-    from grader import proctree
+    from grader.isolation import proctree
 
     tree = lambda: proctree.descendants(me) - {me}  # noqa: E731  (one job at a time: all of it is this job's)
     streams = [os.fdopen(out_r, "rb"), os.fdopen(err_r, "rb")]
@@ -154,7 +154,7 @@ def _child(request: dict, out_w: int, err_w: int) -> None:
         sys.stdout = open(1, "w", buffering=1, closefd=False)
         sys.stderr = open(2, "w", buffering=1, closefd=False)
         faulthandler.enable()
-        from grader.worker import main
+        from grader.isolation.worker import main
 
         main(request["job_file"])
         sys.stdout.flush()

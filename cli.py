@@ -103,7 +103,7 @@ def _check_all(course, progress, as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps([r.to_dict() for r in results], indent=2))
     else:
-        from grader.frontends.render import show_all_results
+        from grader.frontends.tables import show_all_results
 
         console = _console()
         _warn(console, progress)
@@ -131,7 +131,7 @@ def list_exercises(as_json: bool = typer.Option(False, "--json", help="Print the
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return
-    from grader.frontends.render import show_list
+    from grader.frontends.tables import show_list
 
     console = _console()
     _warn(console, progress)
@@ -207,7 +207,7 @@ def init(directory: Path = typer.Argument(Path("pytorch-course"), help="Folder t
 def validate(exercise: Optional[str] = typer.Argument(None, help="Exercise to validate (default: every exercise).")) -> None:
     """For course authors: prove exercises are sound (reference passes, stub fails, mistakes get their hints)."""
     from grader.isolation.pool import Pool
-    from grader.frontends.render import show_validation
+    from grader.frontends.tables import show_validation
     from grader.authoring.validate import validate_exercise
 
     course = _course()
@@ -263,15 +263,16 @@ def grade(
     with the reason recorded. Unchanged submissions are taken from OUT/.cache.json unless --force.
     Exit status 0 once the run is complete, whatever the scores; 2 for usage errors.
     """
-    from grader.classroom import gradebook, plan as classroom
-    from grader.frontends.render import grade_progress, make_console, show_grade_summary
+    from grader.classroom import gradebook, grading, plan
+    from grader.frontends.render import make_console
+    from grader.frontends.tables import grade_progress, show_grade_summary
 
     course = _course()
-    plan = classroom.plan(course, submissions, out, exercises)
-    with grade_progress(make_console(stderr=True), len(plan.submissions)) as advance:
-        run = classroom.grade_class(course, plan, timeout=timeout, force=force, jobs=jobs, on_result=advance)
-    gradebook.write_gradebook(plan.out, course, plan.exercises, run.book)
-    summary = gradebook.summary(plan, run)
+    found = plan.plan(course, submissions, out, exercises)
+    with grade_progress(make_console(stderr=True), len(found.submissions)) as advance:
+        run = grading.grade_class(course, found, timeout=timeout, force=force, jobs=jobs, on_result=advance)
+    gradebook.write_gradebook(found.out, course, found.exercises, run.book)
+    summary = gradebook.summary(found, run)
     if as_json:
         typer.echo(json.dumps(summary, indent=2, ensure_ascii=False))
     else:

@@ -18,7 +18,8 @@ from grader.isolation import torchsetup
 from grader.course import Course, Exercise
 from grader.errors import TutorError
 from grader.judging.loader import checks_module_name, load_module, reference_module_name
-from grader.submission.notebook import as_python, frame_location
+from grader.submission.cells import frame_location
+from grader.submission.notebook import as_python
 from grader.results import ERROR, FAILED, PASSED, CheckResult, ExerciseResult
 from grader.isolation.sandbox import Finished, Limits, Worker
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, cli, copy_course
-from grader.classroom import plan as classroom
+from grader.classroom import grading, plan as classroom
 
 GOLDEN = ROOT / "tests" / "golden" / "grade"
 EXERCISES = "01,02,03"
@@ -265,7 +265,7 @@ def test_a_grader_failure_on_one_file_costs_that_file_only_and_a_damaged_cache_i
     plan = classroom.plan(course, tmp_path / "subs", only="01")
     plan.out.mkdir()
     (plan.out / ".cache.json").write_text("{ damaged")
-    run = classroom.grade_class(course, plan, jobs=1)
+    run = grading.grade_class(course, plan, jobs=1)
     assert run.graded == 2 and "could not be read" in run.warnings[0]
     ben = run.book["ben"]["01_tensors"]
     assert ben["status"] == "error" and ben["score"] == 0 and ben["file"] == "ben/01_tensors.py"

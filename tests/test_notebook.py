@@ -19,7 +19,8 @@ from rich.console import Console
 from conftest import COURSE, ROOT, cli, grade, progress
 from grader.errors import TutorError
 from grader.notebooks.kernel import history_cells
-from grader.submission.notebook import DEFS, Script, read_cells
+from grader.submission.cells import DEFS
+from grader.submission.notebook import Script, read_cells
 from grader.frontends.render import show_result
 from grader.isolation.sandbox import Finished
 
@@ -162,7 +163,7 @@ def test_cells_out_of_order_a_magic_and_a_syntax_error_point_at_cells(course_dir
 
 def test_cell_magics_keep_a_python_body_and_skip_other_cells():
     skipped: list[str] = []
-    from grader.submission.notebook import clean_magics, drop_checks
+    from grader.submission.cells import clean_magics, drop_checks
 
     assert clean_magics(["%%time", "y = 2"], "cell 4", skipped) == ["# %%time", "y = 2"]
     assert clean_magics(["%%bash", "  ls -l"], "cell 5", skipped) == ["# %%bash", "#   ls -l"]

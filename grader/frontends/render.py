@@ -17,7 +17,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from grader.submission.notebook import split_cell
+from grader.submission.cells import split_cell
 from grader.results import ERROR, CheckResult, ExerciseResult
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -28,7 +28,7 @@ def make_console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, no_color=plain, emoji=False, soft_wrap=False)
 
 
-def _box(console: Console) -> box.Box:
+def table_box(console: Console) -> box.Box:
     return box.ROUNDED if (console.is_terminal or console.is_jupyter) and not console.no_color else box.ASCII
 
 
@@ -42,7 +42,7 @@ def show_result(console: Console, result: ExerciseResult, command: str, again: s
     number = result.exercise.split("_", 1)[0]
     if result.output.strip():
         body = Text(escape_output(result.output.rstrip()[-4000:]))
-        console.print(Panel(body, title="your code printed (not part of the verdict)", box=_box(console), title_align="left"))
+        console.print(Panel(body, title="your code printed (not part of the verdict)", box=table_box(console), title_align="left"))
     if result.status == ERROR:
         _show_not_graded(console, result)
     else:
@@ -131,36 +131,6 @@ def _verdict(result: ExerciseResult, number: str, command: str, again: str) -> T
     )
 
 
-def show_list(console: Console, rows: list[dict], done: int, total: int) -> None:
-    table = Table(box=_box(console), title="pytorch-tutor exercises", title_justify="left")
-    for name in ("#", "exercise", "status", "last checked", "topic"):
-        table.add_column(name, no_wrap=True, justify="right" if name == "#" else "left")
-    styles = {"passed": "green", "failing": "red", "not started": "dim"}
-    room = _topic_room(console, rows)
-    for row in rows:
-        status = Text(row["status"], style=styles.get(row["status"], ""))
-        topic = row["topic"] if len(row["topic"]) <= room else row["topic"][: room - 1] + "…"
-        table.add_row(row["number"], row["title"], status, row["last_checked"] or "-", topic)
-    console.print(table)
-    console.print(progress_line(done, total, console))
-
-
-def _topic_room(console: Console, rows: list[dict]) -> int:
-    """Characters left for the topic column once the other columns fit on one line each."""
-    widths = [max(len(str(row[key] or "-")) for row in rows) if rows else 0 for key in ("number", "title", "last_checked")]
-    used = sum(widths) + len("not started") + 5 * 3 + 1  # borders and padding of five columns
-    return max(12, console.width - used)
-
-
-def progress_line(done: int, total: int, console: Console) -> Text:
-    width = 30
-    filled = round(width * done / total) if total else 0
-    bar_chars = ("█", "░") if console.is_terminal and not console.no_color else ("#", "-")
-    return Text.assemble(
-        "progress ", (bar_chars[0] * filled, "green"), bar_chars[1] * (width - filled), f" {done}/{total} exercises passed"
-    )
-
-
 def show_error(console: Console, message: str, hint: str = "") -> None:
     console.print(Text(f"error: {message}", style="bold red"))
     if hint:
@@ -171,79 +141,3 @@ def show_code(console: Console, path: Path) -> None:
     from rich.syntax import Syntax
 
     console.print(Syntax(path.read_text(encoding="utf-8"), "python", line_numbers=True, theme="ansi_dark"))
-
-
-def show_validation(console: Console, exercise, problems: list) -> None:
-    if not problems:
-        console.print(Text(f"✓ {exercise.id}: sound", style="green"))
-        return
-    console.print(Text(f"✗ {exercise.id}: {len(problems)} problem{'s' * (len(problems) != 1)}", style="bold red"))
-    for problem in problems:
-        console.print(Padding(Text(f"- {problem.text()}"), (0, 0, 0, 4)))
-
-
-def show_all_results(console: Console, results: list[ExerciseResult], command: str) -> None:
-    """One table for `check --all`: a line per exercise, its first problem, and the total."""
-    table = Table(box=_box(console), title="pytorch-tutor check --all", title_justify="left")
-    for name in ("exercise", "verdict", "checks", "first problem"):
-        table.add_column(name, no_wrap=name != "first problem", overflow="fold")
-    styles = {"passed": "green", "failed": "red", "error": "red"}
-    for r in results:
-        passed = sum(c.passed for c in r.checks)
-        first = r.message if r.status == ERROR else next((f"{c.name}: {c.message}" for c in r.checks if not c.passed), "")
-        fresh = untouched(r)
-        verdict = Text("not started", style="dim") if fresh else Text(r.status, style=styles.get(r.status, ""))
-        table.add_row(r.exercise, verdict, f"{passed}/{len(r.checks)}", "" if fresh else first)
-    console.print(table)
-    done = sum(r.passed for r in results)
-    console.print(progress_line(done, len(results), console))
-    todo = next((r for r in results if not r.passed), None)
-    if todo is not None:
-        console.print(f"Next: `{command} check {todo.exercise.split('_', 1)[0]}` shows the details and hints.")
-
-
-def grade_progress(console: Console, total: int):
-    """`with grade_progress(console, n) as advance:` a live bar in a terminal, else one plain line per submission."""
-    from contextlib import contextmanager
-
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    @contextmanager
-    def progress():
-        if not console.is_terminal or console.no_color:
-            done = iter(range(1, total + 1))
-            yield lambda sub, entry, cached: console.print(Text(
-                f"[{next(done)}/{total}] {sub.label}: {entry['score']:g}/{entry['max_score']:g} {entry['status']}"
-                + (" (unchanged, from the cache)" if cached else "")))
-            return
-        columns = (TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.description}"))
-        with Progress(*columns, console=console, transient=True) as bar:
-            task = bar.add_task("", total=total)
-            yield lambda sub, entry, cached: bar.update(task, advance=1, description=sub.label)
-
-    return progress()
-
-
-def show_grade_summary(console: Console, summary: dict) -> None:
-    """`grade`'s summary: warnings, pass rates and mean scores per exercise, the most frequent known mistakes."""
-    for warning in summary["warnings"]:
-        console.print(Text.assemble(("warning: ", "yellow"), warning))
-    table = Table(box=_box(console), title="class results", title_justify="left")
-    for name in ("exercise", "passed / submitted", "pass rate", "mean score", "not graded"):
-        table.add_column(name, no_wrap=True, justify="left" if name == "exercise" else "right")
-    for row in summary["exercises"]:
-        rate = "-" if row["pass_rate"] is None else f"{row['pass_rate']:.0%}"
-        mean = "-" if row["mean_score"] is None else f"{row['mean_score']:g} / {row['max_score']:g}"
-        table.add_row(row["exercise"], f"{row['passed']} / {row['submitted']}", rate, mean, str(row["errors"]))
-    console.print(table)
-    if summary["mistakes"]:
-        top = Table(box=_box(console), title="most frequent known mistakes", title_justify="left")
-        for name in ("exercise", "mistake", "students"):
-            top.add_column(name, no_wrap=True, justify="right" if name == "students" else "left")
-        for m in summary["mistakes"][:10]:
-            top.add_row(m["exercise"], m["mistake"], str(m["students"]))
-        console.print(top)
-    s = summary
-    console.print(Text(
-        f"{s['students']} students, {s['submissions']} submissions: {s['graded']} graded, {s['cached']} unchanged "
-        f"(from the cache), {s['errors']} could not be graded, {s['not_submitted']} not submitted. Gradebook: {s['out']}"))

@@ -91,7 +91,7 @@ class Watch:
             self.console.print(f"Hint {index + 1} of {len(hints)}: {hints[index]}", style="yellow")
 
     def _list(self) -> None:
-        from grader.frontends.render import show_list
+        from grader.frontends.tables import show_list
         from grader.frontends.workspace import list_rows
 
         rows = list_rows(self.course, self.progress)

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from grader.errors import TutorError
-from grader.submission.notebook import DEFS, first_line
+from grader.submission.cells import DEFS, first_line
 
 CHECK_CELL = '# Run this cell to grade what you defined above (in a separate process).\nfrom grader import check\n\ncheck("{number}")'
 

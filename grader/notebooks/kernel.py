@@ -22,7 +22,7 @@ from pathlib import Path
 
 from grader.course import Exercise, find_course
 from grader.errors import TutorError
-from grader.submission.notebook import DEFS, clean_magics, first_line, split_cell, split_lines
+from grader.submission.cells import DEFS, clean_magics, first_line, split_cell, split_lines
 from grader.results import ExerciseResult
 
 COMMAND = "pytorch-tutor"

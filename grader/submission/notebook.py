@@ -8,7 +8,6 @@ line inside that cell. Nothing here imports torch or nbformat.
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import json
 import os
@@ -19,18 +18,9 @@ from pathlib import Path
 from typing import Iterator
 
 from grader.errors import TutorError
+from grader.submission.cells import CELL_LABEL, clean_magics, drop_checks, split_lines
 
-KEEP_BODY = {"%%time", "%%timeit", "%%capture"}  # cell magics whose body is Python: only their first line goes
-DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-_CELL = re.compile(r"^(?P<file>.*) \[(?P<cell>cell \d+|In \[\d+\])\]$")
-_MAGIC = re.compile(r"^\s*([%!]|\w+\s*=\s*[%!])|^\s*\??[\w.]+\?{1,2}\s*$")
-_CHECK_LINE = re.compile(r"^(from\s+grader[\w.]*\s+import|import\s+grader\b|(\w+\s*=\s*)?(grader\.)?check\s*\()")
 _RESAVE = "Open it in Jupyter and save it again, or grade a .py file instead."
-
-
-def first_line(node: ast.stmt) -> int:
-    """The line a statement starts on, its decorators included."""
-    return min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
 
 
 @dataclass
@@ -83,18 +73,6 @@ class Script:
             result.hint = f"{result.hint} Note: {note}.".strip()
         else:
             result.message = note
-
-
-def split_cell(file: str) -> tuple[str, str]:
-    """("work.ipynb", "cell 3") for a notebook frame's file, (file, "") for any other."""
-    found = _CELL.match(str(file))
-    return (found["file"], found["cell"]) if found else (str(file), "")
-
-
-def frame_location(frame: list) -> str:
-    """"cell 3, line 2" for a notebook frame, "line 2" for a .py one."""
-    cell = split_cell(frame[0])[1]
-    return f"{cell}, line {frame[1]}" if cell else f"line {frame[1]}"
 
 
 @contextlib.contextmanager
@@ -150,56 +128,7 @@ def _code(path: Path, number: int, cell: dict) -> tuple[str, str]:
         raise TutorError(f"{path} is not a valid notebook: cell {number} has no readable source.", hint=_RESAVE)
     meta = cell.get("metadata")
     label = meta.get("pytorch_tutor", {}).get("label") if isinstance(meta, dict) and isinstance(meta.get("pytorch_tutor"), dict) else None
-    return (label if isinstance(label, str) and _CELL.match(f"x [{label}]") else f"cell {number}"), source
-
-
-def split_lines(source: str) -> list[str]:
-    """Lines as Python's tokenizer counts them (not str.splitlines, which also splits at form feeds)."""
-    text = source.replace("\r\n", "\n").replace("\r", "\n")
-    return text.removesuffix("\n").split("\n") if text else []
-
-
-def clean_magics(lines: list[str], label: str, skipped: list[str]) -> list[str]:
-    """Comment out IPython magics, shell escapes and `?` help, noting each in `skipped`. Plain Python is left alone."""
-    with contextlib.suppress(SyntaxError, ValueError):
-        ast.parse("\n".join(lines))
-        return lines
-    first = lines[0].strip() if lines else ""
-    if first.startswith("%%"):
-        whole = first.split()[0] not in KEEP_BODY
-        skipped.append(f"{label} line 1 `{first}`" + (" (the whole cell)" if whole else ""))
-        if whole:
-            return ["# " + line for line in lines]
-        lines = ["# " + lines[0]] + lines[1:]
-    out = []
-    for number, line in enumerate(lines, 1):
-        if _MAGIC.match(line) and not (number == 1 and first.startswith("%%")):
-            skipped.append(f"{label} line {number} `{line.strip()}`")
-            line = f"{line[: len(line) - len(line.lstrip())]}pass  # {line.strip()}"
-        out.append(line)
-    return out
-
-
-def drop_checks(lines: list[str]) -> list[str]:
-    """Comment out top-level `check(...)` calls and grader imports, so grading a notebook does not recurse."""
-    try:
-        body = ast.parse("\n".join(lines)).body
-    except (SyntaxError, ValueError):
-        return ["# " + line if _CHECK_LINE.match(line) else line for line in lines]
-    out = list(lines)
-    for node in body:
-        if _is_check(node):
-            out[node.lineno - 1 : node.end_lineno] = ["# " + line for line in out[node.lineno - 1 : node.end_lineno]]
-    return out
-
-
-def _is_check(node: ast.stmt) -> bool:
-    """A grader import, or a top-level statement that calls `check(...)` or `grader.check(...)`."""
-    if isinstance(node, (ast.Import, ast.ImportFrom)):
-        names = [node.module or ""] if isinstance(node, ast.ImportFrom) else [alias.name for alias in node.names]
-        return any(name.split(".")[0] == "grader" for name in names)
-    calls = [] if isinstance(node, DEFS) else [n.func for n in ast.walk(node) if isinstance(n, ast.Call)]
-    return any(ast.unparse(func) in ("check", "grader.check") for func in calls)
+    return (label if isinstance(label, str) and CELL_LABEL.match(f"x [{label}]") else f"cell {number}"), source
 
 
 def _errors(payload) -> Iterator[dict]:

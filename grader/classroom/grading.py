@@ -1,0 +1,112 @@
+"""Grade a whole class in parallel, reusing unchanged results.
+
+Each submission is graded by `engine.check_exercise` in a learner process forked
+from a warm zygote; a broken, hanging or crashing file is a result (status "error",
+score 0), never the end of the run. Unchanged submissions are taken from the cache
+(`grader.classroom.cache`).
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from grader.classroom import gradebook
+from grader.classroom.cache import GradeCache
+from grader.classroom.plan import Plan, Submission
+from grader.course import Course
+from grader.errors import TutorError
+
+
+@dataclass
+class ClassRun:
+    book: dict[str, dict[str, dict]]  # student -> exercise id -> gradebook entry
+    graded: int = 0
+    cached: int = 0
+    warnings: list[str] = field(default_factory=list)
+    on_result: Callable[[Submission, dict, bool], None] | None = None
+
+    def record(self, sub: Submission, entry: dict, cached: bool) -> None:
+        self.book[sub.student][sub.exercise.id] = entry
+        self.cached, self.graded = self.cached + cached, self.graded + (not cached)
+        if self.on_result:
+            self.on_result(sub, entry, cached)
+
+
+def grade_class(
+    course: Course, plan: Plan, timeout: float | None = None, force: bool = False, jobs: int | None = None,
+    on_result: Callable[[Submission, dict, bool], None] | None = None,
+) -> ClassRun:
+    """Grade every submission in `plan` (unchanged ones from the cache unless `force`); a full gradebook.
+
+    `on_result(submission, entry, cached)` is called in this thread as each submission is done.
+    """
+    cache = GradeCache(plan.out, course, timeout)
+    run = ClassRun({s: {} for s in plan.students}, warnings=cache.warnings, on_result=on_result)
+    checks = {ex.id: cache.checks(ex) for ex in plan.exercises}
+    keys = {sub: cache.key(sub) for sub in plan.submissions}
+    todo = []
+    for sub in plan.submissions:
+        entry = None if force else cache.get(sub, keys[sub])
+        if entry is None:
+            todo.append(sub)
+        else:
+            run.record(sub, entry, cached=True)
+
+    def done(sub: Submission, entry: dict, cacheable: bool) -> None:
+        if cacheable:
+            cache.put(sub, keys[sub], entry)
+        run.record(sub, entry, cached=False)
+
+    try:
+        _grade_all(course, plan.root, todo, timeout, jobs, checks, done)
+    finally:
+        cache.save()  # an interrupted run keeps what it finished
+    run.book = _complete(plan, run.book, checks)
+    return run
+
+
+def _grade_all(course, root: Path, todo: list[Submission], timeout, jobs, checks, done) -> None:
+    """Grade `todo` on a pool of warm zygotes, one thread per zygote; `done` is called here, in order of finishing."""
+    if not todo:
+        return
+    from grader.engine import load_reference
+    from grader.isolation.pool import Pool
+
+    for exercise in {sub.exercise for sub in todo}:
+        load_reference(exercise)  # here, once, before any thread: the engine's module cache is not thread-safe
+
+    size = max(1, min(jobs or len(os.sched_getaffinity(0)), len(todo)))
+    with Pool(size) as pool, ThreadPoolExecutor(size) as threads:
+        futures = {threads.submit(_grade_one, course, root, sub, timeout, pool, checks): sub for sub in todo}
+        try:
+            for future in as_completed(futures):
+                done(futures[future], *future.result())
+        except BaseException:
+            threads.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def _grade_one(course, root: Path, sub: Submission, timeout, pool, checks) -> tuple[dict, bool]:
+    from grader.engine import check_exercise
+    from grader.isolation.sandbox import Limits
+
+    try:
+        result = check_exercise(course, sub.exercise, sub.path, Limits(timeout=timeout or sub.exercise.timeout), pool=pool)
+    except TutorError:
+        raise  # the course itself is broken: no submission can be graded
+    except Exception as exc:  # a grader failure on one file costs that file, not the run
+        reason = f"{type(exc).__name__}: {exc}"
+        return gradebook.failed_entry(sub.exercise.id, checks[sub.exercise.id], sub.label, reason), False
+    return gradebook.entry_from_result(result, sub.label, root), True
+
+
+def _complete(plan: Plan, book: dict, checks: dict) -> dict[str, dict[str, dict]]:
+    """Every student and every exercise, in order; what was not handed in scores 0."""
+    return {
+        s: {ex.id: book[s].get(ex.id) or gradebook.missing_entry(ex.id, checks[ex.id]) for ex in plan.exercises}
+        for s in plan.students
+    }

@@ -1,0 +1,120 @@
+"""Tables and summaries: `list`, `check --all`, `validate` and `grade`'s progress and summary.
+
+Plain text when piped or NO_COLOR is set, like `grader.frontends.render`.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+
+from grader.frontends.render import table_box, untouched
+from grader.results import ERROR, ExerciseResult
+
+
+def show_list(console: Console, rows: list[dict], done: int, total: int) -> None:
+    table = Table(box=table_box(console), title="pytorch-tutor exercises", title_justify="left")
+    for name in ("#", "exercise", "status", "last checked", "topic"):
+        table.add_column(name, no_wrap=True, justify="right" if name == "#" else "left")
+    styles = {"passed": "green", "failing": "red", "not started": "dim"}
+    room = _topic_room(console, rows)
+    for row in rows:
+        status = Text(row["status"], style=styles.get(row["status"], ""))
+        topic = row["topic"] if len(row["topic"]) <= room else row["topic"][: room - 1] + "…"
+        table.add_row(row["number"], row["title"], status, row["last_checked"] or "-", topic)
+    console.print(table)
+    console.print(progress_line(done, total, console))
+
+
+def _topic_room(console: Console, rows: list[dict]) -> int:
+    """Characters left for the topic column once the other columns fit on one line each."""
+    widths = [max(len(str(row[key] or "-")) for row in rows) if rows else 0 for key in ("number", "title", "last_checked")]
+    used = sum(widths) + len("not started") + 5 * 3 + 1  # borders and padding of five columns
+    return max(12, console.width - used)
+
+
+def progress_line(done: int, total: int, console: Console) -> Text:
+    width = 30
+    filled = round(width * done / total) if total else 0
+    bar_chars = ("█", "░") if console.is_terminal and not console.no_color else ("#", "-")
+    return Text.assemble(
+        "progress ", (bar_chars[0] * filled, "green"), bar_chars[1] * (width - filled), f" {done}/{total} exercises passed"
+    )
+
+
+def show_validation(console: Console, exercise, problems: list) -> None:
+    if not problems:
+        console.print(Text(f"✓ {exercise.id}: sound", style="green"))
+        return
+    console.print(Text(f"✗ {exercise.id}: {len(problems)} problem{'s' * (len(problems) != 1)}", style="bold red"))
+    for problem in problems:
+        console.print(Padding(Text(f"- {problem.text()}"), (0, 0, 0, 4)))
+
+
+def show_all_results(console: Console, results: list[ExerciseResult], command: str) -> None:
+    """One table for `check --all`: a line per exercise, its first problem, and the total."""
+    table = Table(box=table_box(console), title="pytorch-tutor check --all", title_justify="left")
+    for name in ("exercise", "verdict", "checks", "first problem"):
+        table.add_column(name, no_wrap=name != "first problem", overflow="fold")
+    styles = {"passed": "green", "failed": "red", "error": "red"}
+    for r in results:
+        passed = sum(c.passed for c in r.checks)
+        first = r.message if r.status == ERROR else next((f"{c.name}: {c.message}" for c in r.checks if not c.passed), "")
+        fresh = untouched(r)
+        verdict = Text("not started", style="dim") if fresh else Text(r.status, style=styles.get(r.status, ""))
+        table.add_row(r.exercise, verdict, f"{passed}/{len(r.checks)}", "" if fresh else first)
+    console.print(table)
+    done = sum(r.passed for r in results)
+    console.print(progress_line(done, len(results), console))
+    todo = next((r for r in results if not r.passed), None)
+    if todo is not None:
+        console.print(f"Next: `{command} check {todo.exercise.split('_', 1)[0]}` shows the details and hints.")
+
+
+def grade_progress(console: Console, total: int):
+    """`with grade_progress(console, n) as advance:` a live bar in a terminal, else one plain line per submission."""
+    from contextlib import contextmanager
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    @contextmanager
+    def progress():
+        if not console.is_terminal or console.no_color:
+            done = iter(range(1, total + 1))
+            yield lambda sub, entry, cached: console.print(Text(
+                f"[{next(done)}/{total}] {sub.label}: {entry['score']:g}/{entry['max_score']:g} {entry['status']}"
+                + (" (unchanged, from the cache)" if cached else "")))
+            return
+        columns = (TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.description}"))
+        with Progress(*columns, console=console, transient=True) as bar:
+            task = bar.add_task("", total=total)
+            yield lambda sub, entry, cached: bar.update(task, advance=1, description=sub.label)
+
+    return progress()
+
+
+def show_grade_summary(console: Console, summary: dict) -> None:
+    """`grade`'s summary: warnings, pass rates and mean scores per exercise, the most frequent known mistakes."""
+    for warning in summary["warnings"]:
+        console.print(Text.assemble(("warning: ", "yellow"), warning))
+    table = Table(box=table_box(console), title="class results", title_justify="left")
+    for name in ("exercise", "passed / submitted", "pass rate", "mean score", "not graded"):
+        table.add_column(name, no_wrap=True, justify="left" if name == "exercise" else "right")
+    for row in summary["exercises"]:
+        rate = "-" if row["pass_rate"] is None else f"{row['pass_rate']:.0%}"
+        mean = "-" if row["mean_score"] is None else f"{row['mean_score']:g} / {row['max_score']:g}"
+        table.add_row(row["exercise"], f"{row['passed']} / {row['submitted']}", rate, mean, str(row["errors"]))
+    console.print(table)
+    if summary["mistakes"]:
+        top = Table(box=table_box(console), title="most frequent known mistakes", title_justify="left")
+        for name in ("exercise", "mistake", "students"):
+            top.add_column(name, no_wrap=True, justify="right" if name == "students" else "left")
+        for m in summary["mistakes"][:10]:
+            top.add_row(m["exercise"], m["mistake"], str(m["students"]))
+        console.print(top)
+    s = summary
+    console.print(Text(
+        f"{s['students']} students, {s['submissions']} submissions: {s['graded']} graded, {s['cached']} unchanged "
+        f"(from the cache), {s['errors']} could not be graded, {s['not_submitted']} not submitted. Gradebook: {s['out']}"))

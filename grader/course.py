@@ -3,7 +3,9 @@
 A course folder holds `exercises/` (the stubs learners edit) and either
 `reference/course.toml` (a full course, such as a clone of this repository)
 or `.pytorch-tutor/` (a folder made by `pytorch-tutor init`, whose reference
-material is read from the installed package). Nothing here imports torch.
+material is read from the installed package). Each exercise's reference
+material is one folder, `reference/<id>/`: `solution.py`, `checks.py`,
+`mistakes/*.py` and `styles/*.py`. Nothing here imports torch.
 """
 
 from __future__ import annotations
@@ -28,8 +30,25 @@ class Exercise:
     topic: str
     timeout: float
     stub: Path  # the learner's file
-    solution: Path  # reference/<id>.py
-    checks: Path  # reference/<id>_checks.py
+    folder: Path  # reference/<id>/: everything only the grader reads
+
+    @property
+    def solution(self) -> Path:
+        return self.folder / "solution.py"
+
+    @property
+    def checks(self) -> Path:
+        return self.folder / "checks.py"
+
+    @property
+    def mistakes(self) -> list[Path]:
+        """Known mistakes: one learner-style file each, named after the mistake."""
+        return sorted(p for p in (self.folder / "mistakes").glob("*.py") if not p.name.startswith("_"))
+
+    @property
+    def styles(self) -> list[Path]:
+        """Correct solutions in other styles, which must pass."""
+        return sorted(p for p in (self.folder / "styles").glob("*.py") if not p.name.startswith("_"))
 
     @property
     def number(self) -> int:
@@ -126,8 +145,7 @@ def _exercise(root: Path, ref_dir: Path, meta_file: Path, entry: dict) -> Exerci
         topic=str(entry.get("topic", "")),
         timeout=float(entry.get("timeout", DEFAULT_TIMEOUT)),
         stub=root / "exercises" / f"{ex_id}.py",
-        solution=ref_dir / f"{ex_id}.py",
-        checks=ref_dir / f"{ex_id}_checks.py",
+        folder=ref_dir / ex_id,
     )
 
 

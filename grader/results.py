@@ -23,6 +23,7 @@ class CheckResult:
     hint: str = ""
     mistake: str = ""  # the known mistake recognised, if any
     traceback: list[list] = field(default_factory=list)  # learner frames: [file, line, function, code]
+    target: str = ""  # the function under test, whose hint ladder `pytorch-tutor hint` climbs
 
     @property
     def score(self) -> float:
@@ -41,6 +42,7 @@ class ExerciseResult:
     traceback: list[list] = field(default_factory=list)
     output: str = ""  # what the learner's code printed (capped)
     elapsed: float = 0.0
+    isolation: list[str] = field(default_factory=list)  # the OS layers in force around the learner's process
 
     @property
     def passed(self) -> bool:

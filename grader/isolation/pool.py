@@ -1,68 +1,48 @@
 """A pool of warm zygotes (see `grader.isolation.zygote`), each serving one job at a time.
 
-Commands that grade many times (`check --all`, `grade`, `watch`, the tests)
-start a pool once. Its zygotes are forked from this process after it imports
-torch, before it loads any course code, so the whole command pays for one torch
-import; where that is not safe they are started fresh, one import each. A zygote
-that dies is replaced, and its job is run again cold.
+Commands that grade many times (`check --all`, `grade`, `watch`, the tests) start a pool
+once. Its zygotes are forked from this process after it imports torch, before it loads
+any course code, so the whole command pays for one torch import; where that is not safe
+they are started fresh, one import each. Each zygote talks to us over its own private
+socketpair. A zygote that dies or stops answering is killed with its job and replaced;
+the job is not graded (never run again while anything of it might be alive).
 """
 
 from __future__ import annotations
 
-import json
 import os
 import queue
-import shutil
-import socket
-import subprocess
-import sys
-import tempfile
 import threading
-from pathlib import Path
 
-from grader.isolation import proctree
-from grader.isolation.sandbox import Finished, Limits, Worker, _child_env
-from grader.isolation.zygote import fork_off, request_for, serve
+from grader.isolation import proctree, protocol
+from grader.isolation.forked import Job, start_keeper
+from grader.isolation.sandbox import Finished, Limits
 
 
 class _Zygote:
-    """A warm worker: forked from this process once it has imported torch, when that is safe
-    (`grader.isolation.forked.may_fork`: no course code loaded yet, one thread), else started fresh."""
-
-    def __init__(self, sock: str):
-        from grader.isolation.forked import may_fork
-
-        self.sock, self.proc = sock, None
-        if may_fork():
-            self.pid, self.said = fork_off(serve, sock)
-        else:
-            read_fd, write_fd = os.pipe()
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "grader.isolation.zygote", sock, str(write_fd)], pass_fds=(write_fd,),
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_child_env(""),
-            )
-            os.close(write_fd)
-            self.pid, self.said = self.proc.pid, os.fdopen(read_fd, "rb")
+    def __init__(self):
+        self.pid, self.sock, self.proc = start_keeper("serve")
         self.ready = False
         self.stopping = threading.Lock()
+        self.stopped = False
 
     def wait_ready(self) -> bool:
         if not self.ready:
-            self.ready = self.said.readline().strip() == b"ready"
+            try:
+                self.ready = protocol.receive(self.sock, 1, deadline=None, cap=16) == [b"ready"]
+            except protocol.Lost:
+                self.ready = False
         return self.ready and proctree.alive(self.pid)
 
     def stop(self) -> None:
-        """End the zygote and any job it is running (its children are in their own sessions).
-        Safe to call twice, from two threads (Ctrl-C closes the pool while a check gives its zygote back)."""
+        """End the zygote and any job it is running. Safe to call twice, from two threads."""
         with self.stopping:
-            if self.said.closed:  # stopped already
+            if self.stopped:
                 return
+            self.stopped = True
             proctree.kill_tree(lambda: proctree.descendants(self.pid))
-            if self.proc is not None:
-                self.proc.wait()
-            else:
-                os.waitpid(self.pid, 0)
-            self.said.close()
+            self.proc.wait() if self.proc is not None else os.waitpid(self.pid, 0)
+            self.sock.close()
 
 
 class Pool:
@@ -70,9 +50,7 @@ class Pool:
 
     def __init__(self, size: int | None = None):
         self.size = size or max(1, len(os.sched_getaffinity(0)))
-        self.folder = Path(tempfile.mkdtemp(prefix="pytorch-tutor-pool-"))
         self.idle: queue.Queue[_Zygote] = queue.Queue()
-        self.count = 0
         self.started: list[_Zygote] = []
         self.closed = False
 
@@ -85,8 +63,7 @@ class Pool:
         self.close()
 
     def _new(self) -> _Zygote:
-        self.count += 1
-        self.started.append(_Zygote(str(self.folder / f"z{self.count}.sock")))
+        self.started.append(_Zygote())
         return self.started[-1]
 
     def take(self) -> _Zygote:
@@ -115,8 +92,8 @@ class Pool:
             self.idle.put(self._ready(zygote))
         return self
 
-    def start(self, job: dict, job_dir: Path, limits: Limits) -> "PooledWorker":
-        return PooledWorker(self, job, job_dir, limits)
+    def start(self, request: dict, extra: bytes, limits: Limits) -> "PooledJob":
+        return PooledJob(self, request, extra, limits)
 
     def close(self) -> None:
         """Stop every zygote, busy ones included (Ctrl-C during a check), with their jobs."""
@@ -125,36 +102,25 @@ class Pool:
             self.idle.get()
         for zygote in self.started:
             zygote.stop()
-        shutil.rmtree(self.folder, ignore_errors=True)
 
 
-class PooledWorker:
-    """Same interface as `sandbox.Worker`: the job runs in a child forked by a warm zygote."""
+class PooledJob(Job):
+    """A job run by a warm zygote of the pool."""
 
-    def __init__(self, pool: Pool, job: dict, job_dir: Path, limits: Limits):
-        self.pool, self.job, self.job_dir, self.limits = pool, job, job_dir, limits
-        self.zygote = pool.take()
-        request = request_for(job, job_dir, limits)
-        self.conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        try:
-            self.conn.connect(self.zygote.sock)
-            self.conn.sendall(json.dumps(request).encode() + b"\n")
-        except OSError:
-            pass  # noticed in wait(): no reply
+    def __init__(self, pool: Pool, request: dict, extra: bytes, limits: Limits):
+        self.pool, self.zygote = pool, pool.take()
+        super().__init__(self.zygote.pid, self.zygote.sock, request, extra, limits)
 
     def wait(self) -> Finished:
-        with self.conn, self.conn.makefile("rb") as stream:
-            line = stream.readline()
-        self._give_back(healthy=bool(line))
-        if not line and self.pool.closed:  # stopped by Pool.close (Ctrl-C): no verdict
-            return Finished(returncode=None, elapsed=0.0, stdout="", stderr="")
-        if not line:  # the zygote died: it was replaced; run this job cold
-            return Worker(self.job, self.job_dir, self.limits).wait()
-        return Finished(**json.loads(line))
+        finished = super().wait()
+        self._give_back(healthy=not finished.keeper_lost)
+        return finished
 
     def kill(self) -> None:
-        self.conn.close()
         self._give_back(healthy=False)
+
+    def kill_tree(self) -> None:
+        proctree.kill_tree(lambda: proctree.descendants(self.pid, self.token))
 
     def _give_back(self, healthy: bool) -> None:
         if self.zygote is not None:  # once only, whichever of wait() and kill() comes first

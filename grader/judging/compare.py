@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
+
+from grader.judging.describe import describe, kind_of, num
+from grader.text import clean_line
 
 FLOAT_RTOL, FLOAT_ATOL = 1.3e-6, 1e-5  # Python floats usually come from float32 math
+Tolerance = Callable[[str], tuple]  # result key -> (rtol or None, atol or None)
 
 
 @dataclass(frozen=True)
@@ -25,143 +29,151 @@ class Mismatch:
     detail: str = ""
     expected_kind: str = ""  # for type mismatches: "tensor", "list", "float", ...
     got_kind: str = ""
+    key: str = ""  # the top-level result key it is under ("gradient"), "" for the result itself
 
     def text(self) -> str:
         where = "" if self.path == "result" else f"{self.path}: "
         return f"{where}{self.detail or f'expected {self.expected}, got {self.got}'}"
 
 
-def compare(expected: Any, got: Any, path: str = "result") -> Mismatch | None:
+def compare(expected: Any, got: Any, path: str = "result", tol: Tolerance | None = None) -> Mismatch | None:
+    """None when `got` matches `expected`, else the first difference. `tol(key)` gives the
+    (rtol, atol) for values under a top-level result key; None entries mean the default."""
     try:
-        return _compare(expected, got, path)
+        found = _compare(expected, got, path, _Context(tol or (lambda key: (None, None)), ""))
     except Exception as exc:  # malformed data must fail the check, not crash the grader
         return Mismatch(path, "unreadable", describe(expected), "data the grader could not read", f"{type(exc).__name__}")
+    return found
 
 
-def describe(node: Any) -> str:
-    """A short learner-facing description of an encoded value."""
-    if node is None:
-        return "None"
-    if type(node) in (bool, int, float, str):
-        text = repr(node)
-        return f"{type(node).__name__} {text if len(text) < 40 else text[:37] + '...'}"
-    if type(node) is not dict:
-        return f"unexpected data ({type(node).__name__})"
-    kind = node.get("kind")
-    if kind == "tensor":
-        if node.get("type") != "torch.Tensor":
-            return f"a {node.get('type')} (a Tensor subclass)"
-        dtype = str(node.get("dtype", "?"))
-        return f"a tensor of shape {tuple(node.get('shape', ()))} and dtype {dtype}"
-    if kind in ("list", "tuple"):
-        return f"a {kind} of {node.get('len')} item{'s' * (node.get('len') != 1)}"
-    if kind == "dict":
-        return f"a dict with keys {node.get('keys')}"
-    if kind in ("dtype", "device", "Size"):
-        return f"{kind} {node.get('value')}"
-    return f"a {node.get('type', 'value')} ({node.get('repr', '')})"
+@dataclass(frozen=True)
+class _Context:
+    tol: Tolerance
+    key: str
+
+    def under(self, key: Any) -> "_Context":
+        return self if self.key else _Context(self.tol, str(key))
+
+    def mismatch(self, *args, **kwargs) -> Mismatch:
+        return Mismatch(*args, **kwargs, key=self.key)
 
 
-def kind_of(node: Any) -> str:
-    if type(node) in (bool, int, float, str) or node is None:
-        return type(node).__name__
-    if type(node) is dict:
-        if node.get("kind") == "tensor" and node.get("type") != "torch.Tensor":
-            return "tensor subclass"
-        return str(node.get("kind", "object"))
-    return "unknown"
-
-
-def _compare(exp: Any, got: Any, path: str) -> Mismatch | None:
+def _compare(exp: Any, got: Any, path: str, ctx: _Context) -> Mismatch | None:
     ek, gk = kind_of(exp), kind_of(got)
     if ek != gk:
-        return Mismatch(path, "type", describe(exp), describe(got), "", ek, gk)
+        return ctx.mismatch(path, "type", describe(exp), describe(got), "", ek, gk)
     if ek in ("bool", "int", "str", "NoneType"):
-        return None if exp == got and type(exp) is type(got) else Mismatch(path, "values", repr(exp), repr(got))
+        same = exp == got and type(exp) is type(got)
+        return None if same else ctx.mismatch(path, "values", clean_line(repr(exp), 200), clean_line(repr(got), 200))
     if ek == "float":
-        return _compare_floats(exp, got, path)
+        return _compare_floats(exp, got, path, ctx)
     if ek == "tensor":
-        return _compare_tensors(exp, got, path)
+        return _compare_tensors(exp, got, path, ctx)
     if ek in ("list", "tuple"):
-        return _compare_sequences(exp, got, path)
+        return _compare_sequences(exp, got, path, ctx)
     if ek == "dict":
-        return _compare_dicts(exp, got, path)
+        return _compare_dicts(exp, got, path, ctx)
     if ek in ("dtype", "device", "Size"):
-        return None if exp.get("value") == got.get("value") else Mismatch(path, "values", exp.get("value"), got.get("value"))
+        same = exp.get("value") == got.get("value")
+        return None if same else ctx.mismatch(path, "values", clean_line(exp.get("value")), clean_line(got.get("value")))
     same = exp.get("type") == got.get("type") and exp.get("repr") == got.get("repr")
-    return None if same else Mismatch(path, "values", describe(exp), describe(got))
+    return None if same else ctx.mismatch(path, "values", describe(exp), describe(got))
 
 
-def _compare_floats(exp: float, got: float, path: str) -> Mismatch | None:
+def _compare_floats(exp: float, got: float, path: str, ctx: _Context) -> Mismatch | None:
     if math.isnan(exp) and math.isnan(got):
         return None
     if math.isinf(exp) or math.isinf(got):
-        return None if exp == got else Mismatch(path, "values", repr(exp), repr(got))
-    if exp == got or abs(got - exp) <= FLOAT_ATOL + FLOAT_RTOL * abs(exp):  # assert_close's rule
+        return None if exp == got else ctx.mismatch(path, "values", num(exp), num(got))
+    rtol, atol = ctx.tol(ctx.key)
+    rtol, atol = FLOAT_RTOL if rtol is None else rtol, FLOAT_ATOL if atol is None else atol
+    if exp == got or abs(got - exp) <= atol + rtol * abs(exp):  # assert_close's rule
         return None
-    return Mismatch(path, "values", repr(exp), repr(got), f"expected {exp!r}, got {got!r} (error {abs(got - exp):.3g})")
+    detail = f"expected {num(exp)}, got {num(got)} (error {num(abs(got - exp))})"
+    return ctx.mismatch(path, "values", num(exp), num(got), detail)
 
 
-def _compare_sequences(exp: dict, got: dict, path: str) -> Mismatch | None:
+def _compare_sequences(exp: dict, got: dict, path: str, ctx: _Context) -> Mismatch | None:
     if exp.get("len") != got.get("len") or len(exp["items"]) != len(got["items"]):
-        return Mismatch(path, "length", describe(exp), describe(got))
+        return ctx.mismatch(path, "length", describe(exp), describe(got))
     for i, (e, g) in enumerate(zip(exp["items"], got["items"])):
-        if (m := _compare(e, g, f"{path}[{i}]")) is not None:
+        if (m := _compare(e, g, f"{path}[{i}]", ctx)) is not None:
             return m
     return None
 
 
-def _compare_dicts(exp: dict, got: dict, path: str) -> Mismatch | None:
-    want = dict(zip(exp["keys"], exp["items"]))
-    have = dict(zip(got["keys"], got["items"]))
-    if set(want) != set(have):
-        missing, extra = sorted(map(str, set(want) - set(have))), sorted(map(str, set(have) - set(want)))
+def _typed(key: Any) -> str:
+    """A dict key as a string that keeps its type: str hashing is randomised, so keys chosen to
+    collide (integers all equal modulo 2**61 - 1) cannot make the comparison quadratic."""
+    return f"{type(key).__name__}:{key!r}"
+
+
+def _compare_dicts(exp: dict, got: dict, path: str, ctx: _Context) -> Mismatch | None:
+    want = {_typed(k): (k, v) for k, v in zip(exp["keys"], exp["items"])}
+    have = {_typed(k): (k, v) for k, v in zip(got["keys"], got["items"])}
+    if want.keys() != have.keys():
+        missing = sorted(str(want[k][0]) for k in want.keys() - have.keys())
+        extra = sorted(str(have[k][0]) for k in have.keys() - want.keys())[:10]
         detail = "keys differ" + (f"; missing {missing}" if missing else "") + (f"; unexpected {extra}" if extra else "")
-        return Mismatch(path, "keys", str(exp["keys"]), str(got["keys"]), detail)
-    for key in exp["keys"]:
-        if (m := _compare(want[key], have[key], f"{path}[{key!r}]")) is not None:
+        return ctx.mismatch(path, "keys", clean_line(exp["keys"], 200), clean_line(got["keys"], 200), clean_line(detail, 400))
+    for typed, (key, value) in want.items():
+        inner = ctx.under(key) if path == "result" else ctx
+        if (m := _compare(value, have[typed][1], f"{path}[{key!r}]", inner)) is not None:
             return m
     return None
 
 
-def _compare_tensors(exp: dict, got: dict, path: str) -> Mismatch | None:
-    import torch
-
+def _compare_tensors(exp: dict, got: dict, path: str, ctx: _Context) -> Mismatch | None:
     if "unreadable" in got:
-        return Mismatch(path, "type", describe(exp), "a tensor that could not be read", got["unreadable"])
+        return ctx.mismatch(path, "type", describe(exp), "a tensor that could not be read", clean_line(got["unreadable"]))
     for field in ("shape", "dtype", "device", "requires_grad"):
         if exp.get(field) != got.get(field):
             e, g = exp.get(field), got.get(field)
             if field == "shape":
                 e, g = tuple(e), tuple(g)
-            return Mismatch(path, field, str(e), str(g), f"{field} differs: expected {e}, got {g}")
+            e, g = clean_line(e), clean_line(g)
+            return ctx.mismatch(path, field, e, g, f"{field} differs: expected {e}, got {g}")
     e, g = exp.get("data"), got.get("data")
-    if e is None or g is None:
+    if e is None and g is None:
         return None  # values unknown on both sides (meta device or too large): structure already matched
+    if e is None or g is None:
+        return ctx.mismatch(path, "values", describe(exp), describe(got), "the values did not come back to be compared")
+    return _compare_data(e, g, exp, got, path, ctx)
+
+
+def _compare_data(e: Any, g: Any, exp: dict, got: dict, path: str, ctx: _Context) -> Mismatch | None:
+    import torch
+
     if type(g) is not torch.Tensor or type(e) is not torch.Tensor:
-        return Mismatch(path, "type", describe(exp), "data that is not a plain tensor")
+        return ctx.mismatch(path, "type", describe(exp), "data that is not a plain tensor")
     if g.shape != e.shape or g.dtype != e.dtype:
-        return Mismatch(path, "unreadable", describe(exp), "tensor data that does not match its own description")
-    if _all_close(e, g):
+        return ctx.mismatch(path, "unreadable", describe(exp), "tensor data that does not match its own description")
+    rtol, atol = _tolerances(e.dtype, ctx)
+    if _all_close(e, g, rtol, atol):
         return None
-    return Mismatch(path, "values", describe(exp), describe(got), _value_detail(e, g))
+    return ctx.mismatch(path, "values", describe(exp), describe(got), _value_detail(e, g, rtol, atol))
 
 
-def _all_close(e: Any, g: Any) -> bool:
-    """`torch.testing.assert_close`'s rule and default tolerances for same-dtype tensors, computed
-    directly: its first call imports torch.distributed (about 1 s) on every cold check."""
+def _tolerances(dtype: Any, ctx: _Context) -> tuple[float, float]:
+    rtol, atol = ctx.tol(ctx.key)
+    return (_rtol(dtype) if rtol is None else rtol), (_atol(dtype) if atol is None else atol)
+
+
+def _all_close(e: Any, g: Any, rtol: float, atol: float) -> bool:
+    """`torch.testing.assert_close`'s rule (default tolerances by dtype) for same-dtype tensors,
+    computed directly: its first call imports torch.distributed (about 1 s) on every cold check."""
     import torch
 
     if e.dtype.is_floating_point or e.dtype.is_complex:
-        return bool(torch.isclose(g, e, rtol=_rtol(e.dtype), atol=_atol(e.dtype), equal_nan=True).all())
+        return bool(torch.isclose(g, e, rtol=rtol, atol=atol, equal_nan=True).all())
     return bool(torch.equal(g, e))
 
 
-def _value_detail(e: Any, g: Any) -> str:
+def _value_detail(e: Any, g: Any, rtol: float, atol: float) -> str:
     import torch
 
     if e.dtype.is_floating_point or e.dtype.is_complex:
-        ok = torch.isclose(g, e, rtol=_rtol(e.dtype), atol=_atol(e.dtype), equal_nan=True)
+        ok = torch.isclose(g, e, rtol=rtol, atol=atol, equal_nan=True)
     else:
         ok = g == e
     bad = (~ok).nonzero()
@@ -169,19 +181,17 @@ def _value_detail(e: Any, g: Any) -> str:
     if n_bad == 0:
         return "values differ"
     first = tuple(int(i) for i in bad[0])
-    ev, gv = e[first].item(), g[first].item()
     where = f" at index {list(first)}" if first else ""
-    text = f"{n_bad} of {total} values differ; first{where}: expected {_num(ev)}, got {_num(gv)}"
+    text = f"{n_bad} of {total} values differ; first{where}: expected {num(e[first].item())}, got {num(g[first].item())}"
     if e.dtype.is_floating_point:
         if g.isnan().any() and not e.isnan().any():
             text += "; your result contains NaN"
-        err = (g.double() - e.double()).abs().nan_to_num(nan=float("inf"))
-        text += f"; largest error {err.max().item():.3g}"
+        elif g.isinf().any() and not e.isinf().any():
+            text += "; your result contains inf"
+        inf = float("inf")
+        err = (g.double() - e.double()).abs().nan_to_num(nan=inf, posinf=inf, neginf=inf)
+        text += f"; largest error {num(err.max().item())}"
     return text
-
-
-def _num(v: Any) -> str:
-    return f"{v:.6g}" if isinstance(v, float) else repr(v)
 
 
 def _rtol(dtype: Any) -> float:

@@ -3,8 +3,9 @@
 The learner's process encodes what its probes return; the trusted process
 encodes the reference's results the same way, so both sides are compared as
 the same kind of data. The encoded form holds only None, bool, int, float,
-str, lists, dicts and plain CPU `torch.Tensor`s, so it can be read back with
-`torch.load(..., weights_only=True)`: no learner code can run while decoding.
+str, lists, dicts and plain CPU `torch.Tensor`s; `grader.judging.channel` sends
+it as JSON plus safetensors, and `grader.judging.schema` validates it on arrival.
+Nothing the learner's process encodes is believed: the trusted side compares it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 MAX_ITEMS = 10_000  # a list longer than this is cut (its true length is kept)
 MAX_NUMEL = 5_000_000  # tensors larger than this are described, not copied
+MAX_STR = 2_000  # longer strings are described, not copied
 PRIMITIVES = (type(None), bool, int, float, str)
 
 
@@ -26,6 +28,8 @@ def encode(value: Any, depth: int = 0) -> Any:
     import torch
 
     cls = type(value)
+    if cls is str and len(value) > MAX_STR:
+        return {"kind": "object", "type": "str", "repr": f"a string of {len(value):,} characters: {value[:60]!r}..."}
     if cls in PRIMITIVES:
         return value
     if depth > 20:

@@ -1,7 +1,8 @@
-"""Hints: progressive hints per exercise, and generic hints by kind of difference.
+"""Hints: a ladder of progressive hints per function, and generic hints by kind of difference.
 
-Progressive hints are the literal `HINTS = [...]` list in the checks module,
-read with `ast` so that `pytorch-tutor hint` never imports torch.
+The ladders are the literal `HINTS` in the checks module, read with `ast` so that
+`pytorch-tutor hint` never imports torch: either one list for the whole exercise, or a
+dict with a list per target function (`{"softmax": [...], "cross_entropy": [...]}`).
 """
 
 from __future__ import annotations
@@ -11,21 +12,73 @@ from pathlib import Path
 
 from grader.errors import TutorError
 
+WHOLE = ""  # the ladder key of an exercise that declares one list
 
-def progressive_hints(checks_file: Path) -> list[str]:
+
+def ladders(checks_file: Path) -> dict[str, list[str]]:
+    """Each function's ladder (a single list is keyed WHOLE); a TutorError naming the entry at fault."""
+    value = _hints_node(checks_file)
+    if isinstance(value, ast.List):
+        return {WHOLE: _strings(value, checks_file, "HINTS")}
+    if isinstance(value, ast.Dict) and value.keys:
+        found = {}
+        for key, item in zip(value.keys, value.values):
+            if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+                raise TutorError(f"{checks_file}: every key of HINTS must be a function name in quotes (line {item.lineno}).")
+            if not isinstance(item, ast.List):
+                raise TutorError(f"{checks_file}: HINTS[{key.value!r}] must be a list of strings (line {item.lineno}).")
+            found[key.value] = _strings(item, checks_file, f"HINTS[{key.value!r}]")
+        return found
+    raise TutorError(f"{checks_file}: HINTS must be a list of strings, or a dict of such lists by function name.")
+
+
+def progressive_hints(checks_file: Path, target: str | None = None) -> list[str]:
+    """The ladder for `target` (or the first ladder); [] when the exercise has none for it."""
+    found = ladders(checks_file)
+    if target is None:
+        return next(iter(found.values()), [])
+    return found.get(target, found.get(WHOLE, []))
+
+
+def _hints_node(checks_file: Path) -> ast.expr:
     try:
         tree = ast.parse(checks_file.read_text(encoding="utf-8"), filename=str(checks_file))
     except (OSError, SyntaxError, UnicodeDecodeError) as exc:
         raise TutorError(f"Cannot read hints from {checks_file}: {exc}") from None
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "HINTS" for t in node.targets):
+            return node.value
+    raise TutorError(f"{checks_file} has no HINTS: add a list of hints, or a dict of lists by function name.")
+
+
+def _strings(node: ast.List, checks_file: Path, where: str) -> list[str]:
+    out = []
+    for i, item in enumerate(node.elts):
+        try:
+            value = ast.literal_eval(item)
+        except ValueError:
+            value = None
+        if not isinstance(value, str):
+            what = "an f-string" if isinstance(item, ast.JoinedStr) else f"not a plain string ({type(item).__name__})"
+            raise TutorError(f"{checks_file}: {where}[{i}] (line {item.lineno}) is {what}; hints must be string literals.")
+        out.append(value)
+    return out
+
+
+def literal_string(path: Path, name: str) -> str | None:
+    """The string literal assigned to `name` at the top of a Python file (a mistake's HINT), read without running it."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+        return None
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == name for t in node.targets):
             try:
-                hints = ast.literal_eval(node.value)
+                value = ast.literal_eval(node.value)
             except ValueError:
-                break
-            if isinstance(hints, list) and all(isinstance(h, str) for h in hints):
-                return hints
-    raise TutorError(f"{checks_file} has no HINTS = [...] list of strings.")
+                return None
+            return value if isinstance(value, str) else None
+    return None
 
 
 NOT_IMPLEMENTED = "Replace `raise NotImplementedError` with your code, then check again."

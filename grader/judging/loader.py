@@ -26,14 +26,16 @@ def load_module(path: Path, name: str) -> ModuleType:
 CHECKS_PREFIX, REFERENCE_PREFIX = "pytorch_tutor_checks_", "pytorch_tutor_reference_"
 
 
-def checks_module_name(path: Path) -> str:
-    return CHECKS_PREFIX + path.stem.removesuffix("_checks")
+def checks_module_name(exercise_id: str) -> str:
+    return CHECKS_PREFIX + exercise_id
 
 
-def reference_module_name(exercise_name: str) -> str:
-    return REFERENCE_PREFIX + exercise_name
+def reference_module_name(exercise_id: str) -> str:
+    return REFERENCE_PREFIX + exercise_id
 
 
 def course_code_loaded() -> bool:
-    """True once this process has loaded any checks or reference module (a fork would inherit it)."""
-    return any(name.startswith((CHECKS_PREFIX, REFERENCE_PREFIX)) for name in list(sys.modules))
+    """True once this process has loaded any checks, reference or mistake module (a fork would inherit it)."""
+    from grader.judging.mistakes import MODULE_PREFIX
+
+    return any(name.startswith((CHECKS_PREFIX, REFERENCE_PREFIX, MODULE_PREFIX)) for name in list(sys.modules))

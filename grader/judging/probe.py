@@ -1,12 +1,13 @@
 """Run an exercise's checks against one namespace and record what came back.
 
-The same code runs in the learner's process (on their module) and in the
-trusted process (on the reference and on known-mistake variants), so both
-sides see the same inputs and produce results in the same encoded form.
+The same code runs in the learner's process (on their module) and in the trusted
+process (on the reference and on known mistakes), so both sides see the same inputs
+and produce results in the same encoded form.
 """
 
 from __future__ import annotations
 
+import contextlib
 import random
 import traceback
 from pathlib import Path
@@ -15,29 +16,51 @@ from typing import Any, Iterable
 from grader.judging.encode import encode
 
 
-def run_checks(checks: Iterable[Any], ns: Any, learner_file: Path | None = None) -> dict[str, list[dict]]:
+def run_checks(checks: Iterable[Any], ns: Any, module_file: str | None = None, learner: bool = False) -> dict[str, list[dict]]:
     """Outcomes per check name: a list with one entry per case, up to the first error.
 
-    `learner_file` is given in the learner's process, where every exception the code raises is
-    an outcome (its process has no terminal, so even KeyboardInterrupt is the code's own). On
-    the trusted side (None) a KeyboardInterrupt is the user's Ctrl-C and stops grading."""
-    return {check.name: run_check(check, ns, learner_file) for check in checks}
+    `module_file` is the file of the code under test (for `forbid` and for keeping only its
+    frames). In the learner's process (`learner`), every exception the code raises is an
+    outcome, even KeyboardInterrupt (it has no terminal); on the trusted side a
+    KeyboardInterrupt is the user's Ctrl-C and stops grading."""
+    return {check.name: run_check(check, ns, module_file, learner) for check in checks}
 
 
-def run_check(check: Any, ns: Any, learner_file: Path | None = None) -> list[dict]:
+def run_check(check: Any, ns: Any, module_file: str | None = None, learner: bool = False) -> list[dict]:
     if not hasattr(ns, check.target):
         return [{"error": {"type": "missing", "message": f"`{check.target}` is not defined in your file", "frames": []}}]
     outcomes = []
     for i, args in enumerate(check.cases()):
-        seed_everything(check.seed(i))
-        try:
-            outcomes.append({"value": encode(check.run(ns, args))})
-        except BaseException as exc:  # SystemExit and KeyboardInterrupt from learner code too
-            if isinstance(exc, KeyboardInterrupt) and learner_file is None:
-                raise
-            outcomes.append({"error": describe_error(exc, learner_file)})
+        entry = run_case(check, ns, i, args, module_file, learner)
+        outcomes.append(entry)
+        if "error" in entry:
             break
     return outcomes
+
+
+def run_case(check: Any, ns: Any, index: int, args: tuple, module_file: str | None, learner: bool) -> dict:
+    seed_everything(check.seed(index))
+    spy = _spy(check, module_file)
+    try:
+        with spy if spy is not None else contextlib.nullcontext():
+            entry = {"value": encode(check.run(ns, args))}
+    except BaseException as exc:  # SystemExit and KeyboardInterrupt from learner code too
+        if isinstance(exc, KeyboardInterrupt) and not learner:
+            raise
+        entry = {"error": describe_error(exc, module_file if learner else None)}
+        if learner and module_file and not entry["error"]["frames"]:
+            _explain_backward(entry["error"], check, ns, index, module_file)
+    if spy is not None and spy.called:
+        entry["forbidden"] = list(spy.called)
+    return entry
+
+
+def _spy(check: Any, module_file: str | None):
+    if not getattr(check, "forbid", ()) or not module_file:
+        return None
+    from grader.judging.spy import forbidden_calls
+
+    return forbidden_calls(check.forbid, module_file)
 
 
 def seed_everything(seed: int) -> None:
@@ -53,7 +76,7 @@ def seed_everything(seed: int) -> None:
         pass
 
 
-def describe_error(exc: BaseException, learner_file: Path | None) -> dict:
+def describe_error(exc: BaseException, learner_file: str | None) -> dict:
     """An exception as data, keeping only the frames in the learner's own file."""
     frames = traceback.extract_tb(exc.__traceback__)
     if learner_file is not None:
@@ -66,6 +89,16 @@ def describe_error(exc: BaseException, learner_file: Path | None) -> dict:
     if isinstance(exc, NotImplementedError) and rows:
         info["not_implemented"] = rows[-1][2]
     return info
+
+
+def _explain_backward(error: dict, check: Any, ns: Any, index: int, module_file: str) -> None:
+    """An error raised in the probe's own backward(): run the case again under anomaly
+    detection to find the learner's line that built the failing part of the graph."""
+    from grader.judging.backward import locate
+
+    found = locate(lambda: check.run(ns, check.cases()[index]), lambda: seed_everything(check.seed(index)), module_file, error)
+    if found is not None:
+        error["frames"], error["backward"] = found
 
 
 def _same_file(name: str, resolved: str) -> bool:

@@ -1,119 +1,131 @@
-"""Decide each check: compare the learner's outcomes with the reference's,
-case by case, and explain the first difference with the best hint we have.
+"""Decide each check: compare the learner's outcomes with the reference's, case by case,
+and explain the first difference with the best hint there is.
 
-Known mistakes are recognised by running the declared known-wrong variants on
-the same inputs (in this trusted process) and matching the learner's outcome.
+Hints, most specific first: a known mistake whose outcomes equal the learner's (the one
+that matches the learner's whole submission best), the check's hint for that result key
+and kind of difference, the generic hint for the kind of difference with the check's own
+hint after it, and "fix X first" when a function this one uses fails its own check.
 """
 
 from __future__ import annotations
 
-from types import SimpleNamespace
+from dataclasses import dataclass
 from typing import Any
 
 from grader.judging.compare import Mismatch, compare
 from grader.judging.hints import NOT_IMPLEMENTED, generic_hint
-from grader.judging.probe import run_check
+from grader.judging.matching import best_mistakes
 from grader.results import CheckResult
+from grader.text import clean_line
 
 
-class MistakeBook:
-    """Outcomes of each known-mistake variant, computed only when needed."""
+@dataclass
+class Failure:
+    """Where a check first failed: which case, and both outcomes there."""
 
-    def __init__(self, reference: Any, mistakes: list[Any]):
-        self.reference = reference
-        self.mistakes = mistakes
-        self._raw: dict[tuple[str, str], list[dict]] = {}
-        self._cache: dict[tuple[str, str], list[dict]] = {}
-
-    def raw_outcomes(self, mistake: Any, check: Any) -> list[dict]:
-        """What the probe returns on the variant, before the check's transform (as a learner's would be)."""
-        key = (mistake.name, check.name)
-        if key not in self._raw:
-            self._raw[key] = run_check(check, SimpleNamespace(**{**vars(self.reference), **mistake.replace}))
-        return self._raw[key]
-
-    def outcomes(self, mistake: Any, check: Any) -> list[dict]:
-        key = (mistake.name, check.name)
-        if key not in self._cache:
-            self._cache[key] = transformed(check, self.raw_outcomes(mistake, check))
-        return self._cache[key]
-
-    def match(self, check: Any, index: int, learner: dict, expected: dict) -> Any:
-        """The first declared mistake whose outcome on this case equals the learner's."""
-        for mistake in self.mistakes:
-            outs = self.outcomes(mistake, check)
-            if index < len(outs) and not same_outcome(outs[index], expected) and same_outcome(outs[index], learner):
-                return mistake
-        return None
+    check: Any
+    index: int
+    expected: dict
+    got: dict | None
 
 
-def same_outcome(a: dict, b: dict) -> bool:
-    if "error" in a or "error" in b:
-        ea, eb = a.get("error", {}), b.get("error", {})
-        return bool(ea and eb) and (ea.get("type"), ea.get("message")) == (eb.get("type"), eb.get("message"))
-    return compare(a["value"], b["value"]) is None
+def judge_all(checks: list, expected: dict, learner: dict, book=None) -> list[CheckResult]:
+    """One CheckResult per check, in order. `book` (a MistakeBook) names known mistakes."""
+    results, failures = [], {}
+    for check in checks:
+        result, failure = judge(check, expected[check.name], list(learner.get(check.name, [])))
+        results.append(result)
+        if failure is not None:
+            failures[check.name] = failure
+    if book is not None and failures:
+        for name, mistake in best_mistakes(checks, failures, learner, book).items():
+            result = next(r for r in results if r.name == name)
+            result.hint, result.mistake = mistake.hint, mistake.name
+    _point_at_dependencies(checks, results)
+    return results
 
 
-def transformed(check: Any, outcomes: list[dict]) -> list[dict]:
-    """Apply the check's trusted-side transform to every value outcome."""
-    if check.transform is None:
-        return outcomes
-    from grader.judging.encode import decode, encode
-
-    result = []
-    for outcome in outcomes:
-        if "value" in outcome:
-            try:
-                outcome = {"value": encode(check.transform(decode(outcome["value"])))}
-            except Exception as exc:
-                outcome = {"error": {"type": type(exc).__name__, "message": str(exc)[:1000], "frames": []}}
-        result.append(outcome)
-    return result
-
-
-def judge(check: Any, expected: list[dict], learner: list[dict], book: MistakeBook) -> CheckResult:
-    expected, learner = transformed(check, expected), transformed(check, learner)
+def judge(check: Any, expected: list[dict], learner: list[dict]) -> tuple[CheckResult, Failure | None]:
     cases = check.cases()
     for i, exp in enumerate(expected):
         call = check.call_text(cases[i]) if i < len(cases) else check.target
         if "error" in exp:
             err = exp["error"]
-            return CheckResult(check.name, False, check.points, call, f"the reference itself raised {err['type']}: {err['message']}")
+            message = f"the reference itself raised {err['type']}: {err['message']}"
+            return CheckResult(check.name, False, check.points, call, message, target=check.target), None
         got = learner[i] if i < len(learner) else None
         if got is None:
-            return CheckResult(check.name, False, check.points, call, "no result came back for this case")
+            result = CheckResult(check.name, False, check.points, call, "no result came back for this case", target=check.target)
+            return result, None
         result = _judge_case(check, call, exp, got)
         if result is not None:
             unwritten = "error" in got and (got["error"].get("not_implemented") or got["error"]["type"] == "missing")
-            return _with_hint(result, check, None if unwritten else book.match(check, i, got, exp))
-    return CheckResult(check.name, True, check.points, call=check.target)
+            return result, None if unwritten else Failure(check, i, exp, got)
+    return CheckResult(check.name, True, check.points, call=check.target, target=check.target), None
 
 
 def _judge_case(check: Any, call: str, exp: dict, got: dict) -> CheckResult | None:
+    if got.get("forbidden"):
+        return _forbidden_result(check, call, got["forbidden"])
     if "error" in got:
         return _error_result(check, call, got["error"])
-    mismatch: Mismatch | None = compare(exp["value"], got["value"])
+    mismatch: Mismatch | None = compare(exp["value"], got["value"], tol=check.tolerance)
     if mismatch is None:
         return None
-    hint = generic_hint(mismatch.kind, mismatch.expected, mismatch.got, mismatch.expected_kind, mismatch.got_kind)
-    return CheckResult(
-        check.name, False, check.points, call, mismatch.text(), mismatch.expected, mismatch.got, hint=hint
-    )
+    hint = _specific(check, mismatch.key, mismatch.kind)
+    if hint is None:
+        generic = generic_hint(mismatch.kind, mismatch.expected, mismatch.got, mismatch.expected_kind, mismatch.got_kind)
+        hint = f"{generic} {check.hint}".strip()
+    return CheckResult(check.name, False, check.points, call, mismatch.text(), mismatch.expected, mismatch.got,
+                       hint=hint, target=check.target)
+
+
+def _specific(check: Any, key: str, kind: str) -> str | None:
+    """The check's own hint for this result key and kind of difference, most specific first."""
+    hints = getattr(check, "hints", {}) or {}
+    for name in (f"{key}.{kind}" if key else "", key, kind):
+        if name and name in hints:
+            return hints[name]
+    return None
+
+
+def _forbidden_result(check: Any, call: str, names: list[str]) -> CheckResult:
+    listed = ", ".join(f"`{clean_line(n)}`" for n in names)
+    message = f"your code called {listed}, which this exercise asks you to write yourself"
+    hint = _specific(check, "", "forbidden") or (
+        f"Write it from basic tensor operations instead of calling {listed}; "
+        "the point of the exercise is to see how it works inside.")
+    return CheckResult(check.name, False, check.points, call, message, hint=hint, target=check.target)
 
 
 def _error_result(check: Any, call: str, err: dict) -> CheckResult:
     if err.get("not_implemented"):
-        return CheckResult(check.name, False, check.points, call, f"not implemented yet: {err['not_implemented']}", hint=NOT_IMPLEMENTED)
+        return CheckResult(check.name, False, check.points, call, f"not implemented yet: {err['not_implemented']}",
+                           hint=NOT_IMPLEMENTED, target=check.target)
     if err["type"] == "missing":
-        return CheckResult(check.name, False, check.points, call, err["message"], hint=f"Define `{check.target}` in your file, with the name spelled exactly so.")
+        return CheckResult(check.name, False, check.points, call, err["message"], target=check.target,
+                           hint=f"Define `{check.target}` in your file, with the name spelled exactly so.")
     message = f"your code raised {err['type']}: {err['message']}" if err["message"] else f"your code raised {err['type']}"
-    return CheckResult(check.name, False, check.points, call, message, traceback=err.get("frames", []))
+    if err.get("backward"):
+        message += f" ({err['backward']})"
+    hint = _specific(check, "", "raised") or _backward_hint(err) or check.hint
+    return CheckResult(check.name, False, check.points, call, message, traceback=err.get("frames", []), hint=hint,
+                       target=check.target)
 
 
-def _with_hint(result: CheckResult, check: Any, mistake: Any) -> CheckResult:
-    if mistake is not None:
-        result.hint, result.mistake = mistake.hint, mistake.name
-    elif check.hint and result.hint != NOT_IMPLEMENTED:
-        result.hint = (result.hint + " " + check.hint).strip() if result.hint else check.hint
-    return result
+def _backward_hint(err: dict) -> str:
+    if "inplace operation" in err.get("message", ""):
+        return ("Autograd saves some tensors for the backward pass; changing one in place (`x /= ...`, `x += ...`, "
+                "`x.add_(...)`) breaks it. Write `x = x / ...` to make a new tensor instead.")
+    return ""
 
+
+def _point_at_dependencies(checks: list, results: list[CheckResult]) -> None:
+    """A failing check whose target uses a function that fails its own check: say to fix that first."""
+    failing = {r.name for r in results if not r.passed} | {c.target for c, r in zip(checks, results) if not r.passed}
+    for check, result in zip(checks, results):
+        if result.passed or result.mistake:
+            continue
+        broken = [d for d in getattr(check, "depends_on", ()) if d in failing and d not in (check.name, check.target)]
+        if broken:
+            result.hint = f"This uses `{broken[0]}`, which does not pass its own check yet: fix `{broken[0]}` first."

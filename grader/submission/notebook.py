@@ -8,11 +8,9 @@ line inside that cell. Nothing here imports torch or nbformat.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -25,13 +23,17 @@ _RESAVE = "Open it in Jupyter and save it again, or grade a .py file instead."
 
 @dataclass
 class Script:
-    """The Python file that is graded for a submission, and how its lines map back."""
+    """The Python source that is graded for a submission, and how its lines map back.
 
-    path: Path
+    The source runs in the learner's process as `job_name` in its private folder; frames
+    there are mapped back to the submission (a .py file, or a notebook's cells)."""
+
+    path: Path  # the submission as the user named it
     origin: str = ""  # the notebook as the user named it; "" for a .py file
     source: str = ""
     segments: list[tuple[int, int, str]] = field(default_factory=list)  # (first .py line, lines, cell label)
     skipped: list[str] = field(default_factory=list)
+    job_name: str = "submission.py"
 
     def locate(self, line: int) -> tuple[str, int]:
         """The cell label and the line inside that cell for line `line` of the .py file."""
@@ -40,25 +42,25 @@ class Script:
                 return label, min(line - start + 1, count)
         return self.segments[0][2], 1
 
-    def map_back(self, payload: dict | None, finished) -> dict | None:
-        """Point the learner frames (and a timeout's last frame) at notebook cells, in place."""
-        if not self.segments:
-            return payload
-        generated = re.compile(rf" ?\({re.escape(self.path.name)}, line \d+\)")  # a SyntaxError's "(x.py, line 11)"
+    def map_back(self, payload: dict | None, finished, job_file: str) -> dict | None:
+        """Point the learner frames (and a timeout's last frame) at the submission, in place."""
+        generated = re.compile(rf" ?\({re.escape(self.job_name)}, line \d+\)")  # a SyntaxError's "(x.py, line 11)"
         for error in _errors(payload):
-            error["frames"] = [self._frame(f) for f in error["frames"]]
-            if isinstance(error.get("message"), str):
+            error["frames"] = [self._frame(f, job_file) for f in error["frames"]]
+            if self.segments and isinstance(error.get("message"), str):
                 error["message"] = generated.sub("", error["message"])
         found = re.fullmatch(r"line (\d+), in (.+)", finished.last_frame or "")
-        if found:
+        if found and self.segments:
             label, line = self.locate(int(found[1]))
             finished.last_frame = f"{label}, line {line}, in {found[2]}"
         return payload
 
-    def _frame(self, frame):
+    def _frame(self, frame, job_file: str):
         ok = isinstance(frame, list) and len(frame) == 4 and isinstance(frame[1], int)
-        if not ok or os.path.realpath(str(frame[0])) != os.path.realpath(self.path):
+        if not ok or os.path.basename(str(frame[0])) != self.job_name or os.path.dirname(str(frame[0])) != os.path.dirname(job_file):
             return frame
+        if not self.segments:
+            return [str(self.path), frame[1], frame[2], frame[3]]
         label, line = self.locate(frame[1])
         return [f"{self.origin} [{label}]", line, frame[2], frame[3]]
 
@@ -75,17 +77,24 @@ class Script:
             result.message = note
 
 
-@contextlib.contextmanager
-def as_python(learner: Path) -> Iterator[Script]:
-    """The file to grade: `learner` itself, or for a notebook its code written to a temporary .py file."""
-    if learner.suffix.lower() != ".ipynb":
-        yield Script(learner)
-        return
-    script = extract(learner)
-    with tempfile.TemporaryDirectory(prefix="pytorch-tutor-nb-") as tmp:
-        script.path = Path(tmp) / "pytorch_tutor_notebook.py"  # a name no learner import can shadow
-        script.path.write_text(script.source, encoding="utf-8")
-        yield script
+_SAFE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,80}\.py$")
+
+
+def read_script(learner: Path) -> Script:
+    """What to grade for `learner`: a .py file's text, or a notebook's code cells as one script.
+    A TutorError when it cannot be read."""
+    if learner.suffix.lower() == ".ipynb":
+        script = extract(learner)
+        script.job_name = "pytorch_tutor_notebook.py"  # a name no learner import can shadow
+        return script
+    try:
+        source = learner.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise TutorError(f"Cannot read {learner}: {exc.strerror}.") from None
+    except UnicodeDecodeError as exc:
+        raise TutorError(f"{learner} is not UTF-8 text (byte {exc.start}).", hint="Save the file as UTF-8.") from None
+    name = learner.name if _SAFE_NAME.match(learner.name) else "submission.py"
+    return Script(learner, source=source, job_name=name)
 
 
 def extract(path: Path) -> Script:

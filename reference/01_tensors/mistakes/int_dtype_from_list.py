@@ -1,26 +1,7 @@
 import torch
 
+HINT = '`torch.tensor([1, 2])` is int64 because Python ints are; ask for `dtype=torch.float32`.'
+
 
 def tensor_from_list(data):
-    return torch.tensor(data)  # int64 for lists of ints
-
-
-def tensor_from_numpy(array):
-    return torch.from_numpy(array)
-
-
-def zeros_and_ones(rows, cols):
-    return torch.zeros(rows, cols), torch.ones(rows, cols)
-
-
-def uniform_random(rows, cols, seed):
-    torch.manual_seed(seed)
-    return torch.rand(rows, cols)
-
-
-def matmul_reshape(x, y, shape):
-    return (x @ y).reshape(shape)
-
-
-def add_row_bias(matrix, bias):
-    return matrix + bias
+    return torch.tensor(data)  # Python ints make an int64 tensor

@@ -1,0 +1,120 @@
+"""One job, as a keeper runs it: fork the job's process, let it enter the boundary, watch
+it under the limits, collect stdout, stderr and the results pipe, and leave nothing behind.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sys
+import tempfile
+
+from grader.isolation import boundary, proctree
+from grader.isolation.sandbox import Finished, Limits, Monitor
+
+RESULTS_CAP = 300 * 2**20
+
+
+def run_job(request: dict, extra: bytes) -> Finished:
+    """Run the job `request` describes; `extra` is its input file (an inspect job's results)."""
+    limits = Limits(**request["limits"])
+    scratch = tempfile.mkdtemp(prefix="pytorch-tutor-job-")
+    os.chmod(scratch, 0o700)
+    pipes = [os.pipe() for _ in range(3)]  # stdout, stderr, results
+    pid = os.fork()
+    if pid == 0:
+        _child(request, extra, limits, scratch, pipes)
+    for read_end, write_end in pipes:
+        os.close(write_end)
+    try:
+        return _watch(pid, request, limits, [os.fdopen(r, "rb") for r, _ in pipes])
+    finally:
+        _remove(scratch)
+
+
+def _watch(pid: int, request: dict, limits: Limits, streams: list) -> Finished:
+    me = os.getpid()
+
+    def poll():
+        try:
+            done, status = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            return poll.code
+        if done:
+            poll.code = os.waitstatus_to_exitcode(status)
+        return poll.code
+
+    poll.code = None
+    tree = lambda: proctree.descendants(me) - {me}  # noqa: E731  (one job at a time: all of it is this job's)
+    stack_of = lambda: boundary.learner_pid(pid)  # noqa: E731
+    learner = request.get("display", "")
+    finished = Monitor(pid, poll, tree, limits, learner, streams, RESULTS_CAP, stack_of).wait()
+    _reap_all()
+    for stream in streams:
+        stream.close()
+    return finished
+
+
+def _child(request: dict, extra: bytes, limits: Limits, scratch: str, pipes: list) -> None:
+    """The job's process: standard streams on the pipes, fd 3 the results pipe, then the boundary."""
+    try:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        os.setsid()
+        _plumb(pipes)
+        from grader.isolation import worker
+
+        files = ((request["filename"], request["source"].encode("utf-8")),) if request["kind"] == "learn" else (("input.bin", extra),)
+        spec = boundary.Boundary(
+            scratch=scratch, tmpfs_bytes=min(limits.memory_bytes, 2**30), memory_bytes=limits.memory_bytes,
+            max_processes=limits.max_processes, readable=tuple(request.get("readable", ())),
+            forbidden=tuple(request.get("forbidden", ())), files=files,
+        )
+        os.environ.update(request.get("env", {}))
+        boundary.contain(spec, lambda: worker.prepare(request), lambda checks, layers: _run(request, checks, layers))
+    finally:
+        os._exit(70)
+
+
+def _run(request: dict, checks, layers) -> None:
+    import faulthandler
+
+    from grader.isolation import worker
+
+    sys.stdin = open(0, closefd=False)
+    sys.stdout = open(1, "w", buffering=1, closefd=False)
+    sys.stderr = open(2, "w", buffering=1, closefd=False)
+    faulthandler.enable()
+    faulthandler.register(signal.SIGUSR1, all_threads=False)  # the keeper asks "where are you?" on timeout
+    worker.run(request, checks, layers)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)  # skip atexit handlers and threads the learner's code may have left
+
+
+def _plumb(pipes: list) -> None:
+    (out_r, out_w), (err_r, err_w), (res_r, res_w) = pipes
+    for fd in (out_r, err_r, res_r):
+        os.close(fd)
+    null = os.open(os.devnull, os.O_RDONLY)
+    for source, target in ((null, 0), (out_w, 1), (err_w, 2), (res_w, 3)):
+        os.dup2(source, target)
+    os.closerange(4, 1 << 16)  # nothing of the keeper's (its socket to the grader) reaches the learner
+
+
+def _remove(path: str) -> None:
+    """Remove the job's scratch folder, even if the job swapped it for a symlink."""
+    if os.path.islink(path):
+        os.unlink(path)
+    else:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _reap_all() -> None:
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return

@@ -1,0 +1,72 @@
+"""Messages between the trusted process and a keeper, over a private socketpair.
+
+The socketpair is made before the keeper is forked (or passed to a fresh one), so no
+other process can connect to it: there is no named socket. A message is frames of an
+8-byte length and bytes. Every read on the trusted side has a deadline and size caps,
+so a keeper that hangs or floods cannot hold the grader.
+"""
+
+from __future__ import annotations
+
+import json
+import select
+import socket
+import struct
+import time
+
+_LENGTH = struct.Struct(">Q")
+MAX_FRAME = 320 * 2**20
+
+
+class Lost(Exception):
+    """The other end closed, sent garbage, or did not answer before the deadline."""
+
+
+def send(sock: socket.socket, *parts: bytes) -> None:
+    for part in parts:
+        sock.sendall(_LENGTH.pack(len(part)) + part)
+
+
+def send_json(sock: socket.socket, data: dict, *extra: bytes) -> None:
+    send(sock, json.dumps(data).encode("utf-8"), *extra)
+
+
+def receive(sock: socket.socket, count: int, deadline: float | None = None, cap: int = MAX_FRAME) -> list[bytes]:
+    """`count` frames, each at most `cap` bytes; Lost on EOF, oversize or a passed deadline."""
+    return [_read(sock, _size(sock, deadline, cap), deadline) for _ in range(count)]
+
+
+def receive_json(sock: socket.socket, extra: int = 0, deadline: float | None = None) -> tuple[dict, list[bytes]]:
+    head, *rest = receive(sock, 1 + extra, deadline)
+    try:
+        data = json.loads(head.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise Lost("a message that is not JSON") from None
+    if type(data) is not dict:
+        raise Lost("a message that is not a JSON object")
+    return data, rest
+
+
+def _size(sock: socket.socket, deadline: float | None, cap: int) -> int:
+    (size,) = _LENGTH.unpack(_read(sock, _LENGTH.size, deadline))
+    if size > cap:
+        raise Lost("a message larger than allowed")
+    return size
+
+
+def _read(sock: socket.socket, size: int, deadline: float | None) -> bytes:
+    chunks, have = [], 0
+    while have < size:
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([sock], [], [], left)[0]:
+                raise Lost("no answer before the deadline")
+        try:
+            chunk = sock.recv(min(size - have, 1 << 20))
+        except OSError as exc:
+            raise Lost(f"the connection failed ({exc.strerror})") from None
+        if not chunk:
+            raise Lost("the other end closed the connection")
+        chunks.append(chunk)
+        have += len(chunk)
+    return b"".join(chunks)

@@ -1,0 +1,37 @@
+"""Why a job's process stopped before reporting, in words for a learner."""
+
+from __future__ import annotations
+
+import signal
+
+from grader.text import clean_line
+
+
+def stopped_reason(f, limits) -> str:
+    """`f`: the job's Finished; `limits`: its Limits."""
+    where = f" (it was at {clean_line(f.last_frame, 200)})" if f.last_frame else ""
+    if f.keeper_lost:
+        return "the grader lost contact with the process watching your code (it stopped answering), so nothing was graded"
+    if f.timed_out:
+        return f"time limit: your code was still running after {limits.timeout:g} s{where}"
+    if f.out_of_memory:
+        return f"memory limit: your code used more than {limits.memory_bytes / 2**30:g} GiB of memory{where}"
+    if f.too_many_processes:
+        return f"process limit: your code started more than {limits.max_processes} processes"
+    if f.returncode is not None and f.returncode < 0:
+        try:
+            name = signal.Signals(-f.returncode).name
+        except ValueError:
+            name = f"signal {-f.returncode}"
+        return f"your code crashed ({name}) before the checks finished{where}"
+    return f"your code exited (exit status {f.returncode}) before the checks finished"
+
+
+def stopped_hint(f) -> str:
+    if f.timed_out:
+        return "Look for a loop that never ends, a very large computation, or input() waiting for typing."
+    if f.out_of_memory:
+        return "Look for tensors or lists that keep growing; keep only what you need."
+    if f.keeper_lost:
+        return "Don't stop, kill or signal other processes from your exercise code; then check again."
+    return "Don't call sys.exit(), os._exit() or kill the process in your exercise code."

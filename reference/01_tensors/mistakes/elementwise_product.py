@@ -1,0 +1,7 @@
+import torch
+
+HINT = '`*` multiplies element by element; the matrix product is `x @ y` (or `torch.matmul`).'
+
+
+def matmul_reshape(x, y, shape):
+    return (x * y).reshape(shape)

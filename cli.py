@@ -204,22 +204,23 @@ def init(directory: Path = typer.Argument(Path("pytorch-course"), help="Folder t
 
 
 @app.command()
-def validate(exercise: Optional[str] = typer.Argument(None, help="Exercise to validate (default: every exercise).")) -> None:
-    """For course authors: prove exercises are sound (reference passes, stub fails, mistakes get their hints)."""
-    from grader.isolation.pool import Pool
+def validate(
+    exercises: Optional[list[str]] = typer.Argument(None, help="Exercises to validate, e.g. 08 09 (default: every exercise)."),
+    quick: bool = typer.Option(False, "--quick", help="Skip grading the reference along the cold, grade and notebook paths."),
+) -> None:
+    """For course authors: prove exercises sound (reference passes along every path, stub fails, mistakes get their hints)."""
+    from grader.authoring.validate import validate_exercises
     from grader.frontends.tables import show_validation
-    from grader.authoring.validate import validate_exercise
+    from grader.isolation.pool import Pool
 
     course = _course()
-    exercises = [course.resolve(exercise)] if exercise else list(course.exercises)
+    chosen = [course.resolve(e) for e in exercises] if exercises else list(course.exercises)
     console = _console()
-    failed = 0
-    with Pool(min(2, len(exercises))) as pool:
-        for ex in exercises:
-            problems = validate_exercise(course, ex, pool)
-            show_validation(console, ex, problems)
-            failed += bool(problems)
-    raise typer.Exit(1 if failed else 0)
+    with Pool(min(2, len(chosen))) as pool:
+        found = validate_exercises(course, chosen, pool, every_path=not quick)
+    for ex in chosen:
+        show_validation(console, ex, found[ex.id])
+    raise typer.Exit(1 if any(found.values()) else 0)
 
 
 @app.command()

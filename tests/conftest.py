@@ -22,7 +22,7 @@ def copy_course(target: Path) -> Path:
     import shutil
 
     for name in ("exercises", "reference"):
-        shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"), symlinks=True)
     return target
 
 
@@ -74,10 +74,10 @@ def pytest_sessionfinish(session, exitstatus):
         _POOL.close()
 
 
-def grade(exercise_id: str, file: Path | None = None, mistake: str = "", cold: bool = False, **limits):
+def grade(exercise_id: str, file: Path | None = None, cold: bool = False, **limits):
     """Grade `file` for an exercise of the repository's course, in a real learner process."""
     from grader.isolation.sandbox import Limits
 
     exercise = COURSE.resolve(exercise_id)
     lim = Limits(timeout=limits.pop("timeout", exercise.timeout), **limits)
-    return check_exercise(COURSE, exercise, file, limits=lim, mistake=mistake, pool=None if cold else warm_pool())
+    return check_exercise(COURSE, exercise, file, limits=lim, pool=None if cold else warm_pool())

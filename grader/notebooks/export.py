@@ -13,19 +13,20 @@ from grader.submission.cells import DEFS, first_line
 CHECK_CELL = '# Run this cell to grade what you defined above (in a separate process).\nfrom grader import check\n\ncheck("{number}")'
 
 
-def export_notebook(exercise, target: Path, force: bool = False) -> Path:
-    """Write `exercise` (from its exercise file) as a notebook: task text, imports, a cell per task, a check cell."""
+def export_notebook(exercise, target: Path, force: bool = False, source: Path | None = None) -> Path:
+    """Write `exercise` (from its exercise file, or from `source`) as a notebook: task text, imports,
+    a cell per task, a check cell."""
     if target.exists() and not force:
         raise TutorError(f"{target} already exists and may hold your work; it was left as it is.", hint="Use --force to replace it with a fresh notebook.")
     import nbformat
 
     try:
-        tree = ast.parse(source := exercise.stub.read_text(encoding="utf-8"))
+        tree = ast.parse(text := (source or exercise.stub).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise TutorError(f"Cannot read the exercise file {exercise.stub}: {exc}.", hint=f"`pytorch-tutor reset {exercise.number:02d}` restores it.") from None
     except SyntaxError as exc:
         raise TutorError(f"{exercise.stub} has a SyntaxError on line {exc.lineno}, so no notebook was written.", hint=f"Fix it, or restore the stub with `pytorch-tutor reset {exercise.number:02d}`.") from None
-    lines, v4 = source.splitlines(), nbformat.v4
+    lines, v4 = text.splitlines(), nbformat.v4
     code = {True: [], False: []}  # task or not -> source segments
     for node in tree.body[1 if ast.get_docstring(tree) else 0 :]:
         code[isinstance(node, DEFS)].append("\n".join(lines[first_line(node) - 1 : node.end_lineno]))

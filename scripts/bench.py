@@ -72,7 +72,7 @@ def watch_latency(course: Path, env: dict, saves: int) -> list[float]:
     progress = Progress(course / ".pytorch-tutor")
     for ex in ("01_tensors", "02_autograd", "04_training_loop", "05_dataset", "06_device", "07_save_load"):
         progress.record_check(ex, passed=True)  # so watch opens on 03 and stays there
-    stub, solution = course / "exercises" / "03_nn_module.py", (course / "reference" / "03_nn_module.py").read_text()
+    stub, solution = course / "exercises" / "03_nn_module.py", (course / "reference" / "03_nn_module" / "solution.py").read_text()
     proc = subprocess.Popen([sys.executable, "-m", "cli", "--course", str(course), "watch"], env=env, text=True,
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     lines: queue.Queue[str] = queue.Queue()
@@ -136,7 +136,7 @@ def main() -> None:
         print(f"{'watch: save 03 -> verdict (median of 10)':42} {ms:6.2f} s  {ms / base:5.2f}x  target <= 0.30 s {'ok' if ms <= 0.3 else 'OVER'}")
         seconds, items = grade_throughput(course, env, args.students)
         single = median_of(args.runs, [sys.executable, "-m", "cli", "--course", str(course), "check", "03", "--file",
-                                       str(course / "reference" / "03_nn_module.py")], env, 0)
+                                       str(course / "reference" / "03_nn_module" / "solution.py")], env, 0)
         print(f"{f'grade {items} submission-exercises':42} {seconds:6.2f} s  {items / seconds:5.1f}/s  "
               f"{seconds / items:.3f} s each = {seconds / items / base:.2f}x import, {seconds / items / single:.2f}x one cold check")
     print(f"cpu count {os.cpu_count()}, python {sys.version.split()[0]}")

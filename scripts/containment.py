@@ -22,7 +22,7 @@ from grader.isolation.sandbox import Limits  # noqa: E402
 
 COURSE = find_course(ROOT)
 EX = COURSE.resolve("01")
-REFERENCE = (ROOT / "reference" / "01_tensors.py").read_text()
+REFERENCE = (ROOT / "reference" / "01_tensors" / "solution.py").read_text()
 
 
 def grade(source: str, **limits) -> tuple[float, object]:

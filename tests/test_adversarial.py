@@ -20,7 +20,7 @@ import pytest
 from conftest import COURSE, ROOT, grade, warm_pool
 from grader.isolation import proctree
 
-REFERENCE = (ROOT / "reference" / "01_tensors.py").read_text()
+REFERENCE = (ROOT / "reference" / "01_tensors" / "solution.py").read_text()
 SLACK = 5.0  # seconds allowed over the time limit on a loaded 2-core machine
 
 
@@ -98,7 +98,7 @@ CASES = [
 
 
 def _source(case: Case, tmp: Path) -> str:
-    fill = {"pidfile": str(tmp / "pids.txt"), "reference": str(ROOT / "reference" / "01_tensors.py"),
+    fill = {"pidfile": str(tmp / "pids.txt"), "reference": str(ROOT / "reference" / "01_tensors" / "solution.py"),
             "state": str(ROOT / ".pytorch-tutor")}
     snippet = case.snippet.format(**fill) if "{" in case.snippet else case.snippet
     return snippet if case.alone else REFERENCE + "\n" + snippet
@@ -148,7 +148,7 @@ def test_the_flood_is_capped_with_a_notice(tmp_path: Path):
 
 
 def test_after_every_kind_of_breakage_the_next_check_still_passes():
-    result = grade("01", ROOT / "reference" / "01_tensors.py")
+    result = grade("01", ROOT / "reference" / "01_tensors" / "solution.py")
     assert result.passed, [c.message for c in result.checks if not c.passed]
 
 

@@ -26,7 +26,7 @@ def course(tmp_path: Path) -> Path:
 
 def problems(course: Path) -> list[str]:
     c = find_course(course)
-    return [p.text() for p in validate_exercise(c, c.resolve("01"), warm_pool())]
+    return [p.text() for p in validate_exercise(c, c.resolve("01"), warm_pool(), every_path=False)]
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -36,12 +36,28 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def test_new_scaffolds_a_working_example_that_validate_accepts(course: Path):
-    assert (course / "exercises" / "01_scale.py").read_text().count("raise NotImplementedError") == 1
+    stub = (course / "exercises" / "01_scale.py").read_text()
+    assert stub.count("    raise NotImplementedError\n") == 1 and stub.startswith('"""01 · Scale and shift')
     assert 'id = "01_scale"' in (course / "reference" / "course.toml").read_text()
+    folder = course / "reference" / "01_scale"
+    assert len(list((folder / "mistakes").glob("*.py"))) >= 4 and len(list((folder / "styles").glob("*.py"))) >= 3
     result = cli(course, "validate")
     assert result.exit_code == 0 and "✓ 01_scale: sound" in result.output
     listed = cli(course, "list")
     assert "Scale and shift" in listed.output and "arithmetic" in listed.output
+
+
+def test_the_scaffold_probe_catches_a_wrong_gradient_that_sum_would_hide(course: Path):
+    """`new` backpropagates a fixed random weighting of the output: a function with the right values
+    and a wrong gradient fails on the gradient, with the gradient hint."""
+    learner = course / "mine.py"
+    learner.write_text("import torch\n\ndef scale_and_shift(x, scale, shift):\n"
+                       "    return x.detach() * scale + shift + (x - x.detach()) * 2\n")
+    result = cli(course, "check", "1", "--file", str(learner), "--json")
+    import json
+
+    check = json.loads(result.output)["checks"][0]
+    assert not check["passed"] and "gradient of x" in check["message"] and "gradient" in check["hint"]
 
 
 def test_the_filled_in_stub_passes_check(course: Path):
@@ -51,9 +67,9 @@ def test_the_filled_in_stub_passes_check(course: Path):
 
 
 def test_a_reference_that_fails_its_own_check_is_rejected(course: Path):
-    edit(course / "reference" / "01_scale.py", "return x * scale + shift", "return x.view(-1, 7) * scale + shift")
+    edit(course / "reference" / "01_scale" / "solution.py", "return x * scale + shift", "return x.view(-1, 7) * scale + shift")
     found = problems(course)
-    assert any("01_scale.py (CHECKS 'scale_and_shift'): the reference fails its own check" in p for p in found), found
+    assert any("solution.py (CHECKS 'scale_and_shift'): the reference fails its own check" in p for p in found), found
 
 
 def test_a_stub_that_passes_a_check_is_rejected(course: Path):
@@ -63,27 +79,33 @@ def test_a_stub_that_passes_a_check_is_rejected(course: Path):
 
 
 def test_an_undetected_mistake_is_rejected(course: Path):
-    edit(course / "reference" / "01_scale_checks.py", "(x + shift) * scale}", "x * scale + shift}")
+    edit(course / "reference" / "01_scale" / "mistakes" / "shift_then_scale.py", "(x + shift) * scale", "x * scale + shift")
     found = problems(course)
-    assert any("(MISTAKES 'shift_then_scale'): is not detected: the variant passes every check" in p for p in found), found
+    assert any("shift_then_scale.py: is not detected: it passes every check" in p for p in found), found
 
 
-def test_a_mistake_shadowed_by_an_earlier_one_is_rejected(course: Path):
-    edit(course / "reference" / "01_scale_checks.py", "(x * scale + shift).detach()", "((x + shift) * scale)")
+def test_a_mistake_indistinguishable_from_another_is_rejected(course: Path):
+    edit(course / "reference" / "01_scale" / "mistakes" / "shift_then_scale.py", "(x + shift) * scale", "(x * scale + shift).detach()")
     found = problems(course)
-    assert any("(MISTAKES 'detached'): fails, but never with its own hint: it is taken for shift_then_scale" in p for p in found), found
+    assert any("shift_then_scale.py: fails, but never with its own hint: it is taken for detached" in p for p in found), found
 
 
-def test_too_few_hints_duplicate_names_and_missing_targets_are_named(course: Path):
-    checks = course / "reference" / "01_scale_checks.py"
-    edit(checks, '    "`return x * scale + shift`",\n', "")
-    edit(checks, 'Mistake(\n        "detached"', 'Mistake(\n        "shift_then_scale"')
+def test_short_ladders_bad_hints_and_missing_targets_are_named(course: Path):
+    checks = course / "reference" / "01_scale" / "checks.py"
+    edit(checks, '        "Multiply first, then add: `x * scale` is a tensor, and adding `shift` keeps its shape.",\n', "")
+    edit(checks, '        "Nearly there: `return x * scale + shift`.",\n', "")
     edit(checks, 'target="scale_and_shift"', 'target="scale_shift"')
     found = " | ".join(problems(course))
-    assert "HINTS): needs at least 3 hints" in found
-    assert "(MISTAKES 'shift_then_scale'): the name is used more than once" in found
+    assert "HINTS['scale_shift']): needs a ladder of at least 2 hints" in found
     assert "(CHECKS 'scale_and_shift'): target `scale_shift` is not defined in the reference" in found
     assert cli(course, "validate", "01").exit_code == 1
+
+
+def test_hints_that_are_not_plain_strings_name_the_entry(course: Path):
+    checks = course / "reference" / "01_scale" / "checks.py"
+    edit(checks, '        "Nearly there: `return x * scale + shift`.",', '        f"Nearly there: {1 + 1}",')
+    result = cli(course, "hint", "01")
+    assert result.exit_code == 2 and "HINTS['scale_and_shift'][2] (line" in result.output and "f-string" in result.output
 
 
 def test_new_refuses_bad_ids_taken_numbers_and_existing_files(course: Path):
@@ -99,8 +121,8 @@ def test_new_refuses_bad_ids_taken_numbers_and_existing_files(course: Path):
 @pytest.mark.parametrize(
     "breakage,message",
     [
-        (lambda c: (c / "reference" / "01_scale_checks.py").write_text("raise ValueError('oops')\n"), "01_scale_checks.py is broken: ValueError: oops"),
-        (lambda c: (c / "reference" / "01_scale_checks.py").unlink(), "01_scale_checks.py is missing"),
+        (lambda c: (c / "reference" / "01_scale" / "checks.py").write_text("raise ValueError('oops')\n"), "checks.py is broken: ValueError: oops"),
+        (lambda c: (c / "reference" / "01_scale" / "checks.py").unlink(), "checks.py is missing"),
         (lambda c: (c / "reference" / "course.toml").write_text("[[exercise]]\nid = \"01_a\"\ntitle=\"a\"\n[[exercise]]\nid = \"01_b\"\ntitle=\"b\"\n"), "course.toml"),
         (lambda c: (c / "reference" / "course.toml").write_text("this is = = not toml"), "course.toml"),
     ],

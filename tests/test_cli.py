@@ -13,13 +13,15 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from conftest import ROOT, cli, progress
+from conftest import COURSE, ROOT, cli, progress
+from grader.judging.mistakes import composed_source
 
 runner = CliRunner()
+N = len(COURSE.exercises)  # course size is data: nothing here assumes how many exercises there are
 
 
 def test_check_of_a_correct_file_passes_exits_0_and_records_progress(course_dir):
-    result = cli(course_dir, "check", "01", "--file", str(course_dir / "reference" / "01_tensors.py"))
+    result = cli(course_dir, "check", "01", "--file", str(course_dir / "reference" / "01_tensors" / "solution.py"))
     assert result.exit_code == 0, result.output
     assert "✓ Passed: Tensors, all 6 checks" in result.output
     assert progress(course_dir)["01_tensors"]["status"] == "passed"
@@ -37,7 +39,7 @@ def test_check_of_the_untouched_stub_fails_with_exit_1_and_says_not_started(cour
 
 def test_check_json_reports_every_check_with_message_and_hint(course_dir):
     learner = course_dir / "mine.py"
-    learner.write_text((ROOT / "tests/mistakes/01_tensors/int_dtype_from_list.py").read_text())
+    learner.write_text(composed_source(ROOT / "reference/01_tensors/mistakes/int_dtype_from_list.py", ROOT / "reference/01_tensors/solution.py"))
     result = cli(course_dir, "check", "1", "--json", "--file", str(learner))
     assert result.exit_code == 1
     data = json.loads(result.output)
@@ -52,7 +54,7 @@ def test_check_json_reports_every_check_with_message_and_hint(course_dir):
 
 def test_a_learner_exception_shows_the_learners_own_frames_only(course_dir):
     learner = course_dir / "mine.py"
-    text = (ROOT / "reference/01_tensors.py").read_text()
+    text = (ROOT / "reference/01_tensors/solution.py").read_text()
     learner.write_text(text.replace("return matrix + bias", "return matrix + bias + undefined_name"))
     result = cli(course_dir, "check", "01", "--file", str(learner))
     assert result.exit_code == 1
@@ -128,7 +130,7 @@ def test_list_shows_status_and_overall_progress(course_dir):
     result = cli(course_dir, "list")
     assert result.exit_code == 0
     assert "passed" in result.output and "failing" in result.output and "not started" in result.output
-    assert "2026-11-20 10:00" in result.output and "1/7 exercises passed" in result.output
+    assert "2026-11-20 10:00" in result.output and f"1/{N} exercises passed" in result.output
     rows = json.loads(cli(course_dir, "list", "--json").output)
     assert [r["status"] for r in rows[:3]] == ["passed", "failing", "not started"]
 
@@ -187,7 +189,7 @@ def test_init_creates_a_course_folder_with_stubs_and_refuses_to_overwrite(tmp_pa
     assert (target / "exercises" / "01_tensors.py").read_text() == (ROOT / "exercises" / "01_tensors.py").read_text()
     assert not (target / "reference").exists()
     listed = runner.invoke(app, ["--course", str(target), "list", "--json"])
-    assert len(json.loads(listed.output)) == 7
+    assert len(json.loads(listed.output)) == N
     again = runner.invoke(app, ["init", str(target)])
     assert again.exit_code == 2 and "not empty" in again.output
 
@@ -210,7 +212,7 @@ def test_the_console_script_runs_end_to_end(course_dir):
         pytest.skip("the package is not installed")
     env = dict(os.environ, NO_COLOR="1")
     env.pop("PYTORCH_TUTOR_COURSE", None)
-    ok = subprocess.run([exe, "check", "01", "--file", "reference/01_tensors.py"], cwd=course_dir, env=env,
+    ok = subprocess.run([exe, "check", "01", "--file", "reference/01_tensors/solution.py"], cwd=course_dir, env=env,
                         capture_output=True, text=True, timeout=120)
     assert ok.returncode == 0, ok.stdout + ok.stderr
     bad = subprocess.run([exe, "check", "nope"], cwd=course_dir, env=env, capture_output=True, text=True, timeout=60)
@@ -218,18 +220,18 @@ def test_the_console_script_runs_end_to_end(course_dir):
 
 
 def test_check_all_grades_every_exercise_in_one_table(course_dir):
-    shutil.copy(ROOT / "reference" / "01_tensors.py", course_dir / "exercises" / "01_tensors.py")
-    shutil.copy(ROOT / "reference" / "05_dataset.py", course_dir / "exercises" / "05_dataset.py")
+    shutil.copy(ROOT / "reference" / "01_tensors" / "solution.py", course_dir / "exercises" / "01_tensors.py")
+    shutil.copy(ROOT / "reference" / "05_dataset" / "solution.py", course_dir / "exercises" / "05_dataset.py")
     result = cli(course_dir, "check", "--all")
     assert result.exit_code == 1
     rows = {line.split("|")[1].strip(): line for line in result.output.splitlines() if line.startswith("| 0")}
-    assert list(rows) == [f"0{i}_{n}" for i, n in enumerate(["tensors", "autograd", "nn_module", "training_loop", "dataset", "device", "save_load"], 1)]
+    assert list(rows) == [ex.id for ex in COURSE.exercises]
     assert "passed" in rows["01_tensors"] and "6/6" in rows["01_tensors"]
     assert "passed" in rows["05_dataset"] and "not started" in rows["02_autograd"]
-    assert "2/7 exercises passed" in result.output
+    assert f"2/{N} exercises passed" in result.output
     assert progress(course_dir)["05_dataset"]["status"] == "passed"
     data = json.loads(cli(course_dir, "check", "--all", "--json").output)
-    assert [r["passed"] for r in data] == [True, False, False, False, True, False, False]
+    assert [r["passed"] for r in data] == [ex.id in ("01_tensors", "05_dataset") for ex in COURSE.exercises]
 
 
 def test_check_without_an_exercise_is_a_usage_error(course_dir):

@@ -28,8 +28,8 @@ EXERCISES = "01,02,03"
 M, S = ROOT / "tests" / "mistakes", ROOT / "tests" / "styles"
 
 CLASS = {  # student -> file name in the class folder -> its content (a Path to copy, or text)
-    "alice": {"01_tensors.py": ROOT / "reference/01_tensors.py", "02_autograd.py": ROOT / "reference/02_autograd.py",
-              "03_nn_module.py": ROOT / "reference/03_nn_module.py", "notes.txt": "my notes\n"},
+    "alice": {"01_tensors.py": ROOT / "reference/01_tensors/solution.py", "02_autograd.py": ROOT / "reference/02_autograd/solution.py",
+              "03_nn_module.py": ROOT / "reference/03_nn_module/solution.py", "notes.txt": "my notes\n"},
     "bob": {"01_tensors.py": ROOT / "exercises/01_tensors.py", "02_autograd.py": ROOT / "exercises/02_autograd.py"},
     "carol": {"01_tensors.py": M / "01_tensors/int_dtype_from_list.py",
               "02_autograd.py": M / "02_autograd/forgot_requires_grad.py",
@@ -37,7 +37,7 @@ CLASS = {  # student -> file name in the class folder -> its content (a Path to 
     "dave": {"01_tensors.py": S / "01_tensors/as_tensor_and_generator.py", "02_autograd.py": S / "02_autograd/func_grad.py",
              "03_nn_module.py": S / "03_nn_module/modulelist_loop.py"},
     "erin": {"01_tensors.py": "import torch\n\ndef tensor_from_list(data)\n    return data\n",
-             "02_autograd.py": ROOT / "reference/02_autograd.py"},
+             "02_autograd.py": ROOT / "reference/02_autograd/solution.py"},
     "frank": {"01_tensors.py": "while True: pass\n", "02_autograd.py": S / "02_autograd/autograd_grad.py"},
     "grace": {"01_tensors.py": "import os\n\nos._exit(1)\n",
               "02_autograd.py": "import os\nimport signal\n\nos.kill(os.getpid(), signal.SIGKILL)\n"},
@@ -203,7 +203,7 @@ def test_changed_files_are_graded_again(course_dir, tmp_path):
     write_files(subs / "ben", {"01_tensors.py": ROOT / "exercises/01_tensors.py"})
     first = grade(course_dir, str(subs), "-e", "1", "-j", "1", "--json")
     assert json.loads(first.stdout)["graded"] == 2
-    (subs / "ben" / "01_tensors.py").write_text((ROOT / "reference/01_tensors.py").read_text())
+    (subs / "ben" / "01_tensors.py").write_text((ROOT / "reference/01_tensors/solution.py").read_text())
     (subs / "amy" / "01_tensors.py").touch()  # a newer time but the same content: still cached
     second = json.loads(grade(course_dir, str(subs), "-e", "1", "-j", "1", "--json").stdout)
     assert (second["graded"], second["cached"]) == (1, 1)
@@ -242,7 +242,7 @@ def test_correct_files_graded_side_by_side_all_pass(course_dir, tmp_path):
     """Threads computing references at once must not disturb each other's seeded random state
     (exercise 04 builds its models from torch's global generator): every copy scores full marks."""
     for n in range(6):
-        write_files(tmp_path / "subs" / f"s{n}", {"04_training_loop.py": ROOT / "reference/04_training_loop.py"})
+        write_files(tmp_path / "subs" / f"s{n}", {"04_training_loop.py": ROOT / "reference/04_training_loop/solution.py"})
     result = grade(course_dir, str(tmp_path / "subs"), "-e", "04", "-j", "2", "--json")
     row = json.loads(result.stdout)["exercises"][0]
     assert (row["passed"], row["submitted"]) == (6, 6), result.stdout
@@ -281,7 +281,7 @@ def test_notebook_submissions_are_graded_like_files(course_dir, tmp_path):
 
     subs = tmp_path / "subs"
     right = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("%matplotlib inline"),
-                                            nbformat.v4.new_code_cell((ROOT / "reference/01_tensors.py").read_text())])
+                                            nbformat.v4.new_code_cell((ROOT / "reference/01_tensors/solution.py").read_text())])
     wrong = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import torch\n"),
                                             nbformat.v4.new_code_cell("def tensor_from_list(data)\n    return data\n")])
     (subs / "amy").mkdir(parents=True)

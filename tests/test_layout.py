@@ -64,7 +64,8 @@ def _violations(me: str, imports: set[str]) -> list[str]:
         if target == "grader" and me != "grader":
             continue  # the package itself, for `grader.check`
         their_rank, _ = _layer(target)
-        same_package = _sub_package(target) == _sub_package(me) and me.count(".") >= 2
+        own = target.startswith(me + ".")  # a package importing its own modules
+        same_package = own or (_sub_package(target) == _sub_package(me) and me.count(".") >= 2)
         if their_rank >= rank and not same_package:
             wrong.append(f"{me} (layer {rank}) imports {target} (layer {their_rank})")
     return wrong

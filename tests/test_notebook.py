@@ -118,7 +118,7 @@ def test_check_file_ipynb_on_the_command_line_records_progress(course_dir):
 
 
 def test_cells_out_of_order_a_magic_and_a_syntax_error_point_at_cells(course_dir):
-    ref = (ROOT / "reference" / "03_nn_module.py").read_text()
+    ref = (ROOT / "reference" / "03_nn_module" / "solution.py").read_text()
     count = ref[ref.index("def count_parameters") :]
     path = notebook(
         course_dir / "work.ipynb",

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_course
+from conftest import COURSE, ROOT, copy_course
 from grader.isolation import proctree
 
-REFERENCE = (ROOT / "reference" / "01_tensors.py").read_text()
+REFERENCE = (ROOT / "reference" / "01_tensors" / "solution.py").read_text()
 
 
 class Session:
@@ -98,13 +98,14 @@ def test_watch_rechecks_on_save_survives_breakage_and_quits_cleanly(course: Path
         save(stub, REFERENCE, by_rename=True)
         watch.expect("Passed: Tensors, all 6 checks")
         watch.expect("Well done!")
-        watch.expect("02_autograd: Autograd")  # moves on to the next exercise
-        watch.expect("Not started: Autograd")
+        second = COURSE.exercises[1]
+        watch.expect(f"{second.id}: {second.title}")  # moves on to the next exercise
+        watch.expect(f"Not started: {second.title}")
 
         watch.press("h")
         watch.expect("Hint 1 of")
         watch.press("l")
-        watch.expect("1/7 exercises passed")
+        watch.expect(f"1/{len(COURSE.exercises)} exercises passed")
 
         tree = proctree.descendants(watch.proc.pid)
         assert len(tree) >= 2  # the watch process and its warm worker

@@ -15,7 +15,6 @@ def with_gradients(target: str, names: Sequence[str] | None = None, seed: int = 
     arguments (default "argument 1", "argument 2", ...)."""
 
     def probe(ns: Any, *args: Any) -> dict:
-        import torch
 
         leaves = [a.detach().clone().requires_grad_(True) if _is_float_tensor(a) else a for a in args]
         out = getattr(ns, target)(*leaves)

@@ -84,7 +84,7 @@ def check(
     ex = course.resolve(exercise)
     result = check_exercise(course, ex, learner_file(ex, file))
     progress = Progress(course.state_dir)
-    progress.record_check(ex.id, result.passed)
+    progress.record_check(ex.id, result.passed, focus=result.focus)
     if as_json:
         typer.echo(result.to_json())
     else:
@@ -139,22 +139,28 @@ def list_exercises(as_json: bool = typer.Option(False, "--json", help="Print the
 
 
 @app.command()
-def hint(exercise: str = typer.Argument(..., help="Exercise: 3, 03, nn_module or 03_nn_module.")) -> None:
-    """Show the next hint for an exercise (each call goes one step further)."""
-    from grader.judging.hints import progressive_hints
+def hint(
+    exercise: str = typer.Argument(..., help="Exercise: 3, 03, nn_module or 03_nn_module."),
+    function: Optional[str] = typer.Argument(None, help="The function to get a hint for (default: the one your last check failed on)."),
+) -> None:
+    """Show the next hint for an exercise's function (each call goes one step further)."""
+    from rich.text import Text
+
+    from grader.judging.hints import choose_ladder
     from grader.progress import Progress
 
     course = _course()
     ex = course.resolve(exercise)
-    hints = progressive_hints(ex.checks)
-    index = Progress(course.state_dir).next_hint(ex.id, len(hints))
+    progress = Progress(course.state_dir)
+    target, hints = choose_ladder(ex.checks, function, str(progress.entry(ex.id).get("focus") or ""))
+    index = progress.next_hint(ex.id, len(hints), target)
     console = _console()
-    console.print(f"[bold]Hint {index + 1} of {len(hints)}[/bold] for {ex.id}:", highlight=False)
-    from rich.text import Text
-
+    about = f" for `{target}`" if target else ""
+    console.print(Text(f"Hint {index + 1} of {len(hints)}{about} ({ex.id}):", style="bold"))
     console.print(Text(hints[index]))
     if index + 1 < len(hints):
-        console.print(Text(f"Run `{COMMAND} hint {ex.number:02d}` again for a stronger hint.", style="dim"))
+        again = f"{COMMAND} hint {ex.number:02d}" + (f" {target}" if target else "")
+        console.print(Text(f"Run `{again}` again for a stronger hint.", style="dim"))
 
 
 @app.command()

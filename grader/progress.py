@@ -40,7 +40,8 @@ class Progress:
     def entry(self, exercise_id: str) -> dict:
         return self.read().get(exercise_id, {})
 
-    def record_check(self, exercise_id: str, passed: bool) -> dict:
+    def record_check(self, exercise_id: str, passed: bool, focus: str = "") -> dict:
+        """Record a check; `focus` is the function of the first failing check (where `hint` starts)."""
         def change(entry: dict) -> None:
             stamp = now_iso()
             entry["attempts"] = entry.get("attempts", 0) + 1
@@ -52,15 +53,19 @@ class Progress:
             elif entry.get("status") != PASSED:
                 entry["status"] = FAILING
             entry["last_result"] = "passed" if passed else "failed"
+            entry["focus"] = focus
 
         return self.update(exercise_id, change)
 
-    def next_hint(self, exercise_id: str, available: int) -> int:
-        """Advance and return the index of the next hint to show (stays on the last)."""
+    def next_hint(self, exercise_id: str, available: int, target: str = "") -> int:
+        """Advance and return the index of the next hint of `target`'s ladder (stays on the last)."""
         def change(entry: dict) -> None:
-            entry["hints_shown"] = min(entry.get("hints_shown", 0) + 1, available)
+            shown = entry.get("hints") if isinstance(entry.get("hints"), dict) else {}
+            count = shown.get(target, 0) if isinstance(shown.get(target, 0), int) else 0
+            shown[target] = min(count + 1, available)
+            entry["hints"] = shown
 
-        return self.update(exercise_id, change)["hints_shown"] - 1
+        return self.update(exercise_id, change)["hints"][target] - 1
 
     def update(self, exercise_id: str, change: Callable[[dict], None]) -> dict:
         self.dir.mkdir(parents=True, exist_ok=True)

@@ -53,6 +53,11 @@ class ExerciseResult:
         return sum(c.score for c in self.checks) if self.status != ERROR else 0.0
 
     @property
+    def focus(self) -> str:
+        """The function of the first failing check: where the learner's next hint is."""
+        return next((c.target for c in self.checks if not c.passed), "")
+
+    @property
     def max_score(self) -> float:
         return sum(c.points for c in self.checks)
 

@@ -18,9 +18,9 @@ def check_all(course: Course, progress=None, size: int | None = None) -> list[Ex
     from grader.isolation.pool import Pool
 
     with Pool(size) as pool, ThreadPoolExecutor(pool.size) as threads:
-        futures = [threads.submit(check_exercise, course, ex, None, None, "", pool) for ex in course.exercises]
+        futures = [threads.submit(check_exercise, course, ex, None, None, pool) for ex in course.exercises]
         results = [f.result() for f in futures]
     if progress is not None:
         for ex, result in zip(course.exercises, results):
-            progress.record_check(ex.id, result.passed)
+            progress.record_check(ex.id, result.passed, focus=result.focus)
     return results

@@ -71,7 +71,7 @@ class Watch:
 
         ex = self.current
         result = check_exercise(self.course, ex, ex.stub, pool=self.pool)
-        self.progress.record_check(ex.id, result.passed)
+        self.progress.record_check(ex.id, result.passed, focus=result.focus)
         show_result(self.console, result, self.command)
         self.console.print(KEYS, style="dim", markup=False)
         if result.passed:
@@ -83,12 +83,14 @@ class Watch:
                 self.console.print("You have passed every exercise of the course.", style="bold green")
 
     def _hint(self) -> None:
-        from grader.judging.hints import progressive_hints
+        from grader.judging.hints import choose_ladder
 
-        hints = progressive_hints(self.current.checks)
+        focus = str(self.progress.entry(self.current.id).get("focus") or "")
+        target, hints = choose_ladder(self.current.checks, None, focus)
         if hints:
-            index = self.progress.next_hint(self.current.id, len(hints))
-            self.console.print(f"Hint {index + 1} of {len(hints)}: {hints[index]}", style="yellow")
+            index = self.progress.next_hint(self.current.id, len(hints), target)
+            about = f" for `{target}`" if target else ""
+            self.console.print(f"Hint {index + 1} of {len(hints)}{about}: {hints[index]}", style="yellow", markup=False)
 
     def _list(self) -> None:
         from grader.frontends.tables import show_list

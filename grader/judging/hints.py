@@ -32,6 +32,18 @@ def ladders(checks_file: Path) -> dict[str, list[str]]:
     raise TutorError(f"{checks_file}: HINTS must be a list of strings, or a dict of such lists by function name.")
 
 
+def choose_ladder(checks_file: Path, requested: str | None = None, focus: str = "") -> tuple[str, list[str]]:
+    """(function, its ladder): the one asked for, else the one the last check failed on, else the first."""
+    found = ladders(checks_file)
+    if requested:
+        if requested not in found:
+            raise TutorError(f"There are no hints for {requested!r} in this exercise.",
+                             hint="Hints exist for: " + ", ".join(found) if WHOLE not in found else "")
+        return requested, found[requested]
+    name = focus if focus in found else next(iter(found))
+    return name, found[name]
+
+
 def progressive_hints(checks_file: Path, target: str | None = None) -> list[str]:
     """The ladder for `target` (or the first ladder); [] when the exercise has none for it."""
     found = ladders(checks_file)

@@ -36,7 +36,7 @@ def export(course_dir: Path, number: str) -> Path:
 def fill_with_reference(path: Path, exercise_id: str) -> nbformat.NotebookNode:
     """The exported notebook with each task cell replaced by the reference's definition of that task."""
     nb = nbformat.read(path, as_version=4)
-    source = (ROOT / "reference" / f"{exercise_id}.py").read_text()
+    source = (ROOT / "reference" / exercise_id / "solution.py").read_text()
     tree, lines = ast.parse(source), source.splitlines()
     segment = lambda n: "\n".join(lines[n.lineno - 1 : n.end_lineno])  # noqa: E731
     tasks = {n.name: segment(n) for n in tree.body if isinstance(n, DEFS)}
@@ -176,10 +176,10 @@ def test_cell_magics_keep_a_python_body_and_skip_other_cells():
 
 
 def test_a_timeout_points_at_the_notebook_cell(tmp_path):
-    script = Script(tmp_path / "x.py", origin="work.ipynb", segments=[(1, 3, "cell 2"), (4, 5, "cell 4")])
+    script = Script(Path("work.ipynb"), origin="work.ipynb", segments=[(1, 3, "cell 2"), (4, 5, "cell 4")], job_name="x.py")
     finished = Finished(returncode=None, elapsed=1.0, stdout="", stderr="", timed_out=True, last_frame="line 6, in fit")
-    payload = {"outcomes": {"fit": [{"error": {"type": "E", "message": "m", "frames": [[str(tmp_path / "x.py"), 5, "fit", "x"]]}}]}}
-    script.map_back(payload, finished)
+    payload = {"outcomes": {"fit": [{"error": {"type": "E", "message": "m", "frames": [["/tmp/job/x.py", 5, "fit", "x"]]}}]}}
+    script.map_back(payload, finished, "/tmp/job/x.py")
     assert finished.last_frame == "cell 4, line 3, in fit"
     assert payload["outcomes"]["fit"][0]["error"]["frames"] == [["work.ipynb [cell 4]", 2, "fit", "x"]]
 

@@ -37,7 +37,20 @@ def new_exercise(course: Course, ex_id: str, title: str, topic: str = "") -> lis
         path.write_text(text.format(**fields), encoding="utf-8")
     with meta.open("a", encoding="utf-8") as fh:
         fh.write(f'\n[[exercise]]\nid = "{ex_id}"\ntitle = {_toml_str(title)}\ntopic = {_toml_str(topic or "TODO: one line")}\n')
-    return list(files)
+    return list(files) + _refresh_readme(course.root)
+
+
+def _refresh_readme(root: Path) -> list[Path]:
+    """The course's README table (when the README has one), made again with the new exercise."""
+    from grader.authoring.readme import END, START, with_table
+    from grader.course import load_course
+
+    readme = root / "README.md"
+    text = readme.read_text(encoding="utf-8") if readme.is_file() else ""
+    if START not in text or END not in text:
+        return []
+    readme.write_text(with_table(text, load_course(root)), encoding="utf-8")
+    return [readme]
 
 
 def _refuse_clashes(course: Course, ex_id: str, number: str) -> None:

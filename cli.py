@@ -79,12 +79,15 @@ def check(
             raise TutorError("Name an exercise to check, or use --all.", hint=f"For example: {COMMAND} check 01")
         _check_all(course, Progress(course.state_dir), as_json)
     from grader.engine import check_exercise
-    from grader.frontends.workspace import learner_file
+    from grader.frontends.workspace import is_own_file, learner_file
 
     ex = course.resolve(exercise)
-    result = check_exercise(course, ex, learner_file(ex, file))
+    learner = learner_file(course, ex, file)
+    result = check_exercise(course, ex, learner)
     progress = Progress(course.state_dir)
-    progress.record_check(ex.id, result.passed)
+    recorded = is_own_file(course, ex, learner)  # another file's result is not the course's progress
+    if recorded:
+        progress.record_check(ex.id, result.passed)
     if as_json:
         typer.echo(result.to_json())
     else:
@@ -93,6 +96,10 @@ def check(
         console = _console()
         _warn(console, progress)
         show_result(console, result, COMMAND)
+        if not recorded:
+            from rich.text import Text
+
+            console.print(Text(f"(progress not recorded: {learner} is not {ex.id}'s own file)", style="dim"))
     raise typer.Exit(0 if result.passed else 1)
 
 

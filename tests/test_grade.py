@@ -616,3 +616,21 @@ def test_isolation_layers_reported_for_every_graded_file_are_shown(course_dir, t
     assert book["isolation"] == ["landlock", "uid", "netns"]
     assert book["students"]["amy"]["exercises"]["01_tensors"]["isolation"] == ["landlock", "uid", "pidns", "netns"]
     assert book["students"]["cy"]["exercises"]["01_tensors"]["isolation"] is None
+
+
+def test_an_unreadable_student_folder_costs_that_student_only(course, tmp_path, monkeypatch):
+    for student in ("amy", "bo"):
+        write_files(tmp_path / "subs" / student, {"01_tensors.py": REF01})
+    real = os.scandir
+
+    def scandir(path):  # chmod 000 does not stop root, so the refusal comes from the listing itself
+        if str(path).endswith("/amy"):
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(classroom.os, "scandir", scandir)
+    plan = classroom.plan(course, tmp_path / "subs", only="01,02")
+    problems = {(s.student, s.exercise.id): s.problem for s in plan.submissions}
+    assert problems == {("amy", "01_tensors"): "amy cannot be read (Permission denied): nothing in it was graded",
+                        ("amy", "02_autograd"): "amy cannot be read (Permission denied): nothing in it was graded",
+                        ("bo", "01_tensors"): ""}

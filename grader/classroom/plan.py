@@ -81,17 +81,15 @@ def select(course: Course, only: str | None) -> list[Exercise]:
 def discover(root: Path, course: Course, exercises: list[Exercise], skip: Path | None = None) -> Plan:
     found = Plan(root, skip or default_out(root), exercises)
     students: set[str] = set()
-    for entry in sorted(os.scandir(root), key=lambda e: e.name):
+    for entry in _entries(root):
         if entry.name.startswith((".", "__")) or Path(os.path.realpath(entry.path)) == skip:
             continue  # hidden files, __pycache__, __MACOSX, the gradebook itself
         if entry.is_dir(follow_symlinks=False):
             students.add(entry.name)
-            for file in sorted(os.scandir(entry.path), key=lambda e: e.name):
-                if not file.name.startswith((".", "__")):
-                    _add(found, course, entry.name, file.name, file)
+            _folder(found, course, entry)
         elif entry.is_symlink() and entry.is_dir() and "__" not in entry.name:
             students.add(entry.name)
-            _linked_folder(found, entry.name)
+            _whole_folder_refused(found, entry.name, f"{LINK}: nothing in it was graded")
         elif _add(found, course, *_flat(entry.name), entry):
             students.add(_flat(entry.name)[0])
     _name_students(found, students)
@@ -99,6 +97,25 @@ def discover(root: Path, course: Course, exercises: list[Exercise], skip: Path |
         shown = ", ".join(found.ignored[:10]) + (f" and {len(found.ignored) - 10} more" if len(found.ignored) > 10 else "")
         found.warnings.insert(0, f"ignored {len(found.ignored)} file(s) that match no exercise: {shown}")
     return found
+
+
+def _entries(root: Path) -> list[os.DirEntry]:
+    try:
+        return sorted(os.scandir(root), key=lambda e: e.name)
+    except OSError as exc:
+        raise TutorError(f"Cannot read the submissions folder {root}: {exc.strerror}.") from None
+
+
+def _folder(found: Plan, course: Course, folder: os.DirEntry) -> None:
+    """A student's folder: each file named after an exercise is that student's submission."""
+    try:
+        files = sorted(os.scandir(folder.path), key=lambda e: e.name)
+    except OSError as exc:
+        _whole_folder_refused(found, folder.name, f"cannot be read ({exc.strerror}): nothing in it was graded")
+        return
+    for file in files:
+        if not file.name.startswith((".", "__")):
+            _add(found, course, folder.name, file.name, file)
 
 
 def _flat(name: str) -> tuple[str, str]:
@@ -127,11 +144,11 @@ def _add(found: Plan, course: Course, student: str, name: str, entry: os.DirEntr
     return True
 
 
-def _linked_folder(found: Plan, name: str) -> None:
-    """A student folder that is a symbolic link: nothing in it is read; every exercise is an error."""
+def _whole_folder_refused(found: Plan, name: str, why: str) -> None:
+    """A student folder that is not read (a symbolic link, unreadable): every exercise is an error, saying `why`."""
     label = clean_line(name)
     for ex in found.exercises:
-        found.submissions.append(Submission(name, ex, name, label, problem=f"{label} {LINK}: nothing in it was graded"))
+        found.submissions.append(Submission(name, ex, name, label, problem=f"{label} {why}"))
 
 
 def _name_students(found: Plan, raw: set[str]) -> None:

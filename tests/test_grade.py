@@ -634,3 +634,12 @@ def test_an_unreadable_student_folder_costs_that_student_only(course, tmp_path, 
     assert problems == {("amy", "01_tensors"): "amy cannot be read (Permission denied): nothing in it was graded",
                         ("amy", "02_autograd"): "amy cannot be read (Permission denied): nothing in it was graded",
                         ("bo", "01_tensors"): ""}
+
+
+def test_two_names_that_would_show_alike_stay_two_students(course, tmp_path):
+    write_files(tmp_path / "subs" / "x\x1b", {"01_tensors.py": "a = 1\n"})
+    write_files(tmp_path / "subs" / "x\\x1b", {"01_tensors.py": "b = 2\n"})  # a backslash, an x, a 1 and a b
+    plan = classroom.plan(course, tmp_path / "subs", only="01")
+    assert sorted(plan.students) == ["x\\x1b", "x\\x1b~2"]
+    assert sorted(s.data for s in plan.submissions) == [b"a = 1\n", b"b = 2\n"]
+    assert len({s.student for s in plan.submissions}) == 2

@@ -96,7 +96,8 @@ def _grade_all(course, private: Path, todo: list[Submission], timeout, jobs, che
 
     size = max(1, min(jobs or len(os.sched_getaffinity(0)), len(todo)))
     with Pool(size) as pool, ThreadPoolExecutor(size) as threads:
-        futures = {threads.submit(_grade_one, course, private, n, sub, timeout, pool, checks): sub for n, sub in enumerate(todo)}
+        futures = {threads.submit(_grade_one, course, private, n, sub, timeout, pool, checks): sub
+                   for n, sub in enumerate(todo)}
         try:
             for future in as_completed(futures):
                 done(futures[future], *future.result())

@@ -174,6 +174,7 @@ def check_target(out: Path) -> None:
     if strangers:
         shown = ", ".join(clean_line(n) for n in strangers[:5]) + (" ..." if len(strangers) > 5 else "")
         raise TutorError(
-            f"{out} holds files that are not part of a gradebook ({shown}); grading would replace the folder, so nothing was done.",
+            f"{out} holds files that are not part of a gradebook ({shown}); grading would replace the folder, "
+            "so nothing was done.",
             hint="Choose an empty or new folder with --out, or the folder of an earlier gradebook.",
         )

@@ -79,12 +79,15 @@ def check(
             raise TutorError("Name an exercise to check, or use --all.", hint=f"For example: {COMMAND} check 01")
         _check_all(course, Progress(course.state_dir), as_json)
     from grader.engine import check_exercise
-    from grader.frontends.workspace import learner_file
+    from grader.frontends.workspace import is_own_file, learner_file
 
     ex = course.resolve(exercise)
-    result = check_exercise(course, ex, learner_file(ex, file))
+    learner = learner_file(course, ex, file)
+    result = check_exercise(course, ex, learner)
     progress = Progress(course.state_dir)
-    progress.record_check(ex.id, result.passed, focus=result.focus)
+    recorded = is_own_file(course, ex, learner)  # another file's result is not the course's progress
+    if recorded:
+        progress.record_check(ex.id, result.passed, focus=result.focus)
     if as_json:
         typer.echo(result.to_json())
     else:
@@ -93,6 +96,10 @@ def check(
         console = _console()
         _warn(console, progress)
         show_result(console, result, COMMAND)
+        if not recorded:
+            from rich.text import Text
+
+            console.print(Text(f"(progress not recorded: {learner} is not {ex.id}'s own file)", style="dim"))
     raise typer.Exit(0 if result.passed else 1)
 
 
@@ -253,7 +260,8 @@ def grade(
         None, "--out", "-o", help="Gradebook folder. Default: beside the submissions, named after them (hw1/ -> hw1-gradebook/)."
     ),
     exercises: Optional[str] = typer.Option(
-        None, "--exercises", "-e", help="Grade only these exercises, comma-separated (e.g. 01,02,03). Default: all."
+        None, "--exercises", "-e",
+        help="Grade only these exercises, comma-separated (e.g. 01,02,03). Default: all, and one not handed in scores 0.",
     ),
     timeout: Optional[float] = typer.Option(
         None, "--timeout", min=0.1, help="Seconds each submission may run. Default: each exercise's own limit."
@@ -265,12 +273,17 @@ def grade(
     """For instructors: grade a whole class into a gradebook.
 
     Writes OUT/grades.csv (a row per student, a column per exercise, and the total), OUT/grades.json
-    (every check of every exercise of every student) and OUT/STUDENT/results.json (Gradescope's format).
-    A missing exercise scores 0; a file that cannot be graded (syntax error, timeout, crash) scores 0
-    with the reason recorded. Unchanged submissions are taken from OUT/.cache.json unless --force.
+    (every check of every exercise of every student, with the line of each error) and
+    OUT/students/STUDENT/results.json (Gradescope's format). Each file is read once, when the run
+    starts, and that copy is graded; symbolic links are never followed. An exercise not handed in
+    scores 0 ("not submitted"; -e grades only the exercises named); a file that cannot be graded
+    (syntax error, timeout, crash, a symbolic link, not UTF-8) scores 0 with the reason recorded.
+    The gradebook is built beside OUT and replaces it at the end, so an interrupted run leaves the
+    previous one intact. Unchanged submissions are taken from OUT/.cache.json unless --force.
     Exit status 0 once the run is complete, whatever the scores; 2 for usage errors.
     """
-    from grader.classroom import gradebook, grading, plan
+    from grader.classroom import bookfiles, grading, plan
+    from grader.classroom.summary import summary
     from grader.frontends.render import make_console
     from grader.frontends.tables import grade_progress, show_grade_summary
 
@@ -278,12 +291,12 @@ def grade(
     found = plan.plan(course, submissions, out, exercises)
     with grade_progress(make_console(stderr=True), len(found.submissions)) as advance:
         run = grading.grade_class(course, found, timeout=timeout, force=force, jobs=jobs, on_result=advance)
-    gradebook.write_gradebook(found.out, course, found.exercises, run.book)
-    summary = gradebook.summary(found, run)
+    bookfiles.write_gradebook(found.out, course, found.exercises, run.book, run.cache_text)
+    result = summary(found, run)
     if as_json:
-        typer.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
     else:
-        show_grade_summary(_console(), summary)
+        show_grade_summary(_console(), result)
 
 
 @app.command()

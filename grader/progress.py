@@ -2,7 +2,8 @@
 
 Only the grader writes it. Every change is a locked read-modify-write followed
 by an atomic replace, so two checks at once, or a check killed mid-write, never
-lose or corrupt it. A corrupt file is moved aside (never deleted) and rebuilt.
+lose or corrupt it. A file that is not JSON, or whose fields have the wrong types
+(hand-edited, or written by another version), is moved aside (never deleted) and rebuilt.
 Nothing here imports torch.
 """
 
@@ -18,8 +19,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
 
+from grader.text import clean_line
+
 VERSION = 1
 NOT_STARTED, FAILING, PASSED = "not started", "failing", "passed"
+STATUSES = (NOT_STARTED, FAILING, PASSED)
+FIELDS = {"status": str, "last_result": str, "first_checked": str, "last_checked": str, "passed_at": str,
+          "attempts": int, "hints_shown": int}  # an exercise's entry: the type of each field the grader reads
 
 
 def now_iso() -> str:
@@ -90,30 +96,31 @@ class Progress:
 
     def _load(self) -> dict:
         try:
-            text = self.path.read_text(encoding="utf-8")
+            raw = self.path.read_bytes()
         except FileNotFoundError:
             return {"version": VERSION, "exercises": {}}
         except OSError as exc:
             self.warnings.append(f"Could not read {self.path}: {exc}; showing no progress.")
             return {"version": VERSION, "exercises": {}}
         try:
-            data = json.loads(text)
-            if not isinstance(data, dict) or not isinstance(data.get("exercises"), dict):
-                raise ValueError("not a pytorch-tutor progress file")
-            if not all(isinstance(v, dict) for v in data["exercises"].values()):
-                raise ValueError("an exercise entry is not a table")
-            return data
-        except ValueError as exc:
-            return self._set_aside(exc)
+            data = json.loads(raw)  # not UTF-8 text is a ValueError too
+        except (ValueError, RecursionError) as exc:
+            return self._set_aside(str(exc))
+        problem = shape_problem(data)
+        return self._set_aside(problem) if problem else data
 
-    def _set_aside(self, exc: Exception) -> dict:
-        backup = self.path.with_name(f"progress.corrupt-{time.strftime('%Y%m%d-%H%M%S')}.json")
+    def _set_aside(self, problem: str) -> dict:
+        stamp, n = time.strftime("%Y%m%d-%H%M%S"), 1
+        backup = self.path.with_name(f"progress.corrupt-{stamp}.json")
+        while backup.exists():  # an earlier damaged file of the same second is kept too
+            n += 1
+            backup = self.path.with_name(f"progress.corrupt-{stamp}-{n}.json")
         try:
             os.replace(self.path, backup)
             where = f"it was moved to {backup.name}"
         except OSError:
             where = "it was left in place"
-        self.warnings.append(f"Your progress file was damaged ({exc}); {where} and progress starts afresh.")
+        self.warnings.append(f"Your progress file was damaged ({problem}); {where} and progress starts afresh.")
         return {"version": VERSION, "exercises": {}}
 
     def _write(self, data: dict) -> None:
@@ -128,3 +135,31 @@ class Progress:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
+
+
+def shape_problem(data: object) -> str:
+    """Why `data` is not a progress file the grader can use, or "" if it is: every field the
+    grader reads must have its type (a count a non-negative int, a status one of STATUSES)."""
+    if not isinstance(data, dict) or not isinstance(data.get("exercises"), dict):
+        return "not a pytorch-tutor progress file"
+    if type(data.get("version", VERSION)) is not int:
+        return "its version is not a number"
+    for exercise_id, entry in data["exercises"].items():
+        name = clean_line(exercise_id, 60)
+        if not isinstance(entry, dict):
+            return f"the entry for {name} is not a table"
+        wrong = next((key for key, value in entry.items() if not _field_ok(key, value)), None)
+        if wrong is not None:
+            return f"{name}: {clean_line(wrong, 60)} is {clean_line(repr(entry[wrong]), 60)}"
+    return ""
+
+
+def _field_ok(key: str, value: object) -> bool:
+    wanted = FIELDS.get(key)
+    if wanted is None:
+        return True  # a field this version does not read
+    if type(value) is not wanted:  # `type is`, so True is not a count
+        return False
+    if key == "status":
+        return value in STATUSES
+    return value >= 0 if wanted is int else True

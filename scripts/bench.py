@@ -42,7 +42,7 @@ def median_of(runs: int, argv: list[str], env: dict, expect: int | None = None) 
 def scenarios(course: Path) -> list[tuple[str, list[str], int, float | None]]:
     """(label, argv, expected exit code, target ratio to import torch)."""
     cli = [sys.executable, "-m", "cli", "--course", str(course)]
-    ref = lambda name: str(course / "reference" / f"{name}.py")  # noqa: E731
+    ref = lambda name: str(course / "solved" / name / "solution.py")  # noqa: E731  (check --file refuses reference/ itself)
     passing = [
         (f"pytorch-tutor check {name[:2]} (passing file)", [*cli, "check", name[:2], "--file", ref(name)], 0, 1.5)
         for name in sorted(p.stem for p in (course / "exercises").glob("[0-9][0-9]_*.py"))
@@ -121,6 +121,7 @@ def main() -> None:
         course = Path(tmp) / "course"
         for name in ("exercises", "reference"):
             shutil.copytree(ROOT / name, course / name)
+        shutil.copytree(ROOT / "reference", course / "solved")  # passing files outside reference/
         base = median_of(args.runs, [sys.executable, "-c", "import torch"], env)
         print(f"python -c 'import torch'   {base:6.2f} s   (baseline, median of {args.runs})")
         for label, argv, code, target in scenarios(course):
@@ -136,7 +137,7 @@ def main() -> None:
         print(f"{'watch: save 03 -> verdict (median of 10)':42} {ms:6.2f} s  {ms / base:5.2f}x  target <= 0.30 s {'ok' if ms <= 0.3 else 'OVER'}")
         seconds, items = grade_throughput(course, env, args.students)
         single = median_of(args.runs, [sys.executable, "-m", "cli", "--course", str(course), "check", "03", "--file",
-                                       str(course / "reference" / "03_nn_module" / "solution.py")], env, 0)
+                                       str(course / "solved" / "03_nn_module" / "solution.py")], env, 0)
         print(f"{f'grade {items} submission-exercises':42} {seconds:6.2f} s  {items / seconds:5.1f}/s  "
               f"{seconds / items:.3f} s each = {seconds / items / base:.2f}x import, {seconds / items / single:.2f}x one cold check")
     print(f"cpu count {os.cpu_count()}, python {sys.version.split()[0]}")

@@ -21,11 +21,48 @@ N = len(COURSE.exercises)  # course size is data: nothing here assumes how many 
 
 
 def test_check_of_a_correct_file_passes_exits_0_and_records_progress(course_dir):
-    result = cli(course_dir, "check", "01", "--file", str(course_dir / "reference" / "01_tensors" / "solution.py"))
+    shutil.copy(ROOT / "reference" / "01_tensors" / "solution.py", course_dir / "exercises" / "01_tensors.py")
+    result = cli(course_dir, "check", "01")
     assert result.exit_code == 0, result.output
     assert "✓ Passed: Tensors, all 6 checks" in result.output
     assert progress(course_dir)["01_tensors"]["status"] == "passed"
     assert progress(course_dir)["01_tensors"]["attempts"] == 1
+    assert "progress not recorded" not in result.output
+
+
+def test_check_file_of_another_file_grades_it_but_records_no_progress(course_dir, tmp_path):
+    other = tmp_path / "student_work" / "01_tensors.py"  # an instructor grading a student's file
+    other.parent.mkdir()
+    shutil.copy(ROOT / "reference" / "01_tensors" / "solution.py", other)
+    result = cli(course_dir, "check", "01", "--file", str(other))
+    assert result.exit_code == 0 and "✓ Passed: Tensors" in result.output, result.output
+    assert "progress not recorded" in result.output
+    assert not (course_dir / ".pytorch-tutor" / "progress.json").exists()
+    assert cli(course_dir, "check", "01", "--file", str(course_dir / "exercises" / "01_tensors.py")).exit_code == 1
+    entry = progress(course_dir)["01_tensors"]  # the exercise's own file, named with --file, is recorded
+    assert (entry["status"], entry["attempts"]) == ("failing", 1)
+
+
+@pytest.mark.parametrize("how", ["itself", "relative with ..", "symlink", "hardlink", "checks file", "another exercise's"])
+def test_check_file_refuses_the_reference_by_any_path(course_dir, tmp_path, how, monkeypatch):
+    solution = course_dir / "reference" / "01_tensors" / "solution.py"
+    monkeypatch.chdir(course_dir / "exercises")
+    path = {
+        "itself": solution,
+        "relative with ..": Path("..") / "reference" / ".." / "reference" / "01_tensors" / "solution.py",
+        "symlink": tmp_path / "link.py",
+        "hardlink": course_dir / "exercises" / "hard.py",
+        "checks file": course_dir / "reference" / "01_tensors_checks" / "solution.py",
+        "another exercise's": course_dir / "reference" / "02_autograd" / "solution.py",
+    }[how]
+    if how == "symlink":
+        path.symlink_to(solution)
+    if how == "hardlink":
+        os.link(solution, path)
+    result = cli(course_dir, "check", "01", "--file", str(path))
+    assert result.exit_code == 2, result.output
+    assert "is the course's reference material, not a learner's file" in result.output
+    assert "Passed" not in result.output and not (course_dir / ".pytorch-tutor" / "progress.json").exists()
 
 
 def test_check_of_the_untouched_stub_fails_with_exit_1_and_says_not_started(course_dir):
@@ -212,7 +249,8 @@ def test_the_console_script_runs_end_to_end(course_dir):
         pytest.skip("the package is not installed")
     env = dict(os.environ, NO_COLOR="1")
     env.pop("PYTORCH_TUTOR_COURSE", None)
-    ok = subprocess.run([exe, "check", "01", "--file", "reference/01_tensors/solution.py"], cwd=course_dir, env=env,
+    shutil.copy(ROOT / "reference" / "01_tensors" / "solution.py", course_dir / "exercises" / "01_tensors.py")
+    ok = subprocess.run([exe, "check", "01"], cwd=course_dir, env=env,
                         capture_output=True, text=True, timeout=120)
     assert ok.returncode == 0, ok.stdout + ok.stderr
     bad = subprocess.run([exe, "check", "nope"], cwd=course_dir, env=env, capture_output=True, text=True, timeout=60)

@@ -25,29 +25,42 @@ from grader.classroom import grading, plan as classroom
 
 GOLDEN = ROOT / "tests" / "golden" / "grade"
 EXERCISES = "01,02,03"
-M, S = ROOT / "tests" / "mistakes", ROOT / "tests" / "styles"
+
+
+def M(ex_id: str, name: str) -> str:
+    """A known mistake as a learner would hand it in: the reference with the mistake's definitions."""
+    from grader.judging.mistakes import composed_source
+
+    folder = ROOT / "reference" / ex_id
+    return composed_source(folder / "mistakes" / f"{name}.py", folder / "solution.py")
+
+
+def S(ex_id: str, name: str) -> Path:
+    return ROOT / "reference" / ex_id / "styles" / f"{name}.py"
+
+
 
 CLASS = {  # student -> file name in the class folder -> its content (a Path to copy, or text)
     "alice": {"01_tensors.py": ROOT / "reference/01_tensors/solution.py", "02_autograd.py": ROOT / "reference/02_autograd/solution.py",
               "03_nn_module.py": ROOT / "reference/03_nn_module/solution.py", "notes.txt": "my notes\n"},
     "bob": {"01_tensors.py": ROOT / "exercises/01_tensors.py", "02_autograd.py": ROOT / "exercises/02_autograd.py"},
-    "carol": {"01_tensors.py": M / "01_tensors/int_dtype_from_list.py",
-              "02_autograd.py": M / "02_autograd/forgot_requires_grad.py",
-              "03_nn_module.py": M / "03_nn_module/no_super_init.py"},
-    "dave": {"01_tensors.py": S / "01_tensors/as_tensor_and_generator.py", "02_autograd.py": S / "02_autograd/func_grad.py",
-             "03_nn_module.py": S / "03_nn_module/modulelist_loop.py"},
+    "carol": {"01_tensors.py": M("01_tensors", "int_dtype_from_list"),
+              "02_autograd.py": M("02_autograd", "forgot_requires_grad"),
+              "03_nn_module.py": M("03_nn_module", "no_super_init")},
+    "dave": {"01_tensors.py": S("01_tensors", "as_tensor_and_generator"), "02_autograd.py": S("02_autograd", "func_grad"),
+             "03_nn_module.py": S("03_nn_module", "modulelist_loop")},
     "erin": {"01_tensors.py": "import torch\n\ndef tensor_from_list(data)\n    return data\n",
              "02_autograd.py": ROOT / "reference/02_autograd/solution.py"},
-    "frank": {"01_tensors.py": "while True: pass\n", "02_autograd.py": S / "02_autograd/autograd_grad.py"},
+    "frank": {"01_tensors.py": "while True: pass\n", "02_autograd.py": S("02_autograd", "autograd_grad")},
     "grace": {"01_tensors.py": "import os\n\nos._exit(1)\n",
               "02_autograd.py": "import os\nimport signal\n\nos.kill(os.getpid(), signal.SIGKILL)\n"},
-    "ivan": {"02_autograd.py": M / "02_autograd/grads_as_tensors.py"},
-    "judy": {"01_tensors.py": M / "01_tensors/numpy_copied.py", "02_autograd.py": M / "02_autograd/forgot_requires_grad.py"},
+    "ivan": {"02_autograd.py": M("02_autograd", "grads_as_tensors")},
+    "judy": {"01_tensors.py": M("01_tensors", "numpy_copied"), "02_autograd.py": M("02_autograd", "forgot_requires_grad")},
     "ken": {"readme.txt": "I could not finish, sorry\n"},
 }
 FLAT = {  # files directly in the class folder
-    "heidi__01_tensors.py": M / "01_tensors/numpy_copied.py",
-    "heidi__02_autograd.py": M / "02_autograd/b_counted_once.py",
+    "heidi__01_tensors.py": M("01_tensors", "numpy_copied"),
+    "heidi__02_autograd.py": M("02_autograd", "b_counted_once"),
     "zed__99_unknown.py": "x = 1\n",
     "README.md": "submissions for homework 1\n",
     ".DS_Store": "",
@@ -142,7 +155,7 @@ def test_unmatched_files_are_listed_in_a_warning(graded):
 
 def test_results_json_is_in_gradescope_format(graded):
     base, _ = graded
-    carol = json.loads((base / "hw1-gradebook" / "carol" / "results.json").read_text())
+    carol = json.loads((base / "hw1-gradebook" / "students" / "carol" / "results.json").read_text())
     assert set(carol) == {"score", "max_score", "tests"}
     assert carol["score"] == sum(t["score"] for t in carol["tests"])
     assert carol["max_score"] == sum(t["max_score"] for t in carol["tests"])
@@ -151,7 +164,7 @@ def test_results_json_is_in_gradescope_format(graded):
     first = carol["tests"][0]
     assert first["name"] == "01_tensors: tensor_from_list" and first["score"] == 0
     assert "dtype differs" in first["output"] and "\nhint: " in first["output"]
-    ken = json.loads((base / "hw1-gradebook" / "ken" / "results.json").read_text())
+    ken = json.loads((base / "hw1-gradebook" / "students" / "ken" / "results.json").read_text())
     assert ken["score"] == 0 and ken["max_score"] == carol["max_score"]
     assert all(t["output"].startswith("not submitted") for t in ken["tests"])
 
@@ -250,7 +263,8 @@ def test_correct_files_graded_side_by_side_all_pass(course_dir, tmp_path):
 
 def test_a_grader_failure_on_one_file_costs_that_file_only_and_a_damaged_cache_is_not_fatal(course, tmp_path, monkeypatch):
     from grader import engine
-    from grader.classroom import gradebook
+    from grader.classroom.bookfiles import write_gradebook
+    from grader.classroom.summary import summary
 
     for student in ("amy", "ben"):
         write_files(tmp_path / "subs" / student, {"01_tensors.py": ROOT / "exercises/01_tensors.py"})
@@ -271,7 +285,8 @@ def test_a_grader_failure_on_one_file_costs_that_file_only_and_a_damaged_cache_i
     assert ben["status"] == "error" and ben["score"] == 0 and ben["file"] == "ben/01_tensors.py"
     assert ben["message"] == "the grader could not grade this file: RuntimeError: boom"
     assert run.book["amy"]["01_tensors"]["status"] == "failed"
-    assert gradebook.summary(plan, run)["errors"] == 1
+    assert summary(plan, run)["errors"] == 1
+    write_gradebook(plan.out, course, plan.exercises, run.book, run.cache_text)
     cached = json.loads((plan.out / ".cache.json").read_text())["entries"]
     assert list(cached) == ["amy/01_tensors"]
 
@@ -292,3 +307,352 @@ def test_notebook_submissions_are_graded_like_files(course_dir, tmp_path):
     assert (tmp_path / "subs-gradebook" / "grades.csv").read_text() == "student,01_tensors,total\namy,6,6\nben,0,0\n"
     book = json.loads((tmp_path / "subs-gradebook" / "grades.json").read_text())
     assert "cell 2, line 1" in json.dumps(book)
+    where = book["students"]["ben"]["exercises"]["01_tensors"]["where"]
+    assert [(w["file"], w["line"], w["code"]) for w in where] == [
+        ("ben__01_tensors.ipynb [cell 2]", 1, "def tensor_from_list(data)")]
+
+
+# --- hostile and broken classes -------------------------------------------------------------------
+
+REF01, STUB01 = (ROOT / "reference/01_tensors/solution.py").read_text(), (ROOT / "exercises/01_tensors.py").read_text()
+
+
+def book_of(out: Path) -> dict:
+    return json.loads((out / "grades.json").read_text())["students"]
+
+
+def class_temp_folders() -> set[Path]:
+    import tempfile
+
+    return set(Path(tempfile.gettempdir()).glob("pytorch-tutor-class-*"))
+
+
+def spy_on_engine(monkeypatch, before=None):
+    """Wrap engine.check_exercise: call `before(file)` first; return the list of files it was given."""
+    from grader import engine
+
+    real, given = engine.check_exercise, []
+
+    def spy(course, exercise, file, *args, **kwargs):
+        given.append(Path(file))
+        if before:
+            before(Path(file))
+        return real(course, exercise, file, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "check_exercise", spy)
+    return given
+
+
+def test_the_bytes_read_at_plan_time_are_graded_from_a_private_folder_removed_at_the_end(course, tmp_path, monkeypatch):
+    subs = tmp_path / "subs"
+    write_files(subs / "amy", {"01_tensors.py": STUB01})
+    write_files(subs / "ben", {"01_tensors.py": REF01})
+    plan = classroom.plan(course, subs, only="01")
+    (subs / "amy" / "01_tensors.py").write_text(REF01)  # amy edits her file once the run has started
+    (subs / "ben" / "01_tensors.py").unlink()  # ben's is swapped for a link to the stub
+    (subs / "ben" / "01_tensors.py").symlink_to(ROOT / "exercises/01_tensors.py")
+    modes = {}
+
+    def classmate_overwrites(file: Path):  # and while one is graded, someone overwrites every original
+        modes[file] = (oct(file.parents[2].stat().st_mode & 0o777), file.read_text())
+        for student in ("amy", "ben"):
+            target = subs / student / "01_tensors.py"
+            target.unlink()
+            target.write_text("raise SystemExit\n")
+
+    before = class_temp_folders()
+    given = spy_on_engine(monkeypatch, classmate_overwrites)
+    run = grading.grade_class(course, plan, jobs=1)
+    assert (run.book["amy"]["01_tensors"]["score"], run.book["ben"]["01_tensors"]["score"]) == (0, 6)
+    assert all(subs not in file.parents for file in given)
+    assert sorted(text == REF01 for _, text in modes.values()) == [False, True]
+    assert {mode for mode, _ in modes.values()} == {"0o700"}
+    assert class_temp_folders() == before and not any(file.exists() for file in given)
+
+
+def test_ctrl_c_removes_the_private_folder_and_leaves_the_previous_gradebook_intact(course_dir, course, tmp_path, monkeypatch):
+    subs = tmp_path / "subs"
+    for student in ("amy", "ben", "cat"):
+        write_files(subs / student, {"01_tensors.py": STUB01})
+    assert grade(course_dir, str(subs), "-e", "1", "-j", "1").exit_code == 0
+    out = tmp_path / "subs-gradebook"
+    previous = {k: v for k, v in gradebook_files(out).items() if k != ".cache.json"}
+    for student in ("amy", "ben", "cat"):
+        write_files(subs / student, {"01_tensors.py": REF01})  # every file changed: all graded again
+
+    def interrupt(file: Path):
+        if "ben" in str(file):
+            raise KeyboardInterrupt
+
+    before = class_temp_folders()
+    given = spy_on_engine(monkeypatch, interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        grading.grade_class(course, classroom.plan(course, subs, only="01"), jobs=1)
+    assert {k: v for k, v in gradebook_files(out).items() if k != ".cache.json"} == previous
+    private = {file.parents[2] for file in given}  # private/N/ben/01_tensors.py
+    assert [p.name.startswith("pytorch-tutor-class-") for p in private] == [True]
+    assert class_temp_folders() == before and not any(p.exists() for p in private)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["subs", "subs-gradebook"]
+
+
+def test_a_crash_while_writing_leaves_the_previous_gradebook_not_half_of_a_new_one(course_dir, tmp_path, monkeypatch):
+    from grader.classroom import bookfiles
+
+    subs = tmp_path / "subs"
+    write_files(subs / "amy", {"01_tensors.py": STUB01})
+    assert grade(course_dir, str(subs), "-e", "1").exit_code == 0
+    out = tmp_path / "subs-gradebook"
+    previous = gradebook_files(out)
+    write_files(subs / "amy", {"01_tensors.py": REF01})
+    write_files(subs / "bo", {"01_tensors.py": REF01})
+    monkeypatch.setattr(bookfiles, "gradescope", lambda ids, entries: 1 / 0)  # after grades.csv and grades.json
+    result = grade(course_dir, str(subs), "-e", "1")
+    assert isinstance(result.exception, ZeroDivisionError)
+    assert {k: v for k, v in gradebook_files(out).items() if k != ".cache.json"} == {
+        k: v for k, v in previous.items() if k != ".cache.json"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["subs", "subs-gradebook"]
+    monkeypatch.undo()
+    again = grade(course_dir, str(subs), "-e", "1", "--json")
+    assert json.loads(again.stdout)["cached"] == 2  # the interrupted run's grades were kept in the cache
+    assert (out / "grades.csv").read_text() == "student,01_tensors,total\namy,6,6\nbo,6,6\n"
+
+
+def test_a_gradebook_folder_holding_other_files_is_refused_before_grading(course_dir, tmp_path):
+    write_files(tmp_path / "subs" / "amy", {"01_tensors.py": STUB01})
+    write_files(tmp_path / "docs", {"thesis.tex": "years of work\n"})
+    result = grade(course_dir, str(tmp_path / "subs"), "-o", str(tmp_path / "docs"))
+    assert result.exit_code == 2 and "holds files that are not part of a gradebook (thesis.tex)" in result.output
+    assert os.listdir(tmp_path / "docs") == ["thesis.tex"]
+    parent = grade(course_dir, str(tmp_path / "subs"), "-o", str(tmp_path))  # the submissions' own parent
+    assert parent.exit_code == 2 and "not part of a gradebook" in parent.output
+
+
+def test_no_symbolic_link_or_special_file_is_followed_or_graded(course_dir, tmp_path):
+    subs, elsewhere = tmp_path / "subs", tmp_path / "elsewhere"
+    write_files(elsewhere / "bob", {"01_tensors.py": REF01})
+    write_files(subs / "fay", {"01_tensors.py": REF01})
+    (subs / "amy").mkdir()
+    (subs / "amy" / "01_tensors.py").symlink_to(course_dir / "reference" / "01_tensors" / "solution.py")
+    (subs / "bob").symlink_to(elsewhere / "bob", target_is_directory=True)
+    (subs / "cat__01_tensors.py").symlink_to("/etc/passwd")
+    (subs / "dan").mkdir()
+    os.mkfifo(subs / "dan" / "01_tensors.py")  # opening it to read would block the run
+    (subs / "eve" / "01_tensors.py").mkdir(parents=True)
+    (subs / "gil").mkdir()
+    (subs / "gil" / "02_autograd.py").symlink_to(subs / "fay" / "01_tensors.py")  # a classmate's file
+    result = grade(course_dir, str(subs), "-e", "01,02", "-j", "1")
+    assert result.exit_code == 0, result.output
+    book = book_of(tmp_path / "subs-gradebook")
+    expected = {("amy", "01_tensors"): "amy/01_tensors.py is a symbolic link",
+                ("bob", "01_tensors"): "bob is a symbolic link", ("bob", "02_autograd"): "bob is a symbolic link",
+                ("cat", "01_tensors"): "cat__01_tensors.py is a symbolic link",
+                ("dan", "01_tensors"): "dan/01_tensors.py is a named pipe (FIFO), not a regular file",
+                ("eve", "01_tensors"): "eve/01_tensors.py is a folder, not a regular file",
+                ("gil", "02_autograd"): "gil/02_autograd.py is a symbolic link"}
+    for (student, exercise), message in expected.items():
+        entry = book[student]["exercises"][exercise]
+        assert (entry["status"], entry["score"]) == ("error", 0), (student, entry)
+        assert entry["message"].startswith("not graded: " + message), (student, entry["message"])
+    assert book["fay"]["exercises"]["01_tensors"]["score"] == 6
+    assert "root:" not in (tmp_path / "subs-gradebook" / "grades.json").read_text()
+
+
+def test_bad_files_cost_their_students_only_and_the_gradebook_is_written(course_dir, tmp_path):
+    subs = tmp_path / "subs"
+    markdown_only = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "markdown", "metadata": {}, "source": "my answer is in my head"}]}
+    write_files(subs / "amy", {"01_tensors.ipynb": json.dumps(markdown_only)})
+    write_files(subs / "ben", {"01_tensors.ipynb": '{"nbformat": 4, "cells": ' + "[" * 100_000 + "]" * 100_000 + "}"})
+    write_files(subs, {"cat__01_tensors.ipynb": "{ not json"})
+    (subs / "dan").mkdir()
+    (subs / "dan" / "01_tensors.py").write_bytes("# caf\xe9\n".encode("latin-1"))
+    (subs / "eve").mkdir()
+    (subs / "eve" / "01_tensors.py").write_bytes(b"x = 1\0\n")
+    write_files(subs / "fay", {"01_tensors.py": REF01})
+    result = grade(course_dir, str(subs), "-e", "1", "-j", "1")
+    assert result.exit_code == 0, result.output
+    book = book_of(tmp_path / "subs-gradebook")
+    expected = {"amy": "amy/01_tensors.ipynb has no code cells to grade",
+                "ben": "ben/01_tensors.ipynb is not a valid notebook: its JSON is nested too deeply",
+                "cat": "cat__01_tensors.ipynb is not a valid notebook: it is not JSON",
+                "dan": "dan/01_tensors.py is not UTF-8 text (byte 5)", "eve": "eve/01_tensors.py is not a text file"}
+    for student, message in expected.items():
+        entry = book[student]["exercises"]["01_tensors"]
+        assert (entry["status"], entry["score"]) == ("error", 0) and message in entry["message"], (student, entry)
+    assert book["fay"]["exercises"]["01_tensors"]["status"] == "passed"
+    assert (tmp_path / "subs-gradebook" / "grades.csv").read_text().splitlines()[-1] == "fay,6,6"
+
+
+@pytest.mark.parametrize("case", ["vanished", "unreadable", "too large"])
+def test_a_file_that_cannot_be_read_is_a_clear_reason_not_a_crash(tmp_path, monkeypatch, case):
+    from grader.classroom import snapshot
+
+    (tmp_path / "amy").mkdir()
+    if case != "vanished":
+        (tmp_path / "amy" / "01_tensors.py").write_text(REF01)
+    if case == "unreadable":  # chmod 000 does not stop root, so the refusal comes from the open itself
+        real = os.open
+        monkeypatch.setattr(snapshot.os, "open", lambda name, *a, **k: (
+            (_ for _ in ()).throw(PermissionError(13, "Permission denied")) if name == "01_tensors.py" else real(name, *a, **k)))
+    if case == "too large":
+        monkeypatch.setattr(snapshot, "MAX_BYTES", 100)
+    data, problem = snapshot.read_private(tmp_path, "amy/01_tensors.py", "amy/01_tensors.py")
+    assert data == b"" and problem == {
+        "vanished": "amy/01_tensors.py vanished before it could be read",
+        "unreadable": "amy/01_tensors.py cannot be read (permission denied)",
+        "too large": "amy/01_tensors.py is larger than 0 MiB, so it was not read"}[case]
+
+
+def test_student_folders_named_like_the_gradebooks_files_cannot_clash_with_them(course_dir, tmp_path):
+    subs, out = tmp_path / "subs", tmp_path / "subs-gradebook"
+    vandal = (f"import os\nos.makedirs({str(out / 'grades.csv')!r}, exist_ok=True)\n"  # learner code making such paths
+              f"os.makedirs({str(out / 'students' / 'amy' / 'results.json')!r}, exist_ok=True)\n" + REF01)
+    for student in ("grades.csv", "grades.json", "students", ".cache.json"):
+        write_files(subs / student, {"01_tensors.py": STUB01})
+    write_files(subs / "amy", {"01_tensors.py": vandal})
+    result = grade(course_dir, str(subs), "-e", "1", "-j", "1")
+    assert result.exit_code == 0, result.output
+    assert (out / "grades.csv").read_text().splitlines() == [
+        "student,01_tensors,total", "amy,6,6", "grades.csv,0,0", "grades.json,0,0", "students,0,0"]
+    assert sorted(book_of(out)) == ["amy", "grades.csv", "grades.json", "students"]
+    for student in ("amy", "grades.csv", "grades.json", "students"):
+        assert json.loads((out / "students" / student / "results.json").read_text())["max_score"] == 6
+    again = grade(course_dir, str(subs), "-e", "1", "--json")  # and the gradebook is reusable as it is
+    assert again.exit_code == 0 and json.loads(again.stdout)["cached"] == 4
+
+
+def test_csv_cells_cannot_run_as_spreadsheet_formulas(course_dir, tmp_path):
+    subs = tmp_path / "subs"
+    names = ['=HYPERLINK("http:x")', "+1", "-2", "@SUM(A1)", "\tbob", "\rcal", "plain"]
+    for name in names:
+        write_files(subs / name, {"01_tensors.py": "x = 1\n"})
+    write_files(subs / "pat", {"01_tensors.py": REF01})
+    assert grade(course_dir, str(subs), "-e", "1", "-j", "2").exit_code == 0
+    import csv
+
+    rows = list(csv.reader((tmp_path / "subs-gradebook" / "grades.csv").open(newline="")))
+    students = {row[0] for row in rows[1:]}
+    assert students == {"'=HYPERLINK(\"http:x\")", "'+1", "'-2", "'@SUM(A1)", "\\x09bob", "\\x0dcal", "plain", "pat"}
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row)
+    assert ["pat", "6", "6"] in rows and all(row[1] == row[2] == "0" for row in rows[1:] if row[0] != "pat")
+
+
+def test_a_csv_cell_is_quoted_whatever_formula_character_it_starts_with():
+    from grader.classroom.bookfiles import grades_csv
+
+    book = {name: {"01": {"score": 1.5}} for name in ("=1+1", "+1", "-1", "@A1", "\tx", "\ry", "ok")}
+    lines = grades_csv(["01"], book).splitlines()
+    assert lines[1:] == ["'=1+1,1.5,1.5", "'+1,1.5,1.5", "'-1,1.5,1.5", "'@A1,1.5,1.5", "'\\x09x,1.5,1.5",
+                         "'\\x0dy,1.5,1.5", "ok,1.5,1.5"]
+
+
+def test_control_characters_in_names_and_messages_are_escaped_everywhere(course_dir, tmp_path):
+    subs, out = tmp_path / "subs", tmp_path / "subs-gradebook"
+    evil = "\x1b[31mmallory\u202e"
+    write_files(subs / evil, {"01_tensors.py": 'def tensor_from_list(data):\n    raise ValueError("\\x1b[2J\\x1b[32mall passed")\n'})
+    write_files(subs, {f"{evil}x__02_autograd.py": "\x1b]0;owned\x07 = 1\n"})
+    result = grade(course_dir, str(subs), "-e", "01,02", "-j", "1")
+    assert result.exit_code == 0, result.output
+    written = [result.output] + [p.read_text() for p in out.rglob("*") if p.is_file()]
+    assert not any(c in text for text in written for c in ("\x1b", "\u202e", "\x07"))
+    assert "\\x1b[31mmallory\\u202e/01_tensors.py: 0/6 failed" in result.output  # the progress lines
+    entry = book_of(out)["\\x1b[31mmallory\\u202e"]["exercises"]["01_tensors"]
+    assert entry["file"] == "\\x1b[31mmallory\\u202e/01_tensors.py"
+    assert entry["checks"][0]["message"] == "your code raised ValueError: \\x1b[2J\\x1b[32mall passed"
+    assert "\\x1b[31mmallory\\u202e,0,0,0" in (out / "grades.csv").read_text()
+    assert (out / "students" / "\\x1b[31mmallory\\u202e" / "results.json").is_file()
+
+
+def test_entries_clean_every_learner_derived_field():
+    from grader.classroom.gradebook import entry_from_result
+    from grader.results import CheckResult, ExerciseResult
+
+    check = CheckResult("f\x1b[1m", False, message="m\x1b[2J", hint="h\x07", mistake="k\x1b",
+                        traceback=[["/x/alice/01.py", 3, "g\x1b", "c\x1b"]])
+    result = ExerciseResult("01_tensors", "T", "failed", checks=[check], message="\x1b]0;t\x07", hint="\r")
+    entry = entry_from_result(result, "alice\x1b/01.py", Path("/x"))
+    assert "\x1b" not in json.dumps(entry) and "\\u001b" not in json.dumps(entry)
+    assert entry["checks"][0]["where"] == [{"file": "alice/01.py", "line": 3, "function": "g\\x1b", "code": "c\\x1b"}]
+
+
+def test_piped_summary_tables_keep_every_header_whole(graded, course_dir):
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    base, _ = graded
+    args = ["--course", str(course_dir), "grade", str(base / "hw1"), "--exercises", EXERCISES, "--timeout", "2"]
+    result = CliRunner().invoke(app, args, env={"NO_COLOR": "1", "COLUMNS": "30"})
+    assert result.exit_code == 0, result.output
+    header = next(line for line in result.output.splitlines() if line.startswith("| exercise") and "pass rate" in line)
+    assert [cell.strip() for cell in header.strip("|").split("|")] == [
+        "exercise", "passed / submitted", "pass rate", "mean score", "not graded"]
+    mistakes = next(line for line in result.output.splitlines() if "| mistake" in line)
+    assert [cell.strip() for cell in mistakes.strip("|").split("|")] == ["exercise", "mistake", "students"]
+    row = next(line for line in result.output.splitlines() if line.startswith("| 01_tensors"))
+    assert [cell.strip() for cell in row.strip("|").split("|")] == ["01_tensors", "2 / 9", "22%", "3 / 6", "3"]
+    assert "…" not in result.output
+
+
+def test_the_line_of_a_syntax_error_is_kept_in_the_gradebook_and_shown_in_results_json(graded):
+    base, _ = graded
+    erin = book_of(base / "hw1-gradebook")["erin"]["exercises"]["01_tensors"]
+    where = [{"file": "erin/01_tensors.py", "line": 3, "function": "<module>", "code": "def tensor_from_list(data)"}]
+    assert erin["where"] == where and all(c["where"] == where for c in erin["checks"])
+    tests = json.loads((base / "hw1-gradebook" / "students" / "erin" / "results.json").read_text())["tests"]
+    assert "\nwhere: erin/01_tensors.py, line 3: def tensor_from_list(data)\nhint: " in tests[0]["output"]
+    carol = book_of(base / "hw1-gradebook")["carol"]["exercises"]["03_nn_module"]["checks"][0]["where"]
+    assert carol and carol[-1]["file"] == "carol/03_nn_module.py"  # a runtime error's own frame
+
+
+def test_isolation_layers_reported_for_every_graded_file_are_shown(course_dir, tmp_path, monkeypatch, graded):
+    from grader import engine
+
+    base, first = graded
+    assert "isolation: none reported" in first.output  # the engine reports no layers yet
+    assert json.loads((base / "hw1-gradebook" / "grades.json").read_text())["isolation"] == []
+    real = engine.check_exercise
+    layers = iter([["landlock", "uid", "pidns", "netns"], ["landlock", "uid", "netns"]])
+
+    def reporting(*args, **kwargs):
+        result = real(*args, **kwargs)
+        result.isolation = next(layers)
+        return result
+
+    monkeypatch.setattr(engine, "check_exercise", reporting)
+    for student in ("amy", "ben"):
+        write_files(tmp_path / "subs" / student, {"01_tensors.py": STUB01})
+    write_files(tmp_path / "subs" / "cy", {"01_tensors.py": "\xff"})  # refused: never ran, so it does not count
+    result = grade(course_dir, str(tmp_path / "subs"), "-e", "1", "-j", "1")
+    assert "isolation: landlock, uid, netns" in result.output
+    book = json.loads((tmp_path / "subs-gradebook" / "grades.json").read_text())
+    assert book["isolation"] == ["landlock", "uid", "netns"]
+    assert book["students"]["amy"]["exercises"]["01_tensors"]["isolation"] == ["landlock", "uid", "pidns", "netns"]
+    assert book["students"]["cy"]["exercises"]["01_tensors"]["isolation"] is None
+
+
+def test_an_unreadable_student_folder_costs_that_student_only(course, tmp_path, monkeypatch):
+    for student in ("amy", "bo"):
+        write_files(tmp_path / "subs" / student, {"01_tensors.py": REF01})
+    real = os.scandir
+
+    def scandir(path):  # chmod 000 does not stop root, so the refusal comes from the listing itself
+        if str(path).endswith("/amy"):
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(classroom.os, "scandir", scandir)
+    plan = classroom.plan(course, tmp_path / "subs", only="01,02")
+    problems = {(s.student, s.exercise.id): s.problem for s in plan.submissions}
+    assert problems == {("amy", "01_tensors"): "amy cannot be read (Permission denied): nothing in it was graded",
+                        ("amy", "02_autograd"): "amy cannot be read (Permission denied): nothing in it was graded",
+                        ("bo", "01_tensors"): ""}
+
+
+def test_two_names_that_would_show_alike_stay_two_students(course, tmp_path):
+    write_files(tmp_path / "subs" / "x\x1b", {"01_tensors.py": "a = 1\n"})
+    write_files(tmp_path / "subs" / "x\\x1b", {"01_tensors.py": "b = 2\n"})  # a backslash, an x, a 1 and a b
+    plan = classroom.plan(course, tmp_path / "subs", only="01")
+    assert sorted(plan.students) == ["x\\x1b", "x\\x1b~2"]
+    assert sorted(s.data for s in plan.submissions) == [b"a = 1\n", b"b = 2\n"]
+    assert len({s.student for s in plan.submissions}) == 2

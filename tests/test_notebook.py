@@ -194,7 +194,13 @@ def test_a_timeout_points_at_the_notebook_cell(tmp_path):
         (json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
             {"cell_type": "markdown", "metadata": {}, "source": "only words"}]}), "has no code cells to grade"),
         (json.dumps({"nbformat": 4, "cells": [{"cell_type": "code", "source": 7}]}), "cell 1 has no readable source"),
+        ('{"nbformat": 4, "cells": ' + "[" * 100_000 + "]" * 100_000 + "}", "its JSON is nested too deeply"),
+        ('{"nbformat": 4, "cells": [{"cell_type": "code", "source": "x = 1", "metadata": '
+         + '{"a": ' * 100_000 + "1" + "}" * 100_000 + "}]}", "its JSON is nested too deeply"),
+        ('{"nbformat": 4, "cells": [], "n": ' + "1" * 5000 + "}", "is not a valid notebook: Exceeds the limit"),
     ],
+    ids=["not json", "version 3", "a list", "cells a dict", "no code", "source a number", "deep cells", "deep metadata",
+         "huge number"],
 )
 def test_malformed_notebooks_are_usage_errors(course_dir, content, message):
     path = course_dir / "bad.ipynb"

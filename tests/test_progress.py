@@ -10,7 +10,9 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import ROOT
+import pytest
+
+from conftest import ROOT, cli
 from grader.progress import Progress
 
 WRITER = """
@@ -78,3 +80,53 @@ def test_reading_does_not_create_files(tmp_path: Path):
     assert Progress(state).read() == {}
     assert not state.exists()
     assert os.listdir(tmp_path) == []
+
+
+BAD_SHAPES = {
+    "attempts a word": {"exercises": {"01_tensors": {"status": "failing", "attempts": "many"}}},
+    "status a number": {"exercises": {"01_tensors": {"status": 3}}},
+    "status unknown": {"exercises": {"01_tensors": {"status": "done!"}}},
+    "hints_shown a list": {"exercises": {"01_tensors": {"hints_shown": [1]}}},
+    "hints_shown negative": {"exercises": {"01_tensors": {"hints_shown": -5}}},
+    "attempts true": {"exercises": {"01_tensors": {"attempts": True}}},
+    "last_checked a number": {"exercises": {"01_tensors": {"last_checked": 20240101}}},
+    "exercises a list": {"exercises": [{"01_tensors": {"status": "passed"}}]},
+    "an entry a list": {"exercises": {"01_tensors": ["passed"]}},
+    "version a word": {"version": "one", "exercises": {}},
+}
+
+
+@pytest.mark.parametrize("name", BAD_SHAPES)
+def test_a_file_with_fields_of_the_wrong_type_is_set_aside_and_every_use_still_works(tmp_path: Path, name):
+    text = json.dumps(BAD_SHAPES[name])
+    (tmp_path / "progress.json").write_text(text)
+    p = Progress(tmp_path)
+    assert p.read() == {}
+    assert len(p.warnings) == 1 and "damaged" in p.warnings[0] and "moved to progress.corrupt-" in p.warnings[0]
+    assert [b.read_text() for b in tmp_path.glob("progress.corrupt-*.json")] == [text]  # renamed, never deleted
+    assert p.next_hint("01_tensors", 3) == 0  # hint
+    assert p.record_check("01_tensors", passed=True)["attempts"] == 1  # check
+    assert Progress(tmp_path).entry("01_tensors")["status"] == "passed"  # list
+
+
+def test_two_damaged_files_in_the_same_second_are_both_kept(tmp_path: Path):
+    for text in ("{ one", "{ two"):
+        (tmp_path / "progress.json").write_text(text)
+        assert Progress(tmp_path).read() == {}
+    assert sorted(b.read_text() for b in tmp_path.glob("progress.corrupt-*.json")) == ["{ one", "{ two"]
+
+
+def test_a_file_that_is_not_utf8_is_set_aside(tmp_path: Path):
+    (tmp_path / "progress.json").write_bytes(b'{"exercises": {"\xff": {}}}')
+    p = Progress(tmp_path)
+    assert p.read() == {} and "damaged" in p.warnings[0]
+
+
+@pytest.mark.parametrize("command", [["list"], ["hint", "01"], ["list", "--json"]])
+def test_light_commands_survive_a_progress_file_with_wrong_types(course_dir, command):
+    state = course_dir / ".pytorch-tutor"
+    state.mkdir()
+    (state / "progress.json").write_text(json.dumps({"exercises": {"01_tensors": {"status": 3, "hints_shown": [1]}}}))
+    result = cli(course_dir, *command)
+    assert result.exit_code == 0, result.output
+    assert len(list(state.glob("progress.corrupt-*.json"))) == 1

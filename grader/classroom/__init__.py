@@ -1,5 +1,6 @@
-"""Grading a whole class: find the submissions (plan), grade them on a warm pool, the
-content-hash cache, and the gradebook files.
+"""Grading a whole class: find the submissions and read each once (plan, snapshot), grade
+those copies on a warm pool (grading), the content-hash cache, the gradebook's entries
+(gradebook) and files (bookfiles), and the summary.
 
 A front end: may import the engine and everything below it, never another front end.
 """

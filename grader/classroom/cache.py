@@ -13,10 +13,10 @@ import hashlib
 import json
 from pathlib import Path
 
-from grader.classroom.gradebook import write_text
+from grader.classroom.bookfiles import CACHE_FILE, write_text
+from grader.classroom.gradebook import is_entry
 
-CACHE_FILE = ".cache.json"
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: entries carry `where` and `isolation`
 
 
 class GradeCache:
@@ -39,9 +39,14 @@ class GradeCache:
         self.warnings.append(f"the cache {self.path} could not be read, so every submission was graded again")
         return empty
 
+    def text(self) -> str:
+        """The cache as the gradebook carries it."""
+        return json.dumps({"format": CACHE_FORMAT, **self.data}) + "\n"
+
     def save(self) -> None:
+        """Into the existing gradebook folder (an interrupted run keeps what it finished there)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_text(self.path, json.dumps({"format": CACHE_FORMAT, **self.data}) + "\n")
+        write_text(self.path, self.text())
 
     def digest(self, exercise) -> str:
         if exercise.id not in self.digests:
@@ -54,29 +59,35 @@ class GradeCache:
     def checks(self, exercise) -> list[tuple[str, float]]:
         """Each of the exercise's checks as (name, points)."""
         known = self.data["checks"]
-        if known.get(exercise.id, {}).get("digest") != self.digest(exercise):
+        if not _checks_ok(known.get(exercise.id), self.digest(exercise)):
             from grader.engine import load_reference
 
             checks, _ = load_reference(exercise)
             known[exercise.id] = {"digest": self.digest(exercise), "checks": [[c.name, c.points] for c in checks.CHECKS]}
         return [(name, points) for name, points in known[exercise.id]["checks"]]
 
-    def key(self, sub) -> str | None:
-        try:
-            content = hashlib.sha256(sub.path.read_bytes()).hexdigest()
-        except OSError:
-            return None  # never cached: graded every time, and the result says why it could not be read
+    def key(self, sub) -> str:
+        """What decides `sub`'s grade, hashed: the bytes read at plan time (the ones graded), its name, ..."""
+        content = hashlib.sha256(sub.data).hexdigest()
         limit = self.timeout or sub.exercise.timeout
         parts = [CACHE_FORMAT, _tool_version(), self.course.version, self.digest(sub.exercise), content, sub.label, limit]
         return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
-    def get(self, sub, key: str | None) -> dict | None:
+    def get(self, sub, key: str) -> dict | None:
         hit = self.data["entries"].get(_slot(sub))
-        return hit["entry"] if key is not None and hit and hit.get("key") == key else None
+        ok = isinstance(hit, dict) and hit.get("key") == key and is_entry(hit.get("entry"))
+        return hit["entry"] if ok else None
 
-    def put(self, sub, key: str | None, entry: dict) -> None:
-        if key is not None:
-            self.data["entries"][_slot(sub)] = {"key": key, "entry": entry}
+    def put(self, sub, key: str, entry: dict) -> None:
+        self.data["entries"][_slot(sub)] = {"key": key, "entry": entry}
+
+
+def _checks_ok(known: object, digest: str) -> bool:
+    """A remembered list of an exercise's checks, for this version of its files, as [[name, points], ...]."""
+    if not (isinstance(known, dict) and known.get("digest") == digest and isinstance(known.get("checks"), list)):
+        return False
+    return all(isinstance(c, list) and len(c) == 2 and isinstance(c[0], str) and type(c[1]) in (int, float)
+               for c in known["checks"])
 
 
 def _slot(sub) -> str:

@@ -1,9 +1,10 @@
 """Grade a whole class in parallel, reusing unchanged results.
 
 Each submission is graded by `engine.check_exercise` in a learner process forked
-from a warm zygote; a broken, hanging or crashing file is a result (status "error",
-score 0), never the end of the run. Unchanged submissions are taken from the cache
-(`grader.classroom.cache`).
+from a warm zygote, on its private snapshot (the bytes read at plan time, written into
+this run's own 0700 folder for the length of its check); a broken, hanging or crashing
+file, or one refused at plan time, is a result (status "error", score 0), never the end
+of the run. Unchanged submissions are taken from the cache (`grader.classroom.cache`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from grader.classroom import gradebook
+from grader.classroom import gradebook, snapshot
 from grader.classroom.cache import GradeCache
 from grader.classroom.plan import Plan, Submission
 from grader.course import Course
@@ -28,6 +29,7 @@ class ClassRun:
     cached: int = 0
     warnings: list[str] = field(default_factory=list)
     on_result: Callable[[Submission, dict, bool], None] | None = None
+    cache_text: str = ""  # the cache after this run, for the gradebook to carry
 
     def record(self, sub: Submission, entry: dict, cached: bool) -> None:
         self.book[sub.student][sub.exercise.id] = entry
@@ -47,14 +49,8 @@ def grade_class(
     cache = GradeCache(plan.out, course, timeout)
     run = ClassRun({s: {} for s in plan.students}, warnings=cache.warnings, on_result=on_result)
     checks = {ex.id: cache.checks(ex) for ex in plan.exercises}
-    keys = {sub: cache.key(sub) for sub in plan.submissions}
-    todo = []
-    for sub in plan.submissions:
-        entry = None if force else cache.get(sub, keys[sub])
-        if entry is None:
-            todo.append(sub)
-        else:
-            run.record(sub, entry, cached=True)
+    keys = {sub: cache.key(sub) for sub in plan.submissions if not sub.problem}
+    todo = _known(plan, run, cache, checks, keys, force)
 
     def done(sub: Submission, entry: dict, cacheable: bool) -> None:
         if cacheable:
@@ -62,14 +58,33 @@ def grade_class(
         run.record(sub, entry, cached=False)
 
     try:
-        _grade_all(course, plan.root, todo, timeout, jobs, checks, done)
+        with snapshot.private_folder() as private:
+            _grade_all(course, private, todo, timeout, jobs, checks, done)
     finally:
-        cache.save()  # an interrupted run keeps what it finished
+        cache.save()  # into the previous gradebook: a run interrupted here or while writing keeps what it finished
+    run.cache_text = cache.text()
     run.book = _complete(plan, run.book, checks)
     return run
 
 
-def _grade_all(course, root: Path, todo: list[Submission], timeout, jobs, checks, done) -> None:
+def _known(plan: Plan, run: ClassRun, cache: GradeCache, checks: dict, keys: dict, force: bool) -> list[Submission]:
+    """Record the submissions refused at plan time (never run, never cached) and those the cache
+    knows (unless `force`); the rest, to grade."""
+    todo = []
+    for sub in plan.submissions:
+        if sub.problem:
+            run.record(sub, gradebook.rejected_entry(sub.exercise.id, checks[sub.exercise.id], sub.label, sub.problem),
+                       cached=False)
+            continue
+        entry = None if force else cache.get(sub, keys[sub])
+        if entry is None:
+            todo.append(sub)
+        else:
+            run.record(sub, entry, cached=True)
+    return todo
+
+
+def _grade_all(course, private: Path, todo: list[Submission], timeout, jobs, checks, done) -> None:
     """Grade `todo` on a pool of warm zygotes, one thread per zygote; `done` is called here, in order of finishing."""
     if not todo:
         return
@@ -81,7 +96,8 @@ def _grade_all(course, root: Path, todo: list[Submission], timeout, jobs, checks
 
     size = max(1, min(jobs or len(os.sched_getaffinity(0)), len(todo)))
     with Pool(size) as pool, ThreadPoolExecutor(size) as threads:
-        futures = {threads.submit(_grade_one, course, root, sub, timeout, pool, checks): sub for sub in todo}
+        futures = {threads.submit(_grade_one, course, private, n, sub, timeout, pool, checks): sub
+                   for n, sub in enumerate(todo)}
         try:
             for future in as_completed(futures):
                 done(futures[future], *future.result())
@@ -90,18 +106,21 @@ def _grade_all(course, root: Path, todo: list[Submission], timeout, jobs, checks
             raise
 
 
-def _grade_one(course, root: Path, sub: Submission, timeout, pool, checks) -> tuple[dict, bool]:
+def _grade_one(course, private: Path, index: int, sub: Submission, timeout, pool, checks) -> tuple[dict, bool]:
+    """Grade the snapshot of `sub` (written to `private/index/` only while it is graded)."""
     from grader.engine import check_exercise
     from grader.isolation.sandbox import Limits
 
+    limits = Limits(timeout=timeout or sub.exercise.timeout)
     try:
-        result = check_exercise(course, sub.exercise, sub.path, Limits(timeout=timeout or sub.exercise.timeout), pool=pool)
+        with snapshot.materialised(private, index, sub.rel, sub.data) as copy:
+            result = check_exercise(course, sub.exercise, copy, limits, pool=pool)
     except TutorError:
         raise  # the course itself is broken: no submission can be graded
     except Exception as exc:  # a grader failure on one file costs that file, not the run
-        reason = f"{type(exc).__name__}: {exc}"
+        reason = gradebook.scrubber(private / str(index))(f"{type(exc).__name__}: {exc}")
         return gradebook.failed_entry(sub.exercise.id, checks[sub.exercise.id], sub.label, reason), False
-    return gradebook.entry_from_result(result, sub.label, root), True
+    return gradebook.entry_from_result(result, sub.label, private / str(index)), True
 
 
 def _complete(plan: Plan, book: dict, checks: dict) -> dict[str, dict[str, dict]]:

@@ -12,6 +12,7 @@ from rich.text import Text
 
 from grader.frontends.render import table_box, untouched
 from grader.results import ERROR, ExerciseResult
+from grader.text import clean_line
 
 
 def show_list(console: Console, rows: list[dict], done: int, total: int) -> None:
@@ -77,6 +78,7 @@ def grade_progress(console: Console, total: int):
     """`with grade_progress(console, n) as advance:` a live bar in a terminal, else one plain line per submission."""
     from contextlib import contextmanager
 
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     @contextmanager
@@ -84,21 +86,22 @@ def grade_progress(console: Console, total: int):
         if not console.is_terminal or console.no_color:
             done = iter(range(1, total + 1))
             yield lambda sub, entry, cached: console.print(Text(
-                f"[{next(done)}/{total}] {sub.label}: {entry['score']:g}/{entry['max_score']:g} {entry['status']}"
-                + (" (unchanged, from the cache)" if cached else "")))
+                f"[{next(done)}/{total}] {clean_line(sub.label)}: {entry['score']:g}/{entry['max_score']:g} "
+                f"{clean_line(entry['status'])}" + (" (unchanged, from the cache)" if cached else "")))
             return
         columns = (TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.description}"))
         with Progress(*columns, console=console, transient=True) as bar:
             task = bar.add_task("", total=total)
-            yield lambda sub, entry, cached: bar.update(task, advance=1, description=sub.label)
+            yield lambda sub, entry, cached: bar.update(task, advance=1, description=escape(clean_line(sub.label)))
 
     return progress()
 
 
 def show_grade_summary(console: Console, summary: dict) -> None:
-    """`grade`'s summary: warnings, pass rates and mean scores per exercise, the most frequent known mistakes."""
+    """`grade`'s summary: warnings, pass rates and mean scores per exercise, the most frequent known
+    mistakes, the isolation layers in force."""
     for warning in summary["warnings"]:
-        console.print(Text.assemble(("warning: ", "yellow"), warning))
+        console.print(Text.assemble(("warning: ", "yellow"), clean_line(warning)))
     table = Table(box=table_box(console), title="class results", title_justify="left")
     for name in ("exercise", "passed / submitted", "pass rate", "mean score", "not graded"):
         table.add_column(name, no_wrap=True, justify="left" if name == "exercise" else "right")
@@ -106,15 +109,32 @@ def show_grade_summary(console: Console, summary: dict) -> None:
         rate = "-" if row["pass_rate"] is None else f"{row['pass_rate']:.0%}"
         mean = "-" if row["mean_score"] is None else f"{row['mean_score']:g} / {row['max_score']:g}"
         table.add_row(row["exercise"], f"{row['passed']} / {row['submitted']}", rate, mean, str(row["errors"]))
-    console.print(table)
+    _print_whole(console, table)
     if summary["mistakes"]:
         top = Table(box=table_box(console), title="most frequent known mistakes", title_justify="left")
         for name in ("exercise", "mistake", "students"):
             top.add_column(name, no_wrap=True, justify="right" if name == "students" else "left")
         for m in summary["mistakes"][:10]:
-            top.add_row(m["exercise"], m["mistake"], str(m["students"]))
-        console.print(top)
+            top.add_row(clean_line(m["exercise"]), clean_line(m["mistake"]), str(m["students"]))
+        _print_whole(console, top)
+    layers = ", ".join(clean_line(layer) for layer in summary["isolation"]) or "none reported"
+    console.print(Text(f"isolation: {layers}"))
     s = summary
     console.print(Text(
         f"{s['students']} students, {s['submissions']} submissions: {s['graded']} graded, {s['cached']} unchanged "
         f"(from the cache), {s['errors']} could not be graded, {s['not_submitted']} not submitted. Gradebook: {s['out']}"))
+
+
+def _print_whole(console: Console, table: Table) -> None:
+    """In a terminal, as wide as the terminal; piped, as wide as the table needs, so no header or cell is cut."""
+    if console.is_terminal:
+        console.print(table)
+        return
+    from rich.measure import Measurement
+
+    width = console.width
+    console.width = max(width, Measurement.get(console, console.options.update(width=10_000), table).maximum)
+    try:
+        console.print(table)
+    finally:
+        console.width = width

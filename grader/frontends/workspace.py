@@ -4,6 +4,7 @@ and the rows of `pytorch-tutor list`. Nothing here imports torch.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import time
@@ -12,30 +13,60 @@ from pathlib import Path
 from grader.course import STATE_DIR, Course, Exercise, builtin_reference_dir
 from grader.errors import TutorError
 from grader.progress import NOT_STARTED, PASSED, Progress
+from grader.submission.source import text_problem
 
 
-def learner_file(exercise: Exercise, file: str | Path | None) -> Path:
-    """The file to grade, checked to be a readable UTF-8 Python file."""
+def learner_file(course: Course, exercise: Exercise, file: str | Path | None) -> Path:
+    """The file to grade, checked to be a readable UTF-8 Python file (or notebook) that is not the
+    course's reference material."""
     path = Path(file).expanduser() if file else exercise.stub
     if not path.exists():
         raise TutorError(f"{path} does not exist.", hint="Give the path of your exercise file with --file.")
     if path.is_dir():
         raise TutorError(f"{path} is a folder, not a file.", hint=f"Try {path / (exercise.id + '.py')}.")
+    if is_reference(course, exercise, path):
+        raise TutorError(
+            f"{path} is the course's reference material, not a learner's file, so it is not graded.",
+            hint=f"Check your own file (`pytorch-tutor check {exercise.number:02d}`); course authors prove a reference "
+            f"sound with `pytorch-tutor validate {exercise.number:02d}`.",
+        )
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise TutorError(f"Cannot read {path}: {exc.strerror}.") from None
-    if b"\0" in data:
-        raise TutorError(f"{path} is not a text file.", hint="Grade the .py file you edited.")
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise TutorError(f"{path} is not UTF-8 text (byte {exc.start}).", hint="Save the file as UTF-8 in your editor.") from None
+    problem = text_problem(data)
+    if problem:
+        hint = "Grade the .py file you edited." if "text file" in problem else "Save the file as UTF-8 in your editor."
+        raise TutorError(f"{path} {problem}.", hint=hint)
     if path.suffix.lower() == ".ipynb":  # a notebook: graded on its code cells; a malformed one is a usage error now
-        from grader.submission.notebook import read_cells
+        from grader.submission.notebook import parse_cells
 
-        read_cells(path)
+        parse_cells(data.decode("utf-8"), str(path))
     return path
+
+
+def is_reference(course: Course, exercise: Exercise, path: Path) -> bool:
+    """`path` (by any name: relative, `..`, a symbolic or hard link) is inside the course's reference
+    folder, or is one of its solution or checks files."""
+    real = path.resolve()
+    folders = {exercise.solution.resolve().parent, (course.root / "reference").resolve(), builtin_reference_dir().resolve()}
+    if any(real == folder or folder in real.parents for folder in folders):
+        return True
+    return any(_same_file(path, ex.solution) or _same_file(path, ex.checks) for ex in course.exercises)
+
+
+def is_own_file(course: Course, exercise: Exercise, path: Path) -> bool:
+    """`path` is the exercise's own file, whose result is the learner's progress: its stub, or the
+    notebook `pytorch-tutor notebook NN` writes for it. Grading any other file records nothing."""
+    own = (exercise.stub, course.root / "notebooks" / f"{exercise.id}.ipynb")
+    return any(path.resolve() == mine.resolve() or _same_file(path, mine) for mine in own)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def list_rows(course: Course, progress: Progress) -> list[dict]:

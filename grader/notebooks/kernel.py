@@ -5,8 +5,9 @@ executed definition of every name the exercise needs, and of the names those
 definitions use (imports, helpers, constants), is kept; cells that ran out of
 order or left unrelated state behind do not matter. They are written to a small
 notebook whose cells are labelled `In [n]`, and `pytorch-tutor check NN --file
-... --json` grades that in separate processes, as on the command line, recording
-progress the same way. Nothing here imports torch.
+... --json` grades that in separate processes, as on the command line; the result is
+recorded as the learner's progress here (the command line records only the exercise's own
+files). Nothing here imports torch.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from grader.course import Exercise, find_course
 from grader.errors import TutorError
+from grader.progress import Progress
 from grader.submission.cells import DEFS, clean_magics, first_line, split_cell, split_lines
 from grader.results import ExerciseResult
 
@@ -47,6 +49,7 @@ def check(exercise: str | int, course: str | os.PathLike | None = None) -> Exerc
         if not cells:
             raise TutorError(f"This notebook has not run any code of {ex.id} yet.", hint="Run the cells with your code (Shift+Enter), then check again.")
         result = _grade(found.root, ex, cells)
+        Progress(found.state_dir).record_check(ex.id, result.passed)  # what this notebook defined is the learner's work
     except TutorError as exc:
         show_error(console, exc.message, exc.hint)
         return None

@@ -113,28 +113,44 @@ def extract(path: Path) -> Script:
 def read_cells(path: Path) -> list[tuple[str, str]]:
     """(label, source) of every code cell; a TutorError for anything but a version 4 notebook with code."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise TutorError(f"Cannot read {path}: {exc}.") from None
-    except json.JSONDecodeError as exc:
-        raise TutorError(f"{path} is not a valid notebook: it is not JSON ({exc.msg}, line {exc.lineno}).", hint=_RESAVE) from None
+    return parse_cells(text, str(path))
+
+
+def parse_cells(text: str, name: str) -> list[tuple[str, str]]:
+    """`read_cells` for a notebook's text; `name` is how messages call the notebook."""
+    data = _json(text, name)
     version = data.get("nbformat") if isinstance(data, dict) else None
     if version != 4:
         what = f"a version {version} notebook" if isinstance(version, int) else "not a Jupyter notebook (no nbformat version)"
-        raise TutorError(f"{path} is {what}; pytorch-tutor reads version 4 notebooks.", hint=_RESAVE)
+        raise TutorError(f"{name} is {what}; pytorch-tutor reads version 4 notebooks.", hint=_RESAVE)
     if not isinstance(data.get("cells"), list):
-        raise TutorError(f"{path} is not a valid notebook: it has no list of cells.", hint=_RESAVE)
-    cells = [_code(path, i, c) for i, c in enumerate(data["cells"], 1) if isinstance(c, dict) and c.get("cell_type") == "code"]
+        raise TutorError(f"{name} is not a valid notebook: it has no list of cells.", hint=_RESAVE)
+    cells = [_code(name, i, c) for i, c in enumerate(data["cells"], 1) if isinstance(c, dict) and c.get("cell_type") == "code"]
     if not any(source.strip() for _, source in cells):
-        raise TutorError(f"{path} has no code cells to grade.", hint="Write your code in code cells; `pytorch-tutor notebook NN` makes a notebook to start from.")
+        raise TutorError(f"{name} has no code cells to grade.", hint="Write your code in code cells; `pytorch-tutor notebook NN` makes a notebook to start from.")
     return cells
 
 
-def _code(path: Path, number: int, cell: dict) -> tuple[str, str]:
+def _json(text: str, name: str):
+    """The notebook's JSON; a TutorError for text that is not JSON, or too deeply nested to read safely."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise TutorError(f"{name} is not a valid notebook: it is not JSON ({exc.msg}, line {exc.lineno}).", hint=_RESAVE) from None
+    except RecursionError:
+        raise TutorError(f"{name} is not a valid notebook: its JSON is nested too deeply.", hint=_RESAVE) from None
+    except ValueError as exc:  # e.g. a number with more digits than Python converts
+        raise TutorError(f"{name} is not a valid notebook: {exc}.", hint=_RESAVE) from None
+
+
+def _code(name: str, number: int, cell: dict) -> tuple[str, str]:
     source = cell.get("source", "")
     source = "".join(source) if isinstance(source, list) and all(isinstance(s, str) for s in source) else source
     if not isinstance(source, str):
-        raise TutorError(f"{path} is not a valid notebook: cell {number} has no readable source.", hint=_RESAVE)
+        raise TutorError(f"{name} is not a valid notebook: cell {number} has no readable source.", hint=_RESAVE)
     meta = cell.get("metadata")
     label = meta.get("pytorch_tutor", {}).get("label") if isinstance(meta, dict) and isinstance(meta.get("pytorch_tutor"), dict) else None
     return (label if isinstance(label, str) and CELL_LABEL.match(f"x [{label}]") else f"cell {number}"), source

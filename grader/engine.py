@@ -31,15 +31,16 @@ from grader.text import clean_block
 
 
 def check_exercise(course: Course, exercise: Exercise, file: Path | None = None, limits: Limits | None = None,
-                   pool=None) -> ExerciseResult:
+                   pool=None, private: tuple = ()) -> ExerciseResult:
     """Grade `file` (default: the learner's stub) for `exercise`. Failing code is a result, not an error.
 
-    With a `grader.isolation.pool.Pool`, the keeper is a warm zygote instead of a fresh fork."""
+    With a `grader.isolation.pool.Pool`, the keeper is a warm zygote instead of a fresh fork. `private`:
+    more folders the learner's process must not read (class grading's submissions and gradebook)."""
     learner = Path(file) if file else exercise.stub
     limits = limits or Limits(timeout=exercise.timeout)
     script = read_script(learner)  # a private copy, read once: later changes to the file do not count
     torchsetup.prepare()
-    job = _start(pool, learn_request(course, exercise, script, limits), b"", limits)
+    job = _start(pool, learn_request(course, exercise, script, limits, private), b"", limits)
     try:
         checks, _, expected = reference_outcomes(exercise)
         finished = job.wait()
@@ -58,8 +59,8 @@ def check_exercise(course: Course, exercise: Exercise, file: Path | None = None,
     return result
 
 
-def learn_request(course: Course, exercise: Exercise, script: Script, limits: Limits) -> dict:
-    private = [str(exercise.folder.parent), str(course.state_dir), str(script.path.resolve().parent)]
+def learn_request(course: Course, exercise: Exercise, script: Script, limits: Limits, more: tuple = ()) -> dict:
+    private = [str(exercise.folder.parent), str(course.state_dir), str(script.path.resolve().parent), *map(str, more)]
     return {"kind": "learn", "exercise": exercise.id, "checks": str(exercise.checks), "source": script.source,
             "filename": script.job_name, "limits": vars(limits), "forbidden": private}
 

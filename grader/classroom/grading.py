@@ -59,7 +59,7 @@ def grade_class(
 
     try:
         with snapshot.private_folder() as private:
-            _grade_all(course, private, todo, timeout, jobs, checks, done)
+            _grade_all(course, private, (private, plan.root, plan.out), todo, timeout, jobs, checks, done)
     finally:
         cache.save()  # into the previous gradebook: a run interrupted here or while writing keeps what it finished
     run.cache_text = cache.text()
@@ -84,7 +84,7 @@ def _known(plan: Plan, run: ClassRun, cache: GradeCache, checks: dict, keys: dic
     return todo
 
 
-def _grade_all(course, private: Path, todo: list[Submission], timeout, jobs, checks, done) -> None:
+def _grade_all(course, private: Path, hidden: tuple, todo: list[Submission], timeout, jobs, checks, done) -> None:
     """Grade `todo` on a pool of warm zygotes, one thread per zygote; `done` is called here, in order of finishing."""
     if not todo:
         return
@@ -96,7 +96,7 @@ def _grade_all(course, private: Path, todo: list[Submission], timeout, jobs, che
 
     size = max(1, min(jobs or len(os.sched_getaffinity(0)), len(todo)))
     with Pool(size) as pool, ThreadPoolExecutor(size) as threads:
-        futures = {threads.submit(_grade_one, course, private, n, sub, timeout, pool, checks): sub
+        futures = {threads.submit(_grade_one, course, private, hidden, n, sub, timeout, pool, checks): sub
                    for n, sub in enumerate(todo)}
         try:
             for future in as_completed(futures):
@@ -106,15 +106,16 @@ def _grade_all(course, private: Path, todo: list[Submission], timeout, jobs, che
             raise
 
 
-def _grade_one(course, private: Path, index: int, sub: Submission, timeout, pool, checks) -> tuple[dict, bool]:
-    """Grade the snapshot of `sub` (written to `private/index/` only while it is graded)."""
+def _grade_one(course, private: Path, hidden: tuple, index: int, sub: Submission, timeout, pool, checks) -> tuple[dict, bool]:
+    """Grade the snapshot of `sub` (written to `private/index/` only while it is graded); the learner's
+    process may not read `hidden` (the snapshots, the submissions, the gradebook)."""
     from grader.engine import check_exercise
     from grader.isolation.sandbox import Limits
 
     limits = Limits(timeout=timeout or sub.exercise.timeout)
     try:
         with snapshot.materialised(private, index, sub.rel, sub.data) as copy:
-            result = check_exercise(course, sub.exercise, copy, limits, pool=pool)
+            result = check_exercise(course, sub.exercise, copy, limits, pool=pool, private=hidden)
     except TutorError:
         raise  # the course itself is broken: no submission can be graded
     except Exception as exc:  # a grader failure on one file costs that file, not the run

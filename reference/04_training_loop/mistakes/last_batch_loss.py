@@ -1,8 +1,8 @@
 from torch import nn
 
 HINT = (
-    "Return the mean over all batches of the epoch, not the last batch's loss: add up `loss.item()` for "
-    "every batch and divide by the number of batches."
+    "Return the mean over all batches of the epoch, not the last batch's loss: add up `loss.item()` for every batch "
+    "and divide by the number of batches."
 )
 
 

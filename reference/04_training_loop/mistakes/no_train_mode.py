@@ -1,9 +1,8 @@
 from torch import nn
 
 HINT = (
-    "Call `model.train()` at the start of the epoch: a model left in evaluation mode (after "
-    "`model.eval()`) switches Dropout off and BatchNorm to its running statistics, so it does not train "
-    "as intended."
+    "Call `model.train()` at the start of the epoch: a model left in evaluation mode (after `model.eval()`) "
+    "switches Dropout off and BatchNorm to its running statistics, so it does not train as intended."
 )
 
 

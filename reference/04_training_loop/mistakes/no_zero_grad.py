@@ -1,8 +1,8 @@
 from torch import nn
 
 HINT = (
-    "Gradients accumulate: every `loss.backward()` adds to `.grad`. Call `optimizer.zero_grad()` at the "
-    "start of each step, or each update also contains the gradients of all earlier batches."
+    "Gradients accumulate: every `loss.backward()` adds to `.grad`. Call `optimizer.zero_grad()` at the start of "
+    "each step, or each update also contains the gradients of all earlier batches."
 )
 
 

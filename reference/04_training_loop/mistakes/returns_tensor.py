@@ -1,8 +1,8 @@
 from torch import nn
 
 HINT = (
-    "Keep losses as Python numbers with `loss.item()`: adding up the loss tensors returns a tensor and "
-    "keeps every batch's autograd graph alive in memory."
+    "Keep losses as Python numbers with `loss.item()`: adding up the loss tensors returns a tensor and keeps every "
+    "batch's autograd graph alive in memory."
 )
 
 

@@ -1,6 +1,6 @@
 HINT = (
-    "Return the plain mean of the batch losses (sum of `loss.item()` divided by the number of batches), "
-    "not a mean weighted by batch size: each batch counts once."
+    "Return the plain mean of the batch losses (sum of `loss.item()` divided by the number of batches), not a mean "
+    "weighted by batch size: each batch counts once."
 )
 
 

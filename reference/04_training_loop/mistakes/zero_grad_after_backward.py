@@ -1,9 +1,9 @@
 from torch import nn
 
 HINT = (
-    "`optimizer.step()` updates the weights from `.grad`; zeroing the gradients between `loss.backward()` "
-    "and `optimizer.step()` throws them away, so nothing is learned. Order: `zero_grad()`, forward, "
-    "`backward()`, `step()`."
+    "`optimizer.step()` updates the weights from `.grad`; zeroing the gradients between `loss.backward()` and "
+    "`optimizer.step()` throws them away, so nothing is learned. Order: `zero_grad()`, forward, `backward()`, "
+    "`step()`."
 )
 
 

@@ -1,9 +1,9 @@
 from torch import nn
 
 HINT = (
-    "Clear the gradients at the start of each step, before `loss.backward()`: when you zero them only "
-    "after `optimizer.step()`, gradients left in `.grad` before the epoch (by an evaluation or an earlier "
-    "backward) leak into the first update."
+    "Clear the gradients at the start of each step, before `loss.backward()`: when you zero them only after "
+    "`optimizer.step()`, gradients left in `.grad` before the epoch (by an evaluation or an earlier backward) leak "
+    "into the first update."
 )
 
 

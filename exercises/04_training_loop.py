@@ -36,10 +36,11 @@ def train_one_epoch(
 ) -> float:
     """Train `model` for one epoch and return the mean of the batch losses as a Python float.
 
-    Put the model in training mode, then for every batch `(inputs, targets)` in
-    `loader` (a DataLoader or any iterable of pairs): clear the gradients,
-    compute `loss_fn(model(inputs), targets)`, call `backward()` on it, and take
-    an optimizer step. The result is the average of the per-batch loss values.
+    Put the model in training mode (and leave it there), then for every batch
+    `(inputs, targets)` in `loader` (a DataLoader or any iterable of pairs): clear
+    the gradients, compute `loss_fn(model(inputs), targets)`, call `backward()` on
+    it, and take one optimizer step. The result is the plain average of the
+    per-batch loss values: each batch counts once, whatever its size.
 
     >>> model = nn.Linear(1, 1); opt = torch.optim.SGD(model.parameters(), lr=0.1)
     >>> batches = [(torch.ones(2, 1), torch.zeros(2, 1))] * 3

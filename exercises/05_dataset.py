@@ -25,7 +25,7 @@ from torch.utils.data import DataLoader, Dataset
 
 
 class SquaresDataset(Dataset):
-    """The numbers 0 .. n-1 and their squares: item i is the pair `(x, y)` with
+    """The numbers 0 .. n-1 and their squares: item i is the tuple `(x, y)` with
     `x = tensor([float(i)])` and `y = tensor([float(i) ** 2])`, both float32 of shape (1,).
 
     `len(ds)` is n. Valid indices are 0 .. n-1; any other index, negative ones

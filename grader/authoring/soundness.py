@@ -109,7 +109,8 @@ def reference_problems(course: Course, exercise: Exercise, checks: Any, pool, pr
 
 def _hint_key_problems(exercise: Exercise, check: Any, outcomes: list, problem) -> list:
     keys = {str(k) for o in outcomes if "value" in o and isinstance(o["value"], dict) for k in o["value"].get("keys", [])}
-    bad = [h for h in check.hints if h not in KINDS and h not in keys and h.rpartition(".")[0] not in keys]
+    bad = [h for h in check.hints if h not in KINDS and h not in keys
+           and not (h.rpartition(".")[0] in keys and h.rpartition(".")[2] in KINDS)]  # "key.kind": both must exist
     return [problem(exercise.checks, f"CHECKS {check.name!r}", f"hints key {h!r} is neither a result key ({sorted(keys)}) "
                     f"nor a kind of difference ({sorted(KINDS)})") for h in bad]
 

@@ -1,5 +1,10 @@
 from torch import nn
 
+HINT = (
+    "Return the mean over all batches of the epoch, not the last batch's loss: add up `loss.item()` for every batch "
+    "and divide by the number of batches."
+)
+
 
 def train_one_epoch(model: nn.Module, loader, loss_fn, optimizer) -> float:
     model.train()
@@ -9,7 +14,3 @@ def train_one_epoch(model: nn.Module, loader, loss_fn, optimizer) -> float:
         loss.backward()
         optimizer.step()
     return loss.item()
-
-
-def fit(model, loader, loss_fn, optimizer, epochs):
-    return [train_one_epoch(model, loader, loss_fn, optimizer) for _ in range(epochs)]

@@ -1,5 +1,10 @@
 from torch import nn
 
+HINT = (
+    "Call `model.train()` at the start of the epoch: a model left in evaluation mode (after `model.eval()`) "
+    "switches Dropout off and BatchNorm to its running statistics, so it does not train as intended."
+)
+
 
 def train_one_epoch(model: nn.Module, loader, loss_fn, optimizer) -> float:
     losses = []
@@ -10,7 +15,3 @@ def train_one_epoch(model: nn.Module, loader, loss_fn, optimizer) -> float:
         optimizer.step()
         losses.append(loss.item())
     return sum(losses) / len(losses)
-
-
-def fit(model, loader, loss_fn, optimizer, epochs):
-    return [train_one_epoch(model, loader, loss_fn, optimizer) for _ in range(epochs)]

@@ -1,5 +1,10 @@
 from torch import nn
 
+HINT = (
+    "Gradients accumulate: every `loss.backward()` adds to `.grad`. Call `optimizer.zero_grad()` at the start of "
+    "each step, or each update also contains the gradients of all earlier batches."
+)
+
 
 def train_one_epoch(model: nn.Module, loader, loss_fn, optimizer) -> float:
     model.train()
@@ -12,7 +17,3 @@ def train_one_epoch(model: nn.Module, loader, loss_fn, optimizer) -> float:
         total += loss.item()
         count += 1
     return total / count
-
-
-def fit(model, loader, loss_fn, optimizer, epochs):
-    return [train_one_epoch(model, loader, loss_fn, optimizer) for _ in range(epochs)]

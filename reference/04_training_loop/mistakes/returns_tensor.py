@@ -1,5 +1,10 @@
 from torch import nn
 
+HINT = (
+    "Keep losses as Python numbers with `loss.item()`: adding up the loss tensors returns a tensor and keeps every "
+    "batch's autograd graph alive in memory."
+)
+
 
 def train_one_epoch(model: nn.Module, loader, loss_fn, optimizer) -> float:
     model.train()
@@ -13,7 +18,3 @@ def train_one_epoch(model: nn.Module, loader, loss_fn, optimizer) -> float:
         running_loss += loss
         batches += 1
     return running_loss / batches
-
-
-def fit(model, loader, loss_fn, optimizer, epochs):
-    return [train_one_epoch(model, loader, loss_fn, optimizer) for _ in range(epochs)]

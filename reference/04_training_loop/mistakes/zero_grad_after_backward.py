@@ -1,5 +1,11 @@
 from torch import nn
 
+HINT = (
+    "`optimizer.step()` updates the weights from `.grad`; zeroing the gradients between `loss.backward()` and "
+    "`optimizer.step()` throws them away, so nothing is learned. Order: `zero_grad()`, forward, `backward()`, "
+    "`step()`."
+)
+
 
 def train_one_epoch(model: nn.Module, loader, loss_fn, optimizer) -> float:
     model.train()
@@ -11,10 +17,3 @@ def train_one_epoch(model: nn.Module, loader, loss_fn, optimizer) -> float:
         optimizer.step()
         losses.append(loss.item())
     return sum(losses) / len(losses)
-
-
-def fit(model, loader, loss_fn, optimizer, epochs):
-    history = []
-    for _ in range(epochs):
-        history.append(train_one_epoch(model, loader, loss_fn, optimizer))
-    return history

@@ -1,5 +1,11 @@
 from torch import nn
 
+HINT = (
+    "Clear the gradients at the start of each step, before `loss.backward()`: when you zero them only after "
+    "`optimizer.step()`, gradients left in `.grad` before the epoch (by an evaluation or an earlier backward) leak "
+    "into the first update."
+)
+
 
 def train_one_epoch(model: nn.Module, loader, loss_fn, optimizer) -> float:
     model.train()
@@ -12,7 +18,3 @@ def train_one_epoch(model: nn.Module, loader, loss_fn, optimizer) -> float:
         total += loss.item()
         n += 1
     return total / n
-
-
-def fit(model, loader, loss_fn, optimizer, epochs):
-    return [train_one_epoch(model, loader, loss_fn, optimizer) for _ in range(epochs)]

@@ -1,19 +1,7 @@
 import torch
-from torch.utils.data import DataLoader, Dataset
+from torch.utils.data import DataLoader
 
-
-class SquaresDataset(Dataset):
-    def __init__(self, n):
-        self.n = n
-
-    def __len__(self):
-        return self.n
-
-    def __getitem__(self, i):
-        if not 0 <= i < self.n:
-            raise IndexError(i)
-        x = torch.tensor([float(i)])
-        return x, x ** 2
+HINT = "Pass `batch_size=batch_size` to the DataLoader: its default is 1 item per batch."
 
 
 def make_loader(dataset, batch_size, shuffle, seed=0):

@@ -1,19 +1,11 @@
 import torch
-from torch.utils.data import DataLoader, Dataset
+from torch.utils.data import DataLoader
 
-
-class SquaresDataset(Dataset):
-    def __init__(self, n):
-        self.n = n
-
-    def __len__(self):
-        return self.n
-
-    def __getitem__(self, i):
-        if not 0 <= i < self.n:
-            raise IndexError(i)
-        x = torch.tensor([float(i)])
-        return x, x ** 2
+HINT = (
+    "`torch.manual_seed(seed)` resets the random state of the whole program, and the loader only draws its order "
+    "later, when it is iterated, after other code may have used random numbers. Give the DataLoader a generator of "
+    "its own: `generator=torch.Generator().manual_seed(seed)`."
+)
 
 
 def make_loader(dataset, batch_size, shuffle, seed=0):

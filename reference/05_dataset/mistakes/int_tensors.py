@@ -1,5 +1,10 @@
 import torch
-from torch.utils.data import DataLoader, Dataset
+from torch.utils.data import Dataset
+
+HINT = (
+    "`torch.tensor([i])` is int64 because `i` is a Python int; models and losses want float32: use "
+    "`torch.tensor([float(i)])`."
+)
 
 
 class SquaresDataset(Dataset):
@@ -13,7 +18,3 @@ class SquaresDataset(Dataset):
         if i < 0 or i >= self.n:
             raise IndexError(i)
         return torch.tensor([i]), torch.tensor([i ** 2])
-
-
-def make_loader(dataset, batch_size, shuffle, seed=0):
-    return DataLoader(dataset, batch_size=batch_size, shuffle=shuffle, generator=torch.Generator().manual_seed(seed))

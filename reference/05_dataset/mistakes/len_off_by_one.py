@@ -1,5 +1,7 @@
 import torch
-from torch.utils.data import DataLoader, Dataset
+from torch.utils.data import Dataset
+
+HINT = "`__len__` is the number of items, n; the DataLoader asks it how many indices to visit."
 
 
 class SquaresDataset(Dataset):
@@ -14,7 +16,3 @@ class SquaresDataset(Dataset):
             raise IndexError(i)
         x = torch.tensor([float(i)])
         return x, x ** 2
-
-
-def make_loader(dataset, batch_size, shuffle, seed=0):
-    return DataLoader(dataset, batch_size=batch_size, shuffle=shuffle, generator=torch.Generator().manual_seed(seed))

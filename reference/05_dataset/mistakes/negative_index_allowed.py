@@ -1,5 +1,10 @@
 import torch
-from torch.utils.data import DataLoader, Dataset
+from torch.utils.data import Dataset
+
+HINT = (
+    "Negative indices are out of range too in this exercise: check `0 <= i < self.n`, not only `i < self.n` (tensor "
+    "indexing happily reads `t[-1]`, the last element)."
+)
 
 
 class SquaresDataset(Dataset):
@@ -12,7 +17,3 @@ class SquaresDataset(Dataset):
 
     def __getitem__(self, i):
         return self.x[i], self.y[i]
-
-
-def make_loader(dataset, batch_size, shuffle, seed=0):
-    return DataLoader(dataset, batch_size=batch_size, shuffle=shuffle, generator=torch.Generator().manual_seed(seed))

@@ -1,5 +1,10 @@
 import torch
-from torch.utils.data import DataLoader, Dataset
+from torch.utils.data import Dataset
+
+HINT = (
+    "`__getitem__` must raise `IndexError` for an index outside 0 .. n-1, as a list does: without it a `for x in "
+    "dataset` loop never ends. Check the index before computing the item."
+)
 
 
 class SquaresDataset(Dataset):
@@ -12,7 +17,3 @@ class SquaresDataset(Dataset):
     def __getitem__(self, i):
         x = torch.tensor([float(i)])
         return x, x ** 2
-
-
-def make_loader(dataset, batch_size, shuffle, seed=0):
-    return DataLoader(dataset, batch_size=batch_size, shuffle=shuffle, generator=torch.Generator().manual_seed(seed))

@@ -1,5 +1,10 @@
 import torch
-from torch.utils.data import DataLoader, Dataset
+from torch.utils.data import Dataset
+
+HINT = (
+    "x and y must each have shape (1,), not (): `torch.tensor(float(i))` and indexing a 1-D tensor give 0-d "
+    "tensors. Use `torch.tensor([float(i)])`, so that a batch stacks into shape (batch_size, 1)."
+)
 
 
 class SquaresDataset(Dataset):
@@ -14,7 +19,3 @@ class SquaresDataset(Dataset):
             raise IndexError(i)
         x = self.data[i]
         return x, x * x
-
-
-def make_loader(dataset, batch_size, shuffle, seed=0):
-    return DataLoader(dataset, batch_size=batch_size, shuffle=shuffle, generator=torch.Generator().manual_seed(seed))

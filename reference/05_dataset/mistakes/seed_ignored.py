@@ -1,19 +1,9 @@
-import torch
-from torch.utils.data import DataLoader, Dataset
+from torch.utils.data import DataLoader
 
-
-class SquaresDataset(Dataset):
-    def __init__(self, n):
-        self.n = n
-
-    def __len__(self):
-        return self.n
-
-    def __getitem__(self, i):
-        if not 0 <= i < self.n:
-            raise IndexError(i)
-        x = torch.tensor([float(i)])
-        return x, x ** 2
+HINT = (
+    "With `shuffle=True` and no generator, the DataLoader draws its order from torch's global random state, so "
+    "`seed` changes nothing. Pass `generator=torch.Generator().manual_seed(seed)`."
+)
 
 
 def make_loader(dataset, batch_size, shuffle, seed=0):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from grader.course import Course, Exercise
 from grader.isolation import torchsetup
-from grader.isolation.forked import OneJob
+from grader.isolation.pool import Pool
 from grader.isolation.sandbox import Finished, Limits
 from grader.judging import channel, schema
 from grader.judging.channel import Unreadable
@@ -34,13 +34,21 @@ def check_exercise(course: Course, exercise: Exercise, file: Path | None = None,
                    pool=None, private: tuple = ()) -> ExerciseResult:
     """Grade `file` (default: the learner's stub) for `exercise`. Failing code is a result, not an error.
 
-    With a `grader.isolation.pool.Pool`, the keeper is a warm zygote instead of a fresh fork. `private`:
+    With a `grader.isolation.pool.Pool`, its warm zygotes run the jobs; without one, a keeper of our
+    own is forked now, before any course code is loaded, and serves this check's jobs. `private`:
     more folders the learner's process must not read (class grading's submissions and gradebook)."""
     learner = Path(file) if file else exercise.stub
     limits = limits or Limits(timeout=exercise.timeout)
     script = read_script(learner)  # a private copy, read once: later changes to the file do not count
+    if pool is not None:
+        return _check(course, exercise, script, limits, pool, private)
     torchsetup.prepare()
-    job = _start(pool, learn_request(course, exercise, script, limits, private), b"", limits)
+    with Pool(1) as own:  # forked here, from a process that has imported torch and no course code yet
+        return _check(course, exercise, script, limits, own, private)
+
+
+def _check(course: Course, exercise: Exercise, script: Script, limits: Limits, pool, private: tuple) -> ExerciseResult:
+    job = pool.start(learn_request(course, exercise, script, limits, private), b"", limits)
     try:
         checks, _, expected = reference_outcomes(exercise)
         finished = job.wait()
@@ -54,7 +62,7 @@ def check_exercise(course: Course, exercise: Exercise, file: Path | None = None,
         script.map_back(payload, finished, str(Path(layers.get("writable", "")) / script.job_name))
     with TRUSTED:  # seeds process-wide RNGs: one thread at a time (check --all, grade)
         result = decide(exercise, checks, expected, payload, problem, finished, limits)
-    result.file, result.elapsed, result.isolation = str(learner), round(finished.elapsed, 3), layers.get("in_force", [])
+    result.file, result.elapsed, result.isolation = str(script.path), round(finished.elapsed, 3), layers.get("in_force", [])
     script.annotate(result)
     return result
 
@@ -63,10 +71,6 @@ def learn_request(course: Course, exercise: Exercise, script: Script, limits: Li
     private = [str(exercise.folder.parent), str(course.state_dir), str(script.path.resolve().parent), *map(str, more)]
     return {"kind": "learn", "exercise": exercise.id, "checks": str(exercise.checks), "source": script.source,
             "filename": script.job_name, "limits": vars(limits), "forbidden": private}
-
-
-def _start(pool, request: dict, extra: bytes, limits: Limits):
-    return pool.start(request, extra, limits) if pool is not None else OneJob(request, extra, limits)
 
 
 def receive(finished: Finished, checks) -> tuple[dict, dict | None, str]:
@@ -108,7 +112,7 @@ def _inspected(pool, exercise: Exercise, checks, payload: dict, limits: Limits) 
     subset = {"complete": True, "outcomes": {c.name: payload["outcomes"].get(c.name, []) for c in wanted}}
     request = {"kind": "inspect", "exercise": exercise.id, "checks": str(exercise.checks), "filename": "input.bin",
                "limits": vars(limits), "forbidden": [str(exercise.folder.parent)]}
-    finished = _start(pool, request, channel.pack(subset), limits).wait()
+    finished = pool.start(request, channel.pack(subset), limits).wait()
     _, inspected, problem = receive(finished, checks)
     if inspected is None:
         return None, problem or f"your code's results could not be inspected ({stopped_reason(finished, limits)})"

@@ -10,7 +10,7 @@ to the learner's function; they use Tanh, not ReLU, so that none of them is a Tw
 import torch
 from torch import nn
 
-from grader.kit import Check, backpropagate, fill_parameters, grads_by_shape, parameter_shapes
+from grader.kit import Check, backpropagate, fill_parameters, grads_by_shape
 
 HINTS = {
     "TwoLayerNet": [
@@ -39,14 +39,24 @@ def _sizes(g: torch.Generator) -> tuple:
 
 def _random_forward(g: torch.Generator) -> tuple:
     i, h, o = _sizes(g)
+    o = o if o != h else h % 8 + 1  # hidden != out_features, as in every case: see _probe_forward
     batch = int(torch.randint(1, 7, (1,), generator=g))
     return i, h, o, torch.randn(batch, i, generator=g) * 2
 
 
+def _probe_layers(ns, i, h, o):
+    net = ns.TwoLayerNet(i, h, o)
+    # nn.Module's own parameters(): what it finds is what an optimizer would train (and a class that is
+    # not an nn.Module fails here, however it imitates one)
+    return {"parameter shapes": str(sorted(list(p.shape) for p in nn.Module.parameters(net)))}
+
+
 def _probe_forward(ns, i, h, o, x):
+    """With hidden != out_features no two parameters share a shape, so `fill_parameters` gives each
+    the same weights however the learner named, held or ordered the layers."""
     net = ns.TwoLayerNet(i, h, o)
     fill_parameters(net)
-    out = net(x.requires_grad_(True))
+    out = nn.Module.__call__(net, x.requires_grad_(True))  # net(x) as nn.Module runs it: through `forward`
     backpropagate(out)
     return {"output": out, "input gradient": x.grad, "parameter gradients": grads_by_shape(net)}
 
@@ -66,7 +76,7 @@ CHECKS = [
         target="TwoLayerNet",
         args=[(3, 4, 2), (1, 1, 1), (10, 1, 3), (2, 7, 5)],
         random=_sizes,
-        probe=lambda ns, i, h, o: {"parameter shapes": str(parameter_shapes(ns.TwoLayerNet(i, h, o)))},
+        probe=_probe_layers,
         describe=lambda i, h, o: f"TwoLayerNet({i}, {h}, {o}), then looked at its parameters",
         hint="After `super().__init__()`, assign `nn.Linear(in_features, hidden)` and "
         "`nn.Linear(hidden, out_features)` to attributes of `self`: a weight of shape (hidden, in_features), "
@@ -77,7 +87,7 @@ CHECKS = [
     Check(
         "TwoLayerNet forward and gradients",
         target="TwoLayerNet",
-        args=[(3, 4, 2, _x(1, 5, 3)), (1, 1, 1, _x(2, 1, 1)), (4, 1, 3, _x(3, 6, 4)), (2, 8, 5, _x(4, 1, 2))],
+        args=[(3, 4, 2, _x(1, 5, 3)), (1, 2, 1, _x(2, 1, 1)), (4, 1, 3, _x(3, 6, 4)), (2, 8, 5, _x(4, 1, 2))],
         random=_random_forward,
         probe=_probe_forward,
         describe=lambda i, h, o, x: f"net = TwoLayerNet({i}, {h}, {o}) with fixed weights; out = net(x) for x of shape "

@@ -21,8 +21,8 @@ HINTS = {
         "Nearly there: `t = x.detach().requires_grad_(); (g,) = torch.autograd.grad((t ** 2).sum(), t); return g`.",
     ],
     "grad_of": [
-        "The same idea with `f(t)` as the scalar. x may already require grad, hold a `.grad`, or be part "
-        "of someone else's graph: never differentiate through the caller's x itself.",
+        "Autograd differentiates the scalar `f(t)` with respect to a tensor `t` that requires grad. x may "
+        "already require grad, hold a `.grad`, or be part of someone else's graph: don't differentiate through x itself.",
         "`x.detach()` has x's values and no graph; `.requires_grad_()` on it makes a leaf to differentiate "
         "with respect to. `y.backward()` then `t.grad` works too, on that leaf.",
         "Nearly there: `t = x.detach().requires_grad_(); (g,) = torch.autograd.grad(f(t), t); return g`.",

@@ -23,8 +23,11 @@ from torch import Tensor
 def grad_of_sum_of_squares(x: Tensor) -> Tensor:
     """Return the gradient of `(x ** 2).sum()` with respect to `x`, computed with autograd.
 
-    The result is a plain tensor (it does not require grad) with x's shape and dtype.
-    Leave the caller's `x` as it was: no `.grad` left on it, `x.requires_grad` unchanged.
+    `x` may be a 0-d tensor, may already require grad (and hold a `.grad`), and may
+    even be the result of an operation (a non-leaf). The result is a plain tensor (it
+    does not require grad) with x's shape and dtype. Leave the caller's `x` as it was:
+    its values and `x.requires_grad` unchanged, and no `.grad` added to it or to the
+    tensors it was computed from.
 
     >>> grad_of_sum_of_squares(torch.tensor([1.0, -2.0, 3.0]))
     tensor([ 2., -4.,  6.])
@@ -36,10 +39,9 @@ def grad_of_sum_of_squares(x: Tensor) -> Tensor:
 def grad_of(f: Callable[[Tensor], Tensor], x: Tensor) -> Tensor:
     """Return the gradient of the scalar `f(x)` with respect to `x`, computed with autograd.
 
-    `f` is any differentiable function of a tensor that returns a 0-d tensor.
-    `x` may be a 0-d tensor, may already require grad, and may even be the result
-    of an operation (a non-leaf). As above: return a plain tensor with x's shape
-    and dtype, and leave the caller's `x` as it was.
+    `f` is any differentiable function of a tensor that returns a 0-d tensor, and
+    `x` is any tensor `grad_of_sum_of_squares` accepts. As above: return a plain
+    tensor with x's shape and dtype, and leave the caller's `x` as it was.
 
     >>> grad_of(lambda t: (t ** 3).sum(), torch.tensor([1.0, 2.0]))
     tensor([ 3., 12.])

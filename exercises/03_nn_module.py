@@ -41,6 +41,9 @@ class TwoLayerNet(nn.Module):
     def forward(self, x: Tensor) -> Tensor:
         """Return the output for a batch `x` of shape (batch, in_features):
         the first layer, then ReLU, then the second layer; shape (batch, out_features).
+        Use the layers made in `__init__` and tensor operations only (no `.detach()`,
+        `.data` or NumPy), so that autograd can follow the output back to `x` and to
+        every parameter.
 
         >>> net(torch.zeros(1, 3)).shape
         torch.Size([1, 2])

@@ -41,7 +41,7 @@ def judge_all(checks: list, expected: dict, learner: dict, book=None) -> list[Ch
         for name, mistake in best_mistakes(checks, failures, learner, book).items():
             result = next(r for r in results if r.name == name)
             result.hint, result.mistake = mistake.hint, mistake.name
-    _point_at_dependencies(checks, results)
+    _point_at_dependencies(checks, results, failures)
     return results
 
 
@@ -120,9 +120,11 @@ def _backward_hint(err: dict) -> str:
     return ""
 
 
-def _point_at_dependencies(checks: list, results: list[CheckResult]) -> None:
-    """A failing check whose target uses a function that fails its own check: say to fix that first."""
-    failing = {r.name for r in results if not r.passed} | {c.target for c, r in zip(checks, results) if not r.passed}
+def _point_at_dependencies(checks: list, results: list[CheckResult], failures: dict) -> None:
+    """A failing check whose target uses a function that fails its own check: say to fix that first.
+    Only a function that is written and wrong counts: one not written yet (NotImplementedError, missing)
+    cannot be what a failing check ran, else that check would say "not implemented yet" itself."""
+    failing = set(failures) | {c.target for c in checks if c.name in failures}
     for check, result in zip(checks, results):
         if result.passed or result.mistake:
             continue

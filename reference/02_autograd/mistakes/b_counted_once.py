@@ -1,14 +1,9 @@
 import torch
 
-
-def grad_of_sum_of_squares(x):
-    t = x.detach().requires_grad_()
-    return torch.autograd.grad((t ** 2).sum(), t)[0]
-
-
-def grad_of(f, x):
-    t = x.detach().requires_grad_()
-    return torch.autograd.grad(f(t), t)[0]
+HINT = (
+    "b appears twice in z = w * b + b, and autograd adds up both paths: dz/db = w + 1, not w. "
+    "Use the same tensor `b` in both places and call `backward()` once."
+)
 
 
 def linear_grads(w, b):

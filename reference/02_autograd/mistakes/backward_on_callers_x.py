@@ -1,4 +1,7 @@
-import torch
+HINT = (
+    "`x.requires_grad_()` and `backward()` change the caller's tensor: it keeps the `.grad` and the "
+    "`requires_grad` you gave it. Work on `t = x.detach().requires_grad_()` instead, a fresh leaf."
+)
 
 
 def grad_of_sum_of_squares(x):
@@ -12,10 +15,3 @@ def grad_of(f, x):
     x.requires_grad_()
     f(x).backward()
     return x.grad
-
-
-def linear_grads(w, b):
-    w = torch.tensor(w, requires_grad=True)
-    b = torch.tensor(b, requires_grad=True)
-    (w * b + b).backward()
-    return w.grad.item(), b.grad.item()

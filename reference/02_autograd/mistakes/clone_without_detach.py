@@ -1,4 +1,7 @@
-import torch
+HINT = (
+    "When x requires grad, `x.clone()` is part of x's graph: it is a non-leaf, so its `.grad` stays None, "
+    "and `backward()` fills the caller's `x.grad` instead. Use `x.detach().clone()` (or just `x.detach()`)."
+)
 
 
 def grad_of_sum_of_squares(x):
@@ -12,10 +15,3 @@ def grad_of(f, x):
     x = x.clone().requires_grad_(True)
     f(x).backward()
     return x.grad
-
-
-def linear_grads(w, b):
-    w = torch.tensor(w, requires_grad=True)
-    b = torch.tensor(b, requires_grad=True)
-    (w * b + b).backward()
-    return w.grad.item(), b.grad.item()

@@ -1,5 +1,10 @@
 import torch
 
+HINT = (
+    "Autograd only tracks tensors that require grad, and the caller's x may not. Differentiate with "
+    "respect to a copy that does: `t = x.detach().requires_grad_()`, then use `t` everywhere."
+)
+
 
 def grad_of_sum_of_squares(x):
     y = (x ** 2).sum()
@@ -9,10 +14,3 @@ def grad_of_sum_of_squares(x):
 
 def grad_of(f, x):
     return torch.autograd.grad(f(x), x)[0]
-
-
-def linear_grads(w, b):
-    w = torch.tensor(w, requires_grad=True)
-    b = torch.tensor(b, requires_grad=True)
-    (w * b + b).backward()
-    return w.grad.item(), b.grad.item()

@@ -1,15 +1,7 @@
-import torch
-from torch import nn
-
-
-class TwoLayerNet(nn.Module):
-    def __init__(self, in_features, hidden, out_features):
-        super().__init__()
-        self.fc1 = nn.Linear(in_features, hidden)
-        self.fc2 = nn.Linear(hidden, out_features)
-
-    def forward(self, x):
-        return self.fc2(torch.relu(self.fc1(x)))
+HINT = (
+    "`len(list(model.parameters()))` counts parameter tensors (a weight, a bias, ...); count the numbers they "
+    "hold instead: `p.numel()` is the number of elements of one tensor."
+)
 
 
 def count_parameters(model):

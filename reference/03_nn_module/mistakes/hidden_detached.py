@@ -2,6 +2,11 @@ import numpy as np
 import torch
 from torch import nn
 
+HINT = (
+    "Keep every step of `forward` in the autograd graph: `.detach()`, `.data`, `torch.tensor(h)` or a trip "
+    "through NumPy cut it, so `backward()` never reaches the first layer or the input and they get no gradient."
+)
+
 
 class TwoLayerNet(nn.Module):
     def __init__(self, in_features, hidden, out_features):
@@ -13,7 +18,3 @@ class TwoLayerNet(nn.Module):
         h = self.fc1(x).detach().numpy()
         h = torch.from_numpy(np.maximum(h, 0))
         return self.fc2(h)
-
-
-def count_parameters(model):
-    return sum(p.numel() for p in model.parameters() if p.requires_grad)

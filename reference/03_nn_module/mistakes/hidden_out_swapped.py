@@ -1,5 +1,9 @@
-import torch
 from torch import nn
+
+HINT = (
+    "`nn.Linear(a, b)` maps a features to b: the first layer is `nn.Linear(in_features, hidden)`, the second "
+    "`nn.Linear(hidden, out_features)`, so the output has `out_features` columns."
+)
 
 
 class TwoLayerNet(nn.Module):
@@ -9,7 +13,3 @@ class TwoLayerNet(nn.Module):
 
     def forward(self, x):
         return self.model(x)
-
-
-def count_parameters(model):
-    return sum(p.numel() for p in model.parameters() if p.requires_grad)

@@ -1,6 +1,11 @@
 import torch
 from torch import nn
 
+HINT = (
+    "Call `super().__init__()` first thing in `__init__`: it sets up the registries where nn.Module keeps "
+    "layers and parameters, and assigning a layer to `self` before that fails."
+)
+
 
 class TwoLayerNet(nn.Module):
     def __init__(self, in_features, hidden, out_features):
@@ -10,7 +15,3 @@ class TwoLayerNet(nn.Module):
 
     def forward(self, x):
         return self.fc2(torch.relu(self.fc1(x)))
-
-
-def count_parameters(model):
-    return sum(p.numel() for p in model.parameters() if p.requires_grad)

@@ -1,5 +1,10 @@
 from torch import nn
 
+HINT = (
+    "Apply ReLU only between the layers, not after the last one: the output layer's values (scores, "
+    "regression targets) may be negative, and a final ReLU clips them to 0."
+)
+
 
 class TwoLayerNet(nn.Module):
     def __init__(self, in_features, hidden, out_features):
@@ -11,7 +16,3 @@ class TwoLayerNet(nn.Module):
 
     def forward(self, x):
         return self.layers(x)
-
-
-def count_parameters(model):
-    return sum(p.numel() for p in model.parameters() if p.requires_grad)

@@ -1,15 +1,9 @@
 import torch
-from torch import nn
 
-
-class TwoLayerNet(nn.Module):
-    def __init__(self, in_features, hidden, out_features):
-        super().__init__()
-        self.fc1 = nn.Linear(in_features, hidden)
-        self.fc2 = nn.Linear(hidden, out_features)
-
-    def forward(self, x):
-        return self.fc2(torch.relu(self.fc1(x)))
+HINT = (
+    "Return a Python int, not a tensor: `p.numel()` already is an int, so `sum(p.numel() for p in ...)` is one "
+    "(or call `.item()` on a one-element tensor)."
+)
 
 
 def count_parameters(model):

@@ -1,6 +1,5 @@
 """Layers in an nn.ModuleList, ReLU between them; count_parameters with a for loop."""
 
-import torch
 from torch import Tensor, nn
 
 

@@ -1,6 +1,5 @@
 """TwoLayerNet as one nn.Sequential; count_parameters as a generator expression."""
 
-import torch
 from torch import Tensor, nn
 
 

@@ -130,4 +130,10 @@ def _point_at_dependencies(checks: list, results: list[CheckResult], failures: d
             continue
         broken = [d for d in getattr(check, "depends_on", ()) if d in failing and d not in (check.name, check.target)]
         if broken:
-            result.hint = f"This uses `{broken[0]}`, which does not pass its own check yet: fix `{broken[0]}` first."
+            result.hint = _fix_first(broken[0], {c.name for c in checks} - {c.target for c in checks})
+
+
+def _fix_first(name: str, check_names: set) -> str:
+    if name in check_names:  # a check's name, not a function's
+        return f"The check \"{name}\" fails too, and this one builds on it: make that one pass first."
+    return f"This uses `{name}`, which does not pass its own check yet: fix `{name}` first."

@@ -1,4 +1,3 @@
-import torch
 
 HINT = "`matrix += bias` changes the caller's tensor in place; `matrix + bias` makes a new one."
 

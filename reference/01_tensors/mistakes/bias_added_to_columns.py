@@ -1,4 +1,3 @@
-import torch
 
 HINT = (
     'Broadcasting lines shapes up from the right: a (m,) bias is added to every row as is; '

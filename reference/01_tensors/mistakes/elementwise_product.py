@@ -1,4 +1,3 @@
-import torch
 
 HINT = '`*` multiplies element by element; the matrix product is `x @ y` (or `torch.matmul`).'
 

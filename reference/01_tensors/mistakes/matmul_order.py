@@ -1,4 +1,3 @@
-import torch
 
 HINT = 'The matrix product is not commutative: `x @ y` is not `y @ x`.'
 

@@ -1,4 +1,3 @@
-import torch
 
 HINT = '`reshape` reads elements in row-major order; transposing first changes which values go where.'
 

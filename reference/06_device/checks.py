@@ -1,10 +1,11 @@
 """What `pytorch-tutor check 06` establishes. Known mistakes: mistakes/*.py.
 
-No GPU is needed: `pick_device` runs with torch's availability queries patched, moves are
-checked on the `meta` device (tensors with a shape and no data) as a stand-in for a GPU, and
-on a machine with CUDA the same checks also run on `cuda`.
+No GPU is needed: `pick_device` runs in a simulated machine (every availability query torch
+offers answers alike), moves are checked on the `meta` device (tensors with a shape and no
+data) as a stand-in for a GPU, and on a machine with CUDA the same checks also run on `cuda`.
 """
 
+from contextlib import ExitStack
 from unittest import mock
 
 import torch
@@ -40,9 +41,18 @@ DEVICES = [META, CPU] + ([torch.device("cuda")] if torch.cuda.is_available() els
 
 
 def _probe_pick(ns, cuda: bool, mps: bool):
-    with mock.patch("torch.cuda.is_available", return_value=cuda), mock.patch(
-        "torch.backends.mps.is_available", return_value=mps
-    ):
+    """pick_device() on a simulated machine: every way torch offers to ask (torch.cuda, torch.backends,
+    torch.mps, torch.accelerator) gives the same answer, so any correct way of asking works."""
+    accelerator = torch.device("cuda") if cuda else torch.device("mps") if mps else None
+    answers = {  # one line per backend
+        "torch.cuda.is_available": cuda, "torch.cuda.device_count": int(cuda), "torch.backends.cuda.is_built": True,
+        "torch.backends.mps.is_available": mps, "torch.mps.device_count": int(mps), "torch.backends.mps.is_built": True,
+        "torch.accelerator.is_available": bool(accelerator), "torch.accelerator.device_count": int(bool(accelerator)),
+        "torch.accelerator.current_accelerator": accelerator, "torch.xpu.is_available": False,
+    }
+    with ExitStack() as patches:
+        for name, answer in answers.items():
+            patches.enter_context(mock.patch(name, return_value=answer))
         device = ns.pick_device()
     if isinstance(device, torch.device) and device.index == 0:
         device = torch.device(device.type)  # "cuda:0" is the same choice as "cuda"

@@ -5,11 +5,13 @@ offers answers alike), moves are checked on the `meta` device (tensors with a sh
 data) as a stand-in for a GPU, and on a machine with CUDA the same checks also run on `cuda`.
 """
 
+import re
 from contextlib import ExitStack
 from unittest import mock
 
 import torch
 from torch import Tensor, nn
+from torch.utils._pytree import tree_map
 
 from grader.kit import Check, fill_parameters
 
@@ -57,6 +59,15 @@ def _probe_pick(ns, cuda: bool, mps: bool):
     if isinstance(device, torch.device) and device.index == 0:
         device = torch.device(device.type)  # "cuda:0" is the same choice as "cuda"
     return device
+
+
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+def _probe_move(ns, obj, device):
+    """to_device's result, with memory addresses taken out of its strings: `'<generator object ... at 0x7f..>'`
+    differs from run to run, and without the address the mistake that makes it can be recognised."""
+    return tree_map(lambda v: _ADDRESS.sub("", v) if isinstance(v, str) else v, ns.to_device(obj, device))
 
 
 def _objects() -> list:
@@ -137,12 +148,14 @@ CHECKS = [
         "to_device",
         target="to_device",
         args=[(obj, device) for device in DEVICES for obj in _objects()],
+        probe=_probe_move,
         describe=lambda obj, device: f"to_device({_show(obj)}, torch.device('{device}'))",
         hints={
             "device": "`tensor.to(device)` returns a new tensor (the original stays where it was): return what it "
             "returns, for tensors nested at any depth too. " + META_NOTE,
             "type": "Keep each container's type: a dict stays a dict, a list a list, a tuple a tuple.",
-            "raised": "Only tensors have `.to(device)`: return numbers, strings and None unchanged.",
+            "raised": "Return what is not a tensor, dict, list or tuple unchanged: only tensors have `.to(device)`, "
+            "and a string is no container to recurse into (a `str` is a `Sequence` of strings, each one again).",
         },
         hint=META_NOTE,
     ),

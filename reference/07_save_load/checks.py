@@ -15,6 +15,7 @@ import warnings
 
 import torch
 from torch import nn
+from torch.utils._pytree import tree_leaves
 
 from grader.kit import Check, fill_parameters
 
@@ -106,16 +107,6 @@ def _probe_file(ns, arch, steps, epoch):
     return {"file": _saved(ns, model, optimizer, epoch, _read), "model state": state, "moments": moments}
 
 
-def _tensors(obj) -> list:
-    if isinstance(obj, torch.Tensor):
-        return [obj.detach()]
-    if isinstance(obj, dict):
-        obj = list(obj.values())
-    if isinstance(obj, (list, tuple)):
-        return [t for item in obj for t in _tensors(item)]
-    return []
-
-
 def _holds(saved: list, wanted) -> bool:
     return all(any(s.shape == w.shape and s.dtype == w.dtype and torch.equal(s, w) for s in saved) for w in wanted)
 
@@ -147,7 +138,7 @@ def _summarise_file(result: dict) -> dict:
         except Exception as exc:  # UnpicklingError: the file holds objects other than tensors and plain data
             summary["torch.load(path, weights_only=True)"] = _load_failure(exc)
         else:
-            saved = _tensors(loaded)
+            saved = [t for t in tree_leaves(loaded) if isinstance(t, torch.Tensor)]  # at any depth, in any layout
             summary["torch.load(path, weights_only=True)"] = "loads"
             summary["holds every tensor of model.state_dict()"] = _holds(saved, state.values())
             summary["holds the optimizer's state (Adam's moment estimates)"] = _holds(saved, moments)

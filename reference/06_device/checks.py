@@ -169,6 +169,7 @@ CHECKS = [
         describe=lambda inputs, device: f"predict_on(a Linear(3, 2) then Dropout(0.5) model, inputs of shape "
         f"{tuple(inputs.shape)}, torch.device('{device}'))",
         hints={
+            "the model's output.type": "Run the model on the inputs, `model(inputs.to(device))`, and return that.",
             "the model's output.device": "The model ran on the wrong device: move the model (`model.to(device)`) "
             "and the inputs (`inputs.to(device)`) to the `device` you are given. " + META_NOTE,
             "the model's output.values": "The outputs differ, as in training mode, where dropout zeroes some at "

@@ -52,6 +52,8 @@ def predict_on(model: nn.Module, inputs: Tensor, device: torch.device) -> Tensor
 
     Move the model and the inputs to `device`, put the model in evaluation mode,
     compute the outputs without gradient tracking, and return them as a CPU tensor.
+    The model stays on `device`, its parameters otherwise as they were (switch
+    tracking off for the computation, not with `requires_grad_(False)`).
 
     >>> predict_on(nn.Linear(3, 1), torch.zeros(4, 3), pick_device()).shape
     torch.Size([4, 1])

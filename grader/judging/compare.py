@@ -67,8 +67,8 @@ def _compare(exp: Any, got: Any, path: str, ctx: _Context) -> Mismatch | None:
         return None if same else ctx.mismatch(path, "values", clean_line(repr(exp), 200), clean_line(repr(got), 200))
     if ek == "float":
         return _compare_floats(exp, got, path, ctx)
-    if ek == "tensor":
-        return _compare_tensors(exp, got, path, ctx)
+    if ek == "tensor" or (ek == "tensor subclass" and exp.get("type") == got.get("type")):
+        return _compare_tensors(exp, got, path, ctx)  # a subclass on both sides (nn.Parameter): still compare it
     if ek in ("list", "tuple"):
         return _compare_sequences(exp, got, path, ctx)
     if ek == "dict":

@@ -1,20 +1,13 @@
-"""A learner who wrote the code on a GPU machine: `.cuda()` everywhere."""
-
-from typing import Any
-
 import torch
-from torch import Tensor, nn
+from torch import Tensor
+
+HINT = (
+    "`.cuda()` and `\"cuda\"` assume an NVIDIA GPU, and fail with 'Torch not compiled with CUDA enabled' without "
+    "one: move things with `.to(device)`, where `device` is the argument (from `pick_device()`)."
+)
 
 
-def pick_device() -> torch.device:
-    if torch.cuda.is_available():
-        return torch.device("cuda")
-    if torch.backends.mps.is_available():
-        return torch.device("mps")
-    return torch.device("cpu")
-
-
-def to_device(obj: Any, device: torch.device) -> Any:
+def to_device(obj, device):
     if isinstance(obj, Tensor):
         return obj.cuda()
     if isinstance(obj, dict):
@@ -26,7 +19,7 @@ def to_device(obj: Any, device: torch.device) -> Any:
     return obj
 
 
-def predict_on(model: nn.Module, inputs: Tensor, device: torch.device) -> Tensor:
+def predict_on(model, inputs, device):
     model = model.cuda()
     model.eval()
     with torch.no_grad():

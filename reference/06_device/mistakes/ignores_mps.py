@@ -1,26 +1,10 @@
-"""A learner who only knows about CUDA."""
-
-from typing import Any
-
 import torch
-from torch import Tensor, nn
+
+HINT = (
+    "Apple-silicon GPUs are the `mps` device: when there is no CUDA, check `torch.backends.mps.is_available()` "
+    "before falling back to the CPU."
+)
 
 
-def pick_device() -> torch.device:
+def pick_device():
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-
-
-def to_device(obj: Any, device: torch.device) -> Any:
-    if isinstance(obj, Tensor):
-        return obj.to(device)
-    if isinstance(obj, dict):
-        return {k: to_device(v, device) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return type(obj)(to_device(v, device) for v in obj)
-    return obj
-
-
-def predict_on(model: nn.Module, inputs: Tensor, device: torch.device) -> Tensor:
-    model.to(device).eval()
-    with torch.no_grad():
-        return model(inputs.to(device)).cpu()

@@ -1,30 +1,10 @@
-"""A learner who detaches the outputs instead of switching autograd off."""
-
-from typing import Any
-
-import torch
-from torch import Tensor, nn
+HINT = (
+    "Wrap inference in `with torch.no_grad():` so autograd records no graph while the model runs: it saves memory "
+    "and time. `.detach()` afterwards is too late: the graph was already built."
+)
 
 
-def pick_device() -> torch.device:
-    if torch.cuda.is_available():
-        return torch.device("cuda")
-    if torch.backends.mps.is_available():
-        return torch.device("mps")
-    return torch.device("cpu")
-
-
-def to_device(obj: Any, device: torch.device) -> Any:
-    if isinstance(obj, Tensor):
-        return obj.to(device)
-    if isinstance(obj, dict):
-        return {k: to_device(v, device) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return type(obj)(to_device(v, device) for v in obj)
-    return obj
-
-
-def predict_on(model: nn.Module, inputs: Tensor, device: torch.device) -> Tensor:
+def predict_on(model, inputs, device):
     model.to(device)
     model.eval()
     outputs = model(inputs.to(device))

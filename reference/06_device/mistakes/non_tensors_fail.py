@@ -1,20 +1,7 @@
-"""A learner who calls `.to(device)` on every leaf, strings and numbers included."""
-
-from typing import Any
-
-import torch
-from torch import Tensor, nn
+HINT = "Only tensors have `.to(device)`: return numbers, strings and None unchanged (`return obj` at the end)."
 
 
-def pick_device() -> torch.device:
-    if torch.cuda.is_available():
-        return torch.device("cuda")
-    if torch.backends.mps.is_available():
-        return torch.device("mps")
-    return torch.device("cpu")
-
-
-def to_device(obj: Any, device: torch.device) -> Any:
+def to_device(obj, device):
     if isinstance(obj, dict):
         return {k: to_device(v, device) for k, v in obj.items()}
     if isinstance(obj, list):
@@ -22,11 +9,3 @@ def to_device(obj: Any, device: torch.device) -> Any:
     if isinstance(obj, tuple):
         return tuple(to_device(v, device) for v in obj)
     return obj.to(device)
-
-
-def predict_on(model: nn.Module, inputs: Tensor, device: torch.device) -> Tensor:
-    model.to(device)
-    model.eval()
-    with torch.no_grad():
-        outputs = model(inputs.to(device))
-    return outputs.cpu()

@@ -1,20 +1,12 @@
-"""A learner who treats lists and tuples alike and always builds a list."""
-
-from typing import Any
-
 import torch
-from torch import Tensor, nn
+
+HINT = (
+    "A tuple must stay a tuple: build it with `tuple(to_device(item, device) for item in obj)`; only lists "
+    "become lists."
+)
 
 
-def pick_device() -> torch.device:
-    if torch.cuda.is_available():
-        return torch.device("cuda")
-    if torch.backends.mps.is_available():
-        return torch.device("mps")
-    return torch.device("cpu")
-
-
-def to_device(obj: Any, device: torch.device) -> Any:
+def to_device(obj, device):
     if torch.is_tensor(obj):
         return obj.to(device)
     if isinstance(obj, dict):
@@ -22,11 +14,3 @@ def to_device(obj: Any, device: torch.device) -> Any:
     if isinstance(obj, (list, tuple)):
         return [to_device(v, device) for v in obj]
     return obj
-
-
-def predict_on(model: nn.Module, inputs: Tensor, device: torch.device) -> Tensor:
-    model.to(device)
-    model.eval()
-    with torch.no_grad():
-        outputs = model(inputs.to(device))
-    return outputs.cpu()

@@ -1,14 +1,12 @@
 import torch
 
+HINT = (
+    "Return the epoch as a Python int: a tensor saved with `torch.tensor(epoch)` comes back as a tensor; save the int "
+    "itself, or convert with `int(...)` or `.item()`."
+)
+
 
 def save_checkpoint(path, model, optimizer, epoch):
     torch.save(
         {"model": model.state_dict(), "optimizer": optimizer.state_dict(), "epoch": torch.tensor(epoch)}, path
     )
-
-
-def load_checkpoint(path, model, optimizer):
-    checkpoint = torch.load(path, weights_only=True)
-    model.load_state_dict(checkpoint["model"])
-    optimizer.load_state_dict(checkpoint["optimizer"])
-    return checkpoint["epoch"]

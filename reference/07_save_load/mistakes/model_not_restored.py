@@ -1,8 +1,9 @@
 import torch
 
-
-def save_checkpoint(path, model, optimizer, epoch):
-    torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "epoch": epoch}, path)
+HINT = (
+    "`torch.load` only reads the file; the model keeps its weights until you call "
+    "`model.load_state_dict(checkpoint[...])`, which copies the saved tensors into it."
+)
 
 
 def load_checkpoint(path, model, optimizer):

@@ -1,8 +1,9 @@
 import torch
 
-
-def save_checkpoint(path, model, optimizer, epoch):
-    torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "epoch": epoch}, path)
+HINT = (
+    "Restore the optimizer too: `optimizer.load_state_dict(checkpoint[...])`. A new Adam optimizer starts with empty "
+    "moment estimates and step count 0, so resumed training takes different steps."
+)
 
 
 def load_checkpoint(path, model, optimizer):

@@ -1,5 +1,10 @@
 import torch
 
+HINT = (
+    "`model.parameters()` is a generator, which cannot be pickled; and even as a list it leaves out buffers such as "
+    "BatchNorm's running statistics. Save `model.state_dict()`: every parameter and buffer, by name."
+)
+
 
 def save_checkpoint(path, model, optimizer, epoch):
     torch.save({"weights": model.parameters(), "optimizer": optimizer.state_dict(), "epoch": epoch}, path)

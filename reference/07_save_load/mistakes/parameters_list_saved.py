@@ -1,5 +1,11 @@
 import torch
 
+HINT = (
+    "`list(model.parameters())` leaves out the model's buffers, such as BatchNorm's `running_mean` and "
+    "`running_var`, which are state too. Save `model.state_dict()` (parameters and buffers, by name) and restore it "
+    "with `model.load_state_dict(...)`."
+)
+
 
 def save_checkpoint(path, model, optimizer, epoch):
     params = [p.detach().clone() for p in model.parameters()]

@@ -1,8 +1,9 @@
 import torch
 
-
-def save_checkpoint(path, model, optimizer, epoch):
-    torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "epoch": epoch}, path)
+HINT = (
+    'Return the saved epoch from `load_checkpoint`, e.g. `return checkpoint["epoch"]`, so the caller knows where to '
+    "resume."
+)
 
 
 def load_checkpoint(path, model, optimizer):

@@ -98,9 +98,9 @@ def _finish(run, state, layers: Layers) -> NoReturn:
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
         if exc.code is not None and not isinstance(exc.code, int):
-            print(exc.code, file=sys.stderr)
+            _write_stderr(f"{exc.code}\n")
     except BaseException:
-        traceback.print_exc()
+        _print_exception()
         code = 1
     for stream in (sys.stdout, sys.stderr):
         try:
@@ -168,7 +168,19 @@ def die_like(kind: str, number: int) -> NoReturn:
 def crash() -> NoReturn:
     """Print what went wrong (to stderr) and exit SETUP_FAILED."""
     try:
-        traceback.print_exc()
-        sys.stderr.flush()
+        _print_exception()
     finally:
         os._exit(SETUP_FAILED)
+
+
+def _write_stderr(text: str) -> None:
+    try:
+        os.write(2, text.encode(errors="replace"))
+    except OSError:
+        pass
+
+
+def _print_exception() -> None:
+    """The exception being handled, written to fd 2 itself: sys.stderr may wrap an fd above 3,
+    which contain() has closed (as under pytest's capture)."""
+    _write_stderr(traceback.format_exc())

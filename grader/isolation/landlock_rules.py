@@ -124,6 +124,7 @@ def apply(rules: Rules, tally: Tally) -> None:
     for path in rules.devices:
         _add(ruleset, path, (directory | device) if os.path.isdir(path) else device)
     _note_threads(tally)
+    _warm_import_caches()
     if tally.attempt("landlock", ruleset.apply, errors=(OSError, py_landlock.LandlockError)):
         _abi_layer(tally, "landlock_net", 4)
         _abi_layer(tally, "landlock_scope", 6)
@@ -131,6 +132,18 @@ def apply(rules: Rules, tally: Tally) -> None:
         why = f"Landlock was not applied ({tally.missing[-1][1]})"
         tally.miss("landlock_net", why)
         tally.miss("landlock_scope", why)
+
+
+def _warm_import_caches() -> None:
+    """List every sys.path folder for the import system while it still can: a carved root cannot be
+    listed under Landlock, and Python's FileFinder imports only the names it has listed."""
+    from importlib.machinery import PathFinder
+
+    for entry in list(sys.path):
+        try:
+            PathFinder.find_spec("__pytorch_tutor_warm__", [entry])
+        except (ImportError, OSError, ValueError):
+            pass
 
 
 def _note_threads(tally: Tally) -> None:

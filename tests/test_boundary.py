@@ -38,7 +38,7 @@ from grader.isolation.boundary import Boundary, contain, detect, learner_pid
 from grader.isolation.layers import Tally
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="the boundary's layers are Linux's")
-DEADLINE = float(os.environ.get("BT_DEADLINE", 30))  # seconds a job may take before the test kills it and fails
+DEADLINE = 30.0  # seconds a job may take before the test kills it and fails
 
 
 def need(*layers: str) -> None:

@@ -522,12 +522,14 @@ def test_the_learner_runs_as_an_unprivileged_uid_of_its_own(scratch):
 
 def test_a_process_the_learner_leaves_behind_is_gone_once_the_job_has_exited(scratch):
     need("pidns")
+    name = f"lo-{uuid.uuid4().hex[:12]}"  # the leftover's name in /proc/PID/comm, which the host can see
 
     def run(state, layers):
         ready_r, ready_w = os.pipe()
         if os.fork() == 0:  # double fork + setsid: the grandchild is re-parented and in its own session
             os.setsid()
             if os.fork() == 0:
+                ctypes.CDLL(None).prctl(15, ctypes.c_char_p(name.encode()), 0, 0, 0)  # PR_SET_NAME
                 os.write(ready_w, b"up")
                 time.sleep(60)
             os._exit(0)
@@ -537,13 +539,28 @@ def test_a_process_the_learner_leaves_behind_is_gone_once_the_job_has_exited(scr
         return "done"
 
     job = Job(run, scratch)
-    assert job.read() == {"left": "running"}
-    tree = proctree.descendants(job.pid)
-    assert len(tree) >= 4, "C, I, the learner and its leftover"
-    job.send("go\n")
-    assert job.outcome() == "done"
-    assert job.finish() == 0
-    assert not [pid for pid in tree if proctree.alive(pid)]
+    try:
+        assert job.read() == {"left": "running"}
+        assert len(_named(name)) == 1, "the leftover is running, and the test can see it"
+        job.send("go\n")
+        assert job.outcome() == "done"
+        assert job.finish() == 0
+        assert _named(name) == []
+    finally:  # should the boundary fail, leave nothing behind all the same
+        for pid in _named(name):
+            os.kill(pid, signal.SIGKILL)
+
+
+def _named(name: str) -> list[int]:
+    """Processes whose name is `name`, zombies left out."""
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            if entry.isdigit() and Path(f"/proc/{entry}/comm").read_text().strip() == name and proctree.alive(int(entry)):
+                found.append(int(entry))
+        except OSError:
+            continue
+    return found
 
 
 # --- the learner's fate ---------------------------------------------------------------------

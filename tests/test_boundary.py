@@ -68,7 +68,7 @@ class Job:
     """contain() in a forked child. `run(state, layers)` returns a JSON-able outcome (or calls
     `emit` itself); `send` writes to the learner's stdin."""
 
-    def __init__(self, run, bound: Boundary, prepare=lambda: None):
+    def __init__(self, run, bound: Boundary, prepare=lambda: None, user: int | None = None, setup=None):
         results_r, results_w = os.pipe()
         stdin_r, self.stdin = os.pipe()
 
@@ -81,6 +81,12 @@ class Job:
             try:
                 os.dup2(stdin_r, 0)
                 os.dup2(results_w, 3)
+                if setup is not None:
+                    setup()
+                if user is not None:  # the caller itself unprivileged, as on a learner's laptop
+                    os.setgroups([])
+                    os.setresgid(user, user, user)
+                    os.setresuid(user, user, user)
                 contain(bound, prepare, report)
             finally:
                 os._exit(99)
@@ -126,9 +132,9 @@ class Job:
         os.waitpid(self.pid, 0)
 
 
-def run_job(run, bound: Boundary, prepare=lambda: None):
+def run_job(run, bound: Boundary, prepare=lambda: None, user: int | None = None):
     """(outcome, exit code, the layers in force in that job)."""
-    job = Job(run, bound, prepare)
+    job = Job(run, bound, prepare, user)
     outcome = job.outcome()
     return outcome, job.finish(), job.layers.get("in_force", [])
 
@@ -200,6 +206,33 @@ def test_files_are_written_into_the_writable_folder_which_is_the_cwd_home_and_tm
     assert outcome["cwd"] == outcome["writable"] == outcome["home"] == outcome["tmpdir"] == outcome["tempfile"]
     assert outcome["writable"] == ("/tmp" if "tmpfs" in in_force else str(tmp_path))
     assert not list(tmp_path.iterdir()), "the scratch folder is for when no private tmpfs can be had"
+
+
+def test_without_a_private_tmpfs_the_scratch_folder_is_the_writable_one(tmp_path):
+    need("landlock")
+    folder = tmp_path / "scratch"  # mkdtemp-like: 0700, under pytest's 0700 folder in /tmp
+    folder.mkdir(mode=0o700)
+
+    def no_tmpfs():
+        def private_tmp(scratch, size, tally):
+            tally.miss("tmpfs", "switched off by the test")
+            return scratch, ()
+
+        boundary.jobproc.namespaces.private_tmp = private_tmp
+
+    def run(state, layers):
+        return {"cwd": os.getcwd(), "writable": layers.writable, "listing": os.listdir("."), "uid": os.getuid(),
+                "write_here": attempt(lambda: Path("new.txt").write_text("x")),
+                "write_tmp": attempt(lambda: Path("/tmp", f"x-{uuid.uuid4().hex}").write_text("x"))}
+
+    job = Job(run, Boundary(str(folder), files=(("submission.py", b"x = 1\n"),)), setup=no_tmpfs)
+    outcome, code = job.outcome(), job.finish()
+    assert code == 0 and "tmpfs" not in job.layers["in_force"]
+    assert outcome["cwd"] == outcome["writable"] == str(folder) and outcome["listing"] == ["submission.py"]
+    assert outcome["write_here"] == "ok" and outcome["write_tmp"] == "EACCES"
+    assert sorted(p.name for p in folder.iterdir()) == ["new.txt", "submission.py"]
+    if os.geteuid() == 0:
+        assert "uid" in job.layers["in_force"] and outcome["uid"] != 0
 
 
 def test_writing_inside_the_writable_folder_works(scratch):
@@ -563,6 +596,32 @@ def _named(name: str) -> list[int]:
     return found
 
 
+def test_an_unprivileged_caller_still_gets_namespaces_and_landlock(tmp_path, disk):
+    """Not root (a laptop): a user namespace makes the other namespaces possible; no uid of its own."""
+    if os.geteuid() != 0:
+        pytest.skip("run as root, this test drops to an unprivileged uid itself; the other tests cover this user")
+    need("landlock")
+    scratch = tmp_path / "scratch"
+    scratch.mkdir(mode=0o777)
+    scratch.chmod(0o777)
+    secret = disk / "secret.txt"
+    secret.write_text("secret")
+    secret.chmod(0o644)
+    me = os.getpid()
+
+    def run(state, layers):
+        return {"missing": dict(layers.missing), "uid": os.getuid(), "signal": attempt(lambda: os.kill(me, 0)),
+                "secret": attempt(secret.read_text), "tmp": attempt(lambda: Path("/tmp/mine").write_text("x"))}
+
+    outcome, code, in_force = run_job(run, Boundary(str(scratch)), user=65534)
+    assert code == 0
+    if "userns" not in in_force:
+        pytest.skip(f"layer 'userns' is not available here: {outcome['missing'].get('userns')}")
+    assert {"mountns", "netns", "pidns", "tmpfs", "landlock"} <= set(in_force)
+    assert "uid" in outcome["missing"] and outcome["uid"] == 0, "root inside its namespace, 65534 outside"
+    assert outcome["signal"] == "ESRCH" and outcome["secret"] == "EACCES" and outcome["tmp"] == "ok"
+
+
 # --- the learner's fate ---------------------------------------------------------------------
 
 
@@ -643,10 +702,43 @@ def test_off_linux_contain_is_prepare_then_run(tmp_path):
     assert [layer for layer, _ in missing] == ["boundary"]
 
 
-def test_file_names_must_be_plain():
+def test_file_names_must_be_plain_and_the_tmpfs_capped():
     for name in ("../escape.py", "sub/file.py", "", ".."):
         with pytest.raises(ValueError):
             Boundary("/nowhere", files=((name, b""),))
+    with pytest.raises(ValueError):
+        Boundary("/nowhere", tmpfs_bytes=0)
+
+
+def test_harden_trusted_and_die_with_parent():
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # a keeper: hardened, with a child that must die with it
+        try:
+            boundary.harden_trusted()
+            libc = ctypes.CDLL(None)
+            flag = ctypes.c_int(0)
+            libc.prctl(37, ctypes.byref(flag), 0, 0, 0)  # PR_GET_CHILD_SUBREAPER
+            armed_r, armed_w = os.pipe()
+            child = os.fork()
+            if child == 0:
+                boundary.die_with_parent()
+                os.write(armed_w, b"1")
+                time.sleep(60)
+                os._exit(0)
+            os.read(armed_r, 1)
+            os.write(write_fd, json.dumps([libc.prctl(3, 0, 0, 0, 0), flag.value, child]).encode())
+        finally:
+            os._exit(0)
+    os.close(write_fd)
+    with os.fdopen(read_fd) as said:
+        dumpable, subreaper, child = json.loads(said.read())
+    os.waitpid(pid, 0)
+    assert dumpable == 0 and subreaper == 1
+    deadline = time.monotonic() + 5
+    while proctree.alive(child) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not proctree.alive(child), "the keeper's child died with it"
 
 
 # --- detect, cgroup ------------------------------------------------------------------------

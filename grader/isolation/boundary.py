@@ -48,6 +48,8 @@ class Boundary:
     files: tuple[tuple[str, bytes], ...] = ()  # (name, content) written into the writable folder
 
     def __post_init__(self) -> None:
+        if self.tmpfs_bytes <= 0:  # tmpfs reads size=0 as no limit at all
+            raise ValueError("Boundary.tmpfs_bytes must be positive")
         for name, _ in self.files:
             if not name or os.path.basename(name) != name or name in (".", ".."):
                 raise ValueError(f"Boundary.files names must be plain file names, not {name!r}")

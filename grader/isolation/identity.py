@@ -27,7 +27,7 @@ def pick_uid(tally: Tally, unreachable: list[str]) -> int | None:
         tally.miss("uid", f"not root: the learner keeps this user's uid ({_host_uid(tally)})")
         return None
     if unreachable:
-        tally.miss("uid", f"an unprivileged uid could not reach {unreachable[0]} (a folder above it is closed)")
+        tally.miss("uid", f"an unprivileged uid could not reach {unreachable[0]} (it or a folder above it is closed)")
         return None
     for low, high in RANGES:
         uid = low + secrets.randbelow(high - low)

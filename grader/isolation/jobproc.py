@@ -58,9 +58,9 @@ def _restrict(boundary: Boundary, tally: Tally) -> str:
     """Every restriction of the learner's process, in order; returns the writable folder."""
     writable, private = namespaces.private_tmp(boundary.scratch, boundary.tmpfs_bytes, tally)
     rules = landlock_rules.compute(boundary.readable, boundary.forbidden, private or (writable,), tally.has("proc"))
-    privileged = os.geteuid() == 0 and not tally.has("userns")
-    out_of_reach = namespaces.reveal((*rules.tops, writable), tally) if privileged else []
-    uid = identity.pick_uid(tally, out_of_reach)
+    if os.geteuid() == 0 and not tally.has("userns"):  # a uid of its own is to come
+        namespaces.reveal((*rules.tops, writable), tally)
+    uid = identity.pick_uid(tally, _out_of_reach(rules, writable))
     identity.write_files(writable, boundary.files, uid)
     identity.become(uid, tally)
     _learner_env(writable)
@@ -70,6 +70,13 @@ def _restrict(boundary: Boundary, tally: Tally) -> str:
     landlock_rules.apply(rules, tally)
     os.chdir(writable)
     return writable
+
+
+def _out_of_reach(rules, writable: str) -> list[str]:
+    """What an unprivileged uid could not reach: Python, the grader, or the writable folder (which
+    is given to that uid, so only the folders above it count)."""
+    closed = [path for path in rules.python if not namespaces.open_to_others(path)]
+    return closed + ([writable] if namespaces.closed_ancestor(writable) else [])
 
 
 def plain(boundary: Boundary, prepare, run) -> NoReturn:

@@ -53,6 +53,7 @@ except Exception as exc:  # ImportError off Linux, LandlockNotAvailableError whe
 
 @dataclass(frozen=True)
 class Rules:
+    python: tuple[str, ...]  # where Python and the grader are (what the learner cannot do without)
     tops: tuple[str, ...]  # readable roots before carving (what must be reachable by path)
     read: tuple[str, ...]  # readable paths after carving
     write: tuple[str, ...]  # every right
@@ -80,7 +81,8 @@ def compute(readable: tuple[str, ...], forbidden: tuple[str, ...], write: tuple[
     banned = forbidden_paths(forbidden)
     read = tuple(path for top in tops for path in carve(top, banned))
     devices = ("/dev/null", *sorted(glob.glob("/dev/nvidia*")))
-    return Rules(tuple(top for top in tops if not _inside_any(top, banned)), read, write, devices)
+    tops = tuple(top for top in tops if not _inside_any(top, banned))
+    return Rules(tuple(_existing(python_roots())), tops, read, write, devices)
 
 
 def forbidden_paths(forbidden: tuple[str, ...]) -> frozenset[str]:

@@ -39,15 +39,22 @@ def enter(tally: Tally) -> None:
 
 
 def _user_namespace(tally: Tally) -> None:
+    """A user namespace mapping this uid and gid to 0. The maps are /proc/self files, which a
+    non-dumpable process (`harden_trusted`, or one that changed uid) may not write: this process is
+    dumpable while it writes them. Once unshared there is no way back, so a map that cannot be
+    written is an error, not a missing layer (files could not even be created)."""
     uid, gid = os.geteuid(), os.getegid()
     try:
         sc.unshare(sc.CLONE_NEWUSER)
-        for name, text in (("setgroups", "deny"), ("uid_map", f"0 {uid} 1"), ("gid_map", f"0 {gid} 1")):
-            with open(f"/proc/self/{name}", "w") as f:
-                f.write(text)
     except OSError as exc:
         tally.miss("userns", describe(exc))
         return
+    dumpable = sc.get_dumpable()
+    sc.prctl(sc.PR_SET_DUMPABLE, 1)
+    for name, text in (("setgroups", "deny"), ("uid_map", f"0 {uid} 1"), ("gid_map", f"0 {gid} 1")):
+        with open(f"/proc/self/{name}", "w") as f:
+            f.write(text)
+    sc.prctl(sc.PR_SET_DUMPABLE, dumpable)
     tally.ok("userns")
 
 
@@ -94,21 +101,29 @@ def closed_ancestor(path: str) -> str | None:
     return None
 
 
-def reveal(paths: tuple[str, ...], tally: Tally) -> list[str]:
-    """Make `paths` reachable by other users (see the module's docstring); the paths left out of reach."""
+def open_to_others(path: str) -> bool:
+    """Whether a user with no rights of its own can reach `path` (and search it, for a folder)."""
+    try:
+        mode = os.stat(path).st_mode
+        return closed_ancestor(path) is None and (not stat.S_ISDIR(mode) or bool(mode & stat.S_IXOTH))
+    except OSError:
+        return False
+
+
+def reveal(paths: tuple[str, ...], tally: Tally) -> None:
+    """Make `paths` reachable by other users where a folder above them is closed (see the module's
+    docstring). Needs the private mount namespace; `open_to_others` tells what is reachable after."""
     covers: dict[str, list[str]] = {}
     for path in paths:
         if (closed := closed_ancestor(path)) is not None:
             covers.setdefault(closed, []).append(path)
     if not tally.has("mountns"):
-        return [path for inner in covers.values() for path in inner]
-    left = []
+        return
     for cover, inner in covers.items():
         try:
             _cover(cover, inner)
         except OSError:
-            left += inner
-    return left
+            continue  # what stays closed is found by open_to_others
 
 
 def _cover(cover: str, inner: list[str]) -> None:

@@ -29,6 +29,7 @@ MS_REC = 0x4000
 MS_PRIVATE = 0x40000
 
 PR_SET_PDEATHSIG = 1
+PR_GET_DUMPABLE = 3
 PR_SET_DUMPABLE = 4
 PR_SET_CHILD_SUBREAPER = 36
 PR_SET_NO_NEW_PRIVS = 38
@@ -70,6 +71,13 @@ def mount(source: str | None, target: str, fstype: str | None, flags: int, data:
 def prctl(option: int, arg: int = 0) -> None:
     """prctl(2) with one argument (the others zero)."""
     _check(_lib().prctl(option, arg, 0, 0, 0), f"prctl({option})")
+
+
+def get_dumpable() -> int:
+    """PR_GET_DUMPABLE: 0 or 1 (2 where suid_dumpable says so)."""
+    result = _lib().prctl(PR_GET_DUMPABLE, 0, 0, 0, 0)
+    _check(0 if result >= 0 else result, "prctl(PR_GET_DUMPABLE)")
+    return result
 
 
 def die_with_parent() -> None:

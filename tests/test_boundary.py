@@ -622,6 +622,28 @@ def test_an_unprivileged_caller_still_gets_namespaces_and_landlock(tmp_path, dis
     assert outcome["signal"] == "ESRCH" and outcome["secret"] == "EACCES" and outcome["tmp"] == "ok"
 
 
+def test_keys_of_the_callers_session_keyring_stay_unreadable(scratch):
+    need("keyring")
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.syscall.restype = ctypes.c_long
+    keyctl, add_key = sc.KEYCTL_SYSCALL, {250: 248, 219: 217}[sc.KEYCTL_SYSCALL]
+    key = {}
+
+    def secret_key():  # in the job's own process, before contain(): the test's keyrings are untouched
+        sc.join_session_keyring()
+        key["id"] = libc.syscall(add_key, b"user", b"grader-secret", b"hunter2", 7, ctypes.c_long(-3))  # @s
+
+    def run(state, layers):
+        buffer = ctypes.create_string_buffer(64)
+        read = libc.syscall(keyctl, ctypes.c_long(11), ctypes.c_long(key["id"]), buffer, 64)  # KEYCTL_READ
+        return {"id": key["id"], "read": read, "errno": errno.errorcode.get(ctypes.get_errno()), "data": buffer.value.decode()}
+
+    job = Job(run, scratch, setup=secret_key)
+    outcome, code = job.outcome(), job.finish()
+    assert code == 0 and outcome["id"] > 0
+    assert outcome["read"] == -1 and outcome["errno"] in ("EACCES", "ENOKEY") and outcome["data"] == "", outcome
+
+
 # --- the learner's fate ---------------------------------------------------------------------
 
 

@@ -63,6 +63,7 @@ def _restrict(boundary: Boundary, tally: Tally) -> str:
     uid = identity.pick_uid(tally, _out_of_reach(rules, writable))
     identity.write_files(writable, boundary.files, uid)
     identity.become(uid, tally)
+    tally.attempt("keyring", sc.join_session_keyring)
     _learner_env(writable)
     sc.prctl(sc.PR_SET_DUMPABLE, 1)  # its /proc files are its own again (changing uid cleared this)
     sc.die_with_parent()  # changing uid cleared this too

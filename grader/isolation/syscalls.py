@@ -1,10 +1,13 @@
-"""The three Linux system calls the boundary needs that Python 3.11's `os` module lacks.
+"""The Linux system calls the boundary needs that Python 3.11's `os` module lacks.
 
-unshare(2), mount(2) and prctl(2), called through ctypes with `use_errno=True` so that a
-refusal raises OSError with the kernel's own errno. `os.unshare` only arrives in Python 3.12
-and no maintained package wraps mount(2) and prctl(2) for 3.11; each is one line here, so
-they are written by hand rather than pulled in. Landlock is not here: it comes from
-py-landlock (`grader.isolation.landlock_rules`).
+unshare(2), mount(2), prctl(2) and keyctl(2)'s KEYCTL_JOIN_SESSION_KEYRING, called through
+ctypes with `use_errno=True` so that a refusal raises OSError with the kernel's own errno.
+`os.unshare` only arrives in Python 3.12, no maintained package wraps mount(2) and prctl(2)
+for 3.11, and the keyutils bindings need a C library we do not otherwise depend on; each is
+one line here, so they are written by hand rather than pulled in. keyctl has no libc wrapper:
+it goes through syscall(2), with its number for x86_64 and aarch64 (the architectures
+py-landlock supports). Landlock is not here: it comes from py-landlock
+(`grader.isolation.landlock_rules`).
 
 The C library is opened as `CDLL(None)` (the symbols already loaded into this process), not
 through `ctypes.util.find_library`, which may start `ldconfig` in a subprocess.
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import platform
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWIPC = 0x08000000
@@ -34,6 +38,9 @@ PR_SET_DUMPABLE = 4
 PR_SET_CHILD_SUBREAPER = 36
 PR_SET_NO_NEW_PRIVS = 38
 
+KEYCTL_SYSCALL = {"x86_64": 250, "aarch64": 219}.get(platform.machine())
+KEYCTL_JOIN_SESSION_KEYRING = 1
+
 _libc = None
 
 
@@ -44,6 +51,7 @@ def _lib() -> ctypes.CDLL:
         lib.unshare.argtypes = [ctypes.c_int]
         lib.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_char_p]
         lib.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+        lib.syscall.restype = ctypes.c_long
         _libc = lib
     return _libc
 
@@ -71,6 +79,16 @@ def mount(source: str | None, target: str, fstype: str | None, flags: int, data:
 def prctl(option: int, arg: int = 0) -> None:
     """prctl(2) with one argument (the others zero)."""
     _check(_lib().prctl(option, arg, 0, 0, 0), f"prctl({option})")
+
+
+def join_session_keyring() -> None:
+    """Replace this process's session keyring by a new, empty, anonymous one: keys in the one it
+    inherited are readable by any process that holds it ("possession"), whatever its uid."""
+    if KEYCTL_SYSCALL is None:
+        raise OSError(38, f"keyctl: no syscall number known for {platform.machine()}")  # ENOSYS
+    if _lib().syscall(ctypes.c_long(KEYCTL_SYSCALL), ctypes.c_long(KEYCTL_JOIN_SESSION_KEYRING), None) < 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"keyctl(KEYCTL_JOIN_SESSION_KEYRING): {os.strerror(err)}")
 
 
 def get_dumpable() -> int:

@@ -770,7 +770,7 @@ def test_detect_is_quick_cached_and_names_every_layer():
     boundary._detected = None
     start = time.monotonic()
     found = detect()
-    assert time.monotonic() - start < 0.2
+    assert time.monotonic() - start < 0.5  # ~20 ms without torch, ~60 ms with it; a busy 2-core CI triples that
     assert detect() is found
     named = set(found.in_force) | {layer for layer, _ in found.missing}
     assert {"mountns", "netns", "pidns", "ipcns", "tmpfs", "uid", "no_new_privs", "landlock", "cgroup"} <= named

@@ -43,7 +43,8 @@ class Boundary:
     tmpfs_bytes: int = 512 * 2**20  # size cap of the private /tmp and of the private /dev/shm, each
     memory_bytes: int = 4 * 2**30  # for a per-job cgroup, where one is delegated
     max_processes: int = 64  # for a per-job cgroup
-    readable: tuple[str, ...] = ()  # extra paths the learner may read (besides Python and the grader)
+    readable: tuple[str, ...] = ()  # extra paths the learner may read (besides Python and the grader);
+    #                                 none under /tmp or /dev/shm, which the private tmpfs hides
     forbidden: tuple[str, ...] = ()  # never readable, even under an allowed root
     files: tuple[tuple[str, bytes], ...] = ()  # (name, content) written into the writable folder
 
@@ -78,7 +79,7 @@ def contain(boundary: Boundary, prepare: Callable[[], Any], run: Callable[[Any, 
             os.close(report_r)
             jobproc.init_process(boundary, prepare, run, tally, report_w)
         os.close(report_w)
-        jobproc.step_aside()
+        jobproc.step_aside(keep=report_r)
         fate = jobproc.read_fate(report_r, pid)
     except BaseException:
         jobproc.crash()

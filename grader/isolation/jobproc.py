@@ -36,7 +36,7 @@ def init_process(boundary: Boundary, prepare, run, tally: Tally, report_w: int) 
         if pid == 0:
             os.close(report_w)
             learner_process(boundary, prepare, run, tally)
-        step_aside()
+        step_aside(keep=report_w)
         status = _reap_until(pid)
         os.write(report_w, fate_text(status).encode())
     except BaseException:
@@ -118,10 +118,11 @@ def _finish(run, state, layers: Layers) -> NoReturn:
     os._exit(code & 0xFF)
 
 
-def step_aside() -> None:
+def step_aside(keep: int) -> None:
     """In C and I once their child is forked: hold none of the learner's fds (stderr stays, for a
-    crash report), and leave every signal that Python handles at its default."""
-    for fd in (0, 1, 3):
+    crash report; `keep` is the report pipe, which is fd 3 where the caller left fd 3 unopened),
+    and leave every signal that Python handles at its default."""
+    for fd in {0, 1, 3} - {keep}:
         try:
             os.close(fd)
         except OSError:

@@ -9,7 +9,9 @@
      kills whatever is left in the namespace (L must not be pid 1 itself: pid 1 ignores
      every signal it has no handler for);
   L  the learner: `prepare()` while still privileged, then a private /tmp and /dev/shm, its
-     files, an unprivileged uid, no_new_privs and Landlock, then `run()` (`grader.isolation.jobproc`).
+     files, an unprivileged uid, a fresh session keyring, no_new_privs and Landlock, then
+     `run()` (`grader.isolation.jobproc`). The tmpfs is mounted here, after `prepare()`, not
+     in I: the grader's job folder is in the host's /tmp, and `prepare()` must still read it.
 
 Each layer is tried on its own and recorded in `Layers` (in force, or missing and why); off
 Linux contain() is plain "prepare, then run". The per-job cgroup is the keeper's business

@@ -506,6 +506,15 @@ def _state(pid: int) -> str:
     return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
 
 
+def test_each_namespace_is_the_jobs_own(scratch):
+    kinds = {"mountns": "mnt", "netns": "net", "pidns": "pid", "ipcns": "ipc"}
+    need(*kinds)
+    ours = {kind: os.readlink(f"/proc/self/ns/{kind}") for kind in kinds.values()}
+    outcome, code, _ = run_job(lambda state, layers: {k: os.readlink(f"/proc/self/ns/{k}") for k in kinds.values()}, scratch)
+    assert code == 0
+    assert all(outcome[kind] != ours[kind] for kind in kinds.values()), (outcome, ours)
+
+
 # --- other processes -----------------------------------------------------------------------
 
 

@@ -111,7 +111,7 @@ class JobCgroup:
 
     def kill_and_remove(self, timeout: float = 5.0) -> None:
         """SIGKILL everything in the cgroup (cgroup.kill, or one by one before Linux 5.14),
-        wait until it is empty, and remove it."""
+        wait until it is empty, and remove it; OSError (EBUSY) if it is not empty by `timeout`."""
         deadline = time.monotonic() + timeout
         kill = os.path.join(self.path, "cgroup.kill")
         while self._populated() and time.monotonic() < deadline:

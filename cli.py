@@ -322,6 +322,19 @@ def notebook(
     typer.echo(f"Open {'them' if all_ else 'it'} in Jupyter (`jupyter lab {folder}`): the last cell checks your work.")
 
 
+@app.command()
+def doctor(as_json: bool = typer.Option(False, "--json", help="Print the report as JSON.")) -> None:
+    """Show which layers of the OS boundary around learner code this machine supports, and why not."""
+    from grader.frontends.doctor import doctor_report, show_doctor
+    from grader.isolation.boundary import detect
+
+    report = doctor_report(detect())
+    if as_json:
+        typer.echo(json.dumps(report, indent=2))
+    else:
+        show_doctor(_console(), report)
+
+
 def _warn(console, progress) -> None:
     for warning in progress.warnings:
         console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)

@@ -1,0 +1,144 @@
+"""A per-job cgroup v2, for a keeper that has one delegated to it.
+
+Where the cgroup v2 hierarchy holds the `memory` and `pids` controllers and our own cgroup is
+writable (systemd's `Delegate=yes`, a container's private cgroup namespace), the keeper makes
+one child cgroup per job: memory.max, memory.swap.max = 0 and pids.max, the learner's process
+added to it, and at the end `kill_and_remove()` (cgroup.kill, wait until empty, rmdir). This is
+the only limit the kernel enforces on the whole job at once: memory.max counts the job's tmpfs
+and shared-memory pages too, so memory_bytes must leave room for the private /tmp and /dev/shm.
+
+cgroup v2 forbids processes in a cgroup whose controllers are enabled for its children ("no
+internal processes"): the keeper has to live in a leaf of its own (e.g. ".../keeper") before
+`JobCgroup.create` can enable memory and pids in the parent's cgroup.subtree_control.
+
+On a v1/v2 hybrid (memory on v1, an empty unified hierarchy) none of this is available:
+`unavailable_reason()` says so and nothing is created.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+
+NEEDED = ("memory", "pids")
+
+
+def _cgroup2_mount() -> str | None:
+    """Where the cgroup v2 hierarchy is mounted: /sys/fs/cgroup, else the hybrid's unified one."""
+    found = []
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            mine, _, theirs = line.partition(" - ")
+            if theirs.split(" ", 1)[0] == "cgroup2":
+                found.append(mine.split()[4])
+    for preferred in ("/sys/fs/cgroup", "/sys/fs/cgroup/unified"):
+        if preferred in found:
+            return preferred
+    return found[0] if found else None
+
+
+def own_cgroup() -> str:
+    """The folder of this process's cgroup v2; raises LookupError with the reason when there is none."""
+    if sys.platform != "linux":
+        raise LookupError("not Linux")
+    mount = _cgroup2_mount()
+    if mount is None:
+        raise LookupError("no cgroup v2 hierarchy is mounted")
+    with open("/proc/self/cgroup") as f:
+        path = next((line.strip()[3:] for line in f if line.startswith("0::")), None)
+    if path is None:
+        raise LookupError("this process is in no cgroup v2")
+    return os.path.normpath(os.path.join(mount, path.lstrip("/")))
+
+
+def unavailable_reason() -> str:
+    """Why a per-job cgroup cannot be made here, or "" when it can."""
+    try:
+        folder = own_cgroup()
+        with open(os.path.join(folder, "cgroup.controllers")) as f:
+            controllers = f.read().split()
+    except (OSError, LookupError) as exc:
+        return str(exc)
+    lacking = [name for name in NEEDED if name not in controllers]
+    if lacking:
+        return f"the cgroup v2 hierarchy ({folder}) has no {' or '.join(lacking)} controller{_elsewhere(lacking)}"
+    if not os.access(os.path.join(folder, "cgroup.subtree_control"), os.W_OK) or not os.access(folder, os.W_OK):
+        return f"our cgroup {folder} is not delegated to us (not writable)"
+    return ""
+
+
+def _elsewhere(lacking: list[str]) -> str:
+    """", which is on cgroup v1 here" where the v1 hierarchy holds them (a hybrid machine)."""
+    with open("/proc/self/cgroup") as f:
+        v1 = {name for line in f for name in line.split(":")[1].split(",") if line.split(":")[1]}
+    on_v1 = [name for name in lacking if name in v1]
+    return f" ({', '.join(on_v1)} on cgroup v1 here)" if on_v1 else ""
+
+
+class JobCgroup:
+    """One job's cgroup: `create`, `add(pid)`, and `kill_and_remove()` when the job ends."""
+
+    def __init__(self, path: str):
+        self.path = path
+
+    @classmethod
+    def create(cls, parent: str, name: str, memory_bytes: int, max_processes: int) -> "JobCgroup":
+        """Make `parent`/`name` with the limits set; the memory and pids controllers are enabled in
+        `parent` first if they are not (which fails with EBUSY while `parent` holds processes)."""
+        control = os.path.join(parent, "cgroup.subtree_control")
+        with open(control) as f:
+            enabled = f.read().split()
+        missing = " ".join(f"+{c}" for c in NEEDED if c not in enabled)
+        if missing:
+            _write(control, missing)
+        job = cls(os.path.join(parent, name))
+        os.mkdir(job.path)
+        try:
+            _write(os.path.join(job.path, "memory.max"), str(memory_bytes))
+            if os.path.exists(os.path.join(job.path, "memory.swap.max")):  # absent without swap accounting
+                _write(os.path.join(job.path, "memory.swap.max"), "0")
+            _write(os.path.join(job.path, "pids.max"), str(max_processes))
+        except OSError:
+            os.rmdir(job.path)
+            raise
+        return job
+
+    def add(self, pid: int) -> None:
+        """Move `pid` (before it runs learner code) into the job's cgroup; its children follow."""
+        _write(os.path.join(self.path, "cgroup.procs"), str(pid))
+
+    def kill_and_remove(self, timeout: float = 5.0) -> None:
+        """SIGKILL everything in the cgroup (cgroup.kill, or one by one before Linux 5.14),
+        wait until it is empty, and remove it; OSError (EBUSY) if it is not empty by `timeout`."""
+        deadline = time.monotonic() + timeout
+        kill = os.path.join(self.path, "cgroup.kill")
+        while self._populated() and time.monotonic() < deadline:
+            if os.path.exists(kill):
+                _write(kill, "1")
+            else:
+                for pid in self._pids():
+                    _kill(pid)
+            time.sleep(0.01)
+        os.rmdir(self.path)
+
+    def _populated(self) -> bool:
+        with open(os.path.join(self.path, "cgroup.events")) as f:
+            return "populated 1" in f.read()
+
+    def _pids(self) -> list[int]:
+        with open(os.path.join(self.path, "cgroup.procs")) as f:
+            return [int(p) for p in f.read().split()]
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def _write(path: str, text: str) -> None:
+    with open(path, "w") as f:
+        f.write(text)

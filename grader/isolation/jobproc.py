@@ -1,0 +1,195 @@
+"""The job's processes inside the boundary: I (the namespace's init) and L (the learner), and how
+their fate travels back to C, which exits the same way (see `grader.isolation.boundary`).
+
+I reports L's wait status to C over a pipe as "exit N" or "signal N". C reproduces it: `os._exit(N)`,
+or SIG_DFL for that signal, unblock it and kill itself with it (core dumps are off: RLIMIT_CORE is 0
+for the whole job). A process that ends before the learner ran exits with SETUP_FAILED.
+"""
+
+from __future__ import annotations
+
+import faulthandler
+import os
+import signal
+import sys
+import traceback
+from typing import TYPE_CHECKING, NoReturn
+
+from grader.isolation import identity, landlock_rules, namespaces
+from grader.isolation import syscalls as sc
+from grader.isolation.layers import Layers, Tally
+
+if TYPE_CHECKING:
+    from grader.isolation.boundary import Boundary
+
+SETUP_FAILED = 125  # exit status when the job never reached run()
+NOT_LINUX = "not Linux: no namespaces, uid or Landlock (the caller's audit hook and limits still apply)"
+
+
+def init_process(boundary: Boundary, prepare, run, tally: Tally, report_w: int) -> NoReturn:
+    """I: pid 1 of the job's PID namespace. Forks L, reaps until L is gone, reports, exits."""
+    try:
+        sc.die_with_parent()
+        namespaces.make_private(tally)
+        namespaces.mount_proc(tally)
+        pid = os.fork()
+        if pid == 0:
+            os.close(report_w)
+            learner_process(boundary, prepare, run, tally)
+        step_aside(keep=report_w)
+        status = _reap_until(pid)
+        os.write(report_w, fate_text(status).encode())
+    except BaseException:
+        crash()
+    os._exit(0)
+
+
+def learner_process(boundary: Boundary, prepare, run, tally: Tally) -> NoReturn:
+    """L: prepare while privileged, restrict, run."""
+    try:
+        state = prepare()
+        writable = _restrict(boundary, tally)
+    except BaseException:
+        crash()
+    _finish(run, state, tally.layers(writable))
+
+
+def _restrict(boundary: Boundary, tally: Tally) -> str:
+    """Every restriction of the learner's process, in order; returns the writable folder."""
+    writable, private = namespaces.private_tmp(boundary.scratch, boundary.tmpfs_bytes, tally)
+    rules = landlock_rules.compute(boundary.readable, boundary.forbidden, private or (writable,), tally.has("proc"))
+    if os.geteuid() == 0 and not tally.has("userns"):  # a uid of its own is to come
+        namespaces.reveal((*rules.tops, writable), tally)
+    uid = identity.pick_uid(tally, _out_of_reach(rules, writable))
+    identity.write_files(writable, boundary.files, uid)
+    identity.become(uid, tally)
+    tally.attempt("keyring", sc.join_session_keyring)
+    _learner_env(writable)
+    sc.prctl(sc.PR_SET_DUMPABLE, 1)  # its /proc files are its own again (changing uid cleared this)
+    sc.die_with_parent()  # changing uid cleared this too
+    tally.attempt("no_new_privs", sc.prctl, sc.PR_SET_NO_NEW_PRIVS, 1)
+    landlock_rules.apply(rules, tally)
+    os.chdir(writable)
+    return writable
+
+
+def _out_of_reach(rules, writable: str) -> list[str]:
+    """What an unprivileged uid could not reach: Python, the grader, or the writable folder (which
+    is given to that uid, so only the folders above it count)."""
+    closed = [path for path in rules.python if not namespaces.open_to_others(path)]
+    return closed + ([writable] if namespaces.closed_ancestor(writable) else [])
+
+
+def plain(boundary: Boundary, prepare, run) -> NoReturn:
+    """Off Linux: prepare, write the files into the scratch folder, run there."""
+    try:
+        state = prepare()
+        identity.write_files(boundary.scratch, boundary.files, None)
+        _learner_env(boundary.scratch)
+        os.chdir(boundary.scratch)
+    except BaseException:
+        crash()
+    _finish(run, state, Layers((), (("boundary", NOT_LINUX),), boundary.scratch))
+
+
+def _learner_env(writable: str) -> None:
+    os.environ["HOME"] = os.environ["TMPDIR"] = writable
+    if "tempfile" in sys.modules:
+        sys.modules["tempfile"].tempdir = None  # forget a cached /tmp
+
+
+def _finish(run, state, layers: Layers) -> NoReturn:
+    """Run the learner's part; exit 0, SystemExit's code, or 1 after printing the exception."""
+    code = 0
+    try:
+        run(state, layers)
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+        if exc.code is not None and not isinstance(exc.code, int):
+            _write_stderr(f"{exc.code}\n")
+    except BaseException:
+        _print_exception()
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):
+            pass
+    os._exit(code & 0xFF)
+
+
+def step_aside(keep: int) -> None:
+    """In C and I once their child is forked: hold none of the learner's fds (stderr stays, for a
+    crash report; `keep` is the report pipe, which is fd 3 where the caller left fd 3 unopened),
+    and leave every signal that Python handles at its default."""
+    for fd in {0, 1, 3} - {keep}:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    for sig in signal.valid_signals() - {signal.SIGKILL, signal.SIGSTOP}:
+        if callable(signal.getsignal(sig)):
+            signal.signal(sig, signal.SIG_DFL)
+
+
+def _reap_until(pid: int) -> int | None:
+    """Reap children (orphans come to pid 1) until `pid` has ended; its wait status."""
+    while True:
+        try:
+            got, status = os.waitpid(-1, 0)
+        except ChildProcessError:
+            return None
+        if got == pid:
+            return status
+
+
+def fate_text(status: int | None) -> str:
+    if status is not None and os.WIFSIGNALED(status):
+        return f"signal {os.WTERMSIG(status)}"
+    return f"exit {os.WEXITSTATUS(status) if status is not None else SETUP_FAILED}"
+
+
+def read_fate(report_r: int, pid: int) -> tuple[str, int]:
+    """In C: how L ended, as I told it; I's own fate where I ended without telling."""
+    data = b""
+    while chunk := os.read(report_r, 64):
+        data += chunk
+    os.close(report_r)
+    _, status = os.waitpid(pid, 0)
+    kind, _, number = data.decode(errors="replace").partition(" ")
+    if kind not in ("exit", "signal") or not number.isdigit():
+        kind, _, number = fate_text(status).partition(" ")
+    return kind, int(number)
+
+
+def die_like(kind: str, number: int) -> NoReturn:
+    """Exit with `number`, or die by signal `number` (exit 128 + it where that signal does not kill)."""
+    if kind == "signal":
+        faulthandler.disable()
+        if number not in (signal.SIGKILL, signal.SIGSTOP):
+            signal.signal(number, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {number})
+        os.kill(os.getpid(), number)
+        number = 128 + number
+    os._exit(number)
+
+
+def crash() -> NoReturn:
+    """Print what went wrong (to stderr) and exit SETUP_FAILED."""
+    try:
+        _print_exception()
+    finally:
+        os._exit(SETUP_FAILED)
+
+
+def _write_stderr(text: str) -> None:
+    try:
+        os.write(2, text.encode(errors="replace"))
+    except OSError:
+        pass
+
+
+def _print_exception() -> None:
+    """The exception being handled, written to fd 2 itself: sys.stderr may wrap an fd above 3,
+    which contain() has closed (as under pytest's capture)."""
+    _write_stderr(traceback.format_exc())

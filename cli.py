@@ -269,6 +269,7 @@ def grade(
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Submissions graded at once. Default: one per core."),
     force: bool = typer.Option(False, "--force", help="Grade every submission again, even unchanged ones."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    unsafe: bool = typer.Option(False, "--unsafe-no-sandbox", help="Grade even where learner code has no file-system boundary (the gradebook says so)."),
 ) -> None:
     """For instructors: grade a whole class into a gradebook.
 
@@ -290,8 +291,8 @@ def grade(
     course = _course()
     found = plan.plan(course, submissions, out, exercises)
     with grade_progress(make_console(stderr=True), len(found.submissions)) as advance:
-        run = grading.grade_class(course, found, timeout=timeout, force=force, jobs=jobs, on_result=advance)
-    bookfiles.write_gradebook(found.out, course, found.exercises, run.book, run.cache_text)
+        run = grading.grade_class(course, found, timeout=timeout, force=force, jobs=jobs, on_result=advance, unsafe=unsafe)
+    bookfiles.write_gradebook(found.out, course, found.exercises, run.book, run.cache_text, run.unsafe)
     result = summary(found, run)
     if as_json:
         typer.echo(json.dumps(result, indent=2, ensure_ascii=False))

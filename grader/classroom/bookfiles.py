@@ -27,14 +27,15 @@ BOOK_FILES = ("grades.csv", "grades.json", CACHE_FILE)
 FORMULA = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet cell may start a formula with
 
 
-def write_gradebook(out: Path, course, exercises: list, book: dict[str, dict[str, dict]], cache_text: str = "") -> None:
+def write_gradebook(out: Path, course, exercises: list, book: dict[str, dict[str, dict]], cache_text: str = "",
+                    unsafe: bool = False) -> None:
     """Every file of the gradebook of `book`, then (in one step) in `out`'s place; `cache_text` is
     the cache to carry over into it."""
     new = _new_folder(out)
     try:
         ids = [ex.id for ex in exercises]
         write_text(new / "grades.csv", grades_csv(ids, book))
-        write_text(new / "grades.json", _json(grades_json(course, exercises, book)))
+        write_text(new / "grades.json", _json(grades_json(course, exercises, book, unsafe)))
         (new / STUDENTS).mkdir()
         for student, entries in book.items():
             folder = new / STUDENTS / _folder_name(student)
@@ -122,7 +123,7 @@ def _cell(text: str) -> str:
     return f"'{shown}" if text.startswith(FORMULA) or shown.startswith(FORMULA) else shown
 
 
-def grades_json(course, exercises: list, book: dict[str, dict[str, dict]]) -> dict:
+def grades_json(course, exercises: list, book: dict[str, dict[str, dict]], unsafe: bool = False) -> dict:
     maxima = {ex.id: _max(book, ex.id) for ex in exercises}
     students = {
         clean_line(student): {"total": _total(entries, "score"), "max_total": _total(entries, "max_score"),
@@ -131,7 +132,7 @@ def grades_json(course, exercises: list, book: dict[str, dict[str, dict]]) -> di
     }
     listed = [{"id": ex.id, "title": ex.title, "max_score": maxima[ex.id]} for ex in exercises]
     return {"course": course.name, "course_version": course.version, "isolation": layers_in_force(book),
-            "exercises": listed, "students": students}
+            "unsafe_no_sandbox": unsafe, "exercises": listed, "students": students}
 
 
 def gradescope(ids: list[str], entries: dict[str, dict]) -> dict:

@@ -30,6 +30,7 @@ class ClassRun:
     warnings: list[str] = field(default_factory=list)
     on_result: Callable[[Submission, dict, bool], None] | None = None
     cache_text: str = ""  # the cache after this run, for the gradebook to carry
+    unsafe: bool = False  # graded with --unsafe-no-sandbox on a machine with no file-system boundary
 
     def record(self, sub: Submission, entry: dict, cached: bool) -> None:
         self.book[sub.student][sub.exercise.id] = entry
@@ -40,14 +41,16 @@ class ClassRun:
 
 def grade_class(
     course: Course, plan: Plan, timeout: float | None = None, force: bool = False, jobs: int | None = None,
-    on_result: Callable[[Submission, dict, bool], None] | None = None,
+    on_result: Callable[[Submission, dict, bool], None] | None = None, unsafe: bool = False,
 ) -> ClassRun:
     """Grade every submission in `plan` (unchanged ones from the cache unless `force`); a full gradebook.
 
-    `on_result(submission, entry, cached)` is called in this thread as each submission is done.
+    `on_result(submission, entry, cached)` is called in this thread as each submission is done. Refuses
+    (a TutorError) to run learner code with no file-system boundary, unless `unsafe`.
     """
     cache = GradeCache(plan.out, course, timeout)
     run = ClassRun({s: {} for s in plan.students}, warnings=cache.warnings, on_result=on_result)
+    run.unsafe = require_boundary(unsafe, run.warnings)
     checks = {ex.id: cache.checks(ex) for ex in plan.exercises}
     keys = {sub: cache.key(sub) for sub in plan.submissions if not sub.problem}
     todo = _known(plan, run, cache, checks, keys, force)
@@ -65,6 +68,24 @@ def grade_class(
     run.cache_text = cache.text()
     run.book = _complete(plan, run.book, checks)
     return run
+
+
+def require_boundary(unsafe: bool, warnings: list[str]) -> bool:
+    """True when grading goes ahead without a file-system boundary (allowed only when `unsafe`)."""
+    from grader.isolation.boundary import detect
+
+    layers = detect()
+    if "landlock" in layers.in_force:
+        return False
+    why = layers.why_missing("landlock") or "not supported here"
+    if not unsafe:
+        raise TutorError(
+            f"This machine has no file-system boundary around learner code (Landlock: {why}), so a submission "
+            "could read the reference solutions, other students' files and the gradebook.",
+            hint="Grade on Linux 5.13 or newer with Landlock enabled (`pytorch-tutor doctor` shows what is missing), "
+                 "or pass --unsafe-no-sandbox to grade anyway; the gradebook then says so.")
+    warnings.append(f"graded with --unsafe-no-sandbox: no file-system boundary (Landlock: {why})")
+    return True
 
 
 def _known(plan: Plan, run: ClassRun, cache: GradeCache, checks: dict, keys: dict, force: bool) -> list[Submission]:

@@ -21,7 +21,7 @@ def summary(plan, run) -> dict:
         "students": len(plan.students), "submissions": len(plan.submissions), "graded": run.graded,
         "cached": run.cached, "errors": sum(e["status"] == ERROR for e in entries),
         "not_submitted": sum(e["status"] == NOT_SUBMITTED for e in entries), "out": str(plan.out),
-        "isolation": layers_in_force(run.book),
+        "isolation": layers_in_force(run.book), "unsafe_no_sandbox": getattr(run, "unsafe", False),
         "exercises": [_exercise_row(ex_id, run.book) for ex_id in ids],
         "mistakes": _mistakes(ids, run.book), "warnings": [clean_line(w) for w in plan.warnings + run.warnings],
     }

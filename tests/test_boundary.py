@@ -338,7 +338,7 @@ def test_files_elsewhere_stay_unreadable(scratch, disk, tmp_path):
     secret.chmod(0o644)
     host_tmp = tmp_path / "host.txt"
     host_tmp.write_text("host")
-    targets = {"disk": secret, "reference": ROOT / "reference" / "01_tensors.py", "passwd": Path("/etc/passwd"),
+    targets = {"disk": secret, "reference": ROOT / "reference" / "01_tensors" / "solution.py", "passwd": Path("/etc/passwd"),
                "host_tmp": host_tmp, "root_home": Path("/root/.bashrc")}
 
     def run(state, layers):

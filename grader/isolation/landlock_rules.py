@@ -78,7 +78,7 @@ def compute(readable: tuple[str, ...], forbidden: tuple[str, ...], write: tuple[
     """The rules for one job, worked out while still privileged (carving lists folders)."""
     proc = ["/proc"] if own_proc else [os.path.realpath("/proc/self"), "/proc/cpuinfo", "/proc/meminfo"]
     tops = _outermost(_existing([*python_roots(), *SYSTEM, *proc, *readable]))
-    banned = forbidden_paths(forbidden)
+    banned = forbidden_paths(forbidden) | shipped_in(tops)
     read = tuple(path for top in tops for path in carve(top, banned))
     devices = ("/dev/null", *sorted(glob.glob("/dev/nvidia*")))
     tops = tuple(top for top in tops if not _inside_any(top, banned))
@@ -96,6 +96,13 @@ def forbidden_paths(forbidden: tuple[str, ...]) -> frozenset[str]:
         if spec is not None:
             found.update(os.path.realpath(p) for p in (spec.submodule_search_locations or [spec.origin or ""]) if p)
     return frozenset(found)
+
+
+def shipped_in(roots) -> frozenset[str]:
+    """A `reference` or `exercises` folder directly inside a readable root (a site-packages with
+    this package installed), whichever copy of them `find_spec` happens to see."""
+    return frozenset(os.path.realpath(os.path.join(root, name)) for root in roots for name in SHIPPED
+                     if os.path.isdir(os.path.join(root, name)))
 
 
 def carve(root: str, banned: frozenset[str]) -> list[str]:

@@ -8,6 +8,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+import os  # noqa: E402
+import tempfile  # noqa: E402
+
+# One temporary folder for everything this test session (and the processes it starts) makes, so a
+# test can see exactly what grading left behind, whatever else runs on the machine.
+tempfile.tempdir = os.environ["TMPDIR"] = tempfile.mkdtemp(prefix="pytorch-tutor-tests-")
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 

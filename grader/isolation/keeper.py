@@ -48,7 +48,7 @@ def _watch(pid: int, request: dict, limits: Limits, streams: list) -> Finished:
     poll.code = None
     tree = lambda: proctree.descendants(me) - {me}  # noqa: E731  (one job at a time: all of it is this job's)
     stack_of = lambda: boundary.learner_pid(pid)  # noqa: E731
-    learner = request.get("display", "")
+    learner = request.get("filename", "")
     finished = Monitor(pid, poll, tree, limits, learner, streams, RESULTS_CAP, stack_of).wait()
     _reap_all()
     for stream in streams:

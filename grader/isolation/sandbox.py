@@ -8,6 +8,7 @@ out every descendant is killed, including ones that started their own session.
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import time
@@ -18,7 +19,7 @@ from grader.isolation import proctree
 OUTPUT_CAP = 1_000_000  # bytes of learner output kept per stream
 POLL = 0.05
 _FRAME = re.compile(r'File "(.+?)", line (\d+) in (\S+)')
-_FAULT_DUMP = re.compile(r"(Current thread|Thread) 0x[0-9a-f]+ \(most recent call first\):\n(  File .*\n)*")
+_FAULT_DUMP = re.compile(r"((Current thread|Thread) 0x[0-9a-f]+ |Stack )\(most recent call first\):\n(  (File .*|<no Python frame>)\n)*")
 
 
 @dataclass
@@ -121,9 +122,9 @@ class Monitor:
         return ""
 
     def _last_frame(self, stderr: str) -> str:
-        """The innermost line of the learner's file in the stack dump, if any."""
+        """The innermost line of the learner's file (`learner` is its name in the job) in the stack dump."""
         for path, line, func in _FRAME.findall(stderr):
-            if path == self.learner:
+            if os.path.basename(path) == self.learner:
                 return f"line {line}, in {func}"
         return ""
 

@@ -28,7 +28,7 @@ def locate(rerun: Callable[[], object], reseed: Callable[[], None], module_file:
         warnings.simplefilter("always")
         try:
             rerun()
-        except Exception:
+        except BaseException:  # the learner's code again: whatever it raises, only the warnings matter
             pass
     frame = _learner_frame([str(w.message) for w in caught], module_file)
     if frame is None:

@@ -30,6 +30,8 @@ def encode(value: Any, depth: int = 0) -> Any:
     cls = type(value)
     if cls is str and len(value) > MAX_STR:
         return {"kind": "object", "type": "str", "repr": f"a string of {len(value):,} characters: {value[:60]!r}..."}
+    if cls is int and not -(2**63) <= value < 2**63:
+        return {"kind": "object", "type": "int", "repr": _big(value)}
     if cls in PRIMITIVES:
         return value
     if depth > 20:
@@ -80,7 +82,14 @@ def _plain_data(t: Any) -> Any:
 
 
 def _key(key: Any) -> Any:
-    return key if type(key) in PRIMITIVES else repr(key)
+    if type(key) is int and not -(2**63) <= key < 2**63:
+        return f"int {_big(key)}"
+    return key if type(key) in PRIMITIVES else _safe_repr(key)
+
+
+def _big(value: int) -> str:
+    digits = len(str(abs(value))) if value.bit_length() < 10_000 else None
+    return f"an int of {digits} digits" if digits and digits > 40 else (repr(value) if digits else "a huge int")
 
 
 def _safe_repr(value: Any) -> str:

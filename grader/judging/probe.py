@@ -48,7 +48,7 @@ def run_case(check: Any, ns: Any, index: int, args: tuple, module_file: str | No
         if isinstance(exc, KeyboardInterrupt) and not learner:
             raise
         entry = {"error": describe_error(exc, module_file if learner else None)}
-        if learner and module_file and not entry["error"]["frames"]:
+        if learner and module_file and not entry["error"]["frames"] and isinstance(exc, RuntimeError):
             _explain_backward(entry["error"], check, ns, index, module_file)
     if spy is not None and spy.called:
         entry["forbidden"] = list(spy.called)

@@ -100,11 +100,12 @@ def recover(w_true: Tensor, b_true: float, seed: int) -> tuple[Tensor, Tensor, T
     """Put it together, and return `(w_sgd, b_sgd, w_exact, b_exact)`.
 
     Make 200 samples with noise 0.01: `make_data(w_true, b_true, 200, 0.01,
-    torch.Generator().manual_seed(seed))`. Create `nn.Linear(d, 1)` and `train` it, with a learning
-    rate, number of epochs and batch size of your choice (at most 5,000 optimizer steps in all);
-    then solve the same data with `closed_form`. w_sgd (d,) and b_sgd (0-dim) are the trained
-    model's weight and bias, detached. The check accepts SGD weights within 0.01 of its own
-    converged run, which is within 0.002 of the exact answer; a run that diverges is reported.
+    torch.Generator().manual_seed(seed))`. Create `nn.Linear(d, 1)` and `train` it, with a
+    learning rate, number of epochs and batch size of your choice (a few dozen steps can be
+    enough; at most 5,000), then solve the same data with `closed_form`. w_sgd (d,) and b_sgd
+    (0-dim) are the trained model's weight and bias, detached. The check accepts SGD weights
+    within 0.01 of its own converged run, which is within 0.002 of the exact answer; a run that
+    diverges is reported as such.
 
     >>> w_sgd, b_sgd, w_exact, b_exact = recover(torch.tensor([2.0, -3.4]), 4.2, seed=0)
     >>> w_sgd, w_exact    # both close to tensor([ 2.0000, -3.4000])

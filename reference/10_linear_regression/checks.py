@@ -38,9 +38,9 @@ HINTS = {
     ],
     "recover": [
         "Call your own functions in order: `make_data`, then `train` on a fresh `nn.Linear(d, 1)`, then `closed_form`.",
-        "Watch the losses `train` returns: they must go down. lr=0.1 with batches of 20 for 20 epochs is plenty here.",
+        "Watch the losses `train` returns: they must go down. lr=0.2 with batches of 50 for 10 epochs is plenty here.",
         "Nearly there: `X, y = make_data(w_true, b_true, 200, 0.01, torch.Generator().manual_seed(seed))`, "
-        "`model = nn.Linear(len(w_true), 1)`, `train(model, X, y, 0.1, 20, 20)`, then return "
+        "`model = nn.Linear(len(w_true), 1)`, `train(model, X, y, 0.2, 10, 50)`, then return "
         "`model.weight.detach()[0], model.bias.detach()[0], *closed_form(X, y)`.",
     ],
 }

@@ -11,6 +11,6 @@ HINT = (
 def recover(w_true, b_true, seed):
     X, y = make_data(w_true, b_true, 200, 0.01, torch.Generator().manual_seed(seed))
     model = nn.Linear(len(w_true), 1)
-    train(model, X, y, lr=0.1, epochs=20, batch_size=20)
+    train(model, X, y, lr=0.2, epochs=10, batch_size=50)
     w_exact, b_exact = closed_form(X, y)
     return model.weight[0], model.bias[0], w_exact, b_exact

@@ -43,7 +43,7 @@ def closed_form(X, y):
 def recover(w_true, b_true, seed):
     X, y = make_data(w_true, b_true, 200, 0.01, torch.Generator().manual_seed(seed))
     model = nn.Sequential(nn.Linear(len(w_true), 1))
-    train(model, X, y, 0.05, 30, 10)
+    train(model, X, y, 0.1, 10, 20)
     layer = model[0]
     return (*(p.detach().reshape(-1)[: len(w_true)] for p in (layer.weight,)), layer.bias.detach().squeeze(),
             *closed_form(X, y))

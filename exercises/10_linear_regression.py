@@ -37,8 +37,9 @@ def make_data(w_true: Tensor, b_true: float, n: int, noise_std: float, generator
     `w_true` is a float32 tensor of shape (d,). Draw, from `generator` only and in this order:
     1. `X = torch.randn(n, d, generator=generator)`, shape (n, d);
     2. the noise, `noise_std * torch.randn(n, generator=generator)`, shape (n,).
-    Then `y = X @ w_true + b_true + noise`, shape (n,). Both float32. Never touch the global
-    random state (no `torch.manual_seed`, no `torch.randn` without `generator=`).
+    Then `y = X @ w_true + b_true + noise`, shape (n,), computed from w_true with tensor operations
+    (if w_true requires grad, so does y). Both float32. Never touch the global random state
+    (no `torch.manual_seed`, no `torch.randn` without `generator=`).
 
     >>> X, y = make_data(torch.tensor([2.0, -3.4]), 4.2, 5, 0.01, torch.Generator().manual_seed(0))
     >>> X.shape, y.shape

@@ -77,9 +77,13 @@ def _tensor_text(t) -> str:
 
 
 def _probe_data(ns, w_true, b_true, n, noise_std, seed):
+    w_true = w_true.detach().clone().requires_grad_(True)  # y must follow w_true through autograd
     X, y = ns.make_data(w_true, b_true, n, noise_std, _seeded(seed))
     # What the global generator gives next: the same on both sides unless the code drew from it or reseeded it.
-    return {"X": X, "y": y, "torch.rand(2) after the call (the global random state)": torch.rand(2)}
+    after = torch.rand(2)
+    backpropagate(y, seed)  # a fixed random weighting of y, not y.sum()
+    return {"X": X, "y": y, "gradient of w_true": w_true.grad,
+            "torch.rand(2) after the call (the global random state)": after}
 
 
 def _random_data(g: torch.Generator) -> tuple:
@@ -189,12 +193,16 @@ CHECKS = [
         random=_random_data,
         n_random=2,
         probe=_probe_data,
-        describe=lambda w, b, n, s, seed: f"make_data(w_true={short_repr(w)}, b_true={b}, n={n}, noise_std={s}, "
-        f"generator=torch.Generator().manual_seed({seed}))",
+        describe=lambda w, b, n, s, seed: f"make_data(w_true={short_repr(w.detach().clone().requires_grad_())}, "
+        f"b_true={b}, n={n}, noise_std={s}, generator=torch.Generator().manual_seed({seed})), then backward through y",
         hints={
             "X.values": "X must be the generator's first draw: `torch.randn(n, d, generator=generator)`.",
             "y.values": "y is `X @ w_true + b_true + noise_std * torch.randn(n, generator=generator)`, "
             "the noise drawn right after X.",
+            "y.requires_grad": "Compute y from w_true with tensor operations (`X @ w_true`), without `.detach()`, "
+            "`torch.tensor(...)` or NumPy in between, so that it follows w_true through autograd.",
+            "gradient of w_true": "The gradient of y with respect to w_true is X's columns: y must be "
+            "`X @ w_true + ...`, with w_true itself.",
             "torch.rand(2) after the call (the global random state).values": "Draw only from `generator`: "
             "`torch.manual_seed` or a `torch.randn` without `generator=` changes the random numbers of everything "
             "else in the program.",

@@ -1,6 +1,6 @@
 """11 · Optimizers and schedules
 
-04's loop stepped plain SGD at a fixed learning rate. Real training adds four
+04's loop, and 10's, stepped plain SGD at a fixed learning rate. Real training adds four
 things to the same step, and each has exactly one right place in it.
 
 The optimizer. `torch.optim.SGD` moves each weight by `-lr * grad`. Adam and
@@ -23,8 +23,9 @@ cosine down to 0.
 
 Gradient clipping. `torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)`
 rescales all gradients together so that their total norm is at most `max_norm`,
-which tames the rare huge step. It changes `.grad`, so it goes after the last
-`backward()` and before `optimizer.step()`.
+which tames the rare huge step (the trailing underscore: it works in place;
+`clip_grad_norm` without it is the deprecated old name). It changes `.grad`, so
+it goes after the last `backward()` and before `optimizer.step()`.
 
 Gradient accumulation. For a batch k times larger than fits in memory, run
 `backward()` on k micro-batches and then take one step. `.grad` adds up (02, 04),

@@ -1,7 +1,8 @@
 """11 · Optimizers and schedules
 
-04's loop, and 10's, stepped plain SGD at a fixed learning rate. Real training adds four
-things to the same step, and each has exactly one right place in it.
+The loops of 04 and 10 stepped plain SGD at a fixed learning rate. Real
+training adds four things to the same step, and each has exactly one right
+place in it.
 
 The optimizer. `torch.optim.SGD` moves each weight by `-lr * grad`. Adam and
 AdamW keep running averages of every parameter's gradient and squared

@@ -193,7 +193,7 @@ STEP_HINTS = {
 }
 
 
-def _steps_check(name: str, args: list, random, hint: str, n_random: int = 2) -> Check:
+def _steps_check(name: str, args: list, random, hint: str, n_random: int = 1) -> Check:
     return Check(name, target="train_step", args=args, random=random, n_random=n_random, probe=_probe_steps,
                  describe=_steps_text, hints=STEP_HINTS, hint=hint)
 
@@ -296,7 +296,6 @@ CHECKS = [
         _random_steps("Adam", accumulation=2, max_norm=0.5, scheduled=True),
         "Adam's steps follow the same order as SGD's: zero at a group's start, scaled backward on every "
         "micro-batch, then clip, step and schedule at its end. The optimizer is the caller's: use it, keep it.",
-        n_random=1,
     ),
     Check(
         "fit",

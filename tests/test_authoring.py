@@ -134,3 +134,27 @@ def test_a_broken_course_gets_a_clear_error_naming_the_file(course: Path, breaka
     assert result.exit_code in (1, 2)
     assert message in result.output, result.output
     assert "Traceback" not in result.output
+
+
+def test_warnings_of_the_reference_and_known_mistakes_stay_on_the_trusted_side():
+    """A known mistake is often the very code PyTorch warns about (a target that broadcasts against the
+    predictions); run on the trusted side its warnings must not print among the learner's verdicts.
+    The learner's own process keeps them: they are part of the output the learner is shown."""
+    import types
+    import warnings
+
+    from grader.judging.probe import run_check
+    from grader.kit import Check
+
+    def broadcast(x):
+        warnings.warn("Using a target size that is different to the input size")
+        return x * 2
+
+    ns, check = types.SimpleNamespace(broadcast=broadcast), Check("broadcast", target="broadcast", args=[(1,), (2,)])
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        trusted = run_check(check, ns)
+        assert seen == []
+        learner = run_check(check, ns, learner=True)
+    assert trusted == learner == [{"value": 2}, {"value": 4}]
+    assert len(seen) == 2 and "target size" in str(seen[0].message)

@@ -1,9 +1,13 @@
 """What `pytorch-tutor check 08` establishes (docs/authoring.md). Known mistakes: mistakes/*.py.
 
-Every check calls the learner's function through `with_gradients`: float arguments become
-fresh leaves, a fixed random weighting of the output is backpropagated, and the output
-and each gradient are compared with the reference's (which agrees with torch's own
-functions: verified when the exercise was written). Torch's built-ins for the same
+Every check calls the learner's function with each float argument as a fresh leaf that
+requires grad, backpropagates, and compares the output and each gradient with the
+reference's (which agrees with torch's own functions: verified when the exercise was
+written). softmax and log_softmax go through `with_gradients`, which backpropagates a
+fixed random weighting of the output (a plain sum would hide a wrong Jacobian: the
+gradient of softmax(x).sum() is 0). The losses are 0-d, so weighting them would only
+rescale the gradient and make it disagree with the formulas in the hints; their probe
+calls `loss.backward()`, as training does. Torch's built-ins for the same
 thing are forbidden in the function under test. Large logits (±100, ±1000) have checks
 of their own, with tolerances that admit every correct formulation: `x - logsumexp(x)`
 rounds the logsumexp near 1000 to float32 (ulp 6e-5), so its results differ from
@@ -12,7 +16,7 @@ torch's by up to about 3e-5.
 
 import torch
 
-from grader.kit import Check, short_repr, with_gradients
+from grader.kit import Check, backpropagate, short_repr, with_gradients
 
 HINTS = {
     "softmax": [
@@ -118,6 +122,31 @@ def _random_bce_large(g: torch.Generator) -> tuple:
     shape = [_int(g, 1, 4), _int(g, 2, 5)]
     logits = (torch.rand(shape, generator=g) * 2000 - 1000)
     return logits, torch.randint(0, 2, shape, generator=g).float()
+
+
+def _loss_gradients(target: str, names: tuple[str, ...]):
+    """`with_gradients` for a loss: `backward()` of the loss itself when it is 0-d (what training does);
+    any other output still gets a fixed random weighting of every entry."""
+
+    def probe(ns, *args):
+        leaves = [a.detach().clone().requires_grad_(True) if _float_tensor(a) else a for a in args]
+        loss = getattr(ns, target)(*leaves)
+        if _float_tensor(loss) and loss.requires_grad and loss.dim() == 0:
+            loss.backward()
+        else:
+            backpropagate(loss)
+        found = {"output": loss}
+        for name, arg, leaf in zip(names, args, leaves):
+            if _float_tensor(arg):
+                found[f"gradient of {name}"] = leaf.grad
+        return found
+
+    probe.__doc__ = f"{target}(...) with gradients"
+    return probe
+
+
+def _float_tensor(value) -> bool:
+    return isinstance(value, torch.Tensor) and value.is_floating_point()
 
 
 # ---- how calls are shown ----------------------------------------------------------------------------
@@ -262,7 +291,7 @@ CHECKS = [
             (_randn(10, 2, 4, dtype=torch.float64), torch.tensor([3, 0])),
         ],
         random=_random_ce,
-        probe=with_gradients("cross_entropy", names=("logits",)),
+        probe=_loss_gradients("cross_entropy", ("logits", "targets")),
         describe=_show_loss("cross_entropy"),
         forbid=CE_BUILTINS,
         depends_on=["log_softmax"],
@@ -282,7 +311,7 @@ CHECKS = [
             (torch.tensor([[100.0, -100.0], [-1000.0, 1000.0]]), torch.tensor([0, 0])),
         ],
         random=_random_ce_large,
-        probe=with_gradients("cross_entropy", names=("logits",)),
+        probe=_loss_gradients("cross_entropy", ("logits", "targets")),
         describe=_show_loss("cross_entropy"),
         forbid=CE_BUILTINS,
         depends_on=["log_softmax"],
@@ -309,7 +338,7 @@ CHECKS = [
             (_randn(13, 5, dtype=torch.float64), torch.tensor([1.0, 0.0, 0.5, 1.0, 0.0], dtype=torch.float64)),
         ],
         random=_random_bce,
-        probe=with_gradients("bce_with_logits", names=("logits", "targets")),
+        probe=_loss_gradients("bce_with_logits", ("logits", "targets")),
         describe=_show_loss("bce_with_logits"),
         forbid=BCE_BUILTINS,
         hint="The loss is a 0-d tensor: the mean over every element of -[y log(sigmoid(x)) + (1 - y) log(1 - sigmoid(x))].",
@@ -328,7 +357,7 @@ CHECKS = [
             (torch.tensor([[100.0, -1000.0], [1000.0, -100.0]]), torch.tensor([[0.3, 0.9], [1.0, 0.0]])),
         ],
         random=_random_bce_large,
-        probe=with_gradients("bce_with_logits", names=("logits", "targets")),
+        probe=_loss_gradients("bce_with_logits", ("logits", "targets")),
         describe=_show_loss("bce_with_logits"),
         forbid=BCE_BUILTINS,
         hint=LARGE + "and sigmoid(x) rounds to exactly 0 or 1, so log(sigmoid(x)) or log(1 - sigmoid(x)) is -inf. "
@@ -342,7 +371,7 @@ CHECKS = [
             (torch.zeros(4), torch.tensor([1.0, 0.0, 0.5, 1.0])),
             (torch.zeros(2, 3), torch.tensor([[0.0, 1.0, 1.0], [0.25, 0.0, 1.0]])),
         ],
-        probe=with_gradients("bce_with_logits", names=("logits", "targets")),
+        probe=_loss_gradients("bce_with_logits", ("logits", "targets")),
         describe=_show_loss("bce_with_logits"),
         forbid=BCE_BUILTINS,
         hint="At x = 0 the loss is log(2) - 0 * y for every element, and its slope is sigmoid(0) - y = 0.5 - y.",

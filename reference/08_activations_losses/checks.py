@@ -2,16 +2,17 @@
 
 Every check calls the learner's function with each float argument as a fresh leaf that
 requires grad, backpropagates, and compares the output and each gradient with the
-reference's (which agrees with torch's own functions: verified when the exercise was
-written). softmax and log_softmax go through `with_gradients`, which backpropagates a
-fixed random weighting of the output (a plain sum would hide a wrong Jacobian: the
-gradient of softmax(x).sum() is 0). The losses are 0-d, so weighting them would only
-rescale the gradient and make it disagree with the formulas in the hints; their probe
-calls `loss.backward()`, as training does. Torch's built-ins for the same
-thing are forbidden in the function under test. Large logits (±100, ±1000) have checks
-of their own, with tolerances that admit every correct formulation: `x - logsumexp(x)`
-rounds the logsumexp near 1000 to float32 (ulp 6e-5), so its results differ from
-torch's by up to about 3e-5.
+reference's (which agrees with torch's own functions in values and gradients on every
+case here: verified when the exercise was written). softmax and log_softmax go through
+`with_gradients`, which backpropagates a fixed random weighting of the output (a plain
+sum would hide a wrong Jacobian: the gradient of softmax(x).sum() is 0). The losses are
+0-d, so a weighting would only rescale their gradients and make them disagree with the
+formulas in the hints: their probe calls `loss.backward()`, as training does.
+
+Torch's built-ins for the same thing are forbidden in the function under test. Large
+logits (±100, ±1000) have checks of their own, with tolerances that admit every correct
+formulation: `x - logsumexp(x)` rounds the logsumexp near 1000 to float32 (ulp 6e-5), so
+its results differ from torch's by up to about 3e-5.
 """
 
 import torch
@@ -316,6 +317,8 @@ CHECKS = [
         forbid=CE_BUILTINS,
         depends_on=["log_softmax"],
         hint=LARGE + "so the loss must come from a log_softmax that shifts by the max, never from log(softmax).",
+        hints={"gradient of logits": "The gradient of mean cross-entropy is (softmax(logits) - one_hot(targets)) / N, "
+               "finite for any logits: keep the whole computation in the autograd graph, and shift by the max."},
         **BIG_TOL,
     ),
     Check(
@@ -362,6 +365,8 @@ CHECKS = [
         forbid=BCE_BUILTINS,
         hint=LARGE + "and sigmoid(x) rounds to exactly 0 or 1, so log(sigmoid(x)) or log(1 - sigmoid(x)) is -inf. "
         "Use softplus(x) - x * y.",
+        hints={"gradient of logits": "The gradient with respect to the logits is (sigmoid(x) - y) / n, which lies in "
+               "[-1/n, 1/n] for any logits; a nan or inf there comes from an exp or a log that overflowed."},
         **BIG_TOL,
     ),
     Check(

@@ -239,7 +239,9 @@ CHECKS = [
         f"{_show_loader(sizes, as_loader)}, nn.CrossEntropyLoss())",
         hint="Call `model.eval()` before the loop: in training mode Dropout drops units at random and BatchNorm "
         "normalises with each batch's statistics (and updates its running ones).",
-        hints={"returned (loss, accuracy).type": RETURN_FLOATS},
+        hints={"returned (loss, accuracy).type": RETURN_FLOATS,
+               "BatchNorm running_mean afterwards": "Evaluating changed BatchNorm's running statistics, so BatchNorm "
+               "was in training mode (no_grad does not stop that): call `model.eval()` before the loop."},
     ),
     Check(
         "evaluate computes without gradients",
@@ -264,6 +266,10 @@ CHECKS = [
         "then the model's mode and its output on a fixed batch",
         hint="Note `was_training = model.training` first and end with `model.train(was_training)`, which sets "
         "every submodule's mode, so a model in training mode goes back to training and one in eval mode stays there.",
+        hints={"model(x) afterwards": "The model no longer behaves as before evaluate (its output on a fixed batch "
+               "differs), so some submodule (Dropout, BatchNorm) was left in the other mode. "
+               "`model.train(was_training)` sets the mode of every submodule; `model.training = ...` sets only the "
+               "top module's flag."},
     ),
     Check(
         "confusion_matrix",

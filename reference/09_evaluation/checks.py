@@ -5,8 +5,8 @@ Every `evaluate` probe builds its own small classifier (deterministic weights fr
 - eval mode, from the returned numbers of a model with Dropout AND BatchNorm (in training
   mode Dropout drops units and BatchNorm uses batch statistics) and from BatchNorm's
   running statistics afterwards (training mode updates them, even under no_grad);
-- no_grad, from the loss tensors the probe's own loss function built: they require grad
-  only when autograd was recording;
+- no_grad, from the model's outputs (a forward hook) and the losses the probe's own loss
+  function built: they require grad only when autograd was recording;
 - the mode afterwards, from `model.training` and from the model's output on a fixed batch
   (Dropout and BatchNorm make it differ between the modes), so a top-level flag set by hand
   is not enough;
@@ -152,11 +152,12 @@ def _probe_eval_mode(ns, sizes, seed, as_loader):
 
 
 def _probe_no_grad(ns, sizes, seed, as_loader):
-    model, loss_fn = _plain(), _RecordingLoss()
+    model, loss_fn, outputs = _plain(), _RecordingLoss(), []
+    model.register_forward_hook(lambda module, args, out: outputs.append(bool(out.requires_grad)))
     returned = ns.evaluate(model, _loader(sizes, seed, as_loader, _plain), loss_fn)
     return {
         "returned (loss, accuracy)": _as_floats(returned),
-        "some loss inside evaluate required grad": any(loss_fn.required_grad),
+        "some output or loss inside evaluate required grad": any(outputs) or any(loss_fn.required_grad),
     }
 
 
@@ -249,12 +250,12 @@ CHECKS = [
         args=[([4, 4, 2], 8, True), ([2, 1], 9, False)],
         probe=_probe_no_grad,
         describe=lambda sizes, seed, as_loader: f"evaluate(a small MLP, {_show_loader(sizes, as_loader)}, "
-        "a loss function that notes whether autograd recorded each loss)",
+        "nn.CrossEntropyLoss()), noting whether the model's outputs and the losses required grad",
         hint="Run the loop inside `with torch.no_grad():`.",
         hints={"returned (loss, accuracy).type": RETURN_FLOATS,
-               "some loss inside evaluate required grad": "Autograd was recording inside evaluate: run the loop inside "
-               "`with torch.no_grad():` (or `torch.inference_mode()`), so no graph is built for a backward() "
-               "that never comes."},
+               "some output or loss inside evaluate required grad": "Autograd was recording inside evaluate: run the "
+               "loop inside `with torch.no_grad():` (or `torch.inference_mode()`), so no graph is built for a "
+               "backward() that never comes."},
     ),
     Check(
         "evaluate leaves the model's mode as it found it",

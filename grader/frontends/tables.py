@@ -17,8 +17,9 @@ from grader.text import clean_line
 
 def show_list(console: Console, rows: list[dict], done: int, total: int) -> None:
     table = Table(box=table_box(console), title="pytorch-tutor exercises", title_justify="left")
-    for name in ("#", "exercise", "status", "last checked", "topic"):
-        table.add_column(name, no_wrap=True, justify="right" if name == "#" else "left")
+    widths = {"#": 2, "status": len("not started"), "last checked": 16}
+    for name in ("#", "exercise", "status", "last checked", "topic"):  # only the title may wrap, when it must
+        table.add_column(name, no_wrap=name != "exercise", min_width=widths.get(name), justify="right" if name == "#" else "left")
     styles = {"passed": "green", "failing": "red", "not started": "dim"}
     room = _topic_room(console, rows)
     for row in rows:
@@ -31,8 +32,8 @@ def show_list(console: Console, rows: list[dict], done: int, total: int) -> None
 
 def _topic_room(console: Console, rows: list[dict]) -> int:
     """Characters left for the topic column once the other columns fit on one line each."""
-    widths = [max(len(str(row[key] or "-")) for row in rows) if rows else 0 for key in ("number", "title", "last_checked")]
-    used = sum(widths) + len("not started") + 5 * 3 + 1  # borders and padding of five columns
+    title = max([len("exercise")] + [len(row["title"]) for row in rows])
+    used = 2 + title + len("not started") + 16 + 5 * 3 + 1  # the other columns, borders and padding
     return max(12, console.width - used)
 
 

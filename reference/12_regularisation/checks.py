@@ -158,6 +158,8 @@ def _describe_bn(x, running_mean, running_var, weight, bias, training, momentum,
 
 
 _BN_HINTS = {
+    "gradient of x": "In training the batch's mean and variance are functions of x, so the gradient flows through "
+    "them too: compute them from x itself (no `.detach()`), and detach only for the running statistics' update.",
     "output": "Normalise per feature: `(x - mean) / torch.sqrt(var + eps) * weight + bias`, with the batch's mean "
     "and biased variance (`correction=0`) in training, and the running statistics in eval.",
     "running_mean afterwards.requires_grad": "The running statistics joined the autograd graph: update them inside "

@@ -15,9 +15,11 @@ feature with the mean and variance of the current batch while training, and
 keeps a running average of those statistics (with `momentum`) in buffers; in
 eval mode it uses the running averages instead, so a prediction does not
 depend on the rest of the batch. *Weight decay* shrinks weights towards zero
-at every step (`torch.optim.AdamW(..., weight_decay=...)`); it should not touch
-biases or the weights of norm layers, so the parameters go into two
-*parameter groups*, each with its own options (optimizers from 11).
+at every step: `torch.optim.AdamW(..., weight_decay=...)` decouples it from
+the gradient (`Adam(weight_decay=...)` only adds an L2 term to the gradient,
+which Adam's scaling then weakens). It should not touch biases or the weights
+of norm layers, so the parameters go into two *parameter groups*, each with
+its own options (the optimizers of 11).
 
 Useful calls: `torch.rand_like`, `x.mean(dim)`, `x.var(dim, correction=...)`
 (the older spelling is `unbiased=`), `torch.sqrt`, in-place `t.mul_()`,

@@ -17,7 +17,9 @@ dimension) into the features of a final `nn.Linear`: that layer's
 the forward pass fails with "mat1 and mat2 shapes cannot be multiplied"
 (`nn.LazyLinear(out_features)` works it out on the first call). Layers expect
 float32 batches in (N, C, H, W) order, while images usually arrive as uint8
-(0..255) in (H, W, C) order: convert before calling the model.
+(0..255) in (H, W, C) order: convert before calling the model (torchvision's
+old `transforms.ToTensor()` did that; its replacement in `transforms.v2` is
+`ToImage()` followed by `ToDtype(torch.float32, scale=True)`).
 
 Under the hood a convolution is one matrix product: `F.unfold` cuts every
 patch out as a column, and the kernel, flattened, multiplies all of them at

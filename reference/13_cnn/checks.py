@@ -148,6 +148,13 @@ _FLATTEN = (
     "multiplied (A x B and C x D)\" means B features arrived where the layer expects C."
 )
 
+_RAISED = (
+    "A shape does not fit somewhere in forward: print `x.shape` after each layer. \"mat1 and mat2 shapes cannot be "
+    "multiplied (A x B and C x D)\" is the flatten size: B features arrive where the Linear layer expects C. "
+    "padding=1 keeps a 3x3 convolution's 28 x 28 and each MaxPool2d(2) halves it (28 -> 14 -> 7), so the last map "
+    "is (N, 16, 7, 7): `torch.flatten(x, 1)` and nn.Linear(16 * 7 * 7, 10)."
+)
+
 # ---- prepare_images -------------------------------------------------------------------------------
 
 
@@ -239,7 +246,7 @@ CHECKS = [
         probe=_probe_forward,
         describe=lambda x: f"model = SmallCNN() with fixed weights; model(x) for x of shape {tuple(x.shape)} with "
         "requires_grad=True; then the logits backpropagated with fixed random weights",
-        hints={"raised": _FLATTEN, "SmallCNN() is an nn.Module": "Subclass `nn.Module` and call `super().__init__()`."},
+        hints={"raised": _RAISED, "SmallCNN() is an nn.Module": "Subclass `nn.Module` and call `super().__init__()`."},
         hint="forward: conv1 -> ReLU -> MaxPool2d(2) -> conv2 -> ReLU -> MaxPool2d(2) -> flatten from dim 1 -> fc, "
         "and return the logits as they are (no softmax).",
     ),

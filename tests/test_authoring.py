@@ -158,3 +158,24 @@ def test_warnings_of_the_reference_and_known_mistakes_stay_on_the_trusted_side()
         learner = run_check(check, ns, learner=True)
     assert trusted == learner == [{"value": 2}, {"value": 4}]
     assert len(seen) == 2 and "target size" in str(seen[0].message)
+
+
+def test_known_mistakes_run_without_printing_their_warnings(course: Path):
+    """The trusted side runs known mistakes while grading a learner: their warnings (a 0 / 0, a var() of one
+    sample) are not the learner's code and must not reach the learner's terminal."""
+    import warnings
+
+    from grader.judging.reference import load_reference, mistake_book
+
+    (course / "reference" / "01_scale" / "mistakes" / "warns.py").write_text(
+        'import warnings\n\nHINT = "never shown"\n\n\ndef scale_and_shift(x, scale, shift):\n'
+        '    warnings.warn("from the variant")\n    return x * scale\n')
+    exercise = find_course(course).resolve("01")
+    checks, _ = load_reference(exercise)
+    book = mistake_book(exercise)
+    mistake = next(m for m in book.mistakes if m.name == "warns")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        outcomes = book.outcomes(mistake, checks.CHECKS[0])
+    assert outcomes and all("value" in o for o in outcomes), outcomes
+    assert not [w for w in caught if "from the variant" in str(w.message)]

@@ -71,9 +71,9 @@ class MistakeBook:
 
         key = (mistake.name, check.name)
         if key not in self._outcomes:
-            module = self.module(mistake)
-            with warnings.catch_warnings():  # a mistake's warnings (a non-leaf's .grad read) are not the learner's
+            with warnings.catch_warnings():  # a variant's warnings (0 / 0, a var() of one sample) are not the learner's
                 warnings.simplefilter("ignore")
+                module = self.module(mistake)
                 raw = [] if module is None else run_check(check, module, str(mistake.path))
             self._outcomes[key] = self.transformed(check, raw)
         return self._outcomes[key]

@@ -40,6 +40,7 @@ def check_exercise(course: Course, exercise: Exercise, file: Path | None = None,
     learner = Path(file) if file else exercise.stub
     limits = limits or Limits(timeout=exercise.timeout)
     script = read_script(learner)  # a private copy, read once: later changes to the file do not count
+    harden()
     if pool is not None:
         return _check(course, exercise, script, limits, pool, private)
     torchsetup.prepare()
@@ -65,6 +66,20 @@ def _check(course: Course, exercise: Exercise, script: Script, limits: Limits, p
     result.file, result.elapsed, result.isolation = str(script.path), round(finished.elapsed, 3), layers.get("in_force", [])
     script.annotate(result)
     return result
+
+
+_hardened = False
+
+
+def harden() -> None:
+    """Once per trusted process: not dumpable (a learner process of the same uid cannot read its memory
+    or ptrace it), and a subreaper (orphans of its keepers are its to kill)."""
+    global _hardened
+    if not _hardened:
+        from grader.isolation.boundary import harden_trusted
+
+        harden_trusted()
+        _hardened = True
 
 
 def learn_request(course: Course, exercise: Exercise, script: Script, limits: Limits, more: tuple = ()) -> dict:

@@ -34,6 +34,8 @@ from grader.isolation import cgroup, jobproc, namespaces
 from grader.isolation import syscalls as sc
 from grader.isolation.layers import Layers, Tally
 
+UNSAFE_ENV = "PYTORCH_TUTOR_UNSAFE_NO_BOUNDARY"  # "1" in the grader's environment: no layers (for measuring their cost)
+
 __all__ = ["Boundary", "Layers", "contain", "detect", "harden_trusted", "die_with_parent", "learner_pid"]
 
 
@@ -69,6 +71,8 @@ def contain(boundary: Boundary, prepare: Callable[[], Any], run: Callable[[Any, 
     thread that applies it and what that thread starts afterwards."""
     if sys.platform != "linux":
         jobproc.plain(boundary, prepare, run)
+    if os.environ.get(UNSAFE_ENV) == "1":
+        jobproc.plain(boundary, prepare, run, f"switched off by {UNSAFE_ENV}=1 in the grader's environment")
     try:
         tally = Tally()
         os.closerange(4, 2**31 - 1)

@@ -82,8 +82,21 @@ class Job:
             return Finished(returncode=None, elapsed=self.limits.timeout, stdout="", stderr="", keeper_lost=True)
 
     def kill_tree(self) -> None:
-        """The keeper, its job, and anything carrying the job's token."""
-        proctree.kill_tree(lambda: proctree.descendants(self.pid, self.token))
+        """The keeper, its job, and anything carrying the job's token; orphans of theirs that this
+        (subreaper) process adopted are reaped, not left as zombies."""
+        seen: set[int] = set()
+
+        def tree() -> set[int]:
+            found = proctree.descendants(self.pid, self.token) - {os.getpid()}
+            seen.update(found - {self.pid})
+            return found
+
+        proctree.kill_tree(tree)
+        for pid in seen:
+            try:
+                os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                pass  # not ours to reap
 
 
 class OneJob(Job):

@@ -80,8 +80,9 @@ def _out_of_reach(rules, writable: str) -> list[str]:
     return closed + ([writable] if namespaces.closed_ancestor(writable) else [])
 
 
-def plain(boundary: Boundary, prepare, run) -> NoReturn:
-    """Off Linux: prepare, write the files into the scratch folder, run there."""
+def plain(boundary: Boundary, prepare, run, why: str = NOT_LINUX) -> NoReturn:
+    """Off Linux (or with the boundary switched off, `why`): prepare, write the files into the scratch
+    folder, run there."""
     try:
         state = prepare()
         identity.write_files(boundary.scratch, boundary.files, None)
@@ -89,7 +90,7 @@ def plain(boundary: Boundary, prepare, run) -> NoReturn:
         os.chdir(boundary.scratch)
     except BaseException:
         crash()
-    _finish(run, state, Layers((), (("boundary", NOT_LINUX),), boundary.scratch))
+    _finish(run, state, Layers((), (("boundary", why),), boundary.scratch))
 
 
 def _learner_env(writable: str) -> None:

@@ -119,9 +119,6 @@ class PooledJob(Job):
     def kill(self) -> None:
         self._give_back(healthy=False)
 
-    def kill_tree(self) -> None:
-        proctree.kill_tree(lambda: proctree.descendants(self.pid, self.token))
-
     def _give_back(self, healthy: bool) -> None:
         if self.zygote is not None:  # once only, whichever of wait() and kill() comes first
             zygote, self.zygote = self.zygote, None

@@ -214,7 +214,7 @@ def test_without_a_private_tmpfs_the_scratch_folder_is_the_writable_one(tmp_path
     folder.mkdir(mode=0o700)
 
     def no_tmpfs():
-        def private_tmp(scratch, size, tally):
+        def private_tmp(scratch, size, tally, keep=()):
             tally.miss("tmpfs", "switched off by the test")
             return scratch, ()
 
@@ -829,3 +829,21 @@ def test_the_boundary_and_doctor_do_not_import_torch():
             "try:\n    runpy.run_module('cli', run_name='__main__')\nexcept SystemExit as exc:\n    assert not exc.code\n"
             "assert 'torch' not in sys.modules, 'torch was imported'")
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+
+
+def test_a_python_installed_under_tmp_stays_importable_and_read_only(scratch, tmp_path):
+    """A venv or a checkout in /tmp (CI, a packaging test) is hidden by the private /tmp unless it
+    is bound back, and bound back it must not become writable."""
+    need("tmpfs")
+    site = tmp_path / "site"
+    (site / "tmp_pkg").mkdir(parents=True)
+    (site / "tmp_pkg" / "__init__.py").write_text("VALUE = 42\n")
+
+    def run(state, layers):
+        sys.path.insert(0, str(site))
+        import tmp_pkg
+
+        return {"value": tmp_pkg.VALUE, "write": attempt(lambda: (site / "tmp_pkg" / "x.py").write_text("x"))}
+
+    outcome, code, _ = run_job(run, Boundary(scratch.scratch, readable=(str(site),)))
+    assert code == 0 and outcome["value"] == 42 and outcome["write"] != "ok", outcome

@@ -56,7 +56,8 @@ def learner_process(boundary: Boundary, prepare, run, tally: Tally) -> NoReturn:
 
 def _restrict(boundary: Boundary, tally: Tally) -> str:
     """Every restriction of the learner's process, in order; returns the writable folder."""
-    writable, private = namespaces.private_tmp(boundary.scratch, boundary.tmpfs_bytes, tally)
+    keep = tuple(os.path.realpath(p) for p in (*landlock_rules.python_roots(), *boundary.readable))
+    writable, private = namespaces.private_tmp(boundary.scratch, boundary.tmpfs_bytes, tally, keep)
     rules = landlock_rules.compute(boundary.readable, boundary.forbidden, private or (writable,), tally.has("proc"))
     if os.geteuid() == 0 and not tally.has("userns"):  # a uid of its own is to come
         namespaces.reveal((*rules.tops, writable), tally)

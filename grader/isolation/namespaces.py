@@ -75,14 +75,23 @@ def mount_proc(tally: Tally) -> None:
         tally.miss("proc", "needs a private PID and mount namespace")
 
 
-def private_tmp(scratch: str, size: int, tally: Tally) -> tuple[str, tuple[str, ...]]:
-    """Mount the private /tmp and /dev/shm: (the writable folder, the private folders)."""
+def private_tmp(scratch: str, size: int, tally: Tally, keep: tuple[str, ...] = ()) -> tuple[str, tuple[str, ...]]:
+    """Mount the private /tmp and /dev/shm: (the writable folder, the private folders). Folders of
+    `keep` under /tmp (a Python or a grader installed there) stay reachable, bound back read-only."""
     if not tally.has("mountns"):
         tally.miss("tmpfs", "needs a private mount namespace; the scratch folder is used instead")
         return scratch, ()
     options = f"size={size},mode=1777"
-    if not tally.attempt("tmpfs", sc.mount, "tmpfs", "/tmp", "tmpfs", _TMPFS, options):
-        return scratch, ()
+    under = [path for path in dict.fromkeys(keep) if path.startswith("/tmp/") and os.path.isdir(path)]
+    fds = [os.open(path, os.O_PATH | os.O_CLOEXEC) for path in under]
+    try:
+        if not tally.attempt("tmpfs", sc.mount, "tmpfs", "/tmp", "tmpfs", _TMPFS, options):
+            return scratch, ()
+        for path, fd in zip(under, fds):
+            _bind_back(path, fd)
+    finally:
+        for fd in fds:
+            os.close(fd)
     if not os.path.isdir("/dev/shm"):
         return "/tmp", ("/tmp",)
     try:
@@ -91,6 +100,13 @@ def private_tmp(scratch: str, size: int, tally: Tally) -> tuple[str, tuple[str, 
         tally.miss("shm", f"/dev/shm stays the host's and unreachable: {describe(exc)}")
         return "/tmp", ("/tmp",)
     return "/tmp", ("/tmp", "/dev/shm")
+
+
+def _bind_back(path: str, fd: int) -> None:
+    """`path`, hidden by the private /tmp, bound back at its own place, read-only."""
+    os.makedirs(path, exist_ok=True)
+    sc.mount(f"/proc/self/fd/{fd}", path, None, sc.MS_BIND | sc.MS_REC)
+    sc.mount(None, path, None, sc.MS_BIND | sc.MS_REMOUNT | sc.MS_RDONLY)
 
 
 def closed_ancestor(path: str) -> str | None:

@@ -26,10 +26,11 @@ A classifier reads the state at each sentence's last *real* token; in a padded
 batch `output[:, -1]` is the state after reading padding. Either pack the
 batch: `pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)`
 makes the LSTM stop each sequence at its length, and `h_n[-1]` is then each
-sequence's last real state, in the batch's order. Its `lengths` must be a CPU
-int64 tensor (or a list), even when the model runs on a GPU: do not move them
-with `.to(device)`. `enforce_sorted=True`, the default, refuses lengths that
-are not in decreasing order (it is there for ONNX export). Or gather:
+sequence's last real state, in the batch's order. Its `lengths` must stay on
+the CPU (a list, or a CPU tensor such as collate's int64 one) even when the
+model runs on a GPU: do not move them with `.to(device)`. `enforce_sorted=True`,
+the default, refuses lengths that are not in decreasing order (it is there for
+ONNX export). Or gather:
 `output[torch.arange(B), lengths - 1]`, right for a one-way LSTM because a
 step's state depends only on the steps before it.
 

@@ -221,8 +221,8 @@ FORWARD_HINTS = {
     f"{LOGITS}.values": "Classify the top layer's state at each sequence's LAST REAL token. For a padded batch "
     "`output[:, -1]` is the state after reading padding: pack with `pack_padded_sequence(..., batch_first=True, "
     "enforce_sorted=False)` and use `h_n[-1]`, or gather `output[torch.arange(B), lengths - 1]`.",
-    "raised": "pack_padded_sequence wants `lengths` as a CPU int64 tensor (or a list) and, unless you pass "
-    "`enforce_sorted=False`, sorted from longest to shortest; the checks' batches are not sorted.",
+    "raised": "pack_padded_sequence wants `lengths` on the CPU (a list, or a CPU tensor of integers) and, unless "
+    "you pass `enforce_sorted=False`, sorted from longest to shortest; the checks' batches are not sorted.",
     GRADS: "The logits are right but the parameters' gradients are not: is part of the computation detached, or "
     "does a layer take part that should not?",
     INPUTS: "Leave `tokens` and `lengths` as they are: sort or move copies of them, never the caller's tensors.",

@@ -3,8 +3,8 @@ from torch.nn.utils.rnn import pad_sequence
 
 HINT = (
     "`torch.Tensor([...])` makes float32: lengths are counts, an int64 tensor on the CPU, "
-    "`torch.tensor([len(t) for t in sequences])`. pack_padded_sequence needs them as CPU int64 (keep them on the "
-    "CPU even when the model is on a GPU: no `.to(device)`), and indexing with `lengths - 1` needs integers."
+    "`torch.tensor([len(t) for t in sequences])`. Indexing with `lengths - 1` needs integers, and "
+    "pack_padded_sequence needs the lengths on the CPU even when the model is on a GPU (no `.to(device)`)."
 )
 
 

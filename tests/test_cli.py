@@ -44,6 +44,19 @@ def test_check_file_of_another_file_grades_it_but_records_no_progress(course_dir
     assert (entry["status"], entry["attempts"]) == ("failing", 1)
 
 
+def test_check_file_of_a_file_directly_in_tmp_can_still_use_temporary_files(course_dir):
+    # The folder of a --file is forbidden to learner code (other students' files may lie next to it). For a file
+    # directly in /tmp that folder is /tmp, which also holds the learner's own writable folder: 07's probes save
+    # the checkpoint in a temporary folder there, and must still be able to.
+    other = Path("/tmp") / f"pytorch-tutor-test-{os.getpid()}-07_save_load.py"
+    shutil.copy(ROOT / "reference" / "07_save_load" / "solution.py", other)
+    try:
+        result = cli(course_dir, "check", "07", "--file", str(other))
+    finally:
+        other.unlink()
+    assert result.exit_code == 0 and "✓ Passed: Saving and loading" in result.output, result.output
+
+
 @pytest.mark.parametrize("how", ["itself", "relative with ..", "symlink", "hardlink", "checks file", "another exercise's"])
 def test_check_file_refuses_the_reference_by_any_path(course_dir, tmp_path, how, monkeypatch):
     solution = course_dir / "reference" / "01_tensors" / "solution.py"

@@ -4,7 +4,9 @@ Installed by the worker after it has loaded the checks and before it loads the
 learner's file, as a `sys.addaudithook` hook (which cannot be removed):
 
 - no opening files in the reference folder (the solutions) or the job folder
-  (the job description and the results file the grader writes);
+  (the job description and the results file the grader writes), except in the
+  learner's own writable folder (a forbidden folder can hold it: a submission
+  checked from /tmp makes /tmp forbidden, while the learner's /tmp is its own);
 - no starting other programs (`subprocess`, `os.system`, `os.exec*`,
   `os.posix_spawn`); `os.fork` and `multiprocessing` with fork still work, and
   their processes are ended with the check.
@@ -23,10 +25,12 @@ import sys
 _EXEC_EVENTS = {"subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "pty.spawn"}
 
 
-def install(forbidden_dirs: list[str], allowed_file: str) -> None:
-    """Refuse opening files under `forbidden_dirs` (except `allowed_file`, the learner's own)."""
+def install(forbidden_dirs: list[str], allowed_file: str, own_dir: str | None = None) -> None:
+    """Refuse opening files under `forbidden_dirs`, except `allowed_file` (the learner's own) and
+    anything under `own_dir` (its writable folder)."""
     roots = tuple(os.path.realpath(d) + os.sep for d in forbidden_dirs)
     allowed = os.path.realpath(allowed_file)
+    own = (os.path.realpath(own_dir) + os.sep,) if own_dir else ()
     realpath, fspath, sep = os.path.realpath, os.fspath, os.sep
 
     def hook(event: str, args: tuple) -> None:
@@ -40,7 +44,7 @@ def install(forbidden_dirs: list[str], allowed_file: str) -> None:
                 return
             if isinstance(full, bytes):
                 full = full.decode(errors="replace")
-            if full != allowed and (full + sep).startswith(roots):
+            if full != allowed and (full + sep).startswith(roots) and not (full + sep).startswith(own):
                 raise PermissionError(f"exercise code may not open {fspath(path)!r}: it belongs to the grader")
         elif event in _EXEC_EVENTS:
             raise PermissionError("exercise code may not start other programs")

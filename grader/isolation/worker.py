@@ -47,7 +47,7 @@ def _learn(job: dict, checks, learner_file: Path) -> None:
     from grader.judging.loader import load_module
     from grader.judging.probe import describe_error, run_checks
 
-    guard.install(job.get("forbidden", []), str(learner_file))
+    guard.install(job.get("forbidden", []), str(learner_file), own_dir=str(learner_file.parent))
     sys.path.insert(0, str(learner_file.parent))
     try:
         ns = load_module(learner_file, "learner_" + learner_file.stem.split("_", 1)[-1])

@@ -1,0 +1,21 @@
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence
+
+HINT = (
+    "`h_n` is (num_layers, B, hidden_size) even when the LSTM is batch_first: `batch_first` changes only the "
+    "input and `output`, never h_n and c_n. `h_n[:, -1]` is the last sequence of the batch in every layer; "
+    "the top layer's state for every sequence is `h_n[-1]`."
+)
+
+
+class LSTMClassifier(nn.Module):
+    def __init__(self, vocab_size, embed_dim, hidden_size, num_classes, pad_idx=0, num_layers=1):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab_size, embed_dim, padding_idx=pad_idx)
+        self.lstm = nn.LSTM(embed_dim, hidden_size, num_layers=num_layers, batch_first=True)
+        self.fc = nn.Linear(hidden_size, num_classes)
+
+    def forward(self, tokens, lengths):
+        packed = pack_padded_sequence(self.embedding(tokens), lengths, batch_first=True, enforce_sorted=False)
+        _, (h_n, _) = self.lstm(packed)
+        return self.fc(h_n[:, -1])

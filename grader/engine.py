@@ -21,10 +21,9 @@ from grader.isolation.sandbox import Finished, Limits
 from grader.judging import channel, schema
 from grader.judging.channel import Unreadable
 from grader.judging.reference import TRUSTED, mistake_book, reference_outcomes
+from grader.judging.stopped import stopped_hint, stopped_reason
 from grader.judging.verdict import judge_all
 from grader.results import ERROR, FAILED, PASSED, CheckResult, ExerciseResult
-from grader.judging.reference import load_reference  # noqa: F401  (for callers that load a course's checks)
-from grader.judging.stopped import stopped_hint, stopped_reason
 from grader.submission.cells import frame_location
 from grader.submission.notebook import Script, read_script
 from grader.text import clean_block

@@ -60,7 +60,7 @@ class GradeCache:
         """Each of the exercise's checks as (name, points)."""
         known = self.data["checks"]
         if not _checks_ok(known.get(exercise.id), self.digest(exercise)):
-            from grader.engine import load_reference
+            from grader.judging.reference import load_reference
 
             checks, _ = load_reference(exercise)
             known[exercise.id] = {"digest": self.digest(exercise), "checks": [[c.name, c.points] for c in checks.CHECKS]}

@@ -109,7 +109,7 @@ def _grade_all(course, private: Path, hidden: tuple, todo: list[Submission], tim
     """Grade `todo` on a pool of warm zygotes, one thread per zygote; `done` is called here, in order of finishing."""
     if not todo:
         return
-    from grader.engine import load_reference
+    from grader.judging.reference import load_reference
     from grader.isolation.pool import Pool
 
     for exercise in {sub.exercise for sub in todo}:

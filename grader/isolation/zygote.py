@@ -29,7 +29,7 @@ def serve(fd: int) -> None:
 
     from grader.isolation import keeper, torchsetup
 
-    torchsetup.prepare()  # children inherit it
+    torchsetup.prepare(warm=True)  # children inherit it
     import grader.isolation.worker  # noqa: F401
     import grader.judging.probe  # noqa: F401
 

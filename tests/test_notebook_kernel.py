@@ -134,3 +134,36 @@ def test_a_learner_with_no_terminal_inits_a_course_and_works_through_it_from_cel
     assert "def tensor_from_list" in html(shown_solution)
     assert progress(tmp_path / "my-course")["01_tensors"]["status"] == "passed"
     assert gone({int(shown(server).split()[0])}) and server_folders() == before  # the kernel shut down: so did its server
+
+
+def test_the_server_answers_a_malformed_or_impossible_request_with_an_error(course_dir):
+    from grader.notebooks.server import answer
+
+    assert "malformed request" in answer({"course": str(course_dir), "cells": "x"}, None)["error"]["message"]
+    request = {"course": str(course_dir), "exercise": "99", "cells": [["In [1]", "x = 1"]], "notebook": "x.ipynb"}
+    assert answer(request, None)["error"]["message"] == "There is no exercise '99'."
+
+
+def test_interrupting_a_check_ends_its_server_and_the_learner_process(course_dir):
+    """The kernel's stop button during a check of code that never returns: nothing keeps running."""
+    import signal
+    import threading
+
+    from grader.notebooks import client
+
+    request = {"course": str(course_dir), "exercise": "03", "cells": [["In [1]", "while True:\n    pass"]], "notebook": "x.ipynb"}
+    before, seen = server_folders(), {}
+
+    def interrupt_once_the_learner_runs():
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and len(seen.setdefault("tree", set())) < 4:  # server, zygote, the job's C, I, L
+            server = (client.about() or {}).get("pid")
+            seen["tree"] = proctree.descendants(server) if server else set()
+            time.sleep(0.05)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    threading.Thread(target=interrupt_once_the_learner_runs, daemon=True).start()
+    with pytest.raises(KeyboardInterrupt):
+        client.grade(request, 30)
+    assert len(seen["tree"]) >= 4 and gone(seen["tree"]) and client.about() is None
+    assert server_folders() == before

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from grader.errors import TutorError
 from grader.notebooks.display import plain_text, show, show_error
-from grader.notebooks.kernel import check  # noqa: F401  (one place for every call a cell makes)
+from grader.notebooks.kernel import check, course_for  # noqa: F401  (check: one place for every call a cell makes)
 
 
 class Rows(list):
@@ -26,13 +26,12 @@ class Rows(list):
 
 def hint(exercise: str | int, function: str | None = None, course=None) -> str | None:
     """Show the next hint for `exercise` (for `function`, default: the one the last check failed on)."""
-    from grader.course import find_course
     from grader.frontends.render_html import AMBER, message_html
     from grader.judging.hints import choose_ladder
     from grader.progress import Progress
 
     try:
-        found = find_course(course)
+        found = course_for(course)
         ex = found.resolve(str(exercise))
         progress_file = Progress(found.state_dir)
         target, hints = choose_ladder(ex.checks, function, str(progress_file.entry(ex.id).get("focus") or ""))
@@ -48,14 +47,13 @@ def hint(exercise: str | int, function: str | None = None, course=None) -> str |
 
 def progress(course=None) -> Rows | None:
     """Show every exercise of the course with its status, as `pytorch-tutor list` does."""
-    from grader.course import find_course
     from grader.frontends.render_html import rows_html
     from grader.frontends.tables import show_list
     from grader.frontends.workspace import list_rows
     from grader.progress import PASSED, Progress
 
     try:
-        found = find_course(course)
+        found = course_for(course)
         rows = Rows(list_rows(found, Progress(found.state_dir)))
     except TutorError as exc:
         return show_error(exc.message, exc.hint)
@@ -66,13 +64,12 @@ def progress(course=None) -> Rows | None:
 
 def solution(exercise: str | int, force: bool = False, course=None) -> None:
     """Show the reference solution of `exercise`, once this course has passed it (or with force=True)."""
-    from grader.course import find_course
     from grader.frontends.render_html import code_html
     from grader.frontends.workspace import solution_allowed
     from grader.progress import Progress
 
     try:
-        found = find_course(course)
+        found = course_for(course)
         ex = found.resolve(str(exercise))
         if not solution_allowed(Progress(found.state_dir), ex, force):
             raise TutorError(f"Pass {ex.id} first to see its reference solution.",

@@ -19,7 +19,7 @@ import os
 import symtable
 from pathlib import Path
 
-from grader.course import Exercise, find_course
+from grader.course import COURSE_ENV, Exercise, find_course
 from grader.errors import TutorError
 from grader.submission.cells import DEFS, clean_magics, first_line, split_lines
 from grader.results import ExerciseResult
@@ -40,7 +40,7 @@ def check(exercise: str | int, course: str | os.PathLike | None = None) -> Exerc
     from grader.notebooks.display import show_error
 
     try:
-        found = find_course(course)
+        found = course_for(course)
         ex = found.resolve(str(exercise))
         cells = history_cells(_history(), _targets(ex))
         if not cells:
@@ -56,6 +56,17 @@ def check(exercise: str | int, course: str | os.PathLike | None = None) -> Exerc
         return None
     show_result(result)
     return result
+
+
+def course_for(course: str | os.PathLike | None):
+    """The course, as the command line finds it; the hint for none found is a cell's, not a terminal's."""
+    try:
+        return find_course(course)
+    except TutorError as exc:
+        if course is not None or os.environ.get(COURSE_ENV):
+            raise
+        raise TutorError(exc.message, hint="In a cell, `from grader import init; init()` creates one here and makes it this "
+                         'kernel\'s course; or name yours: `check("01", course="path/to/course")`.') from None
 
 
 def show_result(result: ExerciseResult) -> None:

@@ -116,6 +116,7 @@ def test_a_learner_with_no_terminal_inits_a_course_and_works_through_it_from_cel
     with kernel.client.setup_kernel():
         made = kernel.run("from grader import init, check, hint, progress, solution\ncourse = init('my-course')")
         assert "Created" in shown(made) and (tmp_path / "my-course" / "notebooks" / "01_tensors.ipynb").exists()
+        assert "as it is" in shown(kernel.run("init('my-course')"))  # run again from the top: nothing is overwritten
         listed = kernel.run("progress()")
         refused = kernel.run("solution('01')")
         hinted = kernel.run("hint('01')")

@@ -89,23 +89,27 @@ def _read(path: Path) -> str:
 
 
 def init(directory: str | os.PathLike = "pytorch-course", notebooks: bool = True) -> Path | None:
-    """Create a course folder (the exercise stubs, and with `notebooks` one notebook per exercise)
-    and make it this kernel's course, so `check("01")` and the others find it from any folder."""
-    from grader.course import COURSE_ENV, find_course
+    """Create a course folder (the exercise stubs, and with `notebooks` one notebook per exercise) and
+    make it this kernel's course, so `check("01")` and the others find it from any folder. A course
+    already there is used as it is (a notebook run again from the top changes nothing of your work)."""
+    from grader.course import COURSE_ENV, STATE_DIR, find_course
     from grader.frontends.render_html import message_html
     from grader.frontends.workspace import init_course
     from grader.notebooks.export import export_notebook
 
+    target = Path(directory).expanduser().resolve()
+    existed = (target / STATE_DIR / "course").is_file() or (target / "reference" / "course.toml").is_file()
     try:
-        target = init_course(Path(directory).expanduser()).resolve()
-        found = find_course(target)
-        written = [export_notebook(ex, target / "notebooks" / f"{ex.id}.ipynb") for ex in found.exercises
-                   if notebooks and not (target / "notebooks" / f"{ex.id}.ipynb").exists()]
+        found = find_course(target if existed else init_course(target))
+        wanted = [ex for ex in found.exercises if notebooks and not (target / "notebooks" / f"{ex.id}.ipynb").exists()]
+        written = [export_notebook(ex, target / "notebooks" / f"{ex.id}.ipynb") for ex in wanted]
     except TutorError as exc:
         return show_error(exc.message, exc.hint)
     os.environ[COURSE_ENV] = str(target)
-    where = f"{target / 'notebooks'} ({len(written)} notebooks: open one, fill in its cells, run its last cell)" if written else ""
-    body = "; ".join(filter(None, [f"{target / 'exercises'} (the stubs)", where]))
-    after = f'This kernel now uses it: write an exercise\'s functions in cells, run them, then `check("01")`.'
-    show(message_html(f"Created {target}", body, after), f"Created {target}: {body}.\n{after}")
+    title = f"Using {target}, as it is" if existed else f"Created {target}"
+    parts = [f"{target / 'exercises'} (the stubs)" if not existed else "",
+             f"{target / 'notebooks'} ({len(written)} new notebooks: open one, fill in its cells, run its last cell)" if written else ""]
+    body = "; ".join(filter(None, parts))
+    after = 'This kernel now uses it: write an exercise\'s functions in cells, run them, then `check("01")`.'
+    show(message_html(title, body, after), f"{title}{': ' + body if body else ''}.\n{after}")
     return target

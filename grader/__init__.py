@@ -22,9 +22,42 @@ Imports run one way: front ends -> engine -> isolation -> judging -> base
 """
 
 
+# In a notebook cell: `from grader import check, hint, progress, solution, init`. Each is a thin
+# wrapper, so that importing grader imports neither torch nor the rest of the package.
+
+
 def check(exercise, course=None):
-    """In a Jupyter notebook: grade what this notebook defined for `exercise` ("03"), in a separate
-    process; shows the result and returns it (`.passed`). `course`: the course folder if not found from here."""
-    from grader.notebooks.kernel import check as check_in_kernel
+    """In a Jupyter notebook: grade what this notebook defined for `exercise` ("03"), in a separate,
+    warm, isolated process; shows the result and returns it (`.passed`). `course`: the course folder
+    if it is not found from here."""
+    from grader.notebooks.api import check as check_in_kernel
 
     return check_in_kernel(exercise, course)
+
+
+def hint(exercise, function=None, course=None):
+    """Show the next hint for `exercise` (for `function`: default, the one your last check failed on)."""
+    from grader.notebooks.api import hint as show_hint
+
+    return show_hint(exercise, function, course)
+
+
+def progress(course=None):
+    """Show every exercise of the course and your status in it."""
+    from grader.notebooks.api import progress as show_progress
+
+    return show_progress(course)
+
+
+def solution(exercise, force=False, course=None):
+    """Show the reference solution of `exercise`, once you have passed it (or with force=True)."""
+    from grader.notebooks.api import solution as show_solution
+
+    return show_solution(exercise, force, course)
+
+
+def init(directory="pytorch-course", notebooks=True):
+    """Create a course folder here (stubs, and a notebook per exercise) and make it this kernel's course."""
+    from grader.notebooks.api import init as make_course
+
+    return make_course(directory, notebooks)

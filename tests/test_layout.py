@@ -18,10 +18,10 @@ LAYERS = [
     ["grader.judging", "grader.submission"],
     ["grader.isolation", "grader.kit"],
     ["grader.engine"],
-    ["grader.frontends.render", "grader.frontends.tables"],  # what every front end shows results with
+    ["grader.frontends.render", "grader.frontends.render_html", "grader.frontends.tables"],  # what every front end shows results with
     ["grader.frontends", "grader.classroom", "grader.notebooks"],
     ["grader.authoring"],  # validate grades along every front end's path
-    ["cli", "grader"],  # entry points: the command line, and `from grader import check`
+    ["cli", "grader", "grader.notebooks.api"],  # entry points: the command line, and `from grader import check, ...`
 ]
 
 

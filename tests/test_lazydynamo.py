@@ -100,3 +100,55 @@ def test_the_compiler_still_works_after_the_hand_over():
     assert after["compiled"] == [1.0, 1.0]
     assert after["func_grad"] == [2.0, 2.0] and after["shim_hands_over"] == "_GeneratorContextManager"
     assert after["zero_grad_rewrapped"]
+
+
+# --- outside the torch versions the stand-in was tested on: the plain path -------------------------
+
+FALLBACK = """
+import json, sys
+from pathlib import Path
+import torch
+torch.__version__ = sys.argv[1]  # as if this were another torch (Colab's, say); set before the grader sees it
+from grader.course import find_course
+from grader.engine import check_exercise
+from grader.isolation import lazydynamo
+from grader.isolation.pool import Pool
+course = find_course(sys.argv[2])
+exercise = course.resolve("04")
+if sys.argv[4] == "warm":
+    with Pool(1) as pool:  # its zygote is forked from this process, so it sees the same version
+        result = check_exercise(course, exercise, Path(sys.argv[3]), pool=pool)
+else:
+    result = check_exercise(course, exercise, Path(sys.argv[3]))
+print(json.dumps({"passed": result.passed, "output": result.output, "isolation": result.isolation,
+                  "stand_in": lazydynamo.is_stand_in(), "real": type(sys.modules.get("torch._dynamo")).__name__}))
+"""
+
+
+def test_the_stand_in_is_used_only_on_the_torch_versions_it_was_tested_on():
+    from grader.isolation import lazydynamo
+
+    import torch
+
+    assert lazydynamo.tested(torch.__version__)  # else every check here would silently take the slow path
+    assert lazydynamo.tested("2.13.0+cpu") and lazydynamo.tested("2.13.1")
+    assert not any(map(lazydynamo.tested, ["2.11.0+cu126", "2.12.1", "2.14.0.dev20260101", "3.0.0", "nightly", ""]))
+
+
+def test_an_untested_torch_falls_back_to_the_plain_path_and_still_grades(tmp_path):
+    """Colab's torch 2.11, say: no stand-in anywhere, and 04 (which builds optimizers) still passes, cold and warm."""
+    style = sorted((ROOT / "reference" / "04_training_loop" / "styles").glob("*.py"))[0]
+    learner = tmp_path / "04_training_loop.py"
+    learner.write_text(style.read_text() + '\nimport sys\nprint("compiler at import:", type(sys.modules.get("torch._dynamo")).__name__)\n')
+    runs = {mode: subprocess.Popen([sys.executable, "-c", FALLBACK, "2.11.0+cu126", str(ROOT), str(learner), mode], cwd=ROOT,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for mode in ("cold", "warm")}
+    found = {}
+    for mode, proc in runs.items():
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err[-3000:]
+        found[mode] = json.loads(out.strip().splitlines()[-1])
+    for mode, got in found.items():
+        assert got["passed"], (mode, got)
+        assert not got["stand_in"] and got["real"] == "module", got  # the trusted side imported the real compiler
+    assert "compiler at import:" in found["cold"]["output"] and "_StandIn" not in found["cold"]["output"]
+    assert "compiler at import: module" in found["warm"]["output"]  # a warm zygote imported it once for every job

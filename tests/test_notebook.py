@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -16,7 +17,7 @@ import nbformat
 import pytest
 from rich.console import Console
 
-from conftest import COURSE, ROOT, cli, grade, progress
+from conftest import CLI_ENV, COURSE, ROOT, cli, grade, progress
 from grader.errors import TutorError
 from grader.notebooks.kernel import history_cells
 from grader.submission.cells import DEFS
@@ -294,3 +295,28 @@ def test_a_kernel_grades_the_latest_definitions_whatever_the_order_and_state(cou
     assert "NameError" in shown(nb.cells[state])  # it really ran in the kernel
     assert "passed: True" in shown(nb.cells[last]), shown(nb.cells[last])
     assert progress(course_dir)["03_nn_module"]["attempts"] == 2
+
+
+def test_saved_cells_are_named_by_execution_count_else_by_place(tmp_path):
+    """As Jupyter shows them beside each cell (and IPython's tracebacks call them): `In [3]`; a cell with no
+    count of its own (never run, or a count two cells share after a restart) by its place, `cell 4`."""
+    v4, path = nbformat.v4, tmp_path / "work.ipynb"
+    counts = [3, None, 7, 7, 12]
+    cells = [v4.new_markdown_cell("# title")] + [v4.new_code_cell(f"x{i} = {i}", execution_count=n) for i, n in enumerate(counts)]
+    nbformat.write(v4.new_notebook(cells=cells), path)
+    assert [label for label, _ in read_cells(path)] == ["In [3]", "cell 3", "cell 4", "cell 5", "In [12]"]
+
+
+def test_the_notebook_calls_are_light_and_plain_outside_a_kernel(course_dir):
+    """hint, progress and solution work from any Python (plain text there) and never import torch."""
+    code = ("import sys\nfrom grader import hint, progress, solution\n"
+            f"course = {str(course_dir)!r}\n"
+            "hint('03', course=course); rows = progress(course=course); solution('03', course=course)\n"
+            "print('rows', len(rows), repr(rows)); print('torch' in sys.modules, 'nbformat' in sys.modules)")
+    env = {**CLI_ENV, "PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, check=True).stdout
+    assert "Hint 1 of" in out and "(03_nn_module):" in out and 'Run `hint("03")` again' in out
+    assert "pytorch-tutor exercises" in out and f"rows {len(COURSE.exercises)} <progress: 0 of {len(COURSE.exercises)} exercises passed>" in out
+    assert "error: Pass 03_nn_module first" in out and 'solution("03", force=True)' in out
+    assert out.strip().endswith("False False")
+    assert progress(course_dir)["03_nn_module"]["hints"]  # the hint ladder moved on, as `pytorch-tutor hint` does

@@ -37,8 +37,13 @@ def escape_output(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
-def show_result(console: Console, result: ExerciseResult, command: str, again: str = "") -> None:
-    """`again`: how to check once more (default `COMMAND check NN`; in a notebook, `check("NN")`)."""
+def calls(command: str, number: str, notebook: bool = False) -> dict[str, str]:
+    """How the learner checks, asks for a hint, sees the solution: a command, or a call in a notebook cell."""
+    return {k: f'{k}("{number}")' if notebook else f"{command} {k} {number}" for k in ("check", "hint", "solution")}
+
+
+def show_result(console: Console, result: ExerciseResult, command: str, notebook: bool = False) -> None:
+    """`notebook`: the verdict names the calls of a notebook cell (`check("03")`), not the commands."""
     number = result.exercise.split("_", 1)[0]
     if result.output.strip():
         body = Text(escape_output(result.output.rstrip()[-4000:]))
@@ -51,7 +56,8 @@ def show_result(console: Console, result: ExerciseResult, command: str, again: s
     if result.message and result.status != ERROR:
         console.print(Text(f"note: {result.message}", style="dim"))
     console.print()
-    console.print(_verdict(result, number, command, again or f"{command} check {number}"))
+    headline, rest = verdict(result, calls(command, number, notebook))
+    console.print(Text.assemble((headline, "bold green" if result.passed else "bold red"), rest))
 
 
 def _show_not_graded(console: Console, result: ExerciseResult) -> None:
@@ -88,13 +94,21 @@ def _show_check(console: Console, check: CheckResult) -> None:
 def _traceback(frames: list) -> Text:
     text = Text(overflow="fold")  # long paths wrap; never cut off the file name
     for file, line, func, code in frames:
-        path, cell = split_cell(file)  # a notebook frame: "work.ipynb [cell 3]" with the line inside the cell
-        head = (f"Cell {cell}" if cell.startswith("In") else f'File "{short_path(path)}", {cell}') if cell else f'File "{short_path(file)}"'
+        head = frame_head(file)
         text.append(f"{head}, line {line}, in {func}\n", style="dim")
         if code:
             text.append(f"  {code}\n")
     text.rstrip()
     return text
+
+
+def frame_head(file: str) -> str:
+    """`File "x.py"`; for a notebook frame ("work.ipynb [In [3]]", the line inside the cell) `File "work.ipynb",
+    In [3]`, or IPython's `Cell In [3]` inside a kernel whose notebook has no file name."""
+    path, cell = split_cell(file)
+    if not cell:
+        return f'File "{short_path(file)}"'
+    return f'File "{short_path(path)}", {cell}' if path.lower().endswith(".ipynb") else f"Cell {cell}"
 
 
 def untouched(result: ExerciseResult) -> bool:
@@ -111,24 +125,17 @@ def short_path(file: str | Path) -> str:
     return str(file) if rel.startswith("..") else rel
 
 
-def _verdict(result: ExerciseResult, number: str, command: str, again: str) -> Text:
+def verdict(result: ExerciseResult, how: dict[str, str]) -> tuple[str, str]:
+    """(the headline, what to do next) under a result; `how` from `calls`."""
     passed = sum(c.passed for c in result.checks)
     if result.passed:
-        return Text.assemble(
-            (f"✓ Passed: {result.title}, all {passed} checks. ", "bold green"),
-            f"See the reference solution with `{command} solution {number}`.",
-        )
+        return f"✓ Passed: {result.title}, all {passed} checks. ", f"See the reference solution with `{how['solution']}`."
     score = f"{passed} of {len(result.checks)} checks passed" if result.status != ERROR else "not graded"
     if untouched(result):
-        return Text.assemble(
-            (f"✗ Not started: {result.title}. ", "bold red"),
-            f"Open {short_path(result.file)}, replace each `raise NotImplementedError` with your code, "
-            f"then run `{again}`.",
-        )
-    return Text.assemble(
-        (f"✗ Not passed yet: {result.title} ({score}). ", "bold red"),
-        f"Fix the first failing check, then run `{again}` again; `{command} hint {number}` gives a hint.",
-    )
+        return (f"✗ Not started: {result.title}. ", f"Open {short_path(result.file)}, replace each `raise NotImplementedError` "
+                f"with your code, then run `{how['check']}`.")
+    return (f"✗ Not passed yet: {result.title} ({score}). ",
+            f"Fix the first failing check, then run `{how['check']}` again; `{how['hint']}` gives a hint.")
 
 
 def show_error(console: Console, message: str, hint: str = "") -> None:

@@ -13,6 +13,11 @@ imports the real module and hands over to it, re-arming the functions it was
 asked to `disable` so the real one wraps them. Nothing changes for code that
 never compiles: same kernels, same numbers. `tests/test_lazydynamo.py` checks
 that, and that the compiler still works after the hand-over.
+
+It reaches into torch internals (what `torch.optim` and `torch.func` call on
+`torch._dynamo`), so it is used only on the torch versions it was tested with
+(`TESTED`); on any other, `install()` does nothing and torch imports its compiler
+as usual: correct, only slower.
 """
 
 from __future__ import annotations
@@ -22,11 +27,13 @@ import importlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
+import re
 import sys
 import threading
 import types
 
 NAME = "torch._dynamo"
+TESTED = ((2, 13), (2, 13))  # (major, minor) of the oldest and newest torch the stand-in was tested on
 _lock = threading.RLock()
 
 
@@ -103,12 +110,19 @@ class _Loaded(importlib.abc.Loader):
 _FINDER = _Finder()
 
 
+def tested(version: str) -> bool:
+    """True for a torch version ("2.13.0+cpu") within the range the stand-in was tested on."""
+    found = re.match(r"(\d+)\.(\d+)", str(version))
+    return bool(found) and TESTED[0] <= (int(found[1]), int(found[2])) <= TESTED[1]
+
+
 def install() -> bool:
-    """Put the stand-in in place unless `torch._dynamo` is already imported; True if it was."""
+    """Put the stand-in in place unless `torch._dynamo` is already imported, or this torch is not
+    one it was tested on; True if it was."""
     import torch
 
     with _lock:
-        if NAME in sys.modules:
+        if NAME in sys.modules or not tested(torch.__version__):
             return False
         spec = importlib.machinery.PathFinder.find_spec(NAME, list(torch.__path__))
         if spec is None or spec.submodule_search_locations is None:

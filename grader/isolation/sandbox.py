@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import select
 import threading
 import time
 from dataclasses import dataclass, field
@@ -82,6 +83,7 @@ class Monitor:
         self.threads = [threading.Thread(target=c.pump, daemon=True) for c in self.captures]
         for t in self.threads:
             t.start()
+        self.exited = _exit_fd(pid)
 
     def wait(self) -> Finished:
         """Wait for the job to finish or break a limit, then end its whole tree."""
@@ -90,15 +92,24 @@ class Monitor:
         while (returncode := self.poll()) is None and not broke:
             broke = self._broken_limit(deadline)
             if not broke:
-                time.sleep(POLL)
+                self._pause()
         if broke == "timed_out":
             proctree.request_stack(self.stack_of() or self.pid)
             time.sleep(0.3)
         self.kill()
+        if self.exited is not None:
+            os.close(self.exited)
         returncode = self.poll() if returncode is None else returncode
         for t in self.threads:
             t.join(timeout=2)
         return self._finished(returncode, broke)
+
+    def _pause(self) -> None:
+        """POLL seconds, or less: a job's end is seen the moment its root process exits (a pidfd)."""
+        if self.exited is None:
+            time.sleep(POLL)
+        else:
+            select.select([self.exited], [], [], POLL)
 
     def _finished(self, returncode, broke: str) -> Finished:
         out, err, results = self.captures
@@ -134,3 +145,11 @@ class Monitor:
         deadline = time.monotonic() + 5
         while self.poll() is None and time.monotonic() < deadline:
             time.sleep(0.01)
+
+
+def _exit_fd(pid: int) -> int | None:
+    """A pidfd of `pid` (readable once it exits), where Linux and Python have them."""
+    try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return None

@@ -3,28 +3,25 @@
 The kernel neither is graded nor grades. From its input history (`In`), the latest
 executed definition of every name the exercise needs, and of the names those
 definitions use (imports, helpers, constants), is kept; cells that ran out of
-order or left unrelated state behind do not matter. They are written to a small
-notebook whose cells are labelled `In [n]`, and `pytorch-tutor check NN --file
-... --json` grades that in separate processes, as on the command line; the result is
-recorded as the learner's progress here (the command line records only the exercise's own
-files). Nothing here imports torch.
+order or left unrelated state behind do not matter. Those cells, each named `In [n]`
+as Jupyter numbers it (as `check --file work.ipynb` names a saved notebook's cells),
+go to the kernel's grading server (`grader.notebooks.client`, `grader.notebooks.server`):
+a separate, warm, trusted process that grades them as `pytorch-tutor check NN --file`
+does, in a fresh learner process behind the same boundary, and records the result as
+the learner's progress. The result comes back as JSON and is shown as HTML (plain text
+where the front end has no HTML). Nothing here imports torch.
 """
 
 from __future__ import annotations
 
 import ast
-import json
 import os
-import subprocess
-import sys
 import symtable
-import tempfile
 from pathlib import Path
 
-from grader.course import Exercise, find_course
+from grader.course import COURSE_ENV, Exercise, find_course
 from grader.errors import TutorError
-from grader.progress import Progress
-from grader.submission.cells import DEFS, clean_magics, first_line, split_cell, split_lines
+from grader.submission.cells import DEFS, clean_magics, first_line, split_lines
 from grader.results import ExerciseResult
 
 COMMAND = "pytorch-tutor"
@@ -39,23 +36,47 @@ class NotebookResult(ExerciseResult):
 
 def check(exercise: str | int, course: str | os.PathLike | None = None) -> ExerciseResult | None:
     """Grade exercise `exercise` on what this notebook defined; show the result and return it."""
-    from grader.frontends.render import make_console, show_error, show_result
+    from grader.notebooks import client
+    from grader.notebooks.display import show_error
 
-    console = make_console()
     try:
-        found = find_course(course)
+        found = course_for(course)
         ex = found.resolve(str(exercise))
         cells = history_cells(_history(), _targets(ex))
         if not cells:
             raise TutorError(f"This notebook has not run any code of {ex.id} yet.", hint="Run the cells with your code (Shift+Enter), then check again.")
-        result = _grade(found.root, ex, cells)
-        Progress(found.state_dir).record_check(ex.id, result.passed)  # what this notebook defined is the learner's work
+        request = {"course": str(found.root), "exercise": ex.id, "cells": cells, "notebook": _notebook_name()}
+        reply = client.grade(request, ex.timeout)
+        if "result" not in reply:
+            error = reply.get("error") if isinstance(reply.get("error"), dict) else {}
+            raise TutorError(str(error.get("message", "the grading server sent no result")), hint=str(error.get("hint", "")))
+        result = NotebookResult.from_dict(reply["result"])
     except TutorError as exc:
-        show_error(console, exc.message, exc.hint)
+        show_error(exc.message, exc.hint)
         return None
-    with console:  # one display in the notebook, not one per line
-        show_result(console, result, COMMAND, again=f'check("{ex.number:02d}")')
+    show_result(result)
     return result
+
+
+def course_for(course: str | os.PathLike | None):
+    """The course, as the command line finds it; the hint for none found is a cell's, not a terminal's."""
+    try:
+        return find_course(course)
+    except TutorError as exc:
+        if course is not None or os.environ.get(COURSE_ENV):
+            raise
+        raise TutorError(exc.message, hint="In a cell, `from grader import init; init()` creates one here and makes it this "
+                         'kernel\'s course; or name yours: `check("01", course="path/to/course")`.') from None
+
+
+def show_result(result: ExerciseResult) -> None:
+    """The result as HTML and as plain text, in one display."""
+    from grader.frontends.render import calls, show_result as draw
+    from grader.frontends.render_html import result_html
+    from grader.notebooks.display import plain_text, show
+
+    how = calls(COMMAND, result.exercise.split("_", 1)[0], notebook=True)
+    show(result_html(result, how), plain_text(lambda console: draw(console, result, COMMAND, notebook=True)))
 
 
 def history_cells(history: list[tuple[str, str]], wanted: set[str]) -> list[tuple[str, str]]:
@@ -129,41 +150,6 @@ def _targets(ex: Exercise) -> set[str]:
         except (OSError, SyntaxError, ValueError, UnicodeDecodeError):
             pass
     return names
-
-
-def _grade(root: Path, ex: Exercise, cells: list[tuple[str, str]]) -> ExerciseResult:
-    """`pytorch-tutor check NN --file cells.ipynb --json`, in a fresh process, as on the command line."""
-    code = Path(__file__).resolve().parents[2]  # where grader/ and cli.py live
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(code), os.environ.get("PYTHONPATH")])))
-    with tempfile.TemporaryDirectory(prefix="pytorch-tutor-kernel-") as tmp:
-        path = Path(tmp) / "notebook.ipynb"
-        path.write_text(json.dumps(_notebook(cells)), encoding="utf-8")
-        command = [sys.executable, "-m", "cli", "--course", str(root), "check", ex.id, "--file", str(path), "--json"]
-        done = subprocess.run(command, capture_output=True, text=True, cwd=code, env=env, stdin=subprocess.DEVNULL)
-    if done.returncode not in (0, 1) or not done.stdout.lstrip().startswith("{"):
-        raise TutorError((done.stderr.strip() or f"the grader stopped with exit status {done.returncode}").removeprefix("error: "))
-    return _for_notebook(NotebookResult.from_dict(json.loads(done.stdout)))
-
-
-def _notebook(cells: list[tuple[str, str]]) -> dict:
-    """A version 4 notebook of the cells; each keeps its `In [n]` label for error locations."""
-    def cell(label: str, source: str) -> dict:
-        return {"cell_type": "code", "metadata": {"pytorch_tutor": {"label": label}}, "source": source, "outputs": [], "execution_count": None}
-
-    return {"nbformat": 4, "nbformat_minor": 4, "metadata": {}, "cells": [cell(label, source) for label, source in cells]}
-
-
-def _for_notebook(result: NotebookResult) -> NotebookResult:
-    """Frames named by their `In [n]` cell, and "your notebook" where the command line says "your file"."""
-    for frames in [result.traceback] + [c.traceback for c in result.checks]:
-        for frame in frames:
-            cell = split_cell(frame[0])[1]
-            frame[0] = f"notebook [{cell}]" if cell else frame[0]
-    result.file = _notebook_name()
-    result.message = result.message.replace("your file", "your notebook")
-    for c in result.checks:
-        c.message, c.hint = c.message.replace("your file", "your notebook"), c.hint.replace("your file", "your notebook")
-    return result
 
 
 def _notebook_name() -> str:

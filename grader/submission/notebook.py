@@ -1,9 +1,12 @@
 """Jupyter notebooks: turn a notebook into a Python file to grade, with a line map
-so errors point at "cell 3, line 2" (writing one: `grader.notebooks.export`).
+so errors point at "In [3], line 2" (writing one: `grader.notebooks.export`).
 
-A frame of learner code in a notebook is `["work.ipynb [cell 3]", 2, func, code]`:
-the file with the cell (counted from the top, markdown cells included) and the
-line inside that cell. Nothing here imports torch or nbformat.
+A frame of learner code in a notebook is `["work.ipynb [In [3]]", 2, func, code]`: the
+file with the cell and the line inside that cell. A cell is named as Jupyter numbers it
+beside the cell and IPython's own tracebacks call it, by its execution count (`In [3]`);
+`check("03")` in a kernel names the cells it grades the same way. A saved cell with no
+count of its own (never run, or a count another cell shares) is named by its place
+from the top, markdown cells included (`cell 4`). Nothing here imports torch or nbformat.
 """
 
 from __future__ import annotations
@@ -11,12 +14,13 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
 from grader.errors import TutorError
-from grader.submission.cells import CELL_LABEL, clean_magics, drop_checks, split_lines
+from grader.submission.cells import clean_magics, drop_checks, split_lines
 
 _RESAVE = "Open it in Jupyter and save it again, or grade a .py file instead."
 
@@ -128,7 +132,9 @@ def parse_cells(text: str, name: str) -> list[tuple[str, str]]:
         raise TutorError(f"{name} is {what}; pytorch-tutor reads version 4 notebooks.", hint=_RESAVE)
     if not isinstance(data.get("cells"), list):
         raise TutorError(f"{name} is not a valid notebook: it has no list of cells.", hint=_RESAVE)
-    cells = [_code(name, i, c) for i, c in enumerate(data["cells"], 1) if isinstance(c, dict) and c.get("cell_type") == "code"]
+    code = [(i, c) for i, c in enumerate(data["cells"], 1) if isinstance(c, dict) and c.get("cell_type") == "code"]
+    counts = Counter(_count(c) for _, c in code)
+    cells = [_code(name, i, c, counts) for i, c in code]
     if not any(source.strip() for _, source in cells):
         raise TutorError(f"{name} has no code cells to grade.", hint="Write your code in code cells; `pytorch-tutor notebook NN` makes a notebook to start from.")
     return cells
@@ -146,14 +152,19 @@ def _json(text: str, name: str):
         raise TutorError(f"{name} is not a valid notebook: {exc}.", hint=_RESAVE) from None
 
 
-def _code(name: str, number: int, cell: dict) -> tuple[str, str]:
+def _code(name: str, number: int, cell: dict, counts: Counter) -> tuple[str, str]:
     source = cell.get("source", "")
     source = "".join(source) if isinstance(source, list) and all(isinstance(s, str) for s in source) else source
     if not isinstance(source, str):
         raise TutorError(f"{name} is not a valid notebook: cell {number} has no readable source.", hint=_RESAVE)
-    meta = cell.get("metadata")
-    label = meta.get("pytorch_tutor", {}).get("label") if isinstance(meta, dict) and isinstance(meta.get("pytorch_tutor"), dict) else None
-    return (label if isinstance(label, str) and CELL_LABEL.match(f"x [{label}]") else f"cell {number}"), source
+    count = _count(cell)
+    return (f"In [{count}]" if count is not None and counts[count] == 1 else f"cell {number}"), source
+
+
+def _count(cell: dict) -> int | None:
+    """The cell's execution count when it has a plausible one."""
+    count = cell.get("execution_count")
+    return count if type(count) is int and 0 < count < 10**9 else None
 
 
 def _errors(payload) -> Iterator[dict]:

@@ -12,6 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from grader.judging.compare import compare
+from grader.judging.schema import MAX_TEXT
+from grader.text import clean_line
 
 
 def same_outcome(a: dict, b: dict) -> bool:
@@ -19,8 +21,15 @@ def same_outcome(a: dict, b: dict) -> bool:
         return False
     if "error" in a or "error" in b:
         ea, eb = a.get("error", {}), b.get("error", {})
-        return bool(ea and eb) and (ea.get("type"), ea.get("message")) == (eb.get("type"), eb.get("message"))
+        return bool(ea and eb) and _said(ea) == _said(eb)
     return compare(a["value"], b["value"]) is None
+
+
+def _said(error: dict) -> tuple[str, str]:
+    """An error's type and message as they arrive from the learner's process, whose text the schema cleans
+    (a newline becomes `\\x0a`): the trusted side's raw messages are cleaned the same way before comparing,
+    so a mistake whose error message has several lines (gradcheck's "Jacobian mismatch ...") still matches."""
+    return clean_line(error.get("type", ""), MAX_TEXT), clean_line(error.get("message", ""), MAX_TEXT)
 
 
 def best_mistakes(checks: list, failures: dict, learner: dict, book) -> dict[str, Any]:

@@ -98,7 +98,10 @@ def _text(t) -> str:
 def _nested(value) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_nested(v) for v in value) + "]"
-    return f"{value:.4g}" if isinstance(value, float) else str(value)
+    if not isinstance(value, float):
+        return str(value)
+    text = f"{value:.4g}"
+    return text + "." if text.lstrip("-").isdigit() else text  # 2.0 as torch prints it, "2."
 
 
 # ---- calling a Function: output, the input afterwards, gradient -----------------------------------
@@ -155,8 +158,9 @@ def _probe_gradcheck(target: str):
         for i in range(out.numel()):
             onehot = torch.zeros(out.numel(), dtype=out.dtype)
             onehot[i] = 1.0
-            # backward of (out * onehot).sum() hands the learner's backward exactly the one-hot grad_output
-            # (an explicit grad_outputs= would do the same, but its first use imports sympy: about 1 s)
+            # backward of (out * onehot).sum() hands the learner's backward exactly the one-hot grad_output, as an
+            # explicit grad_outputs= would (whose first use imports sympy, about 0.6 s, where the grader's
+            # stand-in for torch.fx.experimental.symbolic_shapes is not installed)
             (g,) = torch.autograd.grad((out * onehot.view_as(out)).sum(), leaf, retain_graph=True, allow_unused=True)
             rows.append(torch.zeros(leaf.numel(), dtype=leaf.dtype) if g is None else g.reshape(-1))
         shifted = []
@@ -214,6 +218,13 @@ def _show_gradcheck(target: str):
                 f"grad_output at a time, against finite differences with eps={EPS:g} (atol={ATOL:g}, rtol={RTOL:g})")
     return describe
 
+
+RAISED = (
+    "If torch's error is about backward's results: backward returns one value per input of forward, in order "
+    "(\"incorrect number of gradients\"), a tensor shaped like that input for a tensor and None for anything else, "
+    "such as a Python float (\"a gradient different than None ... was not a Variable\"); and "
+    "ctx.save_for_backward takes tensors only (\"can only save variables\")."
+)
 
 GRADCHECK = (
     "gradcheck compares each entry of the Jacobian your backward gives with the finite difference "
@@ -399,6 +410,7 @@ CHECKS = [
             "output made by your torch.autograd.Function": "Subclass `torch.autograd.Function`, compute the output in "
             "its static `forward`, and call it through `SiLU.apply(x)`: then autograd uses your backward.",
             "x after the call": "forward changed its input in place; compute a new tensor (`x * torch.sigmoid(x)`).",
+            "raised": RAISED,
         },
     ),
     Check(
@@ -456,6 +468,7 @@ CHECKS = [
             "element: backward acts as if forward had been the identity.",
             "output made by your torch.autograd.Function": "Subclass `torch.autograd.Function` and call it through "
             "`RoundSTE.apply(x)`: then autograd uses your backward instead of round's zero gradient.",
+            "raised": RAISED,
         },
     ),
     Check(
@@ -479,6 +492,7 @@ CHECKS = [
             "0 where the value was cut off: grad_output * ((x >= low) & (x <= high)).",
             "x after the call": "forward changed the caller's x in place (`x.clamp_`): the caller's tensor is now "
             "clamped too. Return a new tensor, `x.clamp(low, high)`.",
+            "raised": RAISED,
         },
     ),
     Check(

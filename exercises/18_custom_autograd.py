@@ -26,8 +26,8 @@ can skip work. Only tensors go through `ctx.save_for_backward` (other values can
 kept as attributes, `ctx.low = low`), and autograd checks that a saved tensor was not
 changed in place before backward reads it. Autograd trusts backward completely, so
 check it: `torch.autograd.gradcheck(fn, inputs)` compares it with finite differences,
-and it needs float64 inputs that require grad (in float32 the differences are mostly
-rounding noise).
+and it needs float64 inputs that require grad (in float32, rounding alone puts the
+differences off by percents).
 
 You may meet two other forms: `forward(x)` without ctx plus a separate
 `setup_context(ctx, inputs, output)` (needed for `torch.func` transforms such as
@@ -37,8 +37,9 @@ and that calls `MyFunction()(x)`: that "legacy" form was removed from PyTorch.
 This builds on 02 (backward, .grad, the chain rule) and 08 (softmax and sigmoid
 gradients, numerical stability). The checks call each Function through `.apply` on
 inputs that require grad and compare the outputs AND the gradients your backward
-returns with the reference's (which match `F.silu`, `torch.round` and `torch.clamp`),
-and run gradcheck's rule on your SiLU and Clamp in float64.
+returns with the reference's (SiLU and Clamp match `F.silu` and `torch.clamp` in
+both; RoundSTE matches `torch.round` in values), and run gradcheck's rule on your
+SiLU and Clamp in float64.
 
 Fill in each class and function, replacing `raise NotImplementedError`, then run:
 

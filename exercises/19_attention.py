@@ -44,10 +44,11 @@ yourself: it is off limits in `scaled_dot_product_attention`, and allowed inside
 masks of 1.0 / 0.0 compared with `== 0`; with -inf and boolean masks, a query with
 nothing to see is detectable, and float masks keep their meaning as biases.
 
-This builds on 03 (nn.Module and nn.Linear), 08 (a stable softmax, -inf for masked
-entries), 14 (padded batches and their masks) and 18 (gradients: the checks compare
-your outputs AND the gradients of q, k, v, the mask and every weight with the
-reference's, which match PyTorch's own).
+This builds on 03 (nn.Module and nn.Linear), 08 (softmax, and -inf for what must
+get no weight) and 14 (padded batches: a key_padding_mask is how attention skips
+the padding). As everywhere since 02, the checks compare your outputs AND the
+gradients of q, k, v, a float mask and every weight with the reference's, which
+match PyTorch's own.
 
 Fill in the function and the class, replacing `raise NotImplementedError`, then run:
 

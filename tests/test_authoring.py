@@ -90,6 +90,16 @@ def test_a_mistake_indistinguishable_from_another_is_rejected(course: Path):
     assert any("shift_then_scale.py: fails, but never with its own hint: it is taken for detached" in p for p in found), found
 
 
+def test_a_mistake_that_raises_a_message_of_several_lines_is_recognised_in_a_learners_file(course: Path):
+    """The learner's process sends error messages cleaned (a newline arrives as an escape); the trusted
+    side's outcome for the same mistake has the raw message, and the two must still be the same outcome."""
+    (course / "reference" / "01_scale" / "mistakes" / "raises_two_lines.py").write_text(
+        'HINT = "the two-line error"\n\n\ndef scale_and_shift(x, scale, shift):\n'
+        '    raise ValueError("first line\\nsecond line")\n')
+    found = problems(course)
+    assert not any("raises_two_lines" in p for p in found), found
+
+
 def test_short_ladders_bad_hints_and_missing_targets_are_named(course: Path):
     checks = course / "reference" / "01_scale" / "checks.py"
     edit(checks, '        "Multiply first, then add: `x * scale` is a tensor, and adding `shift` keeps its shape.",\n', "")

@@ -21,10 +21,11 @@ def prepare(warm: bool = False):
 
     import torch
 
-    from grader.isolation import lazydynamo
+    from grader.isolation import lazydynamo, lazyshapes
 
     torch.set_num_threads(1)
     lazydynamo.install()  # an optimizer then costs no `import torch._dynamo` (about 2 s)
+    lazyshapes.install()  # a backward with an explicit gradient (gradcheck) then costs no `import sympy` (about 0.6 s)
     if warm and lazydynamo.NAME not in sys.modules:
         try:
             import torch._dynamo  # noqa: F401  (the plain path, paid once per zygote)

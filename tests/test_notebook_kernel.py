@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import ROOT, grade, progress
+from conftest import COURSE, ROOT, grade, progress
 from test_notebook import export, fill_with_reference, kernel_env, shown  # noqa: F401  (kernel_env: a fixture)
 from grader.isolation import proctree
 
@@ -127,11 +127,11 @@ def test_a_learner_with_no_terminal_inits_a_course_and_works_through_it_from_cel
         server = kernel.run("from grader.notebooks import client\nprint(client.about()['pid'])")
         after = kernel.run("progress()")
         shown_solution = kernel.run("solution('01')")
-    assert "not started" in shown(listed) and html(listed).count("<tr>") == 14  # a header and 13 exercises
+    assert "not started" in shown(listed) and html(listed).count("<tr>") == len(COURSE.exercises) + 1  # a header and one row per exercise
     assert "Pass 01_tensors first" in shown(refused) and "force=True" in shown(refused)
     assert "Hint 1 of" in shown(hinted) and 'hint("01")' in shown(hinted)
     assert "✓ Passed: Tensors, all 6 checks" in shown(checked) and 'solution("01")' in shown(checked), shown(checked)
-    assert "✓ passed" in html(after) and "1 of 13 exercises passed" in html(after)
+    assert "✓ passed" in html(after) and f"1 of {len(COURSE.exercises)} exercises passed" in html(after)
     assert "def tensor_from_list" in html(shown_solution)
     assert progress(tmp_path / "my-course")["01_tensors"]["status"] == "passed"
     assert gone({int(shown(server).split()[0])}) and server_folders() == before  # the kernel shut down: so did its server

@@ -1,0 +1,47 @@
+"""Grade one submission's files on a small pool of warm workers (one by default: Gradescope's
+default container has half a CPU and 768 MB), each from a private snapshot of the bytes read once.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+from typing import Callable
+
+from grader.classroom import gradebook, snapshot
+from grader.classroom.autograder.report import Graded
+
+
+def grade_files(course, config, items: list, hidden: tuple, checks: dict, on_done: Callable[[int, Graded], None],
+                run) -> None:
+    """`items`: (exercise, (rel, label, data, problem)); `on_done(position in the config, graded)` as each ends."""
+    from grader.isolation.pool import Pool
+    from grader.isolation.sandbox import Limits
+
+    order = {ex_id: n for n, ex_id in enumerate(config.exercises)}
+    size = max(1, min(config.jobs, len(items)))
+    with snapshot.private_folder() as private, Pool(size) as pool, ThreadPoolExecutor(size) as threads:
+        futures = {}
+        for n, (ex, (rel, label, data, _)) in enumerate(items):
+            limits = Limits(timeout=config.timeout or ex.timeout)
+            job = (course, ex, private, n, rel, label, data, limits, pool, (private, *hidden), checks[ex.id])
+            futures[threads.submit(_grade_one, *job)] = ex
+        for future in as_completed(futures):
+            graded = future.result()
+            if graded.entry.get("isolation"):
+                run.isolation = graded.entry["isolation"]
+            on_done(order[graded.exercise_id], graded)
+
+
+def _grade_one(course, ex, private: Path, index: int, rel: str, label: str, data: bytes, limits, pool, hidden,
+               checks) -> Graded:
+    from grader.engine import check_exercise
+
+    try:
+        with snapshot.materialised(private, index, rel, data) as copy:
+            result = check_exercise(course, ex, copy, limits, pool=pool, private=hidden)
+    except Exception as exc:  # noqa: BLE001 - a grader failure on one file costs that file
+        reason = gradebook.scrubber(private / str(index))(f"{type(exc).__name__}: {exc}")
+        return Graded(ex.id, ex.title, gradebook.failed_entry(ex.id, checks, label, reason))
+    entry = gradebook.entry_from_result(result, label, private / str(index))
+    return Graded(ex.id, ex.title, entry, gradebook.scrubber(private / str(index))(result.output))

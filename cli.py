@@ -300,6 +300,46 @@ def grade(
         show_grade_summary(_console(), result)
 
 
+
+@app.command()
+def autograder(
+    service: str = typer.Argument(..., help="gradescope or prairielearn."),
+    exercises: Optional[str] = typer.Option(
+        None, "--exercises", "-e", help="The exercises to grade, comma-separated (e.g. 01,03). Default: all."
+    ),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="The zip to write. Default: autograder-SERVICE.zip here."),
+    after_due_date: Optional[list[str]] = typer.Option(
+        None, "--after-due-date", help="Show this exercise's checks (03) or one check (03:count_parameters) only after the due date (Gradescope); repeatable."
+    ),
+    hidden: Optional[list[str]] = typer.Option(None, "--hidden", help="Never show this exercise (or EXERCISE:CHECK) to students (Gradescope); repeatable."),
+    show_stdout: bool = typer.Option(False, "--show-stdout", help="Show students what their code printed (hidden by default)."),
+    deadline: float = typer.Option(540.0, "--deadline", min=5, help="Seconds for the whole submission; then partial results are written. Keep it under the service's limit (Gradescope: 10 min by default)."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", min=0.1, help="Seconds each exercise may run. Default: each exercise's own limit."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Exercises graded at once in the container (each holds a warm worker)."),
+    unsafe: bool = typer.Option(False, "--unsafe-no-sandbox", help="Grade even in a container that gives learner code no file-system boundary (the results say so)."),
+) -> None:
+    """For instructors: a Gradescope (or PrairieLearn) autograder zip that grades with this course and version.
+
+    The zip holds setup.sh (installs Python, this torch and this pytorch-tutor, pinned), run_autograder
+    (grades the upload behind the OS boundary and always writes a valid results.json) and the course
+    material of the exercises chosen. Upload it as a Gradescope autograder; for PrairieLearn, build
+    the image from its Dockerfile.
+    """
+    from grader.classroom.autograder.build import build
+    from grader.classroom.autograder.config import FORMATS, parse_visibility
+    from grader.classroom.plan import select
+
+    if service not in FORMATS:
+        raise TutorError(f"There is no autograder for {service!r}.", hint="Choose one of: " + ", ".join(FORMATS))
+    course = _course()
+    visibility = parse_visibility({"after_due_date": after_due_date or [], "hidden": hidden or []}, course)
+    path, config = build(course, select(course, exercises), out or Path(f"autograder-{service}.zip"), service,
+                         visibility=visibility, show_stdout=show_stdout, deadline=deadline, timeout=timeout,
+                         jobs=jobs, unsafe=unsafe)
+    typer.echo(f"wrote {path}: a {service} autograder for {', '.join(config.exercises)} "
+               f"(pytorch-tutor {config.package_version}, torch {config.torch_version})")
+
+
 @app.command()
 def notebook(
     exercise: Optional[str] = typer.Argument(None, help="Exercise: 3, 03, nn_module or 03_nn_module."),

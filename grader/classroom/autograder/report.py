@@ -70,7 +70,7 @@ def prairielearn(config, run: Run) -> dict:
             })
     top = _total(run, "max_score")
     score = min(1.0, max(0.0, _total(run, "score") / top)) if top else 0.0
-    return {"gradable": run.gradable, "score": round(score, 6), "message": run.message or _headline(run),
+    return {"gradable": run.gradable, "score": score, "message": run.message or _headline(run),
             "output": summary(run), "tests": tests}
 
 
@@ -108,14 +108,15 @@ def _total(run: Run, key: str) -> int | float:
 
 
 def fit(data: dict, limit: int = MAX_BYTES) -> dict:
-    """`data` with its tests' outputs shortened until the whole file is under `limit` bytes."""
+    """`data` with its longest texts (each test's output and message, then the top-level ones) shortened
+    until the whole file is under `limit` bytes."""
     cap = 100_000
-    while len(encode(data)) > limit and cap >= 100:
-        for test in data["tests"]:
-            if len(test["output"]) > cap:
-                test["output"] = test["output"][:cap] + "\n[... shortened: the results file has a size limit]"
-        data["output"] = data["output"][: cap * 4]
-        cap //= 4
+    while len(encode(data)) > limit and cap >= 50:
+        for row in [*data["tests"], data]:
+            for key in ("output", "message"):
+                if isinstance(row.get(key), str) and len(row[key]) > cap:
+                    row[key] = row[key][:cap] + "\n[... shortened: the results file has a size limit]"
+        cap //= 2
     return data
 
 

@@ -1,0 +1,328 @@
+"""`pytorch-tutor autograder`: the Gradescope and PrairieLearn zips, tested without those services.
+
+Each zip is built for two cheap exercises (01, 03), unpacked under a temporary root laid out as
+the service lays out its container (`ROOT/source`, `ROOT/submission`, `ROOT/results` for
+Gradescope; `ROOT/student`, `ROOT/results` and the image's own folder for PrairieLearn), and its
+`run_autograder` is run with bash on good, failing, hostile and empty uploads. Every results.json
+is checked against the published field lists below (Gradescope's "Autograder specifications",
+PrairieLearn's "External grading: results"). setup.sh needs the network and apt, so it is checked
+for syntax and for the versions it pins, not run.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+import time
+import zipfile
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+
+from conftest import COURSE, ROOT, cli
+
+EXERCISES = ("01_tensors", "03_nn_module")
+NUMBER = (int, float)
+SOLUTION = {ex_id: (ROOT / "reference" / ex_id / "solution.py").read_text() for ex_id in EXERCISES}
+
+# Published fields: name -> (type or allowed values, required). Anything else is a defect.
+GRADESCOPE_TOP = {"score": (NUMBER, True), "execution_time": (NUMBER, True), "output": (str, True),
+                  "output_format": ({"text", "md", "html", "simple_format", "ansi"}, False),
+                  "visibility": ({"visible", "hidden", "after_due_date", "after_published"}, False),
+                  "stdout_visibility": ({"visible", "hidden", "after_due_date", "after_published"}, False),
+                  "tests": (list, True)}
+GRADESCOPE_TEST = {"name": (str, True), "number": (str, False), "score": (NUMBER, True), "max_score": (NUMBER, True),
+                   "status": ({"passed", "failed"}, True), "output": (str, True),
+                   "output_format": ({"text", "md", "html", "simple_format", "ansi"}, False),
+                   "visibility": ({"visible", "hidden", "after_due_date", "after_published"}, False)}
+PRAIRIELEARN_TOP = {"gradable": (bool, True), "score": (NUMBER, True), "message": (str, True), "output": (str, True),
+                    "tests": (list, True)}
+PRAIRIELEARN_TEST = {"name": (str, True), "description": (str, True), "points": (NUMBER, True),
+                     "max_points": (NUMBER, True), "message": (str, True), "output": (str, True)}
+
+
+def validate(data: dict, top: dict, test: dict) -> None:
+    _fields(data, top, "results")
+    for n, row in enumerate(data["tests"]):
+        _fields(row, test, f"tests[{n}]")
+        got, most = (row["score"], row["max_score"]) if "max_score" in row else (row["points"], row["max_points"])
+        assert 0 <= got <= most, row
+
+
+def _fields(data: dict, spec: dict, where: str) -> None:
+    assert isinstance(data, dict), where
+    assert not set(data) - set(spec), f"{where}: unpublished fields {set(data) - set(spec)}"
+    for key, (kind, required) in spec.items():
+        if key not in data:
+            assert not required, f"{where}: {key} is missing"
+            continue
+        value = data[key]
+        if isinstance(kind, set):
+            assert value in kind, f"{where}.{key} = {value!r}"
+        else:
+            assert isinstance(value, kind) and not (kind is NUMBER and isinstance(value, bool)), f"{where}.{key}"
+            assert not isinstance(value, float) or math.isfinite(value), f"{where}.{key} = {value}"
+        if isinstance(value, str):  # learner text is escaped: no terminal or bidi control reaches a student
+            assert not any(ord(c) < 32 and c != "\n" or 0x7F <= ord(c) < 0xA0 or 0x202A <= ord(c) <= 0x202E
+                           for c in value), f"{where}.{key} holds a control character: {value!r}"
+
+
+def _landlock() -> bool:
+    from grader.isolation.boundary import detect
+
+    return "landlock" in detect().in_force
+
+
+needs_boundary = pytest.mark.skipif(sys.platform != "linux" or not _landlock(),
+                                    reason="the autograder grades only behind a file-system boundary (Landlock)")
+
+
+def build(tmp: Path, service: str, *options: str) -> Path:
+    out = tmp / f"{service}.zip"
+    result = cli(COURSE.root, "autograder", service, "-e", "01,03", "-o", str(out), *options)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def zips(tmp_path_factory) -> dict[str, Path]:
+    tmp = tmp_path_factory.mktemp("zips")
+    return {"gradescope": build(tmp, "gradescope", "--timeout", "4", "--after-due-date", "03:count_parameters"),
+            "prairielearn": build(tmp, "prairielearn", "--timeout", "4")}
+
+
+def unpack(zip_path: Path, target: Path) -> None:
+    with zipfile.ZipFile(zip_path) as archive:
+        archive.extractall(target)
+        for item in archive.infolist():
+            os.chmod(target / item.filename, (item.external_attr >> 16) & 0o777)
+
+
+def run_autograder(zip_path: Path, tmp: Path, files: dict[str, str], python: str = sys.executable) -> tuple[dict, str]:
+    """Lay out the service's folders under `tmp`, upload `files`, run run_autograder; (results, its output)."""
+    gradescope = zip_path.name.startswith("gradescope")
+    root = tmp / ("autograder" if gradescope else "grade")
+    source = root / "source" if gradescope else tmp / "image"
+    unpack(zip_path, source)
+    inbox = root / ("submission" if gradescope else "student")
+    inbox.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (inbox / name).parent.mkdir(parents=True, exist_ok=True)
+        (inbox / name).write_text(text, encoding="utf-8")
+    env = {**os.environ, "PYTORCH_TUTOR_PYTHON": python, "PYTHONPATH": str(ROOT),
+           ("PYTORCH_TUTOR_AUTOGRADER_ROOT" if gradescope else "PYTORCH_TUTOR_GRADE_ROOT"): str(root),
+           "PYTORCH_TUTOR_AUTOGRADER_SOURCE": str(source)}
+    done = subprocess.run(["bash", str(source / "run_autograder")], env=env, capture_output=True, text=True, timeout=240)
+    assert done.returncode == 0, done.stderr
+    raw = (root / "results" / "results.json").read_bytes()
+    assert len(raw) <= 1_000_000
+    data = json.loads(raw)
+    validate(data, *((GRADESCOPE_TOP, GRADESCOPE_TEST) if gradescope else (PRAIRIELEARN_TOP, PRAIRIELEARN_TEST)))
+    assert sorted(os.listdir(root / "results")) == ["results.json"]  # no temporary file, nothing a learner left
+    return data, done.stdout + done.stderr
+
+
+def checks_of(ex_id: str) -> list[str]:
+    from grader.judging.reference import load_reference
+
+    checks, _ = load_reference(next(e for e in COURSE.exercises if e.id == ex_id))
+    return [c.name for c in checks.CHECKS]
+
+
+def mistake(ex_id: str, name: str) -> str:
+    from grader.judging.mistakes import composed_source
+
+    folder = ROOT / "reference" / ex_id
+    return composed_source(folder / "mistakes" / f"{name}.py", folder / "solution.py")
+
+
+def by_exercise(data: dict, ex_id: str) -> list[dict]:
+    return [t for t in data["tests"] if t["name"].startswith(f"{ex_id}: ")]
+
+
+# --- the zip itself ---------------------------------------------------------------------------------
+
+
+def test_the_zip_pins_this_torch_and_this_package_and_its_scripts_parse(zips, tmp_path):
+    unpack(zips["gradescope"], tmp_path)
+    version, torch = metadata.version("pytorch-tutor"), metadata.version("torch").split("+")[0]
+    setup = (tmp_path / "setup.sh").read_text()
+    wheel = f"pytorch_tutor-{version}-py3-none-any.whl"
+    assert f"TORCH_VERSION={torch}\n" in setup and "--index-url https://download.pytorch.org/whl/cpu" in setup
+    assert f'WHEEL="$HERE/{wheel}"' in setup and (tmp_path / wheel).is_file()
+    for script in ("setup.sh", "run_autograder"):
+        assert os.access(tmp_path / script, os.X_OK)
+        assert subprocess.run(["bash", "-n", str(tmp_path / script)], capture_output=True).returncode == 0
+    config = json.loads((tmp_path / "pytorch-tutor.json").read_text())
+    assert config["exercises"] == list(EXERCISES) and config["visibility"] == {"03_nn_module:count_parameters": "after_due_date"}
+    shipped = {p.relative_to(tmp_path / "course" / "reference").parts[0] for p in (tmp_path / "course").rglob("*.py")}
+    assert shipped == set(EXERCISES)  # only the chosen exercises' reference material travels
+    assert (tmp_path / "Dockerfile").exists() is False
+    unpack(zips["prairielearn"], tmp_path / "pl")
+    assert "RUN bash /opt/pytorch-tutor/source/setup.sh" in (tmp_path / "pl" / "Dockerfile").read_text()
+
+
+def test_the_bundled_wheel_installs_and_is_the_same_for_the_same_tree(zips, tmp_path):
+    again = build(tmp_path, "gradescope", "--timeout", "4", "--after-due-date", "03:count_parameters")
+    assert again.read_bytes() == zips["gradescope"].read_bytes()  # deterministic: no timestamps
+    unpack(zips["gradescope"], tmp_path / "src")
+    wheel = next((tmp_path / "src").glob("*.whl"))
+    done = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "--quiet", "--target",
+                           str(tmp_path / "site"), str(wheel)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "site" / "grader" / "classroom" / "autograder" / "runner.py").is_file()
+    assert (tmp_path / "site" / "reference" / "course.toml").is_file()
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert cli(COURSE.root, "autograder", "moodle", "-o", str(tmp_path / "a.zip")).exit_code == 2
+    bad = cli(COURSE.root, "autograder", "gradescope", "-o", str(tmp_path / "a.zip"), "--after-due-date", "03:nope")
+    assert bad.exit_code == 2 and "no check named 'nope'" in bad.output
+    assert not (tmp_path / "a.zip").exists()
+
+
+def test_a_runner_that_cannot_start_still_leaves_valid_results(zips, tmp_path):
+    data, out = run_autograder(zips["prairielearn"], tmp_path, {"01_tensors.py": SOLUTION["01_tensors"]},
+                               python="/bin/false")
+    assert data["gradable"] is False and data["score"] == 0 and "could not start" in data["message"]
+
+
+def test_results_are_kept_under_a_megabyte():
+    from grader.classroom.autograder import report
+    from grader.classroom.autograder.config import Config
+
+    entry = {"status": "failed", "score": 0, "max_score": 1, "message": "x", "checks": [
+        {"name": f"c{n}", "passed": False, "score": 0, "max_score": 1, "message": "m" * 300_000, "hint": "", "where": []}
+        for n in range(10)]}
+    run = report.Run([report.Graded("01_tensors", "Tensors", entry)])
+    for fmt in ("gradescope", "prairielearn"):
+        data = report.results(fmt, Config(fmt, ["01_tensors"], "0", "0", "w"), run)
+        assert len(report.encode(data)) <= report.MAX_BYTES and len(data["tests"]) == 10
+
+
+# --- Gradescope --------------------------------------------------------------------------------------
+
+
+@needs_boundary
+def test_gradescope_reference_solutions_score_full_marks(zips, tmp_path):
+    upload = {"01_tensors.py": SOLUTION["01_tensors"], "my-repo/exercises/03_nn_module.py": SOLUTION["03_nn_module"]}
+    data, _ = run_autograder(zips["gradescope"], tmp_path, upload)
+    names = [f"{ex_id}: {c}" for ex_id in EXERCISES for c in checks_of(ex_id)]
+    assert [t["name"] for t in data["tests"]] == names
+    assert all(t["status"] == "passed" and t["score"] == t["max_score"] for t in data["tests"])
+    assert data["score"] == sum(t["max_score"] for t in data["tests"]) > 0
+    shown = {t["name"]: t["visibility"] for t in data["tests"]}
+    assert shown.pop("03_nn_module: count_parameters") == "after_due_date" and set(shown.values()) == {"visible"}
+    if os.geteuid() == 0:  # the learner ran as an unprivileged uid of its own
+        assert "uid" in data["output"].rsplit("your code ran behind:", 1)[1]
+
+
+@needs_boundary
+def test_gradescope_a_known_mistake_fails_with_its_hint_and_a_missing_file_scores_zero(zips, tmp_path):
+    data, _ = run_autograder(zips["gradescope"], tmp_path, {"01_tensors.py": mistake("01_tensors", "int_dtype_from_list")})
+    failed = [t for t in by_exercise(data, "01_tensors") if t["status"] == "failed"]
+    assert failed and all(t["score"] == 0 for t in failed)
+    assert any("problem: dtype differs" in t["output"] and "hint: " in t["output"] for t in failed)
+    assert all(t["score"] == 0 and "not submitted" in t["output"] for t in by_exercise(data, "03_nn_module"))
+    assert 0 < data["score"] < sum(t["max_score"] for t in data["tests"])
+
+
+HOSTILE = """
+import os, sys
+for target in ({results!r}, {results_dir!r} + "/extra.json"):
+    try:
+        with open(target, "w") as f:
+            f.write('{{"score": 1000, "tests": []}}')
+    except OSError:
+        pass
+for secret in ({course_solution!r}, {shipped_solution!r}):
+    try:
+        leaked = open(secret).read()
+    except OSError:
+        leaked = ""
+    if leaked:
+        raise RuntimeError("LEAKED " + leaked[:80])
+print("\\x1b[2J\\x1b]0;owned\\x07PRINTED-BY-LEARNER \\u202e")
+sys.stderr.write("\\x1b[31mred")
+"""
+
+
+@needs_boundary
+def test_gradescope_a_hostile_upload_cannot_touch_results_or_reference_and_a_hang_is_cut(zips, tmp_path):
+    root = tmp_path / "autograder"
+    hostile = HOSTILE.format(results=str(root / "results" / "results.json"), results_dir=str(root / "results"),
+                             course_solution=str(root / "source/course/reference/01_tensors/solution.py"),
+                             shipped_solution=str(ROOT / "reference/01_tensors/solution.py"))
+    upload = {"01_tensors.py": SOLUTION["01_tensors"] + hostile, "03_nn_module.py": "while True:\n    pass\n"}
+    started = time.monotonic()
+    data, out = run_autograder(zips["gradescope"], tmp_path, upload)
+    assert time.monotonic() - started < 120
+    assert all(t["status"] == "passed" for t in by_exercise(data, "01_tensors"))  # nothing leaked, nothing raised
+    assert data["score"] == len(checks_of("01_tensors")) and "LEAKED" not in json.dumps(data)
+    assert "PRINTED-BY-LEARNER" not in json.dumps(data) + out  # learner output is not shown unless asked
+    hung = by_exercise(data, "03_nn_module")
+    assert hung and all(t["score"] == 0 and "still running after 4 s" in t["output"] for t in hung), hung[0]
+
+
+@needs_boundary
+def test_gradescope_an_empty_upload_scores_zero_with_what_was_expected(zips, tmp_path):
+    data, _ = run_autograder(zips["gradescope"], tmp_path, {})
+    assert data["score"] == 0 and len(data["tests"]) == sum(len(checks_of(e)) for e in EXERCISES)
+    assert "01_tensors.py" in data["output"] and all("not submitted" in t["output"] for t in data["tests"])
+
+
+@needs_boundary
+def test_gradescope_the_deadline_writes_partial_results(tmp_path):
+    zip_path = build(tmp_path, "gradescope", "--deadline", "5", "--timeout", "120")
+    started = time.monotonic()
+    data, _ = run_autograder(zip_path, tmp_path / "run", {"01_tensors.py": "while True:\n    pass\n",
+                                                          "03_nn_module.py": SOLUTION["03_nn_module"]})
+    assert time.monotonic() - started < 60
+    assert "time limit (5 s" in data["output"] and data["score"] == 0
+    assert all(t["status"] == "failed" for t in data["tests"])
+
+
+@needs_boundary
+def test_gradescope_show_stdout_shows_the_learners_output_escaped(tmp_path):
+    zip_path = build(tmp_path, "gradescope", "--show-stdout")
+    text = SOLUTION["01_tensors"] + "\nprint('\\x1b[2Jhello from the learner')\n"
+    data, _ = run_autograder(zip_path, tmp_path / "run", {"01_tensors.py": text})
+    first = by_exercise(data, "01_tensors")[0]["output"]
+    assert "your code printed:" in first and "\\x1b[2Jhello from the learner" in first
+
+
+# --- PrairieLearn ------------------------------------------------------------------------------------
+
+
+@needs_boundary
+def test_prairielearn_scores_in_zero_to_one(zips, tmp_path):
+    upload = {"01_tensors.py": SOLUTION["01_tensors"], "03_nn_module.py": mistake("03_nn_module", "no_super_init")}
+    data, _ = run_autograder(zips["prairielearn"], tmp_path, upload)
+    total = sum(t["max_points"] for t in data["tests"])
+    assert data["gradable"] is True and math.isclose(data["score"], sum(t["points"] for t in data["tests"]) / total)
+    assert 0 < data["score"] < 1
+    assert all(t["points"] == t["max_points"] for t in by_exercise(data, "01_tensors"))
+    assert all(t["description"] == "nn.Module" for t in by_exercise(data, "03_nn_module"))
+
+
+@needs_boundary
+def test_prairielearn_an_upload_that_cannot_be_read_is_not_gradable(zips, tmp_path):
+    data, _ = run_autograder(zips["prairielearn"], tmp_path / "empty", {"notes.txt": "nothing here\n"})
+    assert data["gradable"] is False and data["score"] == 0 and "01_tensors.py" in data["message"]
+    (tmp_path / "bad" / "grade" / "student").mkdir(parents=True)
+    (tmp_path / "bad" / "grade" / "student" / "01_tensors.py").write_bytes(b"\xff\xfe not utf-8")
+    data, _ = run_autograder(zips["prairielearn"], tmp_path / "bad", {})
+    assert data["gradable"] is False and "UTF-8" in data["message"]
+
+
+@needs_boundary
+def test_prairielearn_a_learner_that_exits_at_import_is_graded_zero(zips, tmp_path):
+    data, _ = run_autograder(zips["prairielearn"], tmp_path, {"01_tensors.py": "import os\nos._exit(0)\n",
+                                                              "03_nn_module.py": SOLUTION["03_nn_module"]})
+    assert data["gradable"] is True
+    assert all(t["points"] == 0 for t in by_exercise(data, "01_tensors"))
+    assert all(t["points"] == t["max_points"] for t in by_exercise(data, "03_nn_module"))

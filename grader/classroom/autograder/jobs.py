@@ -1,4 +1,4 @@
-"""Grade one submission's files on a small pool of warm workers (one by default: Gradescope's
+"""Grade one submission's files on the runner's pool of warm workers (one by default: Gradescope's
 default container has half a CPU and 768 MB), each from a private snapshot of the bytes read once.
 """
 
@@ -12,15 +12,14 @@ from grader.classroom import gradebook, snapshot
 from grader.classroom.autograder.report import Graded
 
 
-def grade_files(course, config, items: list, hidden: tuple, checks: dict, on_done: Callable[[int, Graded], None],
+def grade_files(course, config, items: list, pool, hidden: tuple, checks: dict, on_done: Callable[[int, Graded], None],
                 run) -> None:
     """`items`: (exercise, (rel, label, data, problem)); `on_done(position in the config, graded)` as each ends."""
-    from grader.isolation.pool import Pool
     from grader.isolation.sandbox import Limits
 
     order = {ex_id: n for n, ex_id in enumerate(config.exercises)}
     size = max(1, min(config.jobs, len(items)))
-    with snapshot.private_folder() as private, Pool(size) as pool, ThreadPoolExecutor(size) as threads:
+    with snapshot.private_folder() as private, ThreadPoolExecutor(size) as threads:
         futures = {}
         for n, (ex, (rel, label, data, _)) in enumerate(items):
             limits = Limits(timeout=config.timeout or ex.timeout)

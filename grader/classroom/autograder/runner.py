@@ -11,6 +11,7 @@ Each write is whole (a temporary file, then a rename), in a folder only root may
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import threading
@@ -19,7 +20,8 @@ from pathlib import Path
 
 from grader.classroom.autograder import report
 from grader.classroom.autograder.collect import Found, collect
-from grader.classroom.autograder.config import FORMATS, LAYOUTS, PRAIRIELEARN, SOURCE_ENV, Config, read_config
+from grader.classroom.autograder.config import FORMATS, LAYOUTS, SOURCE_ENV, Config, read_config
+from grader.classroom.autograder.jobs import grade_files
 from grader.errors import TutorError
 from grader.text import clean_line
 
@@ -63,8 +65,10 @@ def main(argv: list[str] | None = None) -> int:
     writer.write(config, run)
     try:
         config = read_config(source)
-        _watchdog(writer, config, run, started)
-        grade(config, root / layout.inbox, (root / "results", source, root / layout.inbox), run, writer, started)
+        found = collect(root / layout.inbox, config.exercises)
+        with _pool(config, found) as pool:  # forked before any thread or course code: one torch import
+            _watchdog(writer, config, run, started)
+            grade(config, found, (root / "results", source, root / layout.inbox), run, writer, started, pool)
         run.message = "" if run.gradable else run.message
     except TutorError as exc:
         _failed(run, exc.message + (f" {exc.hint}" if exc.hint else ""))
@@ -83,14 +87,14 @@ def _failed(run: report.Run, why: str) -> None:
     run.gradable = False
 
 
-def grade(config: Config, inbox: Path, hidden: tuple, run: report.Run, writer: Writer, started: float) -> None:
-    """Grade every exercise of `config` found in `inbox`, updating `run` (and results.json) as each ends."""
-    from grader.classroom import gradebook, grading
+def grade(config: Config, found: Found, hidden: tuple, run: report.Run, writer: Writer, started: float,
+          pool) -> None:
+    """Grade every exercise of `config` that `found` holds, updating `run` (and results.json) as each ends."""
+    from grader.classroom import grading
     from grader.course import load_course
 
     course = load_course(hidden[1] / "course")
     exercises = [next(e for e in course.exercises if e.id == i) for i in config.exercises]
-    found = collect(inbox, config.exercises)
     checks = {ex.id: _checks(ex) for ex in exercises}
     with writer.lock:
         run.notes += found.notes
@@ -102,10 +106,20 @@ def grade(config: Config, inbox: Path, hidden: tuple, run: report.Run, writer: W
     todo = [ex for ex in exercises if ex.id in found.files and not found.files[ex.id][3]]
     if todo:
         grading.require_boundary(config.unsafe, run.notes)
-        from grader.classroom.autograder.jobs import grade_files
-
-        grade_files(course, config, [(ex, found.files[ex.id]) for ex in todo], hidden, checks,
+        grade_files(course, config, [(ex, found.files[ex.id]) for ex in todo], pool, hidden, checks,
                     lambda i, graded: _record(run, writer, config, i, graded, started), run)
+
+
+def _pool(config: Config, found: Found):
+    """Warm workers forked from this process once it has imported torch (as every grading process sets it
+    up: one thread, the compiler's import put off), or nothing when no file is to be graded."""
+    if not found.readable:
+        return contextlib.nullcontext()
+    from grader.isolation import torchsetup
+    from grader.isolation.pool import Pool
+
+    torchsetup.prepare()
+    return Pool(max(1, min(config.jobs, sum(not f[3] for f in found.files.values()))))
 
 
 def _record(run: report.Run, writer: Writer, config: Config, index: int, graded: report.Graded, started: float):

@@ -8,7 +8,8 @@ Memory is sampled every 20 ms over the whole process tree of run_autograder (the
 worker, every learner process): the peak of the summed proportional set size (PSS: a page shared by
 n processes counts 1/n to each, so the sum is what the tree holds, as a container's memory limit
 counts it) and of the summed resident set size (RSS: shared pages counted in every process, an
-upper bound). The largest single process's RSS is from getrusage. Run as root to read the learner
+upper bound). The largest single process's RSS and the tree's CPU time (user + system, every
+process waited for) are from getrusage: on Gradescope's half vCPU a run takes about twice its CPU time. Run as root to read the learner
 processes' memory (they run as uids of their own).
 """
 
@@ -79,6 +80,7 @@ def one_run(zip_path: Path, fmt: str, files: dict[str, str]) -> dict:
                "PYTORCH_TUTOR_AUTOGRADER_ROOT": str(root), "PYTORCH_TUTOR_GRADE_ROOT": str(root),
                "PYTORCH_TUTOR_AUTOGRADER_SOURCE": str(source)}
         peak = [0, 0]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.monotonic()
         proc = subprocess.Popen(["bash", str(source / "run_autograder")], env=env, stdout=subprocess.DEVNULL)
 
@@ -93,10 +95,12 @@ def one_run(zip_path: Path, fmt: str, files: dict[str, str]) -> dict:
         proc.wait()
         wall = time.monotonic() - started
         watcher.join()
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
         data = json.loads((root / "results" / "results.json").read_text())
-    score = data["score"] if fmt == "gradescope" else data["score"]
+    score = data["score"]
     total = sum(t.get("max_score", t.get("max_points", 0)) for t in data["tests"])
-    return {"wall_s": wall, "pss": peak[0], "rss": peak[1], "score": score, "max": total,
+    return {"wall_s": wall, "cpu_s": cpu, "pss": peak[0], "rss": peak[1], "score": score, "max": total,
             "reported_s": data.get("execution_time")}
 
 
@@ -119,10 +123,12 @@ def main() -> None:
           f"{args.runs} runs, load average {os.getloadavg()[0]:.1f}")
     print(f"  python -c 'import torch': {torch_s:.2f} s")
     for n, r in enumerate(runs, 1):
-        print(f"  run {n}: {r['wall_s']:.1f} s wall (results say {r['reported_s']} s), score {r['score']} of {r['max']}, "
+        print(f"  run {n}: {r['wall_s']:.1f} s wall (results say {r['reported_s']} s), {r['cpu_s']:.1f} s CPU, score {r['score']} of {r['max']}, "
               f"peak PSS {r['pss'] / MB:.0f} MiB, peak RSS (sum) {r['rss'] / MB:.0f} MiB")
     largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"  median wall {wall:.1f} s of Gradescope's 600 s; peak PSS {max(r['pss'] for r in runs) / MB:.0f} MiB "
+    cpu = statistics.median(r["cpu_s"] for r in runs)
+    print(f"  median CPU {cpu:.1f} s: on Gradescope's half vCPU about {2 * cpu:.0f} s of its 600 s")
+    print(f"  median wall {wall:.1f} s here; peak PSS {max(r['pss'] for r in runs) / MB:.0f} MiB "
           f"of 768 MB ({max(r['pss'] for r in runs) / 768e6 * 100:.0f}%); largest single process {largest:.0f} MiB RSS")
 
 

@@ -222,6 +222,20 @@ def test_gradescope_reference_solutions_score_full_marks(zips, tmp_path):
 
 
 @needs_boundary
+def test_gradescope_every_reference_solution_of_the_course_scores_full_marks(tmp_path):
+    """The whole course in one upload: each exercise's reference agrees with itself in the container
+    (the trusted side sets torch up as the learner's side does)."""
+    result = cli(COURSE.root, "autograder", "gradescope", "-o", str(tmp_path / "gradescope-all.zip"))
+    assert result.exit_code == 0, result.output
+    upload = {f"{ex.id}.py": ex.solution.read_text() for ex in COURSE.exercises}
+    data, _ = run_autograder(tmp_path / "gradescope-all.zip", tmp_path / "run", upload)
+    failed = [t["name"] + ": " + t["output"] for t in data["tests"] if t["status"] != "passed"]
+    assert not failed, failed
+    assert {t["name"].split(":")[0] for t in data["tests"]} == {ex.id for ex in COURSE.exercises}
+    assert data["score"] == sum(t["max_score"] for t in data["tests"])
+
+
+@needs_boundary
 def test_gradescope_a_known_mistake_fails_with_its_hint_and_a_missing_file_scores_zero(zips, tmp_path):
     data, _ = run_autograder(zips["gradescope"], tmp_path, {"01_tensors.py": mistake("01_tensors", "int_dtype_from_list")})
     failed = [t for t in by_exercise(data, "01_tensors") if t["status"] == "failed"]

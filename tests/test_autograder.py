@@ -333,10 +333,13 @@ def test_prairielearn_an_upload_that_cannot_be_read_is_not_gradable(zips, tmp_pa
     assert data["gradable"] is False and "UTF-8" in data["message"]
 
 
+HOG = "import time\nkept = []\nwhile True:\n    kept.append(b'x' * 10_000_000)\n    time.sleep(0.01)\n"
+
+
 @needs_boundary
-def test_prairielearn_a_learner_that_exits_at_import_is_graded_zero(zips, tmp_path):
+def test_prairielearn_a_learner_that_exits_at_import_or_eats_memory_is_graded_zero(zips, tmp_path):
     data, _ = run_autograder(zips["prairielearn"], tmp_path, {"01_tensors.py": "import os\nos._exit(0)\n",
-                                                              "03_nn_module.py": SOLUTION["03_nn_module"]})
-    assert data["gradable"] is True
-    assert all(t["points"] == 0 for t in by_exercise(data, "01_tensors"))
-    assert all(t["points"] == t["max_points"] for t in by_exercise(data, "03_nn_module"))
+                                                              "03_nn_module.py": HOG})
+    assert data["gradable"] is True and data["score"] == 0
+    assert all(t["points"] == 0 for t in data["tests"])
+    assert all("memory limit: your code used more than 400 MiB" in t["message"] for t in by_exercise(data, "03_nn_module"))

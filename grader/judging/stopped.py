@@ -15,7 +15,7 @@ def stopped_reason(f, limits) -> str:
     if f.timed_out:
         return f"time limit: your code was still running after {limits.timeout:g} s{where}"
     if f.out_of_memory:
-        return f"memory limit: your code used more than {limits.memory_bytes / 2**30:g} GiB of memory{where}"
+        return f"memory limit: your code used more than {_size(limits.memory_bytes)} of memory{where}"
     if f.too_many_processes:
         return f"process limit: your code started more than {limits.max_processes} processes"
     if f.returncode is not None and f.returncode < 0:
@@ -25,6 +25,11 @@ def stopped_reason(f, limits) -> str:
             name = f"signal {-f.returncode}"
         return f"your code crashed ({name}) before the checks finished{where}"
     return f"your code exited (exit status {f.returncode}) before the checks finished"
+
+
+def _size(n: int) -> str:
+    """4 GiB, 400 MiB: a limit as people write it."""
+    return f"{n / 2**30:g} GiB" if n >= 2**30 else f"{n / 2**20:g} MiB"
 
 
 def stopped_hint(f) -> str:

@@ -22,7 +22,7 @@ def grade_files(course, config, items: list, pool, hidden: tuple, checks: dict, 
     with snapshot.private_folder() as private, ThreadPoolExecutor(size) as threads:
         futures = {}
         for n, (ex, (rel, label, data, _)) in enumerate(items):
-            limits = Limits(timeout=config.timeout or ex.timeout)
+            limits = Limits(timeout=config.timeout or ex.timeout, memory_bytes=config.memory_mb * 2**20)
             job = (course, ex, private, n, rel, label, data, limits, pool, (private, *hidden), checks[ex.id])
             futures[threads.submit(_grade_one, *job)] = ex
         for future in as_completed(futures):

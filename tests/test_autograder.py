@@ -301,6 +301,28 @@ def test_gradescope_the_deadline_writes_partial_results(tmp_path):
 
 
 @needs_boundary
+def test_gradescope_a_sigterm_from_outside_leaves_final_results_saying_so(zips, tmp_path):
+    root = tmp_path / "autograder"
+    unpack(zips["gradescope"], root / "source")
+    (root / "submission").mkdir()
+    (root / "submission" / "01_tensors.py").write_text("while True:\n    pass\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTORCH_TUTOR_AUTOGRADER_ROOT": str(root)}
+    runner = subprocess.Popen([sys.executable, "-P", "-m", "grader.classroom.autograder.runner", "--format", "gradescope"],
+                              env=env, stdout=subprocess.DEVNULL, cwd="/")
+    results = root / "results" / "results.json"
+    for _ in range(600):
+        if results.exists():
+            break
+        time.sleep(0.05)
+    time.sleep(1)
+    runner.terminate()
+    assert runner.wait(timeout=60) == 0
+    data = json.loads(results.read_text())
+    validate(data, GRADESCOPE_TOP, GRADESCOPE_TEST)
+    assert "stopped from outside (SIGTERM)" in data["output"] and data["score"] == 0
+
+
+@needs_boundary
 def test_gradescope_show_stdout_shows_the_learners_output_escaped(tmp_path):
     zip_path = build(tmp_path, "gradescope", "--show-stdout")
     text = SOLUTION["01_tensors"] + "\nprint('\\x1b[2Jhello from the learner')\n"

@@ -25,11 +25,15 @@ def grade_files(course, config, items: list, pool, hidden: tuple, checks: dict, 
             limits = Limits(timeout=config.timeout or ex.timeout, memory_bytes=config.memory_mb * 2**20)
             job = (course, ex, private, n, rel, label, data, limits, pool, (private, *hidden), checks[ex.id])
             futures[threads.submit(_grade_one, *job)] = ex
-        for future in as_completed(futures):
-            graded = future.result()
-            if graded.entry.get("isolation"):
-                run.isolation = graded.entry["isolation"]
-            on_done(order[graded.exercise_id], graded)
+        try:
+            for future in as_completed(futures):
+                graded = future.result()
+                if graded.entry.get("isolation"):
+                    run.isolation = graded.entry["isolation"]
+                on_done(order[graded.exercise_id], graded)
+        except BaseException:  # stopped (SIGTERM): run nothing more; the pool's end kills the job in flight
+            threads.shutdown(wait=False, cancel_futures=True)
+            raise
 
 
 def _grade_one(course, ex, private: Path, index: int, rel: str, label: str, data: bytes, limits, pool, hidden,

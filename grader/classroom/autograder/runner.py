@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import signal
 import sys
 import threading
 import time
@@ -62,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     writer = Writer(root / "results" / "results.json", fmt)
     config = Config(fmt, [], "", "", "")
     run = report.Run(message=UNFINISHED)
+    signal.signal(signal.SIGTERM, _terminated)
     writer.write(config, run)
     try:
         config = read_config(source)
@@ -79,6 +81,10 @@ def main(argv: list[str] | None = None) -> int:
         writer.write(config, run, final=True)
     print(report.summary(run))
     return 0
+
+
+def _terminated(signum, frame) -> None:
+    raise TutorError("it was stopped from outside (SIGTERM), most likely at the service's time limit")
 
 
 def _failed(run: report.Run, why: str) -> None:

@@ -12,6 +12,7 @@ CPU), mostly building in an isolated environment and unpacking torch.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
@@ -145,3 +146,24 @@ def test_init_check_and_a_notebook_server_work_from_the_installed_wheel(installe
               "'notebook': 'x.ipynb'}, 30)\nprint(json.dumps([reply['result']['status'], client.about()['dumpable']]))")
     said = run([installed.python, "-c", script], tmp).stdout.strip().splitlines()[-1]
     assert json.loads(said) == ["passed", 0]  # graded by the installed package's server, which is not dumpable
+
+
+def test_an_autograder_zip_made_by_the_installed_package_carries_that_package(installed):
+    """`pytorch-tutor autograder` repacks the package it runs from: from an installed wheel, the zip's
+    wheel holds the same files, byte for byte, and the course material comes from the installed package."""
+    tmp, bin_ = installed.tmp, installed.bin
+    run([bin_ / "pytorch-tutor", "init", "ag-course"], tmp)
+    run([bin_ / "pytorch-tutor", "--course", tmp / "ag-course", "autograder", "gradescope", "-e", "01", "-o",
+         tmp / "ag.zip"], tmp)
+    outer = zipfile.ZipFile(installed.wheel)
+    with zipfile.ZipFile(tmp / "ag.zip") as archive:
+        inner_name = next(n for n in archive.namelist() if n.endswith(".whl"))
+        assert inner_name == installed.wheel.name
+        inner = zipfile.ZipFile(io.BytesIO(archive.read(inner_name)))
+        assert archive.read("course/reference/01_tensors/solution.py") == (
+            installed.site / "reference" / "01_tensors" / "solution.py").read_bytes()
+
+    def package(wheel: zipfile.ZipFile) -> dict[str, bytes]:
+        return {n: wheel.read(n) for n in wheel.namelist() if ".dist-info/" not in n}
+
+    assert package(inner) == package(outer)

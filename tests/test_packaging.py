@@ -167,3 +167,17 @@ def test_an_autograder_zip_made_by_the_installed_package_carries_that_package(in
         return {n: wheel.read(n) for n in wheel.namelist() if ".dist-info/" not in n}
 
     assert package(inner) == package(outer)
+    from grader.isolation.boundary import detect
+
+    if "landlock" not in detect().in_force:
+        return  # grading needs a file-system boundary; the zip's contents are checked above
+    root = tmp / "ag"
+    with zipfile.ZipFile(tmp / "ag.zip") as archive:
+        archive.extractall(root / "source")
+    (root / "submission").mkdir()
+    shutil.copy(installed.site / "reference" / "01_tensors" / "solution.py", root / "submission" / "01_tensors.py")
+    env = {"PYTORCH_TUTOR_AUTOGRADER_ROOT": root, "PYTORCH_TUTOR_PYTHON": installed.python}
+    run(["env", *(f"{k}={v}" for k, v in env.items()), "bash", root / "source" / "run_autograder"], tmp)
+    results = json.loads((root / "results" / "results.json").read_text())
+    assert results["score"] == sum(t["max_score"] for t in results["tests"]) > 0, results["output"]
+    assert all(t["status"] == "passed" for t in results["tests"]) and "uid" in results["output"].split("behind:")[-1]

@@ -15,10 +15,12 @@ SETUP = r"""#!/usr/bin/env bash
 # Made by pytorch-tutor {version} for {service}: installs Python 3.11 or later, torch=={torch} (CPU) and
 # pytorch-tutor {version} (the wheel beside this script) into {venv}, then makes the course material
 # readable by root only (the learner's processes run as unprivileged uids of their own).
+# PYTORCH_TUTOR_INSTALL_DIR and PYTORCH_TUTOR_TORCH_INDEX move the installation and torch's index (for a test).
 set -euo pipefail
 HERE="$(cd "$(dirname "${{BASH_SOURCE[0]}}")" && pwd)"
-VENV={venv}
+VENV="${{PYTORCH_TUTOR_INSTALL_DIR:-{install}}}/venv"
 TORCH_VERSION={torch}
+TORCH_INDEX="${{PYTORCH_TUTOR_TORCH_INDEX:-{index}}}"
 WHEEL="$HERE/{wheel}"
 
 find_python() {{
@@ -45,7 +47,7 @@ fi
 
 "$PYTHON" -m venv "$VENV"
 "$VENV/bin/python" -m pip install --no-cache-dir --upgrade pip
-"$VENV/bin/python" -m pip install --no-cache-dir "torch==$TORCH_VERSION" --index-url {index}
+"$VENV/bin/python" -m pip install --no-cache-dir "torch==$TORCH_VERSION" --index-url "$TORCH_INDEX"
 "$VENV/bin/python" -m pip install --no-cache-dir "$WHEEL"
 "$VENV/bin/python" - <<'CHECK'
 import importlib.metadata as m
@@ -110,4 +112,4 @@ def dockerfile(config: Config) -> str:
 def _names(config: Config) -> dict:
     service = {"gradescope": "Gradescope", "prairielearn": "PrairieLearn"}[config.format]
     return {"version": config.package_version, "torch": config.torch_version, "wheel": config.wheel,
-            "venv": shlex.quote(f"{INSTALL_DIR}/venv"), "index": TORCH_INDEX, "service": service}
+            "venv": shlex.quote(f"{INSTALL_DIR}/venv"), "install": shlex.quote(INSTALL_DIR), "index": TORCH_INDEX, "service": service}

@@ -152,7 +152,7 @@ def test_the_zip_pins_this_torch_and_this_package_and_its_scripts_parse(zips, tm
     version, torch = metadata.version("pytorch-tutor"), metadata.version("torch").split("+")[0]
     setup = (tmp_path / "setup.sh").read_text()
     wheel = f"pytorch_tutor-{version}-py3-none-any.whl"
-    assert f"TORCH_VERSION={torch}\n" in setup and '"$TORCH_VERSION" --index-url "$TORCH_INDEX"' in setup
+    assert f"TORCH_VERSION={torch}\n" in setup and '"torch==$TORCH_VERSION" --index-url "$TORCH_INDEX"' in setup
     assert "TORCH_INDEX=\"${PYTORCH_TUTOR_TORCH_INDEX:-https://download.pytorch.org/whl/cpu}\"" in setup
     assert f'WHEEL="$HERE/{wheel}"' in setup and (tmp_path / wheel).is_file()
     for script in ("setup.sh", "run_autograder"):

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, cli, copy_course
+from conftest import COURSE, ROOT, cli, copy_course
 from grader.classroom import grading, plan as classroom
 
 GOLDEN = ROOT / "tests" / "golden" / "grade"
@@ -272,6 +272,21 @@ def test_correct_files_graded_side_by_side_all_pass(course_dir, tmp_path):
     result = grade(course_dir, str(tmp_path / "subs"), "-e", "04", "-j", "2", "--json")
     row = json.loads(result.stdout)["exercises"][0]
     assert (row["passed"], row["submitted"]) == (6, 6), result.stdout
+
+
+def test_every_reference_solution_of_the_course_scores_full_marks_in_a_fresh_grade(course_dir, tmp_path):
+    """In a process of its own (this one may have set torch up already): the trusted side computes the
+    references with torch set up as the learner's side is (one thread), or 07 and 13 disagree with themselves."""
+    import subprocess
+    import sys
+
+    write_files(tmp_path / "hw" / "amy", {f"{ex.id}.py": ex.solution for ex in COURSE.exercises})
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+    done = subprocess.run([sys.executable, str(ROOT / "cli.py"), "--course", str(course_dir), "grade", str(tmp_path / "hw"),
+                           "--json"], env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    rows = json.loads(done.stdout)["exercises"]
+    assert len(rows) == len(COURSE.exercises) and [r["exercise"] for r in rows if r["passed"] != 1] == [], done.stdout
 
 
 def test_a_grader_failure_on_one_file_costs_that_file_only_and_a_damaged_cache_is_not_fatal(course, tmp_path, monkeypatch):

@@ -109,9 +109,11 @@ def _grade_all(course, private: Path, hidden: tuple, todo: list[Submission], tim
     """Grade `todo` on a pool of warm zygotes, one thread per zygote; `done` is called here, in order of finishing."""
     if not todo:
         return
+    from grader.isolation import torchsetup
     from grader.judging.reference import load_reference
     from grader.isolation.pool import Pool
 
+    torchsetup.prepare()  # as in every grading process (one thread): the references agree with the learner's side
     for exercise in {sub.exercise for sub in todo}:
         load_reference(exercise)  # here, once, before any thread: the engine's module cache is not thread-safe
 

@@ -205,6 +205,23 @@ def test_results_are_kept_under_a_megabyte():
         assert len(report.encode(data)) <= report.MAX_BYTES and len(data["tests"]) == 10
 
 
+def test_the_upload_is_matched_by_course_file_names_links_refused_and_twins_noted(tmp_path):
+    from grader.classroom.autograder.collect import collect
+
+    inbox = tmp_path / "upload"
+    for rel in ("repo/exercises/01_tensors.py", "01_tensors.py", "a/b/c/d/03_nn_module.py", "__MACOSX/03_nn_module.py",
+                ".hidden/03_nn_module.py", "notes/01.py"):
+        (inbox / rel).parent.mkdir(parents=True, exist_ok=True)
+        (inbox / rel).write_text(f"# {rel}\n")
+    (inbox / "a" / "03_nn_module.py").symlink_to(inbox / "01_tensors.py")
+    found = collect(inbox, list(EXERCISES))
+    rel, label, data, problem = found.files["01_tensors"]
+    assert (rel, data, problem) == ("01_tensors.py", b"# 01_tensors.py\n", "")  # nearest the top wins
+    assert found.notes == ["two files for 01_tensors: graded 01_tensors.py, not repo/exercises/01_tensors.py"]
+    assert found.files["03_nn_module"][0] == "a/03_nn_module.py" and "symbolic link" in found.files["03_nn_module"][3]
+    assert collect(tmp_path / "nothing", list(EXERCISES)).readable is False
+
+
 # --- Gradescope --------------------------------------------------------------------------------------
 
 
@@ -336,8 +353,11 @@ def test_gradescope_show_stdout_shows_the_learners_output_escaped(tmp_path):
 
 
 @needs_boundary
-def test_prairielearn_scores_in_zero_to_one(zips, tmp_path):
-    upload = {"01_tensors.py": SOLUTION["01_tensors"], "03_nn_module.py": mistake("03_nn_module", "no_super_init")}
+def test_prairielearn_scores_in_zero_to_one_and_takes_a_notebook(zips, tmp_path):
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(SOLUTION["01_tensors"])])
+    upload = {"01_tensors.ipynb": nbformat.writes(notebook), "03_nn_module.py": mistake("03_nn_module", "no_super_init")}
     data, _ = run_autograder(zips["prairielearn"], tmp_path, upload)
     total = sum(t["max_points"] for t in data["tests"])
     assert data["gradable"] is True and math.isclose(data["score"], sum(t["points"] for t in data["tests"]) / total)

@@ -60,6 +60,8 @@ def _walk(inbox: Path, found: Found, names: dict, rel: str = "", depth: int = 0)
         return
     for entry in entries:
         found.seen += 1
+        if found.seen == MAX_ENTRIES + 1:
+            found.notes.append(f"the upload holds more than {MAX_ENTRIES} files: only the first were looked at")
         if found.seen > MAX_ENTRIES or entry.name.startswith(".") or entry.name in ("__MACOSX", "__pycache__"):
             continue
         path = f"{rel}/{entry.name}" if rel else entry.name

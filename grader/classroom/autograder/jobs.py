@@ -31,8 +31,9 @@ def grade_files(course, config, items: list, pool, hidden: tuple, checks: dict, 
                 if graded.entry.get("isolation"):
                     run.isolation = graded.entry["isolation"]
                 on_done(order[graded.exercise_id], graded)
-        except BaseException:  # stopped (SIGTERM): run nothing more; the pool's end kills the job in flight
+        except BaseException:  # stopped (SIGTERM, the deadline): start nothing more, end the job in flight now
             threads.shutdown(wait=False, cancel_futures=True)
+            pool.close()
             raise
 
 

@@ -162,14 +162,18 @@ def _checks(exercise) -> list[tuple[str, float]]:
 
 
 def _watchdog(writer: Writer, config: Config, run: report.Run, started: float) -> None:
+    """At the deadline: the results so far, final, then SIGTERM to this process, so that the main thread
+    unwinds (ending the pool and removing its folders); if it has not ended 30 s later, exit at once."""
     def fire() -> None:
         with writer.lock:
             run.message = (f"The autograder stopped at its time limit ({config.deadline:g} s for the whole "
                            "submission): exercises not reached are marked not graded. Tell your instructor.")
             run.elapsed = time.monotonic() - started
             writer.write(config, run, final=True)
-            print(run.message, flush=True)
-            os._exit(0)  # the pool's processes die with us (PR_SET_PDEATHSIG)
+        print(run.message, flush=True)
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(30)
+        os._exit(0)  # the pool's processes die with us (PR_SET_PDEATHSIG)
 
     timer = threading.Timer(config.deadline, fire)
     timer.daemon = True

@@ -73,9 +73,9 @@ def main(argv: list[str] | None = None) -> int:
             grade(config, found, (root / "results", source, root / layout.inbox), run, writer, started, pool)
         run.message = "" if run.gradable else run.message
     except TutorError as exc:
-        _failed(run, exc.message + (f" {exc.hint}" if exc.hint else ""))
+        _failed(run, writer, exc.message + (f" {exc.hint}" if exc.hint else ""))
     except BaseException as exc:  # noqa: BLE001 - whatever happens, the results say so
-        _failed(run, f"{type(exc).__name__}: {exc}")
+        _failed(run, writer, f"{type(exc).__name__}: {exc}")
     with writer.lock:
         run.elapsed = time.monotonic() - started
         writer.write(config, run, final=True)
@@ -87,7 +87,9 @@ def _terminated(signum, frame) -> None:
     raise TutorError("it was stopped from outside (SIGTERM), most likely at the service's time limit")
 
 
-def _failed(run: report.Run, why: str) -> None:
+def _failed(run: report.Run, writer: Writer, why: str) -> None:
+    if writer.done:  # the watchdog has had the last word (its SIGTERM is what ended the run)
+        return
     run.message = clean_line(f"The autograder could not finish grading ({why}). These are the results so far; "
                              "tell your instructor.")
     run.gradable = False

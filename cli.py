@@ -316,7 +316,7 @@ def autograder(
     deadline: float = typer.Option(540.0, "--deadline", min=5, help="Seconds for the whole submission; then partial results are written. Keep it under the service's limit (Gradescope: 10 min by default)."),
     timeout: Optional[float] = typer.Option(None, "--timeout", min=0.1, help="Seconds each exercise may run. Default: each exercise's own limit."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Exercises graded at once in the container (each holds a warm worker)."),
-    memory: int = typer.Option(400, "--memory", min=64, help="MiB each exercise's learner processes may use (Gradescope's container has 768 MB in all)."),
+    memory: int = typer.Option(320, "--memory", min=64, help="MiB each exercise's learner processes may use (Gradescope's container has 768 MB in all)."),
     unsafe: bool = typer.Option(False, "--unsafe-no-sandbox", help="Grade even in a container that gives learner code no file-system boundary (the results say so)."),
 ) -> None:
     """For instructors: a Gradescope (or PrairieLearn) autograder zip that grades with this course and version.

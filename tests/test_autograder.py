@@ -385,4 +385,4 @@ def test_prairielearn_a_learner_that_exits_at_import_or_eats_memory_is_graded_ze
                                                               "03_nn_module.py": HOG})
     assert data["gradable"] is True and data["score"] == 0
     assert all(t["points"] == 0 for t in data["tests"])
-    assert all("memory limit: your code used more than 400 MiB" in t["message"] for t in by_exercise(data, "03_nn_module"))
+    assert all("memory limit: your code used more than 320 MiB" in t["message"] for t in by_exercise(data, "03_nn_module"))

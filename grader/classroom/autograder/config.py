@@ -50,7 +50,7 @@ class Config:
     deadline: float = 540.0  # seconds for the whole run, then partial results
     timeout: float | None = None  # seconds per exercise (default: each exercise's own)
     jobs: int = 1
-    memory_mb: int = 400  # per exercise's learner processes (proportional set size), inside the container's 768 MB
+    memory_mb: int = 320  # per exercise's learner processes (proportional set size), inside the container's 768 MB
     unsafe: bool = False  # grade even without a file-system boundary (results say so)
 
     def to_json(self) -> str:

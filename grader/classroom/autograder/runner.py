@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     with writer.lock:
         run.elapsed = time.monotonic() - started
         writer.write(config, run, final=True)
-    print(report.summary(run))
+    _say(report.summary(run))
     return 0
 
 
@@ -135,8 +135,15 @@ def _record(run: report.Run, writer: Writer, config: Config, index: int, graded:
         run.graded[index] = graded
         run.elapsed = time.monotonic() - started
         writer.write(config, run)
-    print(f"{graded.exercise_id}: {graded.entry['status']} ({graded.entry['score']} of {graded.entry['max_score']})",
-          flush=True)
+    _say(f"{graded.exercise_id}: {graded.entry['status']} ({graded.entry['score']} of {graded.entry['max_score']})")
+
+
+def _say(text: str) -> None:
+    """A line of the log (Gradescope keeps it for the instructor); a closed stdout changes no grade."""
+    try:
+        print(text, flush=True)
+    except (OSError, ValueError):
+        pass
 
 
 def _placeholder(ex, found: Found, checks: list) -> dict:
@@ -172,7 +179,7 @@ def _watchdog(writer: Writer, config: Config, run: report.Run, started: float) -
                            "submission): exercises not reached are marked not graded. Tell your instructor.")
             run.elapsed = time.monotonic() - started
             writer.write(config, run, final=True)
-        print(run.message, flush=True)
+        _say(run.message)
         os.kill(os.getpid(), signal.SIGTERM)
         time.sleep(30)
         os._exit(0)  # the pool's processes die with us (PR_SET_PDEATHSIG)

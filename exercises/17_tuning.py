@@ -122,7 +122,7 @@ def random_configs(space: dict[str, list], n: int, seed: int) -> list[dict]:
 
 def fit(model: nn.Module, optimizer: torch.optim.Optimizer, data: dict, max_epochs: int, patience: int) -> dict:
     """Train `model` with `optimizer` (the caller's, as they are) using early stopping, and return
-    `{"val_losses": [...], "best_epoch": int, "best_val_loss": float}`.
+    a dict with exactly these keys: `{"val_losses": [...], "best_epoch": int, "best_val_loss": float}`.
 
     `data` is {"train": (x, y), "val": (x, y), "test": (x, y)}, as `make_data` makes it; fit uses
     train and val only. For epoch = 1, 2, ..., max_epochs (max_epochs >= 1):
@@ -148,7 +148,8 @@ def fit(model: nn.Module, optimizer: torch.optim.Optimizer, data: dict, max_epoc
 
 def search(configs: list[dict], data: dict, max_epochs: int, patience: int, seed: int) -> dict:
     """Try each configuration of `configs` (a non-empty list of dicts with keys "hidden" and "lr", as
-    `grid` or `random_configs` make them), in order, and return the search's results as data:
+    `grid` or `random_configs` make them), in order, and return the search's results as data, a dict
+    with exactly these keys:
 
         {"trials": [{"config": config, "best_epoch": int, "val_loss": float, "epochs": int}, ...],
          "best": index of the chosen trial in "trials",

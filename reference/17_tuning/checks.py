@@ -253,6 +253,7 @@ CHECKS = [
             ([{"hidden": h, "lr": lr} for h in (2, 4) for lr in (0.2, 0.5)], 0, 30, 3),
             ([{"hidden": 4, "lr": 0.5}, {"hidden": 2, "lr": 0.5}, {"hidden": 8, "lr": 0.05}], 2, 20, 2),
             ([{"hidden": 3, "lr": 0.2}], 1, 15, 2),
+            ([{"hidden": 2, "lr": 0.2}, {"hidden": 2, "lr": 0.5}, {"hidden": 8, "lr": 0.2}], 0, 30, 3),  # all stop early
             ([{"hidden": 2, "lr": 0.3}, {"hidden": 2, "lr": 0.3}], 3, 10, 2),  # a tie: the first is chosen
         ],
         random=_random_search,

@@ -41,12 +41,13 @@ class ClassRun:
 
 def grade_class(
     course: Course, plan: Plan, timeout: float | None = None, force: bool = False, jobs: int | None = None,
-    on_result: Callable[[Submission, dict, bool], None] | None = None, unsafe: bool = False,
+    on_result: Callable[[Submission, dict, bool], None] | None = None, unsafe: bool = False, runner=None,
 ) -> ClassRun:
     """Grade every submission in `plan` (unchanged ones from the cache unless `force`); a full gradebook.
 
     `on_result(submission, entry, cached)` is called in this thread as each submission is done. Refuses
-    (a TutorError) to run learner code with no file-system boundary, unless `unsafe`.
+    (a TutorError) to run learner code with no file-system boundary, unless `unsafe`. `runner(course, todo,
+    timeout, checks, done)` grades elsewhere (`grader.classroom.onray`); by default, here on a warm pool.
     """
     cache = GradeCache(plan.out, course, timeout)
     run = ClassRun({s: {} for s in plan.students}, warnings=cache.warnings, on_result=on_result)
@@ -61,8 +62,11 @@ def grade_class(
         run.record(sub, entry, cached=False)
 
     try:
-        with snapshot.private_folder() as private:
-            _grade_all(course, private, (private, plan.root, plan.out), todo, timeout, jobs, checks, done)
+        if runner is not None:
+            runner(course, todo, timeout, checks, done)
+        else:
+            with snapshot.private_folder() as private:
+                _grade_all(course, private, (private, plan.root, plan.out), todo, timeout, jobs, checks, done)
     finally:
         cache.save()  # into the previous gradebook: a run interrupted here or while writing keeps what it finished
     run.cache_text = cache.text()
@@ -117,7 +121,7 @@ def _grade_all(course, private: Path, hidden: tuple, todo: list[Submission], tim
 
     size = max(1, min(jobs or len(os.sched_getaffinity(0)), len(todo)))
     with Pool(size) as pool, ThreadPoolExecutor(size) as threads:
-        futures = {threads.submit(_grade_one, course, private, hidden, n, sub, timeout, pool, checks): sub
+        futures = {threads.submit(grade_one, course, private, hidden, n, sub, timeout, pool, checks): sub
                    for n, sub in enumerate(todo)}
         try:
             for future in as_completed(futures):
@@ -127,7 +131,7 @@ def _grade_all(course, private: Path, hidden: tuple, todo: list[Submission], tim
             raise
 
 
-def _grade_one(course, private: Path, hidden: tuple, index: int, sub: Submission, timeout, pool, checks) -> tuple[dict, bool]:
+def grade_one(course, private: Path, hidden: tuple, index: int, sub: Submission, timeout, pool, checks) -> tuple[dict, bool]:
     """Grade the snapshot of `sub` (written to `private/index/` only while it is graded); the learner's
     process may not read `hidden` (the snapshots, the submissions, the gradebook)."""
     from grader.engine import check_exercise

@@ -43,12 +43,12 @@ class RayOptions:
 
 
 def runner(options: RayOptions, unsafe: bool = False):
-    """A `runner` for `grading.grade_class`: grades `todo` on Ray (started only when there is any)."""
+    """A `runner` for `grading.grade_class`: grades `todo` on Ray (joined only when there is any)."""
+    ray = _import_ray()  # now: a missing ray is a usage error before anything is read or written
 
     def run(course, todo, timeout, checks, done) -> None:
         if not todo:
             return  # all from the cache: no cluster, no torch
-        ray = _import_ray()
         started = _connect(ray, options.address)
         try:
             _grade(ray, course, todo, timeout, checks, done, options, unsafe)

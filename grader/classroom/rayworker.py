@@ -14,6 +14,9 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
+import shutil
+import stat
 import tarfile
 import tempfile
 import threading
@@ -21,6 +24,7 @@ from pathlib import Path
 
 from grader.errors import TutorError
 
+PRIVATE = "pytorch-tutor-ray-private-"  # + the worker's pid: the snapshots of the file it grades
 _lock = threading.Lock()
 _state: dict = {"pool": None, "courses": {}}  # this worker's warm pool, and the courses it has unpacked
 
@@ -41,7 +45,6 @@ def _grade(course_tar: bytes, items: list[dict], timeout, version: str, unsafe: 
     from grader.classroom import gradebook
     from grader.classroom.grading import grade_one
     from grader.classroom.plan import Submission
-    from grader.classroom.snapshot import private_folder
 
     mine = tool_version()
     if mine != version:
@@ -50,7 +53,9 @@ def _grade(course_tar: bytes, items: list[dict], timeout, version: str, unsafe: 
     course = _course(course_tar)
     pool = _pool()
     rows = []
-    with private_folder() as private:
+    _sweep()
+    with tempfile.TemporaryDirectory(prefix=f"{PRIVATE}{os.getpid()}-", ignore_cleanup_errors=True) as folder:
+        private = Path(folder)
         for index, item in enumerate(items):
             exercise = course.resolve(item["exercise"])
             sub = Submission("", exercise, item["rel"], item["label"], item["data"])
@@ -58,6 +63,14 @@ def _grade(course_tar: bytes, items: list[dict], timeout, version: str, unsafe: 
             entry, cacheable = grade_one(course, private, (private, course.root), index, sub, timeout, pool, checks)
             rows.append([entry, cacheable and gradebook.is_entry(entry)])
     return rows
+
+
+def _sweep() -> None:
+    """Remove the private folders of this node's workers that were killed (a task past its deadline)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{PRIVATE}*-*"):
+        pid = folder.name[len(PRIVATE):].split("-", 1)[0]
+        if pid.isdigit() and _ours(folder) and not os.path.exists(f"/proc/{pid}"):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _require_boundary(unsafe: bool) -> None:
@@ -70,16 +83,34 @@ def _require_boundary(unsafe: bool) -> None:
 
 
 def _course(course_tar: bytes):
-    """The course of `course_tar`, unpacked once per worker into a folder only this user may enter."""
+    """The course of `course_tar`, unpacked once per node and version into a folder only this user may enter
+    (`pytorch-tutor-ray-course-DIGEST` in the temporary folder), shared by this node's workers and later runs."""
     from grader.course import load_course
 
     digest = hashlib.sha256(course_tar).hexdigest()
     if digest not in _state["courses"]:
-        root = Path(tempfile.mkdtemp(prefix="pytorch-tutor-ray-course-"))
-        with tarfile.open(fileobj=io.BytesIO(course_tar)) as tar:  # made by the driver, never by a learner
-            tar.extractall(root, filter="data")
+        root = Path(tempfile.gettempdir()) / f"pytorch-tutor-ray-course-{digest[:24]}"
+        if not _ours(root):
+            fresh = Path(tempfile.mkdtemp(prefix=f"{root.name}-", dir=root.parent))
+            with tarfile.open(fileobj=io.BytesIO(course_tar)) as tar:  # made by the driver, never by a learner
+                tar.extractall(fresh, filter="data")
+            try:
+                fresh.rename(root)  # in one step: another worker sees all of it or none
+            except OSError:  # another worker was first
+                shutil.rmtree(fresh, ignore_errors=True)
+            if not _ours(root):
+                raise TutorError(f"{root} is not a folder of this user's alone, so the course was not unpacked there")
         _state["courses"][digest] = load_course(root)
     return _state["courses"][digest]
+
+
+def _ours(folder: Path) -> bool:
+    """`folder` is a real folder (not a link) of this user's, which no one else may enter."""
+    try:
+        info = folder.lstat()
+    except FileNotFoundError:
+        return False
+    return stat.S_ISDIR(info.st_mode) and info.st_uid == os.geteuid() and not info.st_mode & 0o077
 
 
 def _pool():

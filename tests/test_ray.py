@@ -187,6 +187,47 @@ def test_a_regrade_on_ray_takes_everything_from_the_cache(graded):
     assert gradebook_files(base / "ray") == before
 
 
+def task_processes() -> set[int]:
+    """The Ray workers now running a grading task (Ray names them after the task)."""
+    found = set()
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and b"ray::grade_student" in (proc / "cmdline").read_bytes():
+                found.add(int(proc.name))
+        except OSError:
+            pass
+    return found
+
+
+def test_a_task_whose_worker_is_lost_is_run_again(cluster, tmp_path):
+    import signal
+    import threading
+
+    (tmp_path / "hw1" / "sam").mkdir(parents=True)
+    (tmp_path / "hw1" / "sam" / "01_tensors.py").write_text("import time\ntime.sleep(6)\n" + REF["01_tensors"])
+    killed = []
+
+    def kill_its_worker_once():
+        deadline = time.monotonic() + 60
+        while not killed and time.monotonic() < deadline:
+            running = task_processes()
+            if running:
+                time.sleep(2)  # well into the task: its file is being graded
+                for pid in running & task_processes():
+                    os.kill(pid, signal.SIGKILL)
+                    killed.append(pid)
+            time.sleep(0.2)
+
+    killer = threading.Thread(target=kill_its_worker_once, daemon=True)
+    killer.start()
+    result = cli(copy_course(tmp_path / "course"), "grade", str(tmp_path / "hw1"), "-e", "01", "--ray", "--json")
+    killer.join()
+    assert result.exit_code == 0, result.output
+    assert killed, "no grading task was seen running"
+    entry = json.loads((tmp_path / "hw1-gradebook" / "grades.json").read_text())["students"]["sam"]["exercises"]["01_tensors"]
+    assert entry["status"] == "passed", entry["message"]
+
+
 def test_jobs_do_not_apply_on_ray(tmp_path):
     result = cli(copy_course(tmp_path / "course"), "grade", str(tmp_path), "--ray", "-j", "2")
     assert result.exit_code == 2 and "--jobs does not apply with --ray" in result.output

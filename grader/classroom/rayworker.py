@@ -93,7 +93,7 @@ def _course(course_tar: bytes):
         if not _ours(root):
             fresh = Path(tempfile.mkdtemp(prefix=f"{root.name}-", dir=root.parent))
             with tarfile.open(fileobj=io.BytesIO(course_tar)) as tar:  # made by the driver, never by a learner
-                tar.extractall(fresh, filter="data")
+                tar.extractall(fresh, **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))  # 3.11.4+
             try:
                 fresh.rename(root)  # in one step: another worker sees all of it or none
             except OSError:  # another worker was first

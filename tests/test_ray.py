@@ -79,10 +79,8 @@ def gradebook_files(out: Path) -> dict[str, bytes]:
 
 
 def test_without_ray_installed_it_says_how_to_install_it(tmp_path, monkeypatch):
-    (tmp_path / "hw1" / "alice").mkdir(parents=True)
-    (tmp_path / "hw1" / "alice" / "01_tensors.py").write_text(REF["01_tensors"])
     monkeypatch.setitem(sys.modules, "ray", None)  # import ray fails
-    result = cli(copy_course(tmp_path / "course"), "grade", str(tmp_path / "hw1"), "-e", "01", "--ray")
+    result = cli(copy_course(tmp_path / "course"), "grade", str(one_student(tmp_path)), "-e", "01", "--ray")
     assert result.exit_code == 2 and 'pip install "pytorch-tutor[ray]"' in result.output, result.output
     assert not (tmp_path / "hw1-gradebook").exists()
 
@@ -226,6 +224,28 @@ def test_a_task_whose_worker_is_lost_is_run_again(cluster, tmp_path):
     assert killed, "no grading task was seen running"
     entry = json.loads((tmp_path / "hw1-gradebook" / "grades.json").read_text())["students"]["sam"]["exercises"]["01_tensors"]
     assert entry["status"] == "passed", entry["message"]
+
+
+def one_student(tmp_path: Path) -> Path:
+    (tmp_path / "hw1" / "alice").mkdir(parents=True)
+    (tmp_path / "hw1" / "alice" / "01_tensors.py").write_text(REF["01_tensors"])
+    return tmp_path / "hw1"
+
+
+def test_a_task_no_node_can_hold_is_refused_not_left_waiting(cluster, tmp_path):
+    result = cli(copy_course(tmp_path / "course"), "grade", str(one_student(tmp_path)), "-e", "01", "--ray",
+                 "--ray-memory", "100000")
+    assert result.exit_code == 2 and "No node of the Ray cluster has a CPU and 100000 GiB" in result.output, result.output
+
+
+def test_a_worker_of_another_version_stops_the_run_with_the_reason(cluster, tmp_path, monkeypatch):
+    from grader.classroom import rayworker
+
+    monkeypatch.setattr(rayworker, "tool_version", lambda: "0.0.0-elsewhere")  # the driver's side only
+    result = cli(copy_course(tmp_path / "course"), "grade", str(one_student(tmp_path)), "-e", "01", "--ray")
+    assert result.exit_code == 2, result.output
+    assert "the driver 0.0.0-elsewhere: install the same version on every node" in result.output
+    assert not (tmp_path / "hw1-gradebook" / "grades.json").exists()
 
 
 def test_jobs_do_not_apply_on_ray(tmp_path):

@@ -160,6 +160,9 @@ def test_the_ray_gradebook_is_the_local_one_byte_for_byte(graded):
     assert [name for name in local if local[name] != ray[name]] == []
     summary = json.loads(runs["ray"].stdout)
     assert (summary["graded"], summary["cached"]) == (json.loads(runs["local"].stdout)["graded"], 0)
+    progress = [line for line in runs["ray"].stderr.splitlines() if line.startswith("[")]  # one line as each comes back
+    assert len(progress) == summary["submissions"] and progress[-1].startswith(f"[{len(progress)}/{len(progress)}] ")
+    assert {line.split("] ", 1)[1].split(":", 1)[0] for line in progress} >= {"alice/01_tensors.py", "eve/01_tensors.py"}
 
 
 def test_the_class_is_graded_as_it_should_be(graded):

@@ -270,7 +270,7 @@ def grade(
     force: bool = typer.Option(False, "--force", help="Grade every submission again, even unchanged ones."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
     unsafe: bool = typer.Option(False, "--unsafe-no-sandbox", help="Grade even where learner code has no file-system boundary (the gradebook says so)."),
-    on_ray: bool = typer.Option(False, "--ray", help="Grade on a Ray cluster, a task per student: $RAY_ADDRESS, or a new local one. Needs pytorch-tutor[ray]."),
+    on_ray: bool = typer.Option(False, "--ray", help="Grade on a Ray cluster, a task per student: $RAY_ADDRESS, or a new local one. Needs ray (the ray extra of pytorch-tutor)."),
     ray_address: Optional[str] = typer.Option(None, "--ray-address", help="The Ray cluster to grade on (implies --ray), e.g. ray://head:10001 or auto."),
     ray_memory: float = typer.Option(1.5, "--ray-memory", min=0.1, help="GiB of memory each Ray task declares."),
     ray_deadline: Optional[float] = typer.Option(None, "--ray-deadline", min=1, help="Seconds a Ray task may run before it is stopped. Default: from its files' time limits."),

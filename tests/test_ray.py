@@ -68,6 +68,7 @@ def write_class(folder: Path, targets: dict) -> None:
         "bob/01_tensors.py": (ROOT / "exercises/01_tensors.py").read_text(), "bob/02_autograd.py": "def f(:\n",
         "carol/02_autograd.py": mistake("02_autograd", "forgot_requires_grad"),
         "eve/01_tensors.py": hostile(targets), "eve/notes.txt": "hi\n",
+        "mallory/01_tensors.py": f"print(open({str(folder / 'alice/01_tensors.py')!r}).read())\n",  # a classmate's
     }
     for rel, text in files.items():
         (folder / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -175,6 +176,8 @@ def test_the_class_is_graded_as_it_should_be(graded):
     eve = book["eve"]["exercises"]["01_tensors"]
     assert eve["status"] == "passed", eve["message"]  # every attempt on the cluster was refused
     assert "SyntaxError" in book["bob"]["exercises"]["02_autograd"]["message"]
+    mallory = book["mallory"]["exercises"]["01_tensors"]["message"]  # the submissions folder is the grader's, on Ray too
+    assert "PermissionError" in mallory and "it belongs to the grader" in mallory, mallory
 
 
 def test_a_regrade_on_ray_takes_everything_from_the_cache(graded):

@@ -47,7 +47,8 @@ def grade_class(
 
     `on_result(submission, entry, cached)` is called in this thread as each submission is done. Refuses
     (a TutorError) to run learner code with no file-system boundary, unless `unsafe`. `runner(course, todo,
-    timeout, checks, done)` grades elsewhere (`grader.classroom.onray`); by default, here on a warm pool.
+    timeout, checks, done, hidden)` grades elsewhere (`grader.classroom.onray`), its learner processes kept
+    out of `hidden` (the submissions and the gradebook); by default, here on a warm pool.
     """
     cache = GradeCache(plan.out, course, timeout)
     run = ClassRun({s: {} for s in plan.students}, warnings=cache.warnings, on_result=on_result)
@@ -63,7 +64,7 @@ def grade_class(
 
     try:
         if runner is not None:
-            runner(course, todo, timeout, checks, done)
+            runner(course, todo, timeout, checks, done, (plan.root, plan.out))
         else:
             with snapshot.private_folder() as private:
                 _grade_all(course, private, (private, plan.root, plan.out), todo, timeout, jobs, checks, done)

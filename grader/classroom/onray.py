@@ -46,12 +46,12 @@ def runner(options: RayOptions, unsafe: bool = False):
     """A `runner` for `grading.grade_class`: grades `todo` on Ray (joined only when there is any)."""
     ray = _import_ray()  # now: a missing ray is a usage error before anything is read or written
 
-    def run(course, todo, timeout, checks, done) -> None:
+    def run(course, todo, timeout, checks, done, hidden=()) -> None:
         if not todo:
             return  # all from the cache: no cluster, no torch
         started = _connect(ray, options.address)
         try:
-            _grade(ray, course, todo, timeout, checks, done, options, unsafe)
+            _grade(ray, course, todo, timeout, checks, done, options, (unsafe, [str(h) for h in hidden]))
         finally:
             if started:
                 ray.shutdown()
@@ -91,7 +91,8 @@ def _code_path() -> str:
     return os.pathsep.join([here, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))])
 
 
-def _grade(ray, course, todo, timeout, checks, done, options: RayOptions, unsafe: bool) -> None:
+def _grade(ray, course, todo, timeout, checks, done, options: RayOptions, how: tuple) -> None:
+    """`how`: (unsafe, the driver's folders no learner may read: they exist on a local cluster or a shared disk)."""
     slots = _slots(ray, options.memory)
     task = ray.remote(rayworker.grade_student).options(
         num_cpus=1, memory=options.memory, max_retries=RETRIES, retry_exceptions=False)
@@ -101,7 +102,7 @@ def _grade(ray, course, todo, timeout, checks, done, options: RayOptions, unsafe
         while waiting or running:
             while waiting and len(running) < slots:
                 subs = waiting.popleft()
-                ref = task.remote(blob, [_item(s, checks) for s in subs], timeout, version, unsafe)
+                ref = task.remote(blob, [_item(s, checks) for s in subs], timeout, version, *how)
                 seconds = _deadline(subs, timeout, options)
                 running[ref] = (subs, time.monotonic() + seconds, seconds)
             soonest = min(limit for _, limit, _ in running.values())

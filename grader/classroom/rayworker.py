@@ -29,19 +29,21 @@ _lock = threading.Lock()
 _state: dict = {"pool": None, "courses": {}}  # this worker's warm pool, and the courses it has unpacked
 
 
-def grade_student(course_tar: bytes, items: list[dict], timeout: float | None, version: str, unsafe: bool) -> str:
-    """Grade `items` (one student's files: exercise, rel, label, data, checks) in order; JSON text:
+def grade_student(course_tar: bytes, items: list[dict], timeout: float | None, version: str, unsafe: bool,
+                  hidden: list[str] = ()) -> str:
+    """Grade `items` (one student's files: exercise, rel, label, data, checks) in order, no learner process
+    reading `hidden` (the driver's submissions and gradebook folders); JSON text:
     {"entries": [[entry, cacheable], ...]} in the order of `items`, or {"fatal": message}.
 
     JSON text, not objects, crosses back to the driver: it parses and validates it as data."""
     try:
         with _lock:  # one task at a time per worker process (Ray's default); a lock costs nothing
-            return json.dumps({"entries": _grade(course_tar, items, timeout, version, unsafe)})
+            return json.dumps({"entries": _grade(course_tar, items, timeout, version, unsafe, hidden)})
     except TutorError as exc:  # the course or this worker is unfit: no file of the class can be graded here
         return json.dumps({"fatal": exc.message})
 
 
-def _grade(course_tar: bytes, items: list[dict], timeout, version: str, unsafe: bool) -> list:
+def _grade(course_tar: bytes, items: list[dict], timeout, version: str, unsafe: bool, hidden) -> list:
     from grader.classroom import gradebook
     from grader.classroom.grading import grade_one
     from grader.classroom.plan import Submission
@@ -60,7 +62,8 @@ def _grade(course_tar: bytes, items: list[dict], timeout, version: str, unsafe: 
             exercise = course.resolve(item["exercise"])
             sub = Submission("", exercise, item["rel"], item["label"], item["data"])
             checks = {exercise.id: [tuple(c) for c in item["checks"]]}
-            entry, cacheable = grade_one(course, private, (private, course.root), index, sub, timeout, pool, checks)
+            walls = (private, course.root, *map(Path, hidden))
+            entry, cacheable = grade_one(course, private, walls, index, sub, timeout, pool, checks)
             rows.append([entry, cacheable and gradebook.is_entry(entry)])
     return rows
 

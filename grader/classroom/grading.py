@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Callable
 
@@ -62,12 +63,9 @@ def grade_class(
             cache.put(sub, keys[sub], entry)
         run.record(sub, entry, cached=False)
 
+    grade = runner or partial(_grade_here, jobs=jobs)
     try:
-        if runner is not None:
-            runner(course, todo, timeout, checks, done, (plan.root, plan.out))
-        else:
-            with snapshot.private_folder() as private:
-                _grade_all(course, private, (private, plan.root, plan.out), todo, timeout, jobs, checks, done)
+        grade(course, todo, timeout, checks, done, (plan.root, plan.out))
     finally:
         cache.save()  # into the previous gradebook: a run interrupted here or while writing keeps what it finished
     run.cache_text = cache.text()
@@ -108,6 +106,12 @@ def _known(plan: Plan, run: ClassRun, cache: GradeCache, checks: dict, keys: dic
         else:
             run.record(sub, entry, cached=True)
     return todo
+
+
+def _grade_here(course, todo: list[Submission], timeout, checks, done, hidden: tuple, jobs) -> None:
+    """The default runner: `todo` graded on this machine, from snapshots in a private folder of this run's."""
+    with snapshot.private_folder() as private:
+        _grade_all(course, private, (private, *hidden), todo, timeout, jobs, checks, done)
 
 
 def _grade_all(course, private: Path, hidden: tuple, todo: list[Submission], timeout, jobs, checks, done) -> None:

@@ -270,6 +270,10 @@ def grade(
     force: bool = typer.Option(False, "--force", help="Grade every submission again, even unchanged ones."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
     unsafe: bool = typer.Option(False, "--unsafe-no-sandbox", help="Grade even where learner code has no file-system boundary (the gradebook says so)."),
+    on_ray: bool = typer.Option(False, "--ray", help="Grade on a Ray cluster, a task per student: $RAY_ADDRESS, or a new local one. Needs ray (the ray extra of pytorch-tutor)."),
+    ray_address: Optional[str] = typer.Option(None, "--ray-address", help="The Ray cluster to grade on (implies --ray), e.g. ray://head:10001 or auto."),
+    ray_memory: float = typer.Option(1.5, "--ray-memory", min=0.1, help="GiB of memory each Ray task declares."),
+    ray_deadline: Optional[float] = typer.Option(None, "--ray-deadline", min=1, help="Seconds a Ray task may run before it is stopped. Default: from its files' time limits."),
 ) -> None:
     """For instructors: grade a whole class into a gradebook.
 
@@ -281,17 +285,20 @@ def grade(
     (syntax error, timeout, crash, a symbolic link, not UTF-8) scores 0 with the reason recorded.
     The gradebook is built beside OUT and replaces it at the end, so an interrupted run leaves the
     previous one intact. Unchanged submissions are taken from OUT/.cache.json unless --force.
-    Exit status 0 once the run is complete, whatever the scores; 2 for usage errors.
+    With --ray, the same gradebook is graded on a Ray cluster. Exit status 0 once the run is
+    complete, whatever the scores; 2 for usage errors.
     """
     from grader.classroom import bookfiles, grading, plan
     from grader.classroom.summary import summary
     from grader.frontends.render import make_console
     from grader.frontends.tables import grade_progress, show_grade_summary
 
+    runner = _ray_runner(ray_address, ray_memory, ray_deadline, jobs, unsafe) if on_ray or ray_address else None
     course = _course()
     found = plan.plan(course, submissions, out, exercises)
     with grade_progress(make_console(stderr=True), len(found.submissions)) as advance:
-        run = grading.grade_class(course, found, timeout=timeout, force=force, jobs=jobs, on_result=advance, unsafe=unsafe)
+        run = grading.grade_class(course, found, timeout=timeout, force=force, jobs=jobs, on_result=advance,
+                                  unsafe=unsafe, runner=runner)
     bookfiles.write_gradebook(found.out, course, found.exercises, run.book, run.cache_text, run.unsafe)
     result = summary(found, run)
     if as_json:
@@ -299,6 +306,13 @@ def grade(
     else:
         show_grade_summary(_console(), result)
 
+
+def _ray_runner(address: Optional[str], memory_gib: float, deadline: Optional[float], jobs: Optional[int], unsafe: bool):
+    from grader.classroom.onray import RayOptions, runner
+
+    if jobs is not None:
+        raise TutorError("--jobs does not apply with --ray: each task grades one student on one CPU.")
+    return runner(RayOptions(address, int(memory_gib * 2**30), deadline), unsafe)
 
 
 @app.command()

@@ -5,7 +5,8 @@
 
 Each command runs in a fresh process on a temporary copy of the course (so your
 progress is untouched), exactly as a learner would type it. Prints seconds and
-the ratio to the import-torch baseline; the targets are the ones in the issues.
+the ratio to the import-torch baseline, timed alternately with each command (so a
+busier machine weighs on both alike); the targets are the ones in the issues.
 """
 
 from __future__ import annotations
@@ -37,6 +38,16 @@ def timed(argv: list[str], env: dict, expect: int | None = None) -> float:
 
 def median_of(runs: int, argv: list[str], env: dict, expect: int | None = None) -> float:
     return statistics.median(timed(argv, env, expect) for _ in range(runs))
+
+
+def paired(runs: int, argv: list[str], env: dict, expect: int | None) -> tuple[float, float]:
+    """Medians of `argv` and of `python -c "import torch"`, the two run alternately, so that a
+    machine growing busier during the bench affects a row and its baseline alike."""
+    ours, base = [], []
+    for _ in range(runs):
+        ours.append(timed(argv, env, expect))
+        base.append(timed([sys.executable, "-c", "import torch"], env))
+    return statistics.median(ours), statistics.median(base)
 
 
 def scenarios(course: Path) -> list[tuple[str, list[str], int, float | None]]:
@@ -139,10 +150,10 @@ def main() -> None:
         base = median_of(args.runs, [sys.executable, "-c", "import torch"], env)
         print(f"python -c 'import torch'   {base:6.2f} s   (baseline, median of {args.runs})")
         for label, argv, code, target in scenarios(course):
-            seconds = median_of(args.runs, argv, env, code)
+            seconds, local = paired(args.runs, argv, env, code)
             goal = f"target <= {target:.2f}x" if target else ""
-            mark = "" if not target else ("ok" if seconds / base <= target else "OVER")
-            print(f"{label:42} {seconds:6.2f} s  {seconds / base:5.2f}x  {goal} {mark}")
+            mark = "" if not target else ("ok" if seconds / local <= target else "OVER")
+            print(f"{label:42} {seconds:6.2f} s  {seconds / local:5.2f}x  {goal} {mark}  (import torch {local:.2f} s in the same runs)")
         walled, bare = boundary_cost(course, env, max(args.runs, 7))
         print(f"{'check 03 with the OS boundary / without':42} {walled:6.2f} s / {bare:.2f} s  {walled / base:.2f}x / "
               f"{bare / base:.2f}x  the boundary adds {walled - bare:+.3f} s (target < 0.05 s)")

@@ -41,7 +41,8 @@ class GradeCache:
 
     def text(self) -> str:
         """The cache as the gradebook carries it."""
-        return json.dumps({"format": CACHE_FORMAT, **self.data}) + "\n"
+        ordered = {name: dict(sorted(part.items())) for name, part in self.data.items()}  # whatever order they finished in
+        return json.dumps({"format": CACHE_FORMAT, **ordered}) + "\n"
 
     def save(self) -> None:
         """Into the existing gradebook folder (an interrupted run keeps what it finished there)."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Callable
 
@@ -41,12 +42,14 @@ class ClassRun:
 
 def grade_class(
     course: Course, plan: Plan, timeout: float | None = None, force: bool = False, jobs: int | None = None,
-    on_result: Callable[[Submission, dict, bool], None] | None = None, unsafe: bool = False,
+    on_result: Callable[[Submission, dict, bool], None] | None = None, unsafe: bool = False, runner=None,
 ) -> ClassRun:
     """Grade every submission in `plan` (unchanged ones from the cache unless `force`); a full gradebook.
 
     `on_result(submission, entry, cached)` is called in this thread as each submission is done. Refuses
-    (a TutorError) to run learner code with no file-system boundary, unless `unsafe`.
+    (a TutorError) to run learner code with no file-system boundary, unless `unsafe`. `runner(course, todo,
+    timeout, checks, done, hidden)` grades elsewhere (`grader.classroom.onray`), its learner processes kept
+    out of `hidden` (the submissions and the gradebook); by default, here on a warm pool.
     """
     cache = GradeCache(plan.out, course, timeout)
     run = ClassRun({s: {} for s in plan.students}, warnings=cache.warnings, on_result=on_result)
@@ -60,9 +63,9 @@ def grade_class(
             cache.put(sub, keys[sub], entry)
         run.record(sub, entry, cached=False)
 
+    grade = runner or partial(_grade_here, jobs=jobs)
     try:
-        with snapshot.private_folder() as private:
-            _grade_all(course, private, (private, plan.root, plan.out), todo, timeout, jobs, checks, done)
+        grade(course, todo, timeout, checks, done, (plan.root, plan.out))
     finally:
         cache.save()  # into the previous gradebook: a run interrupted here or while writing keeps what it finished
     run.cache_text = cache.text()
@@ -105,6 +108,12 @@ def _known(plan: Plan, run: ClassRun, cache: GradeCache, checks: dict, keys: dic
     return todo
 
 
+def _grade_here(course, todo: list[Submission], timeout, checks, done, hidden: tuple, jobs) -> None:
+    """The default runner: `todo` graded on this machine, from snapshots in a private folder of this run's."""
+    with snapshot.private_folder() as private:
+        _grade_all(course, private, (private, *hidden), todo, timeout, jobs, checks, done)
+
+
 def _grade_all(course, private: Path, hidden: tuple, todo: list[Submission], timeout, jobs, checks, done) -> None:
     """Grade `todo` on a pool of warm zygotes, one thread per zygote; `done` is called here, in order of finishing."""
     if not todo:
@@ -119,7 +128,7 @@ def _grade_all(course, private: Path, hidden: tuple, todo: list[Submission], tim
 
     size = max(1, min(jobs or len(os.sched_getaffinity(0)), len(todo)))
     with Pool(size) as pool, ThreadPoolExecutor(size) as threads:
-        futures = {threads.submit(_grade_one, course, private, hidden, n, sub, timeout, pool, checks): sub
+        futures = {threads.submit(grade_one, course, private, hidden, n, sub, timeout, pool, checks): sub
                    for n, sub in enumerate(todo)}
         try:
             for future in as_completed(futures):
@@ -129,7 +138,7 @@ def _grade_all(course, private: Path, hidden: tuple, todo: list[Submission], tim
             raise
 
 
-def _grade_one(course, private: Path, hidden: tuple, index: int, sub: Submission, timeout, pool, checks) -> tuple[dict, bool]:
+def grade_one(course, private: Path, hidden: tuple, index: int, sub: Submission, timeout, pool, checks) -> tuple[dict, bool]:
     """Grade the snapshot of `sub` (written to `private/index/` only while it is graded); the learner's
     process may not read `hidden` (the snapshots, the submissions, the gradebook)."""
     from grader.engine import check_exercise

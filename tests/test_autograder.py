@@ -155,6 +155,9 @@ def test_the_zip_pins_this_torch_and_this_package_and_its_scripts_parse(zips, tm
     assert f"TORCH_VERSION={torch}\n" in setup and '"torch==$TORCH_VERSION" --index-url "$TORCH_INDEX"' in setup
     assert "TORCH_INDEX=\"${PYTORCH_TUTOR_TORCH_INDEX:-https://download.pytorch.org/whl/cpu}\"" in setup
     assert f'WHEEL="$HERE/{wheel}"' in setup and (tmp_path / wheel).is_file()
+    assert "useradd --system --uid 61999 --gid pytorch-tutor-learner" in setup  # the account learner code runs as
+    assert 'export PYTORCH_TUTOR_LEARNER_USER="${PYTORCH_TUTOR_LEARNER_USER:-pytorch-tutor-learner}"' in (
+        tmp_path / "run_autograder").read_text()
     for script in ("setup.sh", "run_autograder"):
         assert os.access(tmp_path / script, os.X_OK)
         assert subprocess.run(["bash", "-n", str(tmp_path / script)], capture_output=True).returncode == 0
@@ -298,6 +301,22 @@ def test_gradescope_a_hostile_upload_cannot_touch_results_or_reference_and_a_han
     assert "PRINTED-BY-LEARNER" not in json.dumps(data) + out  # learner output is not shown unless asked
     hung = by_exercise(data, "03_nn_module")
     assert hung and all(t["score"] == 0 and "still running after 4 s" in t["output"] for t in hung), hung[0]
+
+
+@needs_boundary
+@pytest.mark.skipif(os.geteuid() != 0, reason="learner code changes uid only where the grader runs as root")
+def test_gradescope_learner_code_runs_as_the_account_named_for_it(zips, tmp_path, monkeypatch):
+    """setup.sh's account stands in as 'nobody' here (making one would change this machine)."""
+    import pwd
+
+    try:
+        nobody = pwd.getpwnam("nobody").pw_uid
+    except KeyError:
+        pytest.skip("no 'nobody' account on this machine to stand in for setup.sh's")
+    monkeypatch.setenv("PYTORCH_TUTOR_LEARNER_USER", "nobody")
+    probe = f"import os\nif os.getuid() != {nobody} or os.getgid() != {nobody}:\n    raise SystemExit(f'uid {{os.getuid()}}')\n"
+    data, _ = run_autograder(zips["gradescope"], tmp_path, {"01_tensors.py": probe + SOLUTION["01_tensors"]})
+    assert by_exercise(data, "01_tensors") and all(t["status"] == "passed" for t in by_exercise(data, "01_tensors"))
 
 
 @needs_boundary

@@ -8,13 +8,15 @@ import shlex
 
 from grader.classroom.autograder import report
 from grader.classroom.autograder.config import INSTALL_DIR, LAYOUTS, PYTHON_ENV, SOURCE_ENV, Config
+from grader.isolation.identity import LEARNER_USER
 
 TORCH_INDEX = "https://download.pytorch.org/whl/cpu"
+LEARNER, LEARNER_ID = "pytorch-tutor-learner", 61999  # setup.sh's account for learner code (uid = gid)
 
 SETUP = r"""#!/usr/bin/env bash
 # Made by pytorch-tutor {version} for {service}: installs Python 3.11 or later, torch=={torch} (CPU) and
 # pytorch-tutor {version} (the wheel beside this script) into {venv}, then makes the course material
-# readable by root only (the learner's processes run as unprivileged uids of their own).
+# readable by root only, and creates the unprivileged account {learner} that learner code runs as.
 # PYTORCH_TUTOR_INSTALL_DIR and PYTORCH_TUTOR_TORCH_INDEX move the installation and torch's index (for a test).
 set -euo pipefail
 HERE="$(cd "$(dirname "${{BASH_SOURCE[0]}}")" && pwd)"
@@ -57,6 +59,12 @@ CHECK
 chmod 755 "$VENV" "$(dirname "$VENV")"
 SHIPPED="$("$VENV/bin/python" -c 'import os, reference; print(os.path.dirname(reference.__file__))')"
 chmod -R go-rwx "$HERE" "$SHIPPED"
+# The unprivileged account learner code runs as (run_autograder names it; uid = gid, no home, no login).
+if ! id -u {learner} >/dev/null 2>&1; then
+  groupadd --system --gid {learner_id} {learner} 2>/dev/null || groupadd --system {learner}
+  useradd --system --uid {learner_id} --gid {learner} --no-create-home --home-dir /nonexistent \
+    --shell /usr/sbin/nologin {learner} 2>/dev/null || useradd --system --gid {learner} -M -s /usr/sbin/nologin {learner}
+fi
 echo "pytorch-tutor {version} with torch {torch} is installed in $VENV"
 """
 
@@ -68,6 +76,7 @@ set -u
 ROOT="${{{root_env}:-{root}}}"
 export {source_env}="${{{source_env}:-{source}}}"
 PYTHON="${{{python_env}:-{venv}/bin/python}}"
+export {learner_env}="${{{learner_env}:-{learner}}}"  # the account setup.sh made; a fresh uid where there is none
 RESULTS="$ROOT/results/results.json"
 mkdir -p "$ROOT/results"
 rm -f "$RESULTS"
@@ -112,4 +121,5 @@ def dockerfile(config: Config) -> str:
 def _names(config: Config) -> dict:
     service = {"gradescope": "Gradescope", "prairielearn": "PrairieLearn"}[config.format]
     return {"version": config.package_version, "torch": config.torch_version, "wheel": config.wheel,
-            "venv": shlex.quote(f"{INSTALL_DIR}/venv"), "install": shlex.quote(INSTALL_DIR), "index": TORCH_INDEX, "service": service}
+            "venv": shlex.quote(f"{INSTALL_DIR}/venv"), "install": shlex.quote(INSTALL_DIR), "index": TORCH_INDEX, "service": service,
+            "learner": LEARNER, "learner_id": LEARNER_ID, "learner_env": LEARNER_USER}

@@ -13,7 +13,11 @@ files go to a fresh temporary folder. torch.export is slow the first time in a p
 the compiler, about a second), then tens of milliseconds per export: the cases are few.
 """
 
+import contextlib
+import io
+import logging
 import os
+import sys
 import tempfile
 
 import torch
@@ -70,6 +74,33 @@ def _dynamic_export(module: nn.Module, example: torch.Tensor):
     return torch.export.export(module, (example,), dynamic_shapes={"x": {0: torch.export.Dim("batch")}})
 
 
+def _exporting(call):
+    """`call()`, which exports. An error torch.export raises keeps only its first paragraph: the rest is
+    advice for torch developers and a quote of the failing line naming the file (which differs from file
+    to file; the traceback shows that line). The half-traced graph torch prints with such an error, and
+    the warnings of its shape loggers (also raised on the trusted side, by known mistakes), are held back;
+    anything else written to stderr is passed on. The check's hints say what those warnings would."""
+    noisy = [logging.getLogger(name) for name in ("torch.fx.experimental.symbolic_shapes", "torch._export.non_strict_utils")]
+    buffer, graph = io.StringIO(), None
+    for logger in noisy:
+        logger.disabled = True
+    try:
+        with contextlib.redirect_stderr(buffer):
+            return call()
+    except NotImplementedError:
+        raise
+    except Exception as exc:
+        graph = getattr(exc, "partial_fx_graph", None)
+        text = exc.args[0] if len(exc.args) == 1 and isinstance(exc.args[0], str) else ""
+        if "when calling torch.export.export" in text:
+            exc.args = (text.split("\n\n")[0].strip(),)
+        raise
+    finally:
+        for logger in noisy:
+            logger.disabled = False
+        sys.stderr.write(buffer.getvalue().replace(f"{graph}\n", "") if graph is not None else buffer.getvalue())
+
+
 def _run(module, x):
     """The program's output for `x`, or the name of the error it raised (a fixed batch size rejects others)."""
     try:
@@ -106,7 +137,7 @@ EXPORTED_OUT = "outputs of the exported program, for batches of each size"
 
 
 def _probe_clip_export(ns, limit, example, batches):
-    program = _dynamic_export(_Clip(ns.clip_rows, limit), example)
+    program = _exporting(lambda: _dynamic_export(_Clip(ns.clip_rows, limit), example))
     module = program.module()
     return {EXPORTED_OUT: [_run(module, x) for x in batches]}
 
@@ -146,7 +177,7 @@ def _trained(ns, seed: int, in_features: int) -> nn.Module:
 
 def _probe_export(ns, seed, in_features):
     model = _trained(ns, seed, in_features)
-    program = ns.export_model(model, in_features)
+    program = _exporting(lambda: ns.export_model(model, in_features))
     found = {RETURNED: type(program).__name__, MODE: getattr(model, "training", None), ACCEPTS: None, LOGITS: None}
     if not isinstance(program, torch.export.ExportedProgram):
         return found
@@ -213,10 +244,14 @@ def _probe_save(ns, seed):
         ns.save_program(_program(seed), path)
         if not os.path.exists(path):
             return {READ_BACK: "no file at path", OUTPUTS: None}
+        quiet = logging.getLogger("torch.export")
+        quiet.disabled = True  # else it logs a traceback for a file that is not an archive
         try:
             loaded = torch.export.load(path)
         except Exception as exc:  # not an ExportedProgram archive (a pickle, say)
             return {READ_BACK: f"torch.export.load raised {type(exc).__name__}", OUTPUTS: None}
+        finally:
+            quiet.disabled = False
         return {READ_BACK: type(loaded).__name__, OUTPUTS: _outputs(loaded, seed)}
 
     return _in_folder(save_and_read)

@@ -136,3 +136,16 @@ def test_an_in_place_change_that_breaks_backward_names_the_learners_lines(pack: 
     assert "changed in place" in check["message"] and "line 5" in check["message"], check["message"]
     assert [frame[1] for frame in check["traceback"]] == [4, 5]
     assert "in place" in check["hint"]
+
+
+def test_a_not_implemented_error_raised_inside_a_library_is_an_error_not_an_unwritten_function(pack: Path):
+    # torch.export's `program.module().eval()` raises NotImplementedError; so does an nn.Module without forward().
+    # Only the learner's own `raise NotImplementedError` means "not implemented yet".
+    mistake = 'HINT = "NO FORWARD"\n\ndef softmax(x, dim):\n    return torch.nn.Module()(x)\n'
+    (pack / "reference" / "01_softmax" / "mistakes" / "module_without_forward.py").write_text(mistake)
+    found = grade(pack, "def softmax(x, dim):\n    return torch.nn.Module()(x)\n\ndef log_softmax(x, dim):\n    raise NotImplementedError\n")
+    check = found["softmax"]
+    assert check["message"].startswith("your code raised NotImplementedError"), check["message"]
+    assert [frame[1] for frame in check["traceback"]] == [3], "the learner's line that called into the library"
+    assert check["mistake"] == "module_without_forward" and check["hint"] == "NO FORWARD"
+    assert found["log_softmax"]["message"] == "not implemented yet: log_softmax"

@@ -9,9 +9,9 @@ save_program, load_program and predict get a program the probe exported itself f
 network, independent of the learner's export_model: the file save_program wrote is read back with
 torch.export.load by the probe, load_program reads a file the probe wrote with torch.export.save, and
 predict's output shows whether it was made under inference_mode (is_inference, requires_grad). All
-files go to a fresh temporary folder. torch.export is slow the first time in a process (it imports
-the compiler, about a second; done with the imports below, before the learner's process enters the
-boundary), then tens of milliseconds per export: the cases are few, and only clip_rows has random ones.
+files go to a fresh temporary folder. torch.export is slow the first time in a process (it imports the
+compiler, about a second), then tens of milliseconds per export: the cases are few, and only clip_rows
+has random ones.
 """
 
 import contextlib
@@ -22,14 +22,9 @@ import sys
 import tempfile
 
 import torch
-import torch.export._trace  # noqa: F401  (see below)
 from torch import nn
 
 from grader.kit import Check, fill_parameters, with_gradients
-
-# torch.export imports about a thousand modules of the compiler the first time it runs (a second). Imported here,
-# with the checks, that happens before the learner's process enters the boundary, where every import is audited
-# (measured: the learner's process took about 1 s longer when the probe's first export imported them).
 
 HINTS = {
     "clip_rows": [
@@ -86,7 +81,8 @@ def _exporting(call):
     to file; the traceback shows that line). The half-traced graph torch prints with such an error, and
     the warnings of its shape loggers (also raised on the trusted side, by known mistakes), are held back;
     anything else written to stderr is passed on. The check's hints say what those warnings would."""
-    noisy = [logging.getLogger(name) for name in ("torch.fx.experimental.symbolic_shapes", "torch._export.non_strict_utils")]
+    noisy = [logging.getLogger(name) for name in ("torch.fx.experimental.symbolic_shapes",
+                                                  "torch._export.non_strict_utils")]
     buffer, graph = io.StringIO(), None
     for logger in noisy:
         logger.disabled = True

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from grader.errors import TutorError
 COURSE_ENV = "PYTORCH_TUTOR_COURSE"
 STATE_DIR = ".pytorch-tutor"
 DEFAULT_TIMEOUT = 30.0
+_MODULE = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class Exercise:
     timeout: float
     stub: Path  # the learner's file
     folder: Path  # reference/<id>/: everything only the grader reads
+    preload: tuple[str, ...] = ()  # modules a cold check imports before forking the learner's process
 
     @property
     def solution(self) -> Path:
@@ -146,7 +149,15 @@ def _exercise(root: Path, ref_dir: Path, meta_file: Path, entry: dict) -> Exerci
         timeout=float(entry.get("timeout", DEFAULT_TIMEOUT)),
         stub=root / "exercises" / f"{ex_id}.py",
         folder=ref_dir / ex_id,
+        preload=_preload(entry.get("preload", []), meta_file, ex_id),
     )
+
+
+def _preload(value, meta_file: Path, ex_id: str) -> tuple[str, ...]:
+    names = value if isinstance(value, list) else [value]
+    if not all(isinstance(n, str) and _MODULE.fullmatch(n) for n in names):
+        raise TutorError(f"{meta_file}: preload of {ex_id!r} must be a list of module names, like [\"torch.export._trace\"].")
+    return tuple(names)
 
 
 def _check_unique(exercises: tuple[Exercise, ...], meta_file: Path) -> None:

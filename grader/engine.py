@@ -42,7 +42,7 @@ def check_exercise(course: Course, exercise: Exercise, file: Path | None = None,
     harden()
     if pool is not None:
         return _check(course, exercise, script, limits, pool, private)
-    torchsetup.prepare()
+    torchsetup.prepare(preload=exercise.preload)
     with Pool(1) as own:  # forked here, from a process that has imported torch and no course code yet
         return _check(course, exercise, script, limits, own, private)
 

@@ -5,12 +5,15 @@ probe's own backward(). Each test grades a learner file against a small course p
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
-from conftest import cli
+from conftest import CLI_ENV, cli
 
 SOLUTION = '''
 import torch
@@ -136,3 +139,34 @@ def test_an_in_place_change_that_breaks_backward_names_the_learners_lines(pack: 
     assert "changed in place" in check["message"] and "line 5" in check["message"], check["message"]
     assert [frame[1] for frame in check["traceback"]] == [4, 5]
     assert "in place" in check["hint"]
+
+
+def test_a_not_implemented_error_raised_inside_a_library_is_an_error_not_an_unwritten_function(pack: Path):
+    # torch.export's `program.module().eval()` raises NotImplementedError; so does an nn.Module without forward().
+    # Only the learner's own `raise NotImplementedError` means "not implemented yet".
+    mistake = 'HINT = "NO FORWARD"\n\ndef softmax(x, dim):\n    return torch.nn.Module()(x)\n'
+    (pack / "reference" / "01_softmax" / "mistakes" / "module_without_forward.py").write_text(mistake)
+    found = grade(pack, "def softmax(x, dim):\n    return torch.nn.Module()(x)\n\ndef log_softmax(x, dim):\n    raise NotImplementedError\n")
+    check = found["softmax"]
+    assert check["message"].startswith("your code raised NotImplementedError"), check["message"]
+    assert [frame[1] for frame in check["traceback"]] == [3], "the learner's line that called into the library"
+    assert check["mistake"] == "module_without_forward" and check["hint"] == "NO FORWARD"
+    assert found["log_softmax"]["message"] == "not implemented yet: log_softmax"
+
+
+def test_a_preloaded_module_is_in_the_learners_process_before_its_code_runs(pack: Path):
+    # course.toml's `preload` (16 preloads torch.export's compiler): imported once by a cold check before it forks
+    # the learner's process, which inherits it instead of importing it again. A fresh `check` process, as a learner
+    # runs it (this one has loaded course code, so it would start its keeper fresh, not forked).
+    learner = pack / "mine.py"
+    learner.write_text('import sys\nprint("PRELOADED", "tabnanny" in sys.modules)\n\ndef softmax(x, dim):\n    return x\n')
+    toml = pack / "reference" / "course.toml"
+    argv = [sys.executable, "-m", "cli", "--course", str(pack), "check", "01", "--file", str(learner)]
+    env = {**os.environ, **CLI_ENV, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    plain = json.loads(subprocess.run([*argv, "--json"], env=env, capture_output=True, text=True, timeout=300).stdout)
+    toml.write_text(toml.read_text() + 'preload = ["tabnanny"]\n')
+    preloaded = json.loads(subprocess.run([*argv, "--json"], env=env, capture_output=True, text=True, timeout=300).stdout)
+    assert "PRELOADED False" in plain["output"] and "PRELOADED True" in preloaded["output"]
+    toml.write_text(toml.read_text().replace('["tabnanny"]', '["os; rm -rf /"]'))
+    broken = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300)
+    assert broken.returncode == 2 and "must be a list of module names" in broken.stdout + broken.stderr

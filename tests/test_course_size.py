@@ -21,6 +21,16 @@ def test_the_readme_course_table_is_the_one_made_from_course_toml():
         assert f"| {ex.number:02d} | {ex.title} |" in readme
 
 
+def test_the_course_table_lists_what_the_learner_writes_not_what_the_stub_gives(tmp_path: Path):
+    from grader.authoring.readme import _targets
+
+    stub = tmp_path / "stub.py"
+    stub.write_text("class Given:\n    pass\n\ndef helper():\n    return 1\n\n"
+                    "def write_me():\n    # TODO\n    raise NotImplementedError\n\n"
+                    "class WriteMe:\n    def forward(self):\n        raise NotImplementedError('forward')\n")
+    assert _targets(stub) == ["write_me", "WriteMe"]
+
+
 # The tests that look at the whole course: listing it, checking all of it, watching it, validating it.
 COURSE_WIDE = [
     "tests/test_cli.py::test_list_shows_status_and_overall_progress",

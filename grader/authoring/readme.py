@@ -1,7 +1,7 @@
 """The README's course table, made from course.toml and the stubs, so it can never drift.
 
 `python scripts/course_table.py` rewrites the table between the two markers below;
-tests/test_readme.py fails when the README's table is not the generated one.
+a test (tests/test_course_size.py) fails when the README's table is not the generated one.
 """
 
 from __future__ import annotations
@@ -25,12 +25,22 @@ def course_table(course: Course) -> str:
 
 
 def _targets(stub: Path) -> list[str]:
-    """The stub's top-level functions and classes: what the learner writes."""
+    """The stub's top-level functions and classes that raise NotImplementedError: what the learner
+    writes (what the stub gives, a model or a data set to work with, is not listed)."""
     try:
         tree = ast.parse(stub.read_text(encoding="utf-8"))
     except (OSError, SyntaxError, ValueError):
         return []
-    return [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and not n.name.startswith("_")]
+    return [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))
+            and not n.name.startswith("_") and _unwritten(n)]
+
+
+def _unwritten(node: ast.AST) -> bool:
+    for raised in (n.exc for n in ast.walk(node) if isinstance(n, ast.Raise) and n.exc is not None):
+        named = raised.func if isinstance(raised, ast.Call) else raised
+        if isinstance(named, ast.Name) and named.id == "NotImplementedError":
+            return True
+    return False
 
 
 def with_table(readme: str, course: Course) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-def prepare(warm: bool = False):
+def prepare(warm: bool = False, preload: tuple[str, ...] = ()):
     """Import torch for grading and return it.
 
     One intra-op thread: a check's tensors are tiny, and the learner's process, the
@@ -16,7 +16,13 @@ def prepare(warm: bool = False):
     was not tested with (`lazydynamo.TESTED`), the zygote imports the real compiler
     package once, as torch itself would for the first optimizer, so each job inherits
     it instead of importing it again.
+
+    `preload`: modules an exercise's checks import the first time they run (course.toml's
+    `preload`, such as `torch.export._trace`, a second of compiler imports). A cold check imports
+    them here, before forking its keeper, so that the learner's process inherits them instead of
+    importing them again alongside this one.
     """
+    import importlib
     import sys
 
     import torch
@@ -26,6 +32,11 @@ def prepare(warm: bool = False):
     torch.set_num_threads(1)
     lazydynamo.install()  # an optimizer then costs no `import torch._dynamo` (about 2 s)
     lazyshapes.install()  # a backward with an explicit gradient (gradcheck) then costs no `import sympy` (about 0.6 s)
+    for name in preload:
+        try:
+            importlib.import_module(name)
+        except ImportError:  # not in this torch: whoever needs it raises then, as without a preload
+            pass
     if warm and lazydynamo.NAME not in sys.modules:
         try:
             import torch._dynamo  # noqa: F401  (the plain path, paid once per zygote)

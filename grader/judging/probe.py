@@ -48,7 +48,7 @@ def run_case(check: Any, ns: Any, index: int, args: tuple, module_file: str | No
     except BaseException as exc:  # SystemExit and KeyboardInterrupt from learner code too
         if isinstance(exc, KeyboardInterrupt) and not learner:
             raise
-        entry = {"error": describe_error(exc, module_file if learner else None)}
+        entry = {"error": describe_error(exc, module_file if learner else None, module_file)}
         if learner and module_file and not entry["error"]["frames"] and isinstance(exc, RuntimeError):
             _explain_backward(entry["error"], check, ns, index, module_file)
     if spy is not None and spy.called:
@@ -90,9 +90,14 @@ def seed_everything(seed: int) -> None:
         pass
 
 
-def describe_error(exc: BaseException, learner_file: str | None) -> dict:
-    """An exception as data, keeping only the frames in the learner's own file."""
+def describe_error(exc: BaseException, learner_file: str | None, code_file: str | None = None) -> dict:
+    """An exception as data, keeping only the frames in the learner's own file.
+
+    A NotImplementedError is "not implemented yet" only when the code under test raised it itself
+    (its innermost frame is in `code_file`, else `learner_file`): one raised inside a library it
+    called (torch's `ExportedProgram.module().eval()`) is an error of that code like any other."""
     frames = traceback.extract_tb(exc.__traceback__)
+    own = frames[-1].filename if frames else None
     if learner_file is not None:
         mine = str(Path(learner_file).resolve())
         frames = [f for f in frames if _same_file(f.filename, mine)]
@@ -100,7 +105,7 @@ def describe_error(exc: BaseException, learner_file: str | None) -> dict:
     if isinstance(exc, SyntaxError) and exc.filename:
         rows.append([exc.filename, exc.lineno or 0, "<module>", (exc.text or "").strip()])
     info = {"type": type(exc).__name__, "message": _message(exc), "frames": rows[-8:]}
-    if isinstance(exc, NotImplementedError) and rows:
+    if isinstance(exc, NotImplementedError) and rows and _raised_in(own, code_file or learner_file):
         info["not_implemented"] = rows[-1][2]
     return info
 
@@ -113,6 +118,12 @@ def _explain_backward(error: dict, check: Any, ns: Any, index: int, module_file:
     found = locate(lambda: check.run(ns, check.cases()[index]), lambda: seed_everything(check.seed(index)), module_file, error)
     if found is not None:
         error["frames"], error["backward"] = found
+
+
+def _raised_in(innermost: str | None, code_file: str | None) -> bool:
+    if code_file is None:
+        return True  # nothing to tell the code under test from a library by
+    return innermost is not None and _same_file(innermost, str(Path(code_file).resolve()))
 
 
 def _same_file(name: str, resolved: str) -> bool:

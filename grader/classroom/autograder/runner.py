@@ -1,7 +1,8 @@
 """What `run_autograder` runs in the container: `python -m grader.classroom.autograder.runner --format F`.
 
 It grades the uploaded files with the engine behind the same OS boundary as `pytorch-tutor grade`
-(as root, each learner process drops to an unprivileged uid of its own; Landlock keeps it out of
+(as root, each learner process drops to the unprivileged account setup.sh made, or a fresh uid
+where there is none; its own namespaces and Landlock domain per exercise; Landlock keeps it out of
 the zip's files, the upload and the results folder), and always leaves a valid results.json: one
 saying "did not finish" is written first, then one after every exercise, then the final one; at
 the zip's deadline a watchdog writes what is done, marks the rest "not graded", and ends the run.

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -171,3 +172,26 @@ def test_interrupting_a_check_ends_its_server_and_the_learner_process(course_dir
         done.set()
     assert len(seen["tree"]) >= 5 and gone(seen["tree"]) and client.about() is None
     assert server_folders() == before
+
+
+def test_the_servers_folder_goes_even_when_its_end_is_signalled_twice(tmp_path):
+    """A kernel's death both closes the server's socket and sends it SIGTERM (PR_SET_PDEATHSIG):
+    the second must not cut short the removal of the server's folder that the first began."""
+    import signal
+    import threading
+
+    from grader.notebooks import server
+
+    folder = tmp_path / "pytorch-tutor-server-x"
+    for i in range(200):
+        (folder / f"job-{i}").mkdir(parents=True)
+        for j in range(10):
+            (folder / f"job-{i}" / f"f{j}").write_text("x")
+    previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # as the server's own handler
+    try:
+        threading.Timer(0.002, os.kill, (os.getpid(), signal.SIGTERM)).start()
+        server._remove(str(folder))
+        time.sleep(0.05)  # a signal still on its way is handled now, not in the next test
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert not folder.exists()

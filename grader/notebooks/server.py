@@ -24,6 +24,7 @@ import signal
 import socket
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from grader.course import find_course
@@ -45,7 +46,18 @@ def main(fd: int, parent: int) -> None:
     try:
         _serve(socket.socket(fileno=fd))
     finally:
+        _remove(folder)
+
+
+def _remove(folder: str) -> None:
+    """The server's folder, whatever else ends now: the kernel's death sends SIGTERM just as its closed
+    socket ends `_serve`, and a SystemExit in the middle of rmtree would leave the folder behind."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    for _ in range(20):  # a job's folder inside may still be emptied by its keeper's last moments
         shutil.rmtree(folder, ignore_errors=True)
+        if not os.path.exists(folder):
+            return
+        time.sleep(0.05)
 
 
 def _become_server(parent: int) -> None:

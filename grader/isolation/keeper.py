@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import stat
 import sys
 import tempfile
 
@@ -14,12 +15,13 @@ from grader.isolation import boundary, proctree
 from grader.isolation.sandbox import Finished, Limits, Monitor
 
 RESULTS_CAP = 300 * 2**20
+PREFIX = "pytorch-tutor-job-"  # + the keeper's pid + "-": a folder whose keeper is gone can be told
 
 
 def run_job(request: dict, extra: bytes) -> Finished:
     """Run the job `request` describes; `extra` is its input file (an inspect job's results)."""
     limits = Limits(**request["limits"])
-    scratch = tempfile.mkdtemp(prefix="pytorch-tutor-job-")
+    scratch = tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-")
     os.chmod(scratch, 0o700)
     pipes = [os.pipe() for _ in range(3)]  # stdout, stderr, results
     pid = os.fork()
@@ -100,6 +102,29 @@ def _plumb(pipes: list) -> None:
     for source, target in ((null, 0), (out_w, 1), (err_w, 2), (res_w, 3)):
         os.dup2(source, target)
     os.closerange(4, 1 << 16)  # nothing of the keeper's (its socket to the grader) reaches the learner
+
+
+def sweep(folder: str | None = None) -> None:
+    """Remove the job folders whose keeper is gone: a keeper killed before its own clean-up (Ctrl-C
+    during a check, a cancelled Ray task, an autograder's whole-run deadline) cannot remove its own.
+    Only real folders (never a link) named for a pid no longer alive are touched."""
+    root = folder or tempfile.gettempdir()
+    try:
+        names = os.listdir(root)
+    except OSError:
+        return
+    for name in names:
+        pid = name[len(PREFIX):].split("-", 1)[0] if name.startswith(PREFIX) else ""
+        path = os.path.join(root, name)
+        if pid.isdigit() and not proctree.alive(int(pid)) and _real_folder(path):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _real_folder(path: str) -> bool:
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _remove(path: str) -> None:

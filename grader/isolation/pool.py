@@ -55,6 +55,7 @@ class Pool:
         self.closed = False
 
     def __enter__(self) -> "Pool":
+        _sweep()  # what keepers killed in an earlier run left
         for _ in range(self.size):
             self.idle.put(self._new())
         return self
@@ -102,6 +103,13 @@ class Pool:
             self.idle.get()
         for zygote in self.started:
             zygote.stop()
+        _sweep()  # the folders of jobs killed with their zygotes, busy ones included
+
+
+def _sweep() -> None:
+    from grader.isolation.keeper import sweep  # here: the keeper's imports are the zygotes' business
+
+    sweep()
 
 
 class PooledJob(Job):

@@ -28,7 +28,8 @@ batch: `pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
 makes the LSTM stop each sequence at its length, and `h_n[-1]` is then each
 sequence's last real state, in the batch's order. Its `lengths` must stay on
 the CPU (a list, or a CPU tensor such as collate's int64 one) even when the
-model runs on a GPU: do not move them with `.to(device)`. `enforce_sorted=True`,
+model runs on a GPU: do not move them with `.to(device)` (the checks run your
+model on `torch.device('meta')`, a stand-in for a GPU, to see that). `enforce_sorted=True`,
 the default, refuses lengths that are not in decreasing order (it is there for
 ONNX export). Or gather:
 `output[torch.arange(B), lengths - 1]`, right for a one-way LSTM because a

@@ -229,6 +229,41 @@ FORWARD_HINTS = {
 }
 
 
+# ---- LSTMClassifier on a GPU ----------------------------------------------------------------------
+
+META = torch.device("meta")  # as in 06: a stand-in for a GPU, with shapes and no data
+ON_GPU = "the lengths, as pack_padded_sequence found them"
+
+
+def _probe_on_gpu(ns, sizes, tokens, lengths):
+    """The model and the tokens on the meta device, the lengths on the CPU as collate returns them. Only
+    whether packing refused the lengths is looked at: meta tensors have no values, and some correct code
+    (pad_packed_sequence, which copies data out) cannot run on them at all."""
+    model = ns.LSTMClassifier(*sizes)
+    if not isinstance(model, nn.Module):
+        return {ON_GPU: f"LSTMClassifier(...) is a {type(model).__name__}, not an nn.Module"}
+    try:
+        model.to(META)(tokens.to(META), lengths)
+    except RuntimeError as exc:
+        if "'lengths' argument should be a 1D CPU int64 tensor" in str(exc):
+            return {ON_GPU: "refused: they had been moved to the model's device"}
+    except Exception:  # noqa: BLE001 - what meta tensors cannot do says nothing about the lengths
+        pass
+    return {ON_GPU: "accepted: on the CPU"}
+
+
+def _describe_on_gpu(sizes, tokens, lengths) -> str:
+    return (f"model = {_sizes_text(sizes)} on a GPU (the meta device stands in); model(tokens of shape "
+            f"{tuple(tokens.shape)} on the GPU, lengths={lengths.tolist()} on the CPU, as collate returns them)")
+
+
+ON_GPU_HINTS = {
+    ON_GPU: "On a GPU your forward moved `lengths` to the model's device before packing, and "
+    "pack_padded_sequence refuses that: its lengths must stay on the CPU (a list, or collate's int64 CPU "
+    "tensor) even when the model and the tokens are on a GPU. Pass them as they come, or `lengths.cpu()`.",
+}
+
+
 CHECKS = [
     Check(
         "collate",
@@ -282,5 +317,18 @@ CHECKS = [
         hint="Embed, pack with the lengths, run the LSTM, and classify `h_n[-1]`: the top layer's state at each "
         "sequence's last real token.",
         depends_on=["LSTMClassifier's layers"],
+    ),
+    Check(
+        "LSTMClassifier on a GPU",
+        target="LSTMClassifier",
+        args=[
+            _forward_case(30, SMALL, [2, 7, 1, 5]),
+            _forward_case(31, (9, 3, 4, 4, 0, 2), [3, 1, 6]),
+        ],
+        probe=_probe_on_gpu,
+        describe=_describe_on_gpu,
+        hints=ON_GPU_HINTS,
+        hint="Keep `lengths` on the CPU for pack_padded_sequence, wherever the model runs.",
+        depends_on=["LSTMClassifier forward and gradients"],
     ),
 ]

@@ -141,19 +141,33 @@ def _grade_all(course, private: Path, hidden: tuple, todo: list[Submission], tim
 def grade_one(course, private: Path, hidden: tuple, index: int, sub: Submission, timeout, pool, checks) -> tuple[dict, bool]:
     """Grade the snapshot of `sub` (written to `private/index/` only while it is graded); the learner's
     process may not read `hidden` (the snapshots, the submissions, the gradebook)."""
-    from grader.engine import check_exercise
     from grader.isolation.sandbox import Limits
 
     limits = Limits(timeout=timeout or sub.exercise.timeout)
     try:
-        with snapshot.materialised(private, index, sub.rel, sub.data) as copy:
-            result = check_exercise(course, sub.exercise, copy, limits, pool=pool, private=hidden)
+        entry, _ = grade_snapshot(course, sub.exercise, private, hidden, index, sub.rel, sub.label, sub.data, limits, pool)
     except TutorError:
         raise  # the course itself is broken: no submission can be graded
     except Exception as exc:  # a grader failure on one file costs that file, not the run
-        reason = gradebook.scrubber(private / str(index))(f"{type(exc).__name__}: {exc}")
-        return gradebook.failed_entry(sub.exercise.id, checks[sub.exercise.id], sub.label, reason), False
-    return gradebook.entry_from_result(result, sub.label, private / str(index)), True
+        return failed_snapshot(private, index, sub.exercise.id, checks[sub.exercise.id], sub.label, exc), False
+    return entry, True
+
+
+def grade_snapshot(course, exercise, private: Path, hidden: tuple, index: int, rel: str, label: str, data: bytes,
+                   limits, pool) -> tuple[dict, str]:
+    """Grade the bytes `data` as `rel`, written to `private/index/` only while they are graded: the gradebook
+    entry, and what the learner's code printed (raw). Raises what the engine raises."""
+    from grader.engine import check_exercise
+
+    with snapshot.materialised(private, index, rel, data) as copy:
+        result = check_exercise(course, exercise, copy, limits, pool=pool, private=hidden)
+    return gradebook.entry_from_result(result, label, private / str(index)), result.output
+
+
+def failed_snapshot(private: Path, index: int, exercise_id: str, checks: list, label: str, exc: Exception) -> dict:
+    """The entry of a file the grader itself failed on (`exc`), its snapshot's path taken out of the reason."""
+    reason = gradebook.scrubber(private / str(index))(f"{type(exc).__name__}: {exc}")
+    return gradebook.failed_entry(exercise_id, checks, label, reason)
 
 
 def _complete(plan: Plan, book: dict, checks: dict) -> dict[str, dict[str, dict]]:

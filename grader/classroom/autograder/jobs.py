@@ -10,6 +10,7 @@ from typing import Callable
 
 from grader.classroom import gradebook, snapshot
 from grader.classroom.autograder.report import Graded
+from grader.classroom.grading import failed_snapshot, grade_snapshot
 
 
 def grade_files(course, config, items: list, pool, hidden: tuple, checks: dict, on_done: Callable[[int, Graded], None],
@@ -39,13 +40,8 @@ def grade_files(course, config, items: list, pool, hidden: tuple, checks: dict, 
 
 def _grade_one(course, ex, private: Path, index: int, rel: str, label: str, data: bytes, limits, pool, hidden,
                checks) -> Graded:
-    from grader.engine import check_exercise
-
     try:
-        with snapshot.materialised(private, index, rel, data) as copy:
-            result = check_exercise(course, ex, copy, limits, pool=pool, private=hidden)
+        entry, printed = grade_snapshot(course, ex, private, hidden, index, rel, label, data, limits, pool)
     except Exception as exc:  # noqa: BLE001 - a grader failure on one file costs that file
-        reason = gradebook.scrubber(private / str(index))(f"{type(exc).__name__}: {exc}")
-        return Graded(ex.id, ex.title, gradebook.failed_entry(ex.id, checks, label, reason))
-    entry = gradebook.entry_from_result(result, label, private / str(index))
-    return Graded(ex.id, ex.title, entry, gradebook.scrubber(private / str(index))(result.output))
+        return Graded(ex.id, ex.title, failed_snapshot(private, index, ex.id, checks, label, exc))
+    return Graded(ex.id, ex.title, entry, gradebook.scrubber(private / str(index))(printed))

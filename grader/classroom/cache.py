@@ -61,17 +61,16 @@ class GradeCache:
         """Each of the exercise's checks as (name, points)."""
         known = self.data["checks"]
         if not _checks_ok(known.get(exercise.id), self.digest(exercise)):
-            from grader.judging.reference import load_reference
+            from grader.judging.reference import check_points
 
-            checks, _ = load_reference(exercise)
-            known[exercise.id] = {"digest": self.digest(exercise), "checks": [[c.name, c.points] for c in checks.CHECKS]}
+            known[exercise.id] = {"digest": self.digest(exercise), "checks": [list(c) for c in check_points(exercise)]}
         return [(name, points) for name, points in known[exercise.id]["checks"]]
 
     def key(self, sub) -> str:
         """What decides `sub`'s grade, hashed: the bytes read at plan time (the ones graded), its name, ..."""
         content = hashlib.sha256(sub.data).hexdigest()
         limit = self.timeout or sub.exercise.timeout
-        parts = [CACHE_FORMAT, _tool_version(), self.course.version, self.digest(sub.exercise), content, sub.label, limit]
+        parts = [CACHE_FORMAT, tool_version(), self.course.version, self.digest(sub.exercise), content, sub.label, limit]
         return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
     def get(self, sub, key: str) -> dict | None:
@@ -95,7 +94,8 @@ def _slot(sub) -> str:
     return f"{sub.student}/{sub.exercise.id}"
 
 
-def _tool_version() -> str:
+def tool_version() -> str:
+    """The installed pytorch-tutor's version ("unknown" for a bare checkout)."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:

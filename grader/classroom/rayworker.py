@@ -22,6 +22,7 @@ import tempfile
 import threading
 from pathlib import Path
 
+from grader.classroom.cache import tool_version
 from grader.errors import TutorError
 
 PRIVATE = "pytorch-tutor-ray-private-"  # + the worker's pid: the snapshots of the file it grades
@@ -70,10 +71,9 @@ def _grade(course_tar: bytes, items: list[dict], timeout, version: str, unsafe: 
 
 def _sweep() -> None:
     """Remove the private folders of this node's workers that were killed (a task past its deadline)."""
-    for folder in Path(tempfile.gettempdir()).glob(f"{PRIVATE}*-*"):
-        pid = folder.name[len(PRIVATE):].split("-", 1)[0]
-        if pid.isdigit() and _ours(folder) and not os.path.exists(f"/proc/{pid}"):
-            shutil.rmtree(folder, ignore_errors=True)
+    from grader.isolation.keeper import sweep
+
+    sweep(prefix=PRIVATE, accept=lambda path: _ours(Path(path)))
 
 
 def _require_boundary(unsafe: bool) -> None:
@@ -145,13 +145,3 @@ def _no_caches(info: tarfile.TarInfo):
     info.uname = info.gname = ""
     info.mtime = 0
     return info
-
-
-def tool_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("pytorch-tutor")
-    except PackageNotFoundError:
-        return "unknown"
-

@@ -104,19 +104,20 @@ def _plumb(pipes: list) -> None:
     os.closerange(4, 1 << 16)  # nothing of the keeper's (its socket to the grader) reaches the learner
 
 
-def sweep(folder: str | None = None) -> None:
-    """Remove the job folders whose keeper is gone: a keeper killed before its own clean-up (Ctrl-C
-    during a check, a cancelled Ray task, an autograder's whole-run deadline) cannot remove its own.
-    Only real folders (never a link) named for a pid no longer alive are touched."""
+def sweep(folder: str | None = None, prefix: str = PREFIX, accept=None) -> None:
+    """Remove the folders named `prefix` + pid + "-" whose process is gone: a keeper killed before its
+    own clean-up (Ctrl-C during a check, a cancelled Ray task, an autograder's whole-run deadline)
+    cannot remove its own job folder. Only real folders (never a link) named for a pid no longer
+    alive are touched, and of those only what `accept(path)` allows, if given."""
     root = folder or tempfile.gettempdir()
     try:
         names = os.listdir(root)
     except OSError:
         return
     for name in names:
-        pid = name[len(PREFIX):].split("-", 1)[0] if name.startswith(PREFIX) else ""
+        pid = name[len(prefix):].split("-", 1)[0] if name.startswith(prefix) else ""
         path = os.path.join(root, name)
-        if pid.isdigit() and not proctree.alive(int(pid)) and _real_folder(path):
+        if pid.isdigit() and not proctree.alive(int(pid)) and _real_folder(path) and (accept is None or accept(path)):
             shutil.rmtree(path, ignore_errors=True)
 
 

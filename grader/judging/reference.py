@@ -24,6 +24,12 @@ _books: dict[tuple[int, int, tuple], MistakeBook] = {}
 TRUSTED = threading.RLock()  # the trusted side seeds process-wide RNGs before each case: one thread at a time
 
 
+def check_points(exercise: Exercise) -> list[tuple[str, float]]:
+    """Each of the exercise's checks as (name, points), in order."""
+    checks, _ = load_reference(exercise)
+    return [(c.name, c.points) for c in checks.CHECKS]
+
+
 def load_reference(exercise: Exercise) -> tuple[ModuleType, ModuleType]:
     """The checks module and the reference solution, loaded in this process."""
     from grader.judging.probe import seed_everything

@@ -87,7 +87,6 @@ def parse_visibility(specs: dict[str, list[str]], course) -> dict[str, str]:
 
 
 def _has_check(exercise, name: str) -> bool:
-    from grader.judging.reference import load_reference
+    from grader.judging.reference import check_points
 
-    checks, _ = load_reference(exercise)
-    return any(c.name == name for c in checks.CHECKS)
+    return any(check == name for check, _ in check_points(exercise))

@@ -101,10 +101,11 @@ def grade(config: Config, found: Found, hidden: tuple, run: report.Run, writer: 
     """Grade every exercise of `config` that `found` holds, updating `run` (and results.json) as each ends."""
     from grader.classroom import grading
     from grader.course import load_course
+    from grader.judging.reference import check_points
 
     course = load_course(hidden[1] / "course")
     exercises = [next(e for e in course.exercises if e.id == i) for i in config.exercises]
-    checks = {ex.id: _checks(ex) for ex in exercises}
+    checks = {ex.id: check_points(ex) for ex in exercises}
     with writer.lock:
         run.notes += found.notes
         run.graded = [report.Graded(ex.id, ex.title, _placeholder(ex, found, checks[ex.id])) for ex in exercises]
@@ -162,13 +163,6 @@ def _expected(found: Found, config: Config) -> str:
     names = ", ".join(f"{i}.py" for i in config.exercises)
     problems = [f[3] for f in found.files.values() if f[3]]
     return (problems[0] if problems else f"upload files named {names} (or .ipynb notebooks)") + "."
-
-
-def _checks(exercise) -> list[tuple[str, float]]:
-    from grader.judging.reference import load_reference
-
-    checks, _ = load_reference(exercise)
-    return [(c.name, c.points) for c in checks.CHECKS]
 
 
 def _watchdog(writer: Writer, config: Config, run: report.Run, started: float) -> None:

@@ -24,7 +24,6 @@ import signal
 import socket
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from grader.course import find_course
@@ -53,11 +52,7 @@ def _remove(folder: str) -> None:
     """The server's folder, whatever else ends now: the kernel's death sends SIGTERM just as its closed
     socket ends `_serve`, and a SystemExit in the middle of rmtree would leave the folder behind."""
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    for _ in range(20):  # a job's folder inside may still be emptied by its keeper's last moments
-        shutil.rmtree(folder, ignore_errors=True)
-        if not os.path.exists(folder):
-            return
-        time.sleep(0.05)
+    shutil.rmtree(folder, ignore_errors=True)  # the pool has ended: no process of it writes here any more
 
 
 def _become_server(parent: int) -> None:

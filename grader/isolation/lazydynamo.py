@@ -23,18 +23,15 @@ as usual: correct, only slower.
 from __future__ import annotations
 
 import contextlib
-import importlib
-import importlib.abc
 import importlib.machinery
-import importlib.util
 import re
 import sys
-import threading
 import types
+
+from grader.isolation import standin
 
 NAME = "torch._dynamo"
 TESTED = ((2, 13), (2, 13))  # (major, minor) of the oldest and newest torch the stand-in was tested on
-_lock = threading.RLock()
 
 
 class _StandIn(types.ModuleType):
@@ -81,35 +78,6 @@ class _CompiledAutograd:
         return getattr(materialise().compiled_autograd, name)
 
 
-class _Finder(importlib.abc.MetaPathFinder):
-    """`import torch._dynamo.x` while the stand-in is there: import the real package first."""
-
-    def find_spec(self, name, path, target=None):
-        if not name.startswith(NAME + "."):
-            return None
-        materialise()
-        module = importlib.import_module(name)  # the real parent is in place now
-        loader = _Loaded(module)
-        module.__spec__ = None  # else the import system re-runs the module from its own spec: two copies
-        return importlib.util.spec_from_loader(name, loader)
-
-
-class _Loaded(importlib.abc.Loader):
-    """Hands the import system a module that is already loaded, unchanged."""
-
-    def __init__(self, module: types.ModuleType) -> None:
-        self.module, self.spec = module, module.__spec__
-
-    def create_module(self, spec):
-        return self.module
-
-    def exec_module(self, module) -> None:
-        module.__spec__ = self.spec
-
-
-_FINDER = _Finder()
-
-
 def tested(version: str) -> bool:
     """True for a torch version ("2.13.0+cpu") within the range the stand-in was tested on."""
     found = re.match(r"(\d+)\.(\d+)", str(version))
@@ -121,41 +89,27 @@ def install() -> bool:
     one it was tested on; True if it was."""
     import torch
 
-    with _lock:
+    with standin.LOCK:
         if NAME in sys.modules or not tested(torch.__version__):
             return False
         spec = importlib.machinery.PathFinder.find_spec(NAME, list(torch.__path__))
         if spec is None or spec.submodule_search_locations is None:
             return False
-        stand_in = _StandIn(list(spec.submodule_search_locations))
-        sys.modules[NAME] = stand_in
-        torch._dynamo = stand_in
-        sys.meta_path.insert(0, _FINDER)
+        standin.put(NAME, _StandIn(list(spec.submodule_search_locations)), torch, materialise)
         return True
 
 
 def materialise() -> types.ModuleType:
     """Import the real `torch._dynamo` in place of the stand-in and return it."""
-    with _lock:
-        stand_in = sys.modules.get(NAME)
-        if not isinstance(stand_in, _StandIn):
-            return stand_in if stand_in is not None else importlib.import_module(NAME)
-        if stand_in._real is None:
-            if _FINDER in sys.meta_path:
-                sys.meta_path.remove(_FINDER)
-            del sys.modules[NAME]
-            try:
-                real = importlib.import_module(NAME)
-            except BaseException:
-                sys.modules[NAME] = stand_in
-                raise
-            for fn in stand_in._disabled:  # torch caches the wrapper on fn; let the real disable() rebuild it
-                try:
-                    delattr(fn, "__dynamo_disable")
-                except (AttributeError, TypeError):
-                    pass
-            stand_in._real = real
-        return stand_in._real
+    return standin.hand_over(NAME, _StandIn, _rearm)
+
+
+def _rearm(stand_in: _StandIn, real: types.ModuleType) -> None:
+    for fn in stand_in._disabled:  # torch caches the wrapper on fn; let the real disable() rebuild it
+        try:
+            delattr(fn, "__dynamo_disable")
+        except (AttributeError, TypeError):
+            pass
 
 
 def is_stand_in() -> bool:

@@ -16,14 +16,16 @@ changes for code that never uses symbolic shapes: same checks, same errors, same
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
+import operator
 import sys
-import threading
 import types
 
+from grader.isolation import standin
+
 NAME = "torch.fx.experimental.symbolic_shapes"
-_lock = threading.RLock()
 _FORWARDED_DUNDERS = {"__all__"}  # `from ... import *`
 
 
@@ -45,12 +47,51 @@ class _StandIn(types.ModuleType):
     def expect_true(self, a, skip: int = 0):
         if self._real is None and type(a) is bool:
             return a  # the real one returns a plain bool as it is
-        return materialise().expect_true(a, skip + 1)
+        return materialise().expect_true(a, skip + 1 if type(skip) is int else skip)  # one frame more: ours
 
     def __getattr__(self, name: str):
         if name.startswith("__") and name not in _FORWARDED_DUNDERS:
             raise AttributeError(name)
+        if name in _PLAIN and self._real is None:
+            return _answering(name, *_PLAIN[name])
         return getattr(materialise(), name)
+
+
+def _answering(name: str, plain, answer):
+    """`name` answered here for plain arguments (`plain(*args)`), by the real module for any other."""
+    def function(*args):
+        return answer(*args) if plain(*args) else getattr(materialise(), name)(*args)
+
+    function.__name__ = function.__qualname__ = name
+    return function
+
+
+def _bools(*args) -> bool:
+    return bool(args) and all(type(a) is bool for a in args)
+
+
+def _bool(a) -> bool:
+    return type(a) is bool
+
+
+def _first(a):
+    return a
+
+
+# What the real functions do with plain Python values (torch 2.13's symbolic_shapes.py): a plain bool
+# (or int) is returned as it is; `sym_and`/`sym_or` apply & and | in turn; a plain number is no nested int
+# and has a hint.
+_PLAIN = {
+    **{name: (_bool, _first) for name in ("guard_bool", "guard_or_false", "guard_or_true", "guard_size_oblivious",
+                                           "statically_known_true")},
+    "guard_int": (lambda a: type(a) is int, _first),
+    "guarding_hint_or_throw": (lambda a: type(a) in (int, bool), _first),
+    "has_guarding_hint": (lambda a: type(a) in (int, float, bool), lambda a: True),
+    "is_concrete_int": (lambda a: type(a) in (int, bool), lambda a: True),
+    "is_nested_int": (lambda s: type(s) in (int, float, bool), lambda s: False),
+    "sym_and": (_bools, lambda *xs: functools.reduce(operator.and_, xs)),
+    "sym_or": (_bools, lambda *xs: functools.reduce(operator.or_, xs)),
+}
 
 
 def _plain_pair(x, y) -> bool:
@@ -68,7 +109,7 @@ def install() -> bool:
 
     from grader.isolation.lazydynamo import tested
 
-    with _lock:
+    with standin.LOCK:
         if NAME in sys.modules or not tested(torch.__version__):
             return False
         try:
@@ -78,27 +119,13 @@ def install() -> bool:
             return False
         if spec is None or spec.origin is None:
             return False
-        stand_in = _StandIn(spec)
-        sys.modules[NAME] = stand_in
-        setattr(parent, NAME.rpartition(".")[2], stand_in)
+        standin.put(NAME, _StandIn(spec), parent)
         return True
 
 
 def materialise() -> types.ModuleType:
     """Import the real module in place of the stand-in and return it."""
-    with _lock:
-        stand_in = sys.modules.get(NAME)
-        if not isinstance(stand_in, _StandIn):
-            return stand_in if stand_in is not None else importlib.import_module(NAME)
-        if stand_in._real is None:
-            del sys.modules[NAME]
-            try:
-                real = importlib.import_module(NAME)  # the import system puts it on the parent package too
-            except BaseException:
-                sys.modules[NAME] = stand_in
-                raise
-            stand_in._real = real
-        return stand_in._real
+    return standin.hand_over(NAME, _StandIn)
 
 
 def is_stand_in() -> bool:

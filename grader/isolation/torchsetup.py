@@ -27,11 +27,12 @@ def prepare(warm: bool = False, preload: tuple[str, ...] = ()):
 
     import torch
 
-    from grader.isolation import lazydynamo, lazyshapes
+    from grader.isolation import lazydynamo, lazyshapes, lazysympy
 
     torch.set_num_threads(1)
     lazydynamo.install()  # an optimizer then costs no `import torch._dynamo` (about 2 s)
     lazyshapes.install()  # a backward with an explicit gradient (gradcheck) then costs no `import sympy` (about 0.6 s)
+    lazysympy.install()  # nor does an elementwise op on the meta device (06's and 14's stand-in GPU)
     for name in preload:
         try:
             importlib.import_module(name)

@@ -2,11 +2,14 @@
 
     python scripts/bench.py            # median of 5 runs each
     python scripts/bench.py --runs 9
+    python scripts/bench.py --checks 03,14,16   # only these cold checks
 
 Each command runs in a fresh process on a temporary copy of the course (so your
 progress is untouched), exactly as a learner would type it. Prints seconds and
 the ratio to the import-torch baseline, timed alternately with each command (so a
-busier machine weighs on both alike); the targets are the ones in the issues.
+busier machine weighs on both alike); the targets are the ones in the issues. For an
+exercise with a course.toml `preload` it also times `import torch` plus those modules, the
+floor that exercise's cold check cannot go below, and the check's ratio to that floor.
 """
 
 from __future__ import annotations
@@ -40,14 +43,25 @@ def median_of(runs: int, argv: list[str], env: dict, expect: int | None = None) 
     return statistics.median(timed(argv, env, expect) for _ in range(runs))
 
 
-def paired(runs: int, argv: list[str], env: dict, expect: int | None) -> tuple[float, float]:
-    """Medians of `argv` and of `python -c "import torch"`, the two run alternately, so that a
-    machine growing busier during the bench affects a row and its baseline alike."""
-    ours, base = [], []
+def paired(runs: int, argv: list[str], env: dict, expect: int | None, preload: tuple[str, ...] = ()) -> tuple[float, ...]:
+    """Medians of `argv` and of `python -c "import torch"` (and, for an exercise with a `preload`, of
+    `import torch` plus those modules: the floor its check cannot go below), run alternately, so that
+    a machine growing busier during the bench affects a row and its baselines alike."""
+    baselines = ["import torch"] + ([f"import torch, {', '.join(preload)}"] if preload else [])
+    times: list[list[float]] = [[] for _ in range(1 + len(baselines))]
     for _ in range(runs):
-        ours.append(timed(argv, env, expect))
-        base.append(timed([sys.executable, "-c", "import torch"], env))
-    return statistics.median(ours), statistics.median(base)
+        times[0].append(timed(argv, env, expect))
+        for i, code in enumerate(baselines, 1):
+            times[i].append(timed([sys.executable, "-c", code], env))
+    return tuple(statistics.median(t) for t in times)
+
+
+def preloads(course: Path) -> dict[str, tuple[str, ...]]:
+    """Each exercise's course.toml `preload`, by its two-digit number."""
+    sys.path.insert(0, str(ROOT))
+    from grader.course import load_course
+
+    return {ex.id[:2]: ex.preload for ex in load_course(course).exercises if ex.preload}
 
 
 def scenarios(course: Path) -> list[tuple[str, list[str], int, float | None]]:
@@ -140,6 +154,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5, help="runs per command; the median is reported")
     parser.add_argument("--students", type=int, default=50, help="class size for the grade throughput figure")
+    parser.add_argument("--checks", help="only the cold-check rows of these exercises (e.g. 03,14,16), and nothing else")
     args = parser.parse_args()
     env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT)}
     with tempfile.TemporaryDirectory() as tmp:
@@ -149,11 +164,22 @@ def main() -> None:
         shutil.copytree(ROOT / "reference", course / "solved")  # passing files outside reference/
         base = median_of(args.runs, [sys.executable, "-c", "import torch"], env)
         print(f"python -c 'import torch'   {base:6.2f} s   (baseline, median of {args.runs})")
-        for label, argv, code, target in scenarios(course):
-            seconds, local = paired(args.runs, argv, env, code)
+        preloaded = preloads(course)
+        rows = scenarios(course)
+        if args.checks:
+            wanted = {f"check {n} (passing file)" for n in args.checks.split(",")}
+            rows = [row for row in rows if any(w in row[0] for w in wanted)]
+        for label, argv, code, target in rows:
+            number = label.split()[2] if " check " in label and "(passing file)" in label else ""
+            seconds, local, *floor = paired(args.runs, argv, env, code, preloaded.get(number, ()))
             goal = f"target <= {target:.2f}x" if target else ""
             mark = "" if not target else ("ok" if seconds / local <= target else "OVER")
-            print(f"{label:42} {seconds:6.2f} s  {seconds / local:5.2f}x  {goal} {mark}  (import torch {local:.2f} s in the same runs)")
+            more = (f"; import torch + its preload {floor[0]:.2f} s = {floor[0] / local:.2f}x, the check "
+                    f"{seconds / floor[0]:.2f}x that" if floor else "")
+            print(f"{label:42} {seconds:6.2f} s  {seconds / local:5.2f}x  {goal} {mark}  (import torch {local:.2f} s "
+                  f"in the same runs{more})")
+        if args.checks:
+            return
         walled, bare = boundary_cost(course, env, max(args.runs, 7))
         print(f"{'check 03 with the OS boundary / without':42} {walled:6.2f} s / {bare:.2f} s  {walled / base:.2f}x / "
               f"{bare / base:.2f}x  the boundary adds {walled - bare:+.3f} s (target < 0.05 s)")

@@ -6,8 +6,13 @@ given an explicit gradient (`y.backward(g)`, `grad(y, x, grad_outputs=g)`, and s
 `expect_true(sym_eq(...))`: for plain sizes, `==`. The import pulls in sympy and mpmath, about
 0.6 s (a third of `import torch`), paid in the learner's process and in the trusted one.
 
+torch's Python kernels for the meta device (`torch._refs`, `torch._prims_common`) import it too,
+for `guard_or_false`, `statically_known_true`, `sym_and` and a few more, which for plain sizes
+return the plain answer.
+
 `install()` puts a stand-in module under that name. It answers `sym_eq` for plain ints and
-sequences of plain ints, and `expect_true` for a plain bool, exactly as the real functions do;
+sequences of plain ints, `expect_true` for a plain bool, and the functions in `_PLAIN` for
+plain values, exactly as the real functions do (`tests/test_lazyshapes.py` compares them);
 anything else (a SymInt, any other attribute, `from ... import ShapeEnv`, torch.compile and
 torch.export, which import it themselves) imports the real module and hands over to it. Nothing
 changes for code that never uses symbolic shapes: same checks, same errors, same numbers.

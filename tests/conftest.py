@@ -45,6 +45,18 @@ def cli(course_dir: Path, *args: str):
     return CliRunner().invoke(app, ["--course", str(course_dir), *args], env=CLI_ENV)
 
 
+def python_json(script: str, *args: str) -> dict:
+    """Run `script` (dedented) in a fresh `python -c` from the checkout; the JSON its last line printed."""
+    import json
+    import subprocess
+    import textwrap
+
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent(script), *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def progress(course_dir: Path) -> dict:
     """The exercises part of a course's progress file."""
     import json

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import textwrap
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, python_json
 
 TRAIN = """
 import json, sys
@@ -69,17 +68,10 @@ print(json.dumps({
 """
 
 
-def _run(script: str, *args: str) -> dict:
-    done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(script), *args], cwd=ROOT, capture_output=True, text=True, timeout=300
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
 
 @pytest.fixture(scope="module")
 def trained() -> dict:
-    return {mode: _run(TRAIN, mode) for mode in ("stand-in", "real")}
+    return {mode: python_json(TRAIN, mode) for mode in ("stand-in", "real")}
 
 
 def test_training_never_imports_the_compiler(trained):
@@ -92,7 +84,7 @@ def test_training_gives_bit_identical_weights_with_and_without_the_stand_in(trai
 
 
 def test_the_compiler_still_works_after_the_hand_over():
-    after = _run(AFTER)
+    after = python_json(AFTER)
     assert after["stand_in"] is False
     assert after["real_in_sys_modules"] == "module" and after["torch_attr_is_real"]
     assert after["config"] == "torch._dynamo.config"

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-import textwrap
-
 import pytest
 
-from conftest import ROOT
+from conftest import python_json
 
 GRADIENTS = """
 import json, sys
@@ -68,17 +63,10 @@ print(json.dumps({
 """
 
 
-def _run(script: str, *args: str) -> dict:
-    done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(script), *args], cwd=ROOT, capture_output=True, text=True, timeout=300
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
 
 @pytest.fixture(scope="module")
 def gradients() -> dict:
-    return {mode: _run(GRADIENTS, mode) for mode in ("stand-in", "real")}
+    return {mode: python_json(GRADIENTS, mode) for mode in ("stand-in", "real")}
 
 
 def test_explicit_gradients_and_gradcheck_never_import_sympy(gradients):
@@ -94,7 +82,7 @@ def test_gradients_verdicts_and_shape_errors_are_the_same_with_and_without_the_s
 
 
 def test_symbolic_shapes_compile_and_export_still_work_after_the_hand_over():
-    after = _run(AFTER)
+    after = python_json(AFTER)
     assert after["stand_in"] is False
     assert after["real_in_sys_modules"] == "module" and after["parent_attr_is_real"]
     assert after["shape_env"] == "ShapeEnv" and after["old_reference_hands_over"] and after["sym_eq_after"] is True
@@ -120,7 +108,7 @@ print(json.dumps({name: [[outcome(getattr(real, name), a), outcome(getattr(lazys
 
 
 def test_what_the_stand_in_answers_itself_is_what_the_real_functions_answer():
-    table = _run(PLAIN)
+    table = python_json(PLAIN)
     assert len(table) >= 10
     for name, pairs in table.items():
         for real, stand_in in pairs:

@@ -4,14 +4,9 @@ errors without importing sympy, and sympy works as ever once something really us
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-import textwrap
-
 import pytest
 
-from conftest import ROOT
+from conftest import python_json
 
 META_OPS = """
 import json, sys
@@ -89,16 +84,10 @@ print(json.dumps({"stand_in": lazysympy.is_stand_in(), "basic": basic.__module__
 """
 
 
-def _run(script: str, *args: str) -> dict:
-    done = subprocess.run([sys.executable, "-c", textwrap.dedent(script), *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
 
 @pytest.fixture(scope="module")
 def meta_ops() -> dict:
-    return {mode: _run(META_OPS, mode) for mode in ("stand-in", "real")}
+    return {mode: python_json(META_OPS, mode) for mode in ("stand-in", "real")}
 
 
 def test_the_meta_device_runs_without_importing_sympy(meta_ops):
@@ -116,14 +105,14 @@ def test_meta_shapes_dtypes_and_errors_are_the_same_with_and_without_the_stand_i
 
 
 def test_sympy_works_after_the_hand_over():
-    after = _run(AFTER)
+    after = python_json(AFTER)
     assert after["stand_in"] is False and after["real_in_sys_modules"] == "module"
     assert after["expr"] == "x**2 + 2*x + 1" and after["basic_is_real"] and after["integer"]
     assert after["elementwise_after"] == "torch.float32" and after["meta_after"] == [2]
 
 
 def test_only_the_isinstance_callers_get_the_placeholder():
-    assert _run(ELSEWHERE) == {"stand_in": False, "basic": "sympy.core.basic"}
+    assert python_json(ELSEWHERE) == {"stand_in": False, "basic": "sympy.core.basic"}
 
 
 def test_the_placeholder_makes_no_objects():

@@ -56,28 +56,27 @@ def paired(runs: int, argv: list[str], env: dict, expect: int | None, preload: t
     return tuple(statistics.median(t) for t in times)
 
 
-def preloads(course: Path) -> dict[str, tuple[str, ...]]:
-    """Each exercise's course.toml `preload`, by its two-digit number."""
+def scenarios(course: Path, only: set[str] | None = None) -> list[tuple[str, list[str], int, float | None, tuple]]:
+    """(label, argv, expected exit code, target ratio to import torch, the exercise's course.toml
+    `preload` for a cold check of a passing file). `only`: just the cold checks of these numbers."""
     sys.path.insert(0, str(ROOT))
     from grader.course import load_course
 
-    return {ex.id[:2]: ex.preload for ex in load_course(course).exercises if ex.preload}
-
-
-def scenarios(course: Path) -> list[tuple[str, list[str], int, float | None]]:
-    """(label, argv, expected exit code, target ratio to import torch)."""
     cli = [sys.executable, "-m", "cli", "--course", str(course)]
     ref = lambda name: str(course / "solved" / name / "solution.py")  # noqa: E731  (check --file refuses reference/ itself)
     passing = [
-        (f"pytorch-tutor check {name[:2]} (passing file)", [*cli, "check", name[:2], "--file", ref(name)], 0, 1.5)
-        for name in sorted(p.stem for p in (course / "exercises").glob("[0-9][0-9]_*.py"))
+        (f"pytorch-tutor check {ex.id[:2]} (passing file)", [*cli, "check", ex.id[:2], "--file", ref(ex.id)], 0, 1.5,
+         ex.preload)
+        for ex in sorted(load_course(course).exercises, key=lambda ex: ex.id) if only is None or ex.id[:2] in only
     ]
+    if only is not None:
+        return passing
     return [
         *passing,
-        ("pytorch-tutor check 03 (untouched stub)", [*cli, "check", "03"], 1, None),
-        (f"pytorch-tutor check --all ({len(passing)} stubs)", [*cli, "check", "--all"], 1, None),
-        ("pytorch-tutor list", [*cli, "list"], 0, 0.25),
-        ("pytorch-tutor hint 03", [*cli, "hint", "03"], 0, 0.25),
+        ("pytorch-tutor check 03 (untouched stub)", [*cli, "check", "03"], 1, None, ()),
+        (f"pytorch-tutor check --all ({len(passing)} stubs)", [*cli, "check", "--all"], 1, None, ()),
+        ("pytorch-tutor list", [*cli, "list"], 0, 0.25, ()),
+        ("pytorch-tutor hint 03", [*cli, "hint", "03"], 0, 0.25, ()),
     ]
 
 
@@ -164,14 +163,8 @@ def main() -> None:
         shutil.copytree(ROOT / "reference", course / "solved")  # passing files outside reference/
         base = median_of(args.runs, [sys.executable, "-c", "import torch"], env)
         print(f"python -c 'import torch'   {base:6.2f} s   (baseline, median of {args.runs})")
-        preloaded = preloads(course)
-        rows = scenarios(course)
-        if args.checks:
-            wanted = {f"check {n} (passing file)" for n in args.checks.split(",")}
-            rows = [row for row in rows if any(w in row[0] for w in wanted)]
-        for label, argv, code, target in rows:
-            number = label.split()[2] if " check " in label and "(passing file)" in label else ""
-            seconds, local, *floor = paired(args.runs, argv, env, code, preloaded.get(number, ()))
+        for label, argv, code, target, preload in scenarios(course, set(args.checks.split(",")) if args.checks else None):
+            seconds, local, *floor = paired(args.runs, argv, env, code, preload)
             goal = f"target <= {target:.2f}x" if target else ""
             mark = "" if not target else ("ok" if seconds / local <= target else "OVER")
             more = (f"; import torch + its preload {floor[0]:.2f} s = {floor[0] / local:.2f}x, the check "

@@ -392,8 +392,13 @@ def doctor(as_json: bool = typer.Option(False, "--json", help="Print the report 
 
 
 def _warn(console, progress) -> None:
+    from grader.torchversions import installed_torch_note
+
     for warning in progress.warnings:
         console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+    note = installed_torch_note()
+    if note:
+        console.print(note, markup=False, highlight=False)
 
 
 if __name__ == "__main__":

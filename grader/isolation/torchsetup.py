@@ -13,7 +13,7 @@ def prepare(warm: bool = False, preload: tuple[str, ...] = ()):
     sides also keeps floating-point reductions in the same order.
 
     `warm`: for a zygote that forks many jobs. On a torch the `torch._dynamo` stand-in
-    was not tested with (`lazydynamo.TESTED`), the zygote imports the real compiler
+    was not tested with (`grader.torchversions.TESTED`), the zygote imports the real compiler
     package once, as torch itself would for the first optimizer, so each job inherits
     it instead of importing it again.
 

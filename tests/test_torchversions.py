@@ -55,3 +55,38 @@ def test_the_stand_ins_take_the_fast_path_only_on_proven_torches(monkeypatch):
     assert not any(map(torchversions.standins_proven, ["2.5.1", "2.16.0", "2.14.0.dev20260101", "nightly", ""]))
     monkeypatch.setenv(torchversions.FORCE_STANDINS, "1")  # how scripts/compat.py tests them on another torch
     assert torchversions.standins_proven("2.16.0")
+
+
+HALF_REGISTERED = '''
+import os
+from torch.compiler._cache import CacheArtifact, CacheArtifactFactory
+
+@CacheArtifactFactory.register
+class HalfRegistered(CacheArtifact):
+    @staticmethod
+    def type():
+        return "pytorch-tutor-test-half-registered"
+
+if os.environ.get("HALF_REGISTERED_FAILS") == "1":
+    raise OSError("No username set in the environment")  # what torch 2.11's compiler raised for a uid with no name
+'''
+
+
+def test_a_compiler_import_that_failed_half_way_in_a_warm_process_can_be_imported_again(tmp_path, monkeypatch):
+    """torch's compiler registers its cache artifact types as it imports, and refuses a type registered
+    twice: a warm zygote whose preload failed half-way must not make every job's import fail on
+    "Artifact of type=... already registered"."""
+    pytest.importorskip("torch.compiler._cache")
+    from torch.compiler._cache import CacheArtifactFactory
+
+    from grader.isolation import torchsetup
+
+    (tmp_path / "half_registered.py").write_text(HALF_REGISTERED)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("HALF_REGISTERED_FAILS", "1")
+    try:
+        assert not torchsetup.import_or_undo("half_registered")
+        monkeypatch.setenv("HALF_REGISTERED_FAILS", "0")
+        assert torchsetup.import_or_undo("half_registered")
+    finally:
+        CacheArtifactFactory._artifact_types.pop("pytorch-tutor-test-half-registered", None)

@@ -160,9 +160,11 @@ def main() -> None:
         return
     args.cache.mkdir(parents=True, exist_ok=True)
     args.venvs.mkdir(parents=True, exist_ok=True)
-    rows = [one_pair(pair, args.venvs, args.cache) for pair in args.pairs]
-    if args.json:
-        args.json.write_text(json.dumps(rows, indent=1))
+    rows = []
+    for pair in args.pairs:
+        rows.append(one_pair(pair, args.venvs, args.cache))
+        if args.json:  # after each pair: a long run stopped half-way keeps what it proved
+            args.json.write_text(json.dumps(rows, indent=1))
     print(f"Run on {datetime.date.today()} by `python scripts/compat.py {' '.join(args.pairs)}` (Linux, x86_64, CPU):\n")
     print(table(rows))
 

@@ -41,6 +41,7 @@ class _StandIn(types.ModuleType):
         super().__init__(NAME, "stand-in until symbolic shapes are used (grader/isolation/lazyshapes.py)")
         self.__spec__, self.__file__ = spec, spec.origin
         self._real = None
+        self._plain = _defined_in(spec.origin)  # older torch lacks some (2.11: has_guarding_hint): never answer those
 
     def sym_eq(self, x, y):
         if self._real is None and _plain_pair(x, y):
@@ -57,7 +58,7 @@ class _StandIn(types.ModuleType):
     def __getattr__(self, name: str):
         if name.startswith("__") and name not in _FORWARDED_DUNDERS:
             raise AttributeError(name)
-        if name in _PLAIN and self._real is None:
+        if name in self._plain and self._real is None:
             return _answering(name, *_PLAIN[name])
         return getattr(materialise(), name)
 
@@ -97,6 +98,16 @@ _PLAIN = {
     "sym_and": (_bools, lambda *xs: functools.reduce(operator.and_, xs)),
     "sym_or": (_bools, lambda *xs: functools.reduce(operator.or_, xs)),
 }
+
+
+def _defined_in(origin: str) -> frozenset[str]:
+    """The names of `_PLAIN` that this torch's module defines at its top level (read from its source)."""
+    try:
+        with open(origin, encoding="utf-8") as source:
+            text = source.read()
+    except (OSError, UnicodeDecodeError):
+        return frozenset()
+    return frozenset(name for name in _PLAIN if f"\ndef {name}(" in text)
 
 
 def _plain_pair(x, y) -> bool:

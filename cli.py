@@ -87,7 +87,7 @@ def check(
     progress = Progress(course.state_dir)
     recorded = is_own_file(course, ex, learner)  # another file's result is not the course's progress
     if recorded:
-        progress.record_check(ex.id, result.passed, focus=result.focus)
+        progress.record_result(ex.id, result)
     if as_json:
         typer.echo(result.to_json())
     else:
@@ -119,11 +119,16 @@ def _check_all(course, progress, as_json: bool) -> None:
 
 
 @app.command()
-def watch(poll: bool = typer.Option(False, "--poll", help="Poll for changes (for network file systems).")) -> None:
+def watch(
+    exercise: Optional[str] = typer.Argument(None, help="Exercise to start on (default: the earliest not yet passed)."),
+    poll: bool = typer.Option(False, "--poll", help="Poll for changes (for network file systems)."),
+) -> None:
     """Re-check the exercise you are working on every time you save it."""
     from grader.frontends.watch import Watch
 
-    Watch(_course(), _console(), COMMAND, poll=poll).run()
+    course = _course()
+    start = course.resolve(exercise) if exercise else None
+    Watch(course, _console(), COMMAND, poll=poll, start=start).run()
 
 
 @app.command("list")

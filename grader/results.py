@@ -58,6 +58,11 @@ class ExerciseResult:
         return next((c.target for c in self.checks if not c.passed), "")
 
     @property
+    def not_started(self) -> bool:
+        """Every check still says "not implemented yet": the learner has not begun (an untouched stub)."""
+        return bool(self.checks) and all(c.message.startswith("not implemented yet") for c in self.checks)
+
+    @property
     def max_score(self) -> float:
         return sum(c.points for c in self.checks)
 

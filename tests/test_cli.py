@@ -85,7 +85,12 @@ def test_check_of_the_untouched_stub_fails_with_exit_1_and_says_not_started(cour
     assert "not implemented yet" in result.output and "Not started: Tensors" in result.output
     assert "Traceback" not in result.output
     assert "\x1b" not in result.output  # plain text when not a terminal
-    assert progress(course_dir)["01_tensors"]["status"] == "failing"
+    assert progress(course_dir)["01_tensors"]["status"] == "not started"  # `list` agrees with `check`
+    listed = json.loads(cli(course_dir, "list", "--json").output)
+    assert listed[0]["status"] == "not started" and listed[0]["attempts"] == 1
+    (course_dir / "exercises" / "01_tensors.py").write_text("def tensor_from_list(values):\n    return None\n")
+    cli(course_dir, "check", "01")
+    assert progress(course_dir)["01_tensors"]["status"] == "failing"  # once something is written, it is failing
 
 
 def test_check_json_reports_every_check_with_message_and_hint(course_dir):
@@ -321,3 +326,15 @@ def _cmd(pid: int) -> str:
         return f"{pid}: " + Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:80]
     except OSError:
         return f"{pid}: gone"
+
+
+def test_a_refusal_check_says_what_the_code_raised_instead(course_dir):
+    """08 asks cross_entropy to raise ValueError for one-hot targets: raising IndexError is named as such."""
+    solution = (ROOT / "reference" / "08_activations_losses" / "solution.py").read_text()
+    assert "raise ValueError(" in solution
+    mine = course_dir / "mine.py"
+    mine.write_text(solution.replace("raise ValueError(", "raise IndexError("))
+    result = cli(course_dir, "check", "08", "--file", str(mine), "--json")
+    failed = [c for c in json.loads(result.output)["checks"] if not c["passed"]]
+    assert [c["name"] for c in failed] == ["cross_entropy refuses targets that are not class indices"]
+    assert "raised IndexError" in failed[0]["message"] and "raised ValueError" in failed[0]["message"]

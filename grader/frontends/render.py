@@ -113,7 +113,7 @@ def frame_head(file: str) -> str:
 
 def untouched(result: ExerciseResult) -> bool:
     """Every check still says "not implemented yet": the learner has not started."""
-    return bool(result.checks) and all(c.message.startswith("not implemented yet") for c in result.checks)
+    return result.not_started
 
 
 def short_path(file: str | Path) -> str:

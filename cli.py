@@ -227,7 +227,7 @@ def validate(
     quick: bool = typer.Option(False, "--quick", help="Skip grading the reference along the cold, grade and notebook paths."),
 ) -> None:
     """For course authors: prove exercises sound (reference passes along every path, stub fails, mistakes get their hints)."""
-    from grader.authoring.validate import validate_exercises
+    from grader.authoring.validate import unsound, validate_exercises
     from grader.frontends.tables import show_validation
     from grader.isolation.pool import Pool
 
@@ -238,7 +238,7 @@ def validate(
         found = validate_exercises(course, chosen, pool, every_path=not quick)
     for ex in chosen:
         show_validation(console, ex, found[ex.id])
-    raise typer.Exit(1 if any(found.values()) else 0)
+    raise typer.Exit(1 if any(unsound(problems) for problems in found.values()) else 0)
 
 
 @app.command()

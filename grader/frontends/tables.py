@@ -47,12 +47,18 @@ def progress_line(done: int, total: int, console: Console) -> Text:
 
 
 def show_validation(console: Console, exercise, problems: list) -> None:
-    if not problems:
-        console.print(Text(f"✓ {exercise.id}: sound", style="green"))
-        return
-    console.print(Text(f"✗ {exercise.id}: {len(problems)} problem{'s' * (len(problems) != 1)}", style="bold red"))
-    for problem in problems:
+    """✓ sound (with its warnings, if any), or ✗ and every problem; each named with its file and declaration."""
+    real = [p for p in problems if not p.warning]
+    warned = [p for p in problems if p.warning]
+    note = f" ({len(warned)} warning{'s' * (len(warned) != 1)})" if warned else ""
+    if not real:
+        console.print(Text(f"✓ {exercise.id}: sound{note}", style="green"))
+    else:
+        console.print(Text(f"✗ {exercise.id}: {len(real)} problem{'s' * (len(real) != 1)}{note}", style="bold red"))
+    for problem in real:
         console.print(Padding(Text(f"- {problem.text()}"), (0, 0, 0, 4)))
+    for problem in warned:
+        console.print(Padding(Text(f"- warning: {problem.text()}", style="yellow"), (0, 0, 0, 4)))
 
 
 def show_all_results(console: Console, results: list[ExerciseResult], command: str) -> None:

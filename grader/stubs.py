@@ -1,0 +1,83 @@
+"""Pristine stubs: the exercise files as the course ships them, never a working copy that a learner
+(or an author trying their own exercises) has edited.
+
+Where a stub lies in a git work tree (a clone, or the checkout behind an editable install), the
+pristine text is the one committed at HEAD; elsewhere it is the installed package's own file (a
+wheel's files are not where learners work: `init` copies them out). Nothing here imports torch.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from functools import lru_cache
+from pathlib import Path
+
+from grader.course import Course, Exercise, builtin_reference_dir
+from grader.errors import TutorError
+
+
+def packaged_stubs() -> dict[str, str]:
+    """Every stub the installed package ships, by file name, as committed (an editable install) or as installed."""
+    folder = builtin_reference_dir().parent / "exercises"
+    names = sorted(p.name for p in folder.glob("[0-9][0-9]_*.py"))
+    texts = {name: packaged_stub(name) for name in names}
+    return {name: text for name, text in texts.items() if text is not None}
+
+
+def packaged_stub(name: str) -> str | None:
+    """The installed package's stub `name`: committed text in a git checkout (None if never committed), else the file."""
+    path = builtin_reference_dir().parent / "exercises" / name
+    if in_git_tree(path.parent):
+        return committed_text(path)
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
+def pristine_stub(course: Course, exercise: Exercise) -> str:
+    """The untouched stub of `exercise`: committed in the course's git repository, else the package's;
+    a TutorError that says why when there is none (a new exercise not committed yet)."""
+    stub = exercise.stub
+    if in_git_tree(stub.parent):
+        text = committed_text(stub)
+        if text is None:
+            raise TutorError(
+                f"{stub.name} is not committed to git yet, so there is no untouched copy of it to restore.",
+                hint=f"Commit the stub as learners should get it (`git add exercises/{stub.name} && git commit`); "
+                "reset then restores that version.")
+        return text
+    text = packaged_stub(stub.name)
+    if text is None:
+        raise TutorError(f"No untouched copy of {stub.name} was found: the installed package has no such stub, "
+                         "and the course folder is not a git repository.")
+    return text
+
+
+@lru_cache(maxsize=32)
+def _work_tree(folder: str) -> bool:
+    try:
+        done = subprocess.run(["git", "-C", folder, "rev-parse", "--is-inside-work-tree"],
+                              capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return False  # no git here: the files are all there is
+    return done.returncode == 0 and done.stdout.strip() == "true"
+
+
+def in_git_tree(folder: Path) -> bool:
+    return folder.is_dir() and _work_tree(str(folder.resolve()))
+
+
+def committed_text(path: Path) -> str | None:
+    """`path`'s text at HEAD of its git work tree; None when it was never committed there."""
+    try:
+        done = subprocess.run(["git", "-C", str(path.parent), "show", f"HEAD:./{path.name}"],
+                              capture_output=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if done.returncode != 0:
+        return None
+    try:
+        return done.stdout.decode("utf-8")
+    except UnicodeDecodeError:
+        return None

@@ -12,13 +12,14 @@ import subprocess
 from functools import lru_cache
 from pathlib import Path
 
-from grader.course import Course, Exercise, builtin_reference_dir
+import grader.course as courses
+from grader.course import Course, Exercise
 from grader.errors import TutorError
 
 
 def packaged_stubs() -> dict[str, str]:
     """Every stub the installed package ships, by file name, as committed (an editable install) or as installed."""
-    folder = builtin_reference_dir().parent / "exercises"
+    folder = courses.builtin_reference_dir().parent / "exercises"
     names = sorted(p.name for p in folder.glob("[0-9][0-9]_*.py"))
     texts = {name: packaged_stub(name) for name in names}
     return {name: text for name, text in texts.items() if text is not None}
@@ -26,7 +27,7 @@ def packaged_stubs() -> dict[str, str]:
 
 def packaged_stub(name: str) -> str | None:
     """The installed package's stub `name`: committed text in a git checkout (None if never committed), else the file."""
-    path = builtin_reference_dir().parent / "exercises" / name
+    path = courses.builtin_reference_dir().parent / "exercises" / name
     if in_git_tree(path.parent):
         return committed_text(path)
     try:

@@ -338,3 +338,45 @@ def test_a_refusal_check_says_what_the_code_raised_instead(course_dir):
     failed = [c for c in json.loads(result.output)["checks"] if not c["passed"]]
     assert [c["name"] for c in failed] == ["cross_entropy refuses targets that are not class indices"]
     assert "raised IndexError" in failed[0]["message"] and "raised ValueError" in failed[0]["message"]
+
+
+def _git(folder: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(folder), "-c", "user.name=t", "-c", "user.email=t@x", *args],
+                   check=True, capture_output=True)
+
+
+needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="needs git, for committed stubs")
+
+
+@needs_git
+def test_reset_restores_the_committed_stub_and_says_why_not_for_one_never_committed(course_dir):
+    stub = course_dir / "exercises" / "02_autograd.py"
+    stub.write_text(stub.read_text() + "\n# the course's own edit, committed\n")
+    _git(course_dir, "init", "-q")
+    _git(course_dir, "add", "exercises/02_autograd.py")
+    _git(course_dir, "commit", "-qm", "stub")
+    committed = stub.read_text()
+    stub.write_text("# my work\n")
+    assert cli(course_dir, "reset", "02", "--yes").exit_code == 0
+    assert stub.read_text() == committed  # the course's committed stub, not the package's
+    result = cli(course_dir, "reset", "01", "--yes")  # in the repository, never committed
+    assert result.exit_code == 2 and "01_tensors.py is not committed to git yet" in result.output
+    assert "git add exercises/01_tensors.py" in result.output
+
+
+@needs_git
+def test_init_from_an_edited_checkout_copies_the_committed_stubs(tmp_path, monkeypatch):
+    """An editable install whose author solved 01 in the checkout: the new course gets the untouched stub."""
+    import grader.course
+    from conftest import copy_course
+
+    package = copy_course(tmp_path / "checkout")
+    _git(package, "init", "-q")
+    _git(package, "add", "-A")
+    _git(package, "commit", "-qm", "course")
+    pristine = (package / "exercises" / "01_tensors.py").read_text()
+    (package / "exercises" / "01_tensors.py").write_text((ROOT / "reference" / "01_tensors" / "solution.py").read_text())
+    monkeypatch.setattr(grader.course, "builtin_reference_dir", lambda: package / "reference")
+    result = runner.invoke(app, ["init", str(tmp_path / "mine")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "mine" / "exercises" / "01_tensors.py").read_text() == pristine

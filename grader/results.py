@@ -43,6 +43,7 @@ class ExerciseResult:
     output: str = ""  # what the learner's code printed (capped)
     elapsed: float = 0.0
     isolation: list[str] = field(default_factory=list)  # the OS layers in force around the learner's process
+    limit: str = ""  # for status "error": the limit the run hit ("time", "memory", "process"), which says nothing of the code's correctness
 
     @property
     def passed(self) -> bool:

@@ -26,10 +26,12 @@ def packaged_stubs() -> dict[str, str]:
 
 
 def packaged_stub(name: str) -> str | None:
-    """The installed package's stub `name`: committed text in a git checkout (None if never committed), else the file."""
+    """The installed package's stub `name`: as committed where the package is a git checkout (an editable
+    install), else the file (a wheel's, also one installed into a virtual environment inside some repository)."""
     path = courses.builtin_reference_dir().parent / "exercises" / name
-    if in_git_tree(path.parent):
-        return committed_text(path)
+    committed = committed_text(path) if in_git_tree(path.parent) else None
+    if committed is not None:
+        return committed
     try:
         return path.read_text(encoding="utf-8")
     except OSError:
@@ -37,10 +39,12 @@ def packaged_stub(name: str) -> str | None:
 
 
 def pristine_stub(course: Course, exercise: Exercise) -> str:
-    """The untouched stub of `exercise`: committed in the course's git repository, else the package's;
-    a TutorError that says why when there is none (a new exercise not committed yet)."""
+    """The untouched stub of `exercise`: for a course with its own references (a clone, an author's course),
+    as committed in its git repository; else (a folder made by `init`, a clone without git) the package's.
+    A TutorError that says why when there is none (a new exercise not committed yet)."""
     stub = exercise.stub
-    if in_git_tree(stub.parent):
+    own = (course.root / "reference" / "course.toml").is_file()  # a clone, or an author's course: its stubs are its own
+    if own and in_git_tree(stub.parent):
         text = committed_text(stub)
         if text is None:
             raise TutorError(
@@ -51,7 +55,7 @@ def pristine_stub(course: Course, exercise: Exercise) -> str:
     text = packaged_stub(stub.name)
     if text is None:
         raise TutorError(f"No untouched copy of {stub.name} was found: the installed package has no such stub, "
-                         "and the course folder is not a git repository.")
+                         "and the course is not in a git repository.")
     return text
 
 

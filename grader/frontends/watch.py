@@ -84,6 +84,7 @@ class Watch:
                 self.console.print("You have passed every exercise of the course.", style="bold green")
 
     def _hint(self) -> None:
+        from grader.frontends.prose import Prose
         from grader.judging.hints import choose_ladder
 
         focus = str(self.progress.entry(self.current.id).get("focus") or "")
@@ -91,7 +92,8 @@ class Watch:
         if hints:
             index = self.progress.next_hint(self.current.id, len(hints), target)
             about = f" for `{target}`" if target else ""
-            self.console.print(f"Hint {index + 1} of {len(hints)}{about}: {hints[index]}", style="yellow", markup=False)
+            last = " (the last hint)" if index + 1 == len(hints) else ""
+            self.console.print(Prose(f"Hint {index + 1} of {len(hints)}{about}{last}: {hints[index]}", style="yellow"))
 
     def _list(self) -> None:
         from grader.frontends.tables import show_list

@@ -27,6 +27,13 @@ def stopped_reason(f, limits) -> str:
     return f"your code exited (exit status {f.returncode}) before the checks finished"
 
 
+def limit_hit(f) -> str:
+    """"time", "memory" or "process" when the run was stopped by that limit, else ""."""
+    if f.keeper_lost:
+        return ""
+    return "time" if f.timed_out else "memory" if f.out_of_memory else "process" if f.too_many_processes else ""
+
+
 def _size(n: int) -> str:
     """4 GiB, 400 MiB: a limit as people write it."""
     return f"{n / 2**30:g} GiB" if n >= 2**30 else f"{n / 2**20:g} MiB"
@@ -34,7 +41,8 @@ def _size(n: int) -> str:
 
 def stopped_hint(f) -> str:
     if f.timed_out:
-        return "Look for a loop that never ends, a very large computation, or input() waiting for typing."
+        return ("Look for a loop that never ends, a very large computation, or input() waiting for typing. "
+                "If your code is quick, the machine may have been very busy: check again.")
     if f.out_of_memory:
         return "Look for tensors or lists that keep growing; keep only what you need."
     if f.keeper_lost:

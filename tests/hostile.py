@@ -162,3 +162,17 @@ CASES = [
     Case("9_parks_memory_in_dev_shm", "try:\n    with open('/dev/shm/parked', 'wb') as f:\n        for _ in range(1536):\n            f.write(b'x' * 2**20)\n"
          "except OSError as exc:\n    print('capped:', exc.errno)\n", "passed", "", limits={"memory_bytes": 2**29}, needs=("tmpfs",), output="capped"),
 ]
+
+# 10. class bookkeeping (`grade` of a folder, tests/test_adversarial.py): what the gradebook records cannot be tricked
+HARD_LINKS = {  # student -> what their 01_tensors.py is a hard link to
+    "links_the_reference": "reference/01_tensors/solution.py",
+    "links_a_style": "reference/01_tensors/styles/legacy_constructors.py",
+    "links_a_mistake": "reference/01_tensors/mistakes/numpy_copied.py",
+    "links_a_classmate": "victim",  # another student's folder of this class
+}
+LONG_NAMES = ("a" * 197 + "x" * 33, "a" * 197 + "y" * 33)  # alike in their first 197 characters
+FORMULA_NAMES = ("x;=1+2", "y,=1+2", "z\t=1+2", "=1+2;ok")  # a formula after a separator of some locale
+
+# 11. learner text reaches no front end as markup or raw terminal control (tests/test_markup.py)
+MARKUP = ("[/x]", "[link=http://x]a[/link]", "[bold red]loud[/]", "\x1b[2J\x1b[32mPASSED\x1b[0m",
+          "\x1b]8;;http://x\x1b\\click\x1b]8;;\x1b\\", "\u202egnp.exe", "nul\x00byte")

@@ -1,6 +1,7 @@
 """Tables and summaries: `list`, `check --all`, `validate` and `grade`'s progress and summary.
 
-Plain text when piped or NO_COLOR is set, like `grader.frontends.render`.
+Plain text when piped or NO_COLOR is set, like `grader.frontends.render`. Learner-derived
+cells are `Text` (`render.safe`), never markup.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from grader.frontends.render import table_box, untouched
+from grader.frontends.render import safe, table_box, untouched
 from grader.results import ERROR, ExerciseResult
 from grader.text import clean_line
 
@@ -25,7 +26,7 @@ def show_list(console: Console, rows: list[dict], done: int, total: int) -> None
     for row in rows:
         status = Text(row["status"], style=styles.get(row["status"], ""))
         topic = row["topic"] if len(row["topic"]) <= room else row["topic"][: room - 1] + "…"
-        table.add_row(row["number"], row["title"], status, row["last_checked"] or "-", topic)
+        table.add_row(row["number"], safe(row["title"]), status, safe(row["last_checked"] or "-"), safe(topic))
     console.print(table)
     console.print(progress_line(done, total, console))
 
@@ -66,13 +67,13 @@ def show_all_results(console: Console, results: list[ExerciseResult], command: s
         first = r.message if r.status == ERROR else next((f"{c.name}: {c.message}" for c in r.checks if not c.passed), "")
         fresh = untouched(r)
         verdict = Text("not started", style="dim") if fresh else Text(r.status, style=styles.get(r.status, ""))
-        table.add_row(r.exercise, verdict, f"{passed}/{len(r.checks)}", "" if fresh else first)
+        table.add_row(safe(r.exercise), verdict, f"{passed}/{len(r.checks)}", safe("" if fresh else first))
     console.print(table)
     done = sum(r.passed for r in results)
     console.print(progress_line(done, len(results), console))
     todo = next((r for r in results if not r.passed), None)
     if todo is not None:
-        console.print(f"Next: `{command} check {todo.exercise.split('_', 1)[0]}` shows the details and hints.")
+        console.print(Text(f"Next: `{command} check {todo.exercise.split('_', 1)[0]}` shows the details and hints."))
 
 
 def grade_progress(console: Console, total: int):
@@ -109,19 +110,19 @@ def show_grade_summary(console: Console, summary: dict) -> None:
     for row in summary["exercises"]:
         rate = "-" if row["pass_rate"] is None else f"{row['pass_rate']:.0%}"
         mean = "-" if row["mean_score"] is None else f"{row['mean_score']:g} / {row['max_score']:g}"
-        table.add_row(row["exercise"], f"{row['passed']} / {row['submitted']}", rate, mean, str(row["errors"]))
+        table.add_row(safe(row["exercise"]), f"{row['passed']} / {row['submitted']}", rate, mean, str(row["errors"]))
     _print_whole(console, table)
     if summary["mistakes"]:
         top = Table(box=table_box(console), title="most frequent known mistakes", title_justify="left")
         for name in ("exercise", "mistake", "students"):
             top.add_column(name, no_wrap=True, justify="right" if name == "students" else "left")
         for m in summary["mistakes"][:10]:
-            top.add_row(clean_line(m["exercise"]), clean_line(m["mistake"]), str(m["students"]))
+            top.add_row(safe(m["exercise"]), safe(m["mistake"]), str(m["students"]))
         _print_whole(console, top)
     layers = ", ".join(clean_line(layer) for layer in summary["isolation"]) or "none reported"
     console.print(Text(f"isolation: {layers}"))
     s = summary
-    console.print(Text(
+    console.print(safe(
         f"{s['students']} students, {s['submissions']} submissions: {s['graded']} graded, {s['cached']} unchanged "
         f"(from the cache), {s['errors']} could not be graded, {s['not_submitted']} not submitted. Gradebook: {s['out']}"))
 

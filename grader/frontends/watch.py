@@ -57,12 +57,12 @@ class Watch:
         return True
 
     def _open(self, exercise: Exercise) -> None:
-        from grader.frontends.render import short_path
+        from grader.frontends.render import safe, short_path
 
         self.current = exercise
-        self.console.rule(f"{exercise.id}: {exercise.title}")
-        self.console.print(task_text(exercise.stub))
-        self.console.print(f"Edit {short_path(exercise.stub)} and save; I re-check it each time.  {KEYS}", style="dim", markup=False)
+        self.console.rule(safe(f"{exercise.id}: {exercise.title}"))
+        self.console.print(safe(task_text(exercise.stub)))  # the learner's file: its docstring is learner text
+        self.console.print(safe(f"Edit {short_path(exercise.stub)} and save; I re-check it each time.  {KEYS}", style="dim"))
         self._check()
 
     def _check(self) -> None:
@@ -90,7 +90,7 @@ class Watch:
         if hints:
             index = self.progress.next_hint(self.current.id, len(hints), target)
             about = f" for `{target}`" if target else ""
-            self.console.print(f"Hint {index + 1} of {len(hints)}{about}: {hints[index]}", style="yellow", markup=False)
+            self.console.print(safe(f"Hint {index + 1} of {len(hints)}{about}: {hints[index]}", style="yellow"))
 
     def _list(self) -> None:
         from grader.frontends.tables import show_list

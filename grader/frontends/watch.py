@@ -83,6 +83,7 @@ class Watch:
                 self.console.print("You have passed every exercise of the course.", style="bold green")
 
     def _hint(self) -> None:
+        from grader.frontends.render import safe
         from grader.judging.hints import choose_ladder
 
         focus = str(self.progress.entry(self.current.id).get("focus") or "")

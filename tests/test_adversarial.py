@@ -292,3 +292,17 @@ def test_results_graded_without_the_boundary_are_not_reused_with_it(tmp_path: Pa
     assert again.exit_code == 0, again.output[-2000:]
     assert (json.loads(again.stdout)["graded"], json.loads(again.stdout)["cached"]) == (1, 0)
     assert json.loads(cli(course, "grade", str(subs), "-e", "01", "--json").stdout)["cached"] == 1  # same boundary: reused
+
+
+@pytest.mark.parametrize("case_id", sorted(hostile.FORBID_CASES))
+def test_a_forbidden_built_in_reached_around_the_spy_is_still_seen(case_id: str, tmp_path: Path):
+    """08's built-ins called from eval/exec-compiled code or straight through torch.ops.aten fail the
+    checks of the function that called them, with the forbidden-call message; the others still pass."""
+    target, code = hostile.FORBID_CASES[case_id]
+    learner = tmp_path / "08_activations_losses.py"
+    learner.write_text(hostile.FORBID_REFERENCE + "\n\n" + code)
+    result = grade("08", learner).to_dict()
+    own = [c for c in result["checks"] if c["target"] == target]
+    assert own and not any(c["passed"] for c in own), own
+    assert all("which this exercise asks you to write yourself" in c["message"] for c in own), [c["message"] for c in own]
+    assert any(c["passed"] for c in result["checks"]), "the functions it left alone still pass"

@@ -127,7 +127,7 @@ def _dispatch_mode():
             self.spy, self.ops = spy, ops
 
         def __torch_dispatch__(self, func, types, args=(), kwargs=None):
-            op = func._schema.name.rpartition("::")[2]
+            op = getattr(getattr(func, "_schema", None), "name", "").rpartition("::")[2]
             if op in self.ops:
                 self.spy.note(self.spy.operators, f"torch.ops.aten.{op}")
             return func(*args, **(kwargs or {}))

@@ -3,9 +3,10 @@
 Each file is read once, when the class is planned, through file descriptors that follow no
 symbolic link below the submissions folder (O_NOFOLLOW at every step) and never open anything
 but a regular file. A hard link (a file with several names, or the same device and inode as a
-reference file or another student's) is refused: it could be anyone's work. Its bytes are kept in the plan; for grading, each is written into this run's
-own 0700 folder just before its check and removed right after, so a student who edits or swaps
-a file during the run, or a classmate who overwrites it, cannot change what is graded.
+reference file or another student's) is refused: it could be anyone's work. Its bytes are kept
+in the plan; for grading, each is written into this run's own 0700 folder just before its check
+and removed right after, so a student who edits or swaps a file during the run, or a classmate
+who overwrites it, cannot change what is graded.
 """
 
 from __future__ import annotations

@@ -12,8 +12,13 @@ def stopped_reason(f, limits) -> str:
     where = f" (it was at {clean_line(f.last_frame, 200)})" if f.last_frame else ""
     if f.keeper_lost:
         return "the grader lost contact with the process watching your code (it stopped answering), so nothing was graded"
+    if f.overloaded:
+        return (f"not graded: this machine was too busy to finish your code in {f.elapsed:.3g} s "
+                f"(it waited {f.waited:.3g} s for a CPU; its own time limit is {limits.timeout:g} s); check again when "
+                "the machine is less busy")
     if f.timed_out:
-        return f"time limit: your code was still running after {limits.timeout:g} s{where}"
+        busy = f" of its own time (the machine was busy: it also waited {f.waited:.3g} s for a CPU)" if f.waited >= 1 else ""
+        return f"time limit: your code was still running after {limits.timeout:g} s{busy}{where}"
     if f.out_of_memory:
         return f"memory limit: your code used more than {_size(limits.memory_bytes)} of memory{where}"
     if f.too_many_processes:
@@ -33,6 +38,8 @@ def _size(n: int) -> str:
 
 
 def stopped_hint(f) -> str:
+    if f.overloaded:
+        return "Nothing is wrong with your code as far as the grader knows: it ran out of wall-clock time on a busy machine."
     if f.timed_out:
         return "Look for a loop that never ends, a very large computation, or input() waiting for typing."
     if f.out_of_memory:

@@ -13,11 +13,10 @@ def stopped_reason(f, limits) -> str:
     if f.keeper_lost:
         return "the grader lost contact with the process watching your code (it stopped answering), so nothing was graded"
     if f.overloaded:
-        return (f"not graded: this machine was too busy to finish your code in {f.elapsed:.3g} s "
-                f"(it waited {f.waited:.3g} s for a CPU; its own time limit is {limits.timeout:g} s); check again when "
-                "the machine is less busy")
+        return (f"not graded: this machine was too busy to run your code up to its time limit of {limits.timeout:g} s "
+                f"(the wall-clock limit of {f.elapsed:.0f} s came first); check again when it is less busy")
     if f.timed_out:
-        busy = f" of its own time (the machine was busy: it also waited {f.waited:.3g} s for a CPU)" if f.waited >= 1 else ""
+        busy = " of its own time (the machine was busy; time spent waiting for a CPU did not count)" if f.waited >= 1 else ""
         return f"time limit: your code was still running after {limits.timeout:g} s{busy}{where}"
     if f.out_of_memory:
         return f"memory limit: your code used more than {_size(limits.memory_bytes)} of memory{where}"

@@ -19,7 +19,8 @@ from grader.isolation import proctree
 
 OUTPUT_CAP = 1_000_000  # bytes of learner output kept per stream
 POLL = 0.05
-_FRAME = re.compile(r'File "(.+?)", line (\d+) in (\S+)')
+_FRAME = re.compile(r'File "([^"\n]{1,4096})", line (\d{1,9}) in (\S{1,512})')  # linear: a file name stops at its quote
+DUMP_TAIL = 65536  # characters at the end of stderr searched for the stack dump's frames
 _FAULT_DUMP = re.compile(r"((Current thread|Thread) 0x[0-9a-f]+ |Stack )\(most recent call first\):\n(  (File .*|<no Python frame>)\n)*")
 
 
@@ -43,7 +44,7 @@ class Finished:
     too_many_processes: bool = False
     last_frame: str = ""
     results_dropped: int = 0  # bytes of results over the cap (the results are then not graded)
-    results: bytes = b""  # the results pipe: frames written by the learner's process (not in to_wire)
+    results: bytes | bytearray = b""  # the results pipe: frames written by the learner's process (not in to_wire)
     keeper_lost: bool = False  # the process that watched the learner's did not answer
 
     def to_wire(self) -> dict:
@@ -119,7 +120,7 @@ class Monitor:
             stdout=out.kept.decode("utf-8", "replace"), stderr=_FAULT_DUMP.sub("", stderr),
             dropped_bytes=out.dropped + err.dropped, timed_out=broke == "timed_out",
             out_of_memory=broke == "out_of_memory", too_many_processes=broke == "too_many_processes",
-            last_frame=self._last_frame(stderr), results_dropped=results.dropped, results=bytes(results.kept),
+            last_frame=self._last_frame(stderr), results_dropped=results.dropped, results=results.kept,
         )
 
     def _broken_limit(self, deadline: float) -> str:
@@ -134,7 +135,7 @@ class Monitor:
 
     def _last_frame(self, stderr: str) -> str:
         """The innermost line of the learner's file (`learner` is its name in the job) in the stack dump."""
-        for path, line, func in _FRAME.findall(stderr):
+        for path, line, func in _FRAME.findall(stderr[-DUMP_TAIL:]):
             if os.path.basename(path) == self.learner:
                 return f"line {line}, in {func}"
         return ""

@@ -96,9 +96,11 @@ def receive(finished: Finished, checks) -> tuple[dict, dict | None, str]:
         parts = channel.frames(message, 3)
         layers = _layers(parts[0]) if parts else {}
     except Unreadable:
-        return {}, None, ""
-    if finished.results_dropped:
+        parts, layers = [], {}
+    if finished.results_dropped:  # the last frame was cut off where the keeper stopped keeping
         return layers, None, "your code's results were larger than the grader accepts"
+    if not layers:
+        return {}, None, ""
     if len(parts) < 3:
         return layers, None, ""  # it stopped before reporting: the Finished says why
     try:
@@ -148,6 +150,8 @@ def decide(exercise: Exercise, checks, expected: dict, payload: dict | None, pro
         where = f", {frame_location(err['frames'][-1])}" if err["frames"] else ""
         result.traceback = err["frames"]
         message = f"your file cannot be graded yet: {err['type']}{where}: {err['message']}"
+        if err["type"] == "BlockingIOError" and err["message"].startswith("[Errno 11]"):  # fork() past RLIMIT_NPROC
+            message = f"process limit: your code started more than {limits.max_processes} processes ({message[30:]})"
         return _not_graded(result, checks, message, "Fix this error first; the traceback shows where it is.")
     result.checks = judge_all(checks.CHECKS, expected, payload["outcomes"], mistake_book(exercise))
     result.status = PASSED if all(c.passed for c in result.checks) else FAILED

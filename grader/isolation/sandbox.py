@@ -2,7 +2,7 @@
 
 Limits are enforced from outside the learner's process, by its keeper, so its code
 cannot switch them off: a wall-clock timeout, a memory limit polled over the whole
-process tree, capped capture of stdout, stderr and the results pipe, and on the way
+process tree and the files it holds in memory (its private tmpfs, where it has one), capped capture of stdout, stderr and the results pipe, and on the way
 out every descendant is killed, including ones that started their own session.
 """
 
@@ -44,6 +44,8 @@ class Finished:
     too_many_processes: bool = False
     last_frame: str = ""
     results_dropped: int = 0  # bytes of results over the cap (the results are then not graded)
+    memory_used: int = 0  # bytes seen when the memory limit was broken: the processes' and their files'
+    files_used: int = 0  # of which in memory-backed files (the job's private /tmp and /dev/shm)
     results: bytes | bytearray = b""  # the results pipe: frames written by the learner's process (not in to_wire)
     keeper_lost: bool = False  # the process that watched the learner's did not answer
 
@@ -75,8 +77,11 @@ class Monitor:
 
     `streams` are stdout, stderr and the results pipe; `results_cap` bounds the last."""
 
-    def __init__(self, pid: int, poll, tree, limits: Limits, learner: str, streams: list, results_cap: int, stack_of=None):
+    def __init__(self, pid: int, poll, tree, limits: Limits, learner: str, streams: list, results_cap: int, stack_of=None,
+                 tmpfs=None):
         self.pid, self.poll, self.tree, self.stack_of = pid, poll, tree, stack_of or (lambda: pid)
+        self.tmpfs = tmpfs or (lambda: 0)  # bytes the job holds in memory-backed files (its private tmpfs)
+        self.used = (0, 0)  # (memory of the processes, of their files) when the memory limit was broken
         self.limits, self.learner = limits, learner
         self.started = time.monotonic()
         caps = [OUTPUT_CAP, OUTPUT_CAP, results_cap]
@@ -120,7 +125,9 @@ class Monitor:
             stdout=out.kept.decode("utf-8", "replace"), stderr=_FAULT_DUMP.sub("", stderr),
             dropped_bytes=out.dropped + err.dropped, timed_out=broke == "timed_out",
             out_of_memory=broke == "out_of_memory", too_many_processes=broke == "too_many_processes",
-            last_frame=self._last_frame(stderr), results_dropped=results.dropped, results=results.kept,
+            last_frame=self._last_frame(stderr), results_dropped=results.dropped,
+            results=bytes(results.kept) if self.threads[2].is_alive() else results.kept,  # a copy only while it may still grow
+            memory_used=sum(self.used), files_used=self.used[1],
         )
 
     def _broken_limit(self, deadline: float) -> str:
@@ -129,7 +136,9 @@ class Monitor:
         tree = self.tree()
         if len(tree) > self.limits.max_processes + 2:  # the job's two keepers (namespace shim and init) are ours
             return "too_many_processes"
-        if proctree.tree_rss(tree) > self.limits.memory_bytes:
+        rss, files = proctree.tree_rss(tree), self.tmpfs()
+        if rss + files > self.limits.memory_bytes:
+            self.used = (rss, files)
             return "out_of_memory"
         return ""
 

@@ -90,6 +90,8 @@ def unpack(json_frame: bytes | memoryview, tensor_frame: bytes | memoryview) -> 
     try:
         document = boundedjson.loads(json_frame, _LIMITS)
     except boundedjson.TooLarge as exc:
+        if exc.what == "depth":
+            raise Unreadable(f"the results are not valid JSON ({exc})") from None
         raise Unreadable(f"the results are larger than the grader accepts: {exc}") from None
     except boundedjson.Malformed as exc:
         raise Unreadable(f"the results are not valid JSON ({exc})") from None

@@ -172,7 +172,7 @@ def _code(name: str, number: int, cell: dict, counts: Counter) -> tuple[str, str
     if not isinstance(source, str):
         raise TutorError(f"{name} is not a valid notebook: cell {number} has no readable source.", hint=_RESAVE)
     if len(source) > MAX_CELL:
-        too_large(name, f"notebook's cell {number}", len(source), MAX_CELL, "kB")
+        too_large(name, f"notebook's cell {number}", len(source), MAX_CELL)
     count = _count(cell)
     return (f"In [{count}]" if count is not None and counts[count] == 1 else f"cell {number}"), source
 

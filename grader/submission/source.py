@@ -41,8 +41,6 @@ def read_limited(path: Path, limit: int, what: str) -> bytes:
     return data
 
 
-def too_large(name: str, what: str, size: int, limit: int, unit: str = "MB") -> None:
+def too_large(name: str, what: str, size: int, limit: int) -> None:
     """Raise "your notebook is too large to grade (17.2 MB; limit 16.8 MB)"."""
-    scale = 1e6 if unit == "MB" else 1e3
-    raise TutorError(f"{name}: your {what} is too large to grade ({size / scale:.3g} {unit}; limit {limit / scale:.3g} {unit}).",
-                     hint=SMALLER)
+    raise TutorError(f"{name}: your {what} is too large to grade ({size / 1e6:.3g} MB; limit {limit / 1e6:.3g} MB).", hint=SMALLER)

@@ -1,9 +1,10 @@
 """Limits on the learner's process, and watching it until it finishes or breaks one.
 
 Limits are enforced from outside the learner's process, by its keeper, so its code
-cannot switch them off: a time limit, a memory limit polled over the whole process tree,
-capped capture of stdout, stderr and the results pipe, and on the way out every descendant
-is killed, including ones that started their own session.
+cannot switch them off: a time limit, a memory limit polled over the whole process tree and
+the files it holds in memory (its private tmpfs, where it has one), capped capture of stdout,
+stderr and the results pipe, and on the way out every descendant is killed, including ones
+that started their own session.
 
 The time limit counts the job's own time, so a verdict does not depend on the machine's load:
 the time since it started less what its process spent waiting for a busy CPU (as the kernel
@@ -26,7 +27,8 @@ OUTPUT_CAP = 1_000_000  # bytes of learner output kept per stream
 POLL = 0.05
 BUSY_FACTOR = 5  # a job may take this many times its time limit of wall-clock time (plus BUSY_SLACK) on a busy machine
 BUSY_SLACK = 30.0
-_FRAME = re.compile(r'File "(.+?)", line (\d+) in (\S+)')
+_FRAME = re.compile(r'File "([^"\n]{1,4096})", line (\d{1,9}) in (\S{1,512})')  # linear: a file name stops at its quote
+DUMP_TAIL = 65536  # characters at the end of stderr searched for the stack dump's frames
 _FAULT_DUMP = re.compile(r"((Current thread|Thread) 0x[0-9a-f]+ |Stack )\(most recent call first\):\n(  (File .*|<no Python frame>)\n)*")
 
 
@@ -50,7 +52,9 @@ class Finished:
     too_many_processes: bool = False
     last_frame: str = ""
     results_dropped: int = 0  # bytes of results over the cap (the results are then not graded)
-    results: bytes = b""  # the results pipe: frames written by the learner's process (not in to_wire)
+    memory_used: int = 0  # bytes seen when the memory limit was broken: the processes' and their files'
+    files_used: int = 0  # of which in memory-backed files (the job's private /tmp and /dev/shm)
+    results: bytes | bytearray = b""  # the results pipe: frames written by the learner's process (not in to_wire)
     keeper_lost: bool = False  # the process that watched the learner's did not answer
     overloaded: bool = False  # ended at the wall-clock backstop, before its own time ran out: not its fault
     waited: float = 0.0  # seconds its process waited for a CPU (the machine's load)
@@ -88,8 +92,11 @@ class Monitor:
 
     `streams` are stdout, stderr and the results pipe; `results_cap` bounds the last."""
 
-    def __init__(self, pid: int, poll, tree, limits: Limits, learner: str, streams: list, results_cap: int, stack_of=None):
+    def __init__(self, pid: int, poll, tree, limits: Limits, learner: str, streams: list, results_cap: int, stack_of=None,
+                 tmpfs=None):
         self.pid, self.poll, self.tree, self.stack_of = pid, poll, tree, stack_of or (lambda: pid)
+        self.tmpfs = tmpfs or (lambda: 0)  # bytes the job holds in memory-backed files (its private tmpfs)
+        self.used = (0, 0)  # (memory of the processes, of their files) when the memory limit was broken
         self.limits, self.learner = limits, learner
         self.started = time.monotonic()
         self.waited = 0.0  # seconds the learner's process waited for a CPU so far
@@ -134,7 +141,9 @@ class Monitor:
             dropped_bytes=out.dropped + err.dropped, timed_out=broke == "timed_out",
             out_of_memory=broke == "out_of_memory", too_many_processes=broke == "too_many_processes",
             overloaded=broke == "overloaded", waited=round(self.waited, 3),
-            last_frame=self._last_frame(stderr), results_dropped=results.dropped, results=bytes(results.kept),
+            last_frame=self._last_frame(stderr), results_dropped=results.dropped,
+            results=bytes(results.kept) if self.threads[2].is_alive() else results.kept,  # a copy only while it may still grow
+            memory_used=sum(self.used), files_used=self.used[1],
         )
 
     def _broken_limit(self) -> str:
@@ -146,7 +155,9 @@ class Monitor:
             return "overloaded"
         if len(tree) > self.limits.max_processes + 2:  # the job's two keepers (namespace shim and init) are ours
             return "too_many_processes"
-        if proctree.tree_rss(tree) > self.limits.memory_bytes:
+        rss, files = proctree.tree_rss(tree), self.tmpfs()
+        if rss + files > self.limits.memory_bytes:
+            self.used = (rss, files)
             return "out_of_memory"
         return ""
 
@@ -160,7 +171,7 @@ class Monitor:
 
     def _last_frame(self, stderr: str) -> str:
         """The innermost line of the learner's file (`learner` is its name in the job) in the stack dump."""
-        for path, line, func in _FRAME.findall(stderr):
+        for path, line, func in _FRAME.findall(stderr[-DUMP_TAIL:]):
             if os.path.basename(path) == self.learner:
                 return f"line {line}, in {func}"
         return ""

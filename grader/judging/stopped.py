@@ -19,7 +19,7 @@ def stopped_reason(f, limits) -> str:
         busy = " of its own time (the machine was busy; time spent waiting for a CPU did not count)" if f.waited >= 1 else ""
         return f"time limit: your code was still running after {limits.timeout:g} s{busy}{where}"
     if f.out_of_memory:
-        return f"memory limit: your code used more than {_size(limits.memory_bytes)} of memory{where}"
+        return f"memory limit: your code used more than {_size(limits.memory_bytes)} of memory{_used(f)}{where}"
     if f.too_many_processes:
         return f"process limit: your code started more than {limits.max_processes} processes"
     if f.returncode is not None and f.returncode < 0:
@@ -31,9 +31,17 @@ def stopped_reason(f, limits) -> str:
     return f"your code exited (exit status {f.returncode}) before the checks finished"
 
 
+def _used(f) -> str:
+    """" (1.2 GiB, 800 MiB of it in files in /tmp and /dev/shm)": what was seen, where the keeper said."""
+    used, files = getattr(f, "memory_used", 0), getattr(f, "files_used", 0)
+    if not isinstance(used, int) or not isinstance(files, int) or used <= 0:
+        return ""
+    return f" ({_size(used)}" + (f", {_size(files)} of it in files in /tmp and /dev/shm)" if files > 0 else ")")
+
+
 def _size(n: int) -> str:
     """4 GiB, 400 MiB: a limit as people write it."""
-    return f"{n / 2**30:g} GiB" if n >= 2**30 else f"{n / 2**20:g} MiB"
+    return f"{n / 2**30:.3g} GiB" if n >= 2**30 else f"{n / 2**20:.3g} MiB"
 
 
 def stopped_hint(f) -> str:

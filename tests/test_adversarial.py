@@ -26,6 +26,8 @@ from grader.errors import TutorError
 from grader.isolation import proctree
 from grader.isolation.sandbox import wall_limit
 
+pytestmark = pytest.mark.slow  # `pytest -m "not slow"` leaves this module out of the quick loop
+
 SLACK = 10.0  # seconds allowed over the time limit on a loaded 2-core machine
 MARK = "__import__('ctypes').CDLL(None).prctl(15, b'ptt-leftover', 0, 0, 0)"
 BY_ID = {c.id: c for c in hostile.CASES}

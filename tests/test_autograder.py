@@ -25,6 +25,8 @@ import pytest
 
 from conftest import COURSE, ROOT, cli
 
+pytestmark = pytest.mark.slow  # `pytest -m "not slow"` leaves this module out of the quick loop
+
 EXERCISES = ("01_tensors", "03_nn_module")
 NUMBER = (int, float)
 SOLUTION = {ex_id: (ROOT / "reference" / ex_id / "solution.py").read_text() for ex_id in EXERCISES}

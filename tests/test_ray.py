@@ -18,6 +18,8 @@ import pytest
 
 from conftest import ROOT, cli, copy_course
 
+pytestmark = pytest.mark.slow  # `pytest -m "not slow"` leaves this module out of the quick loop
+
 REF = {ex: (ROOT / "reference" / ex / "solution.py").read_text() for ex in ("01_tensors", "02_autograd")}
 EXERCISES = "01,02"
 

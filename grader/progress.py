@@ -46,8 +46,13 @@ class Progress:
     def entry(self, exercise_id: str) -> dict:
         return self.read().get(exercise_id, {})
 
-    def record_check(self, exercise_id: str, passed: bool, focus: str = "") -> dict:
-        """Record a check; `focus` is the function of the first failing check (where `hint` starts)."""
+    def record_result(self, exercise_id: str, result) -> dict:
+        """Record an ExerciseResult: an untouched stub (every check "not implemented yet") stays "not started"."""
+        return self.record_check(exercise_id, result.passed, focus=result.focus, started=not result.not_started)
+
+    def record_check(self, exercise_id: str, passed: bool, focus: str = "", started: bool = True) -> dict:
+        """Record a check; `focus` is the function of the first failing check (where `hint` starts);
+        `started=False` (nothing written yet) leaves a status that is not "passed" as it was."""
         def change(entry: dict) -> None:
             stamp = now_iso()
             entry["attempts"] = entry.get("attempts", 0) + 1
@@ -56,7 +61,7 @@ class Progress:
             if passed:
                 entry["status"] = PASSED
                 entry.setdefault("passed_at", stamp)
-            elif entry.get("status") != PASSED:
+            elif entry.get("status") != PASSED and started:
                 entry["status"] = FAILING
             entry["last_result"] = "passed" if passed else "failed"
             entry["focus"] = focus

@@ -18,6 +18,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from grader.frontends.prose import Prose, TrimmedLines
 from grader.submission.cells import split_cell
 from grader.results import ERROR, CheckResult, ExerciseResult
 from grader.text import clean_block, clean_line
@@ -25,7 +26,10 @@ from grader.text import clean_block, clean_line
 
 def make_console(stderr: bool = False) -> Console:
     plain = bool(os.environ.get("NO_COLOR"))
-    return Console(stderr=stderr, highlight=False, no_color=plain, emoji=False, soft_wrap=False)
+    console = Console(stderr=stderr, highlight=False, no_color=plain, emoji=False, soft_wrap=False)
+    if not console.is_terminal and not console.is_jupyter:  # piped: no padding at the ends of lines
+        console.file = TrimmedLines(console.file)
+    return console
 
 
 def table_box(console: Console) -> box.Box:
@@ -37,9 +41,10 @@ def escape_output(text: str) -> str:
     return clean_block(text)
 
 
-def safe(value: object, style: str = "") -> Text:
-    """Learner-derived text for rich: never read as markup, control characters escaped, lines kept."""
-    return Text(clean_block(value), style=style)
+def safe(value: object, style: str = "") -> Prose:
+    """Learner-derived text for rich: never read as markup, control characters escaped, lines kept
+    (as `Prose`: `code` is not split when it wraps)."""
+    return Prose(clean_block(value), style=style)
 
 
 def calls(command: str, number: str, notebook: bool = False) -> dict[str, str]:
@@ -62,7 +67,7 @@ def show_result(console: Console, result: ExerciseResult, command: str, notebook
         console.print(safe(f"note: {result.message}", style="dim"))
     console.print()
     headline, rest = verdict(result, calls(command, number, notebook))
-    console.print(Text.assemble((headline, "bold green" if result.passed else "bold red"), rest))
+    console.print(Prose.assemble((headline, "bold green" if result.passed else "bold red"), rest))
 
 
 def _show_not_graded(console: Console, result: ExerciseResult) -> None:
@@ -118,7 +123,7 @@ def frame_head(file: str) -> str:
 
 def untouched(result: ExerciseResult) -> bool:
     """Every check still says "not implemented yet": the learner has not started."""
-    return bool(result.checks) and all(c.message.startswith("not implemented yet") for c in result.checks)
+    return result.not_started
 
 
 def short_path(file: str | Path) -> str:
@@ -137,6 +142,10 @@ def verdict(result: ExerciseResult, how: dict[str, str]) -> tuple[str, str]:
     if result.passed:
         return f"✓ Passed: {result.title}, all {passed} checks. ", f"See the reference solution with `{how['solution']}`."
     score = f"{passed} of {len(result.checks)} checks passed" if result.status != ERROR else "not graded"
+    if result.limit:
+        return (f"✗ Not graded: {result.title} (stopped by the {result.limit} limit). ",
+                f"This says nothing about your answer yet: fix what is named above, or run `{how['check']}` again "
+                "if the machine was busy.")
     if untouched(result):
         return (f"✗ Not started: {result.title}. ", f"Open {short_path(result.file)}, replace each `raise NotImplementedError` "
                 f"with your code, then run `{how['check']}`.")
@@ -151,6 +160,11 @@ def show_error(console: Console, message: str, hint: str = "") -> None:
 
 
 def show_code(console: Console, path: Path) -> None:
+    """Python source, whole: highlighted and soft-wrapped (never cut) in a terminal, exactly as written when piped."""
+    source = path.read_text(encoding="utf-8")
+    if not console.is_terminal or console.no_color:
+        console.out(source.rstrip("\n"), highlight=False)  # copied or redirected: the file itself, no line cut
+        return
     from rich.syntax import Syntax
 
-    console.print(Syntax(path.read_text(encoding="utf-8"), "python", line_numbers=True, theme="ansi_dark"))
+    console.print(Syntax(source, "python", line_numbers=True, theme="ansi_dark", word_wrap=True))

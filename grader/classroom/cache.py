@@ -18,7 +18,7 @@ from pathlib import Path
 from grader.classroom.bookfiles import CACHE_FILE, write_text
 from grader.classroom.gradebook import is_entry
 
-CACHE_FORMAT = 3  # 2: entries carry `where` and `isolation`; 3: keys carry the boundary
+CACHE_FORMAT = 2  # 2: entries carry `where` and `isolation` (keys made before the boundary was in them simply miss)
 
 
 class GradeCache:

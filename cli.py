@@ -274,6 +274,7 @@ def grade(
     ray_address: Optional[str] = typer.Option(None, "--ray-address", help="The Ray cluster to grade on (implies --ray), e.g. ray://head:10001 or auto."),
     ray_memory: float = typer.Option(1.5, "--ray-memory", min=0.1, help="GiB of memory each Ray task declares."),
     ray_deadline: Optional[float] = typer.Option(None, "--ray-deadline", min=1, help="Seconds a Ray task may run before it is stopped. Default: from its files' time limits."),
+    similarity: Optional[bool] = typer.Option(None, "--similarity/--no-similarity", help="Compare each exercise's submissions for copying (OUT/similarity.html and .csv). Default: on for 3 students or more."),
 ) -> None:
     """For instructors: grade a whole class into a gradebook.
 
@@ -299,8 +300,13 @@ def grade(
     with grade_progress(make_console(stderr=True), len(found.submissions)) as advance:
         run = grading.grade_class(course, found, timeout=timeout, force=force, jobs=jobs, on_result=advance,
                                   unsafe=unsafe, runner=runner)
-    bookfiles.write_gradebook(found.out, course, found.exercises, run.book, run.cache_text, run.unsafe)
+    from grader.classroom import simreport
+
+    files, similar = simreport.report(found, similarity)
+    bookfiles.write_gradebook(found.out, course, found.exercises, run.book, run.cache_text, run.unsafe, extra=files)
     result = summary(found, run)
+    if similar is not None:
+        result["similarity"] = similar
     if as_json:
         typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
     else:

@@ -107,3 +107,14 @@ def _code(text: str) -> str:
 
 def _e(text: str) -> str:
     return html.escape(clean_line(text), quote=True)
+
+
+def report(plan, wanted: bool | None) -> tuple[dict[str, str], list[dict] | None]:
+    """The report's files and the summary's top pairs for `plan`'s submissions (the bytes read at plan
+    time, so the same with --ray); ({}, None) when not `wanted`, by default for a class under 3 students."""
+    from grader.classroom.similarity import class_pairs
+
+    if wanted is False or (wanted is None and len(plan.students) < 3):
+        return {}, None
+    pairs = class_pairs(plan)
+    return {"similarity.csv": csv_text(pairs), "similarity.html": html_text(pairs)}, summary_rows(pairs)

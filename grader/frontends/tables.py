@@ -118,12 +118,30 @@ def show_grade_summary(console: Console, summary: dict) -> None:
         for m in summary["mistakes"][:10]:
             top.add_row(clean_line(m["exercise"]), clean_line(m["mistake"]), str(m["students"]))
         _print_whole(console, top)
+    _show_similar(console, summary.get("similarity"))
     layers = ", ".join(clean_line(layer) for layer in summary["isolation"]) or "none reported"
     console.print(Text(f"isolation: {layers}"))
     s = summary
     console.print(Text(
         f"{s['students']} students, {s['submissions']} submissions: {s['graded']} graded, {s['cached']} unchanged "
         f"(from the cache), {s['errors']} could not be graded, {s['not_submitted']} not submitted. Gradebook: {s['out']}"))
+
+
+def _show_similar(console: Console, pairs: list[dict] | None) -> None:
+    """The most similar pairs of submissions (None: not compared)."""
+    if pairs is None:
+        return
+    if not pairs:
+        console.print(Text("similarity: no pair of submissions stands out (similarity.html in the gradebook)"))
+        return
+    top = Table(box=table_box(console), title="most similar submissions (a reason to look, not a verdict)",
+                title_justify="left")
+    for name in ("exercise", "students", "score", "shared"):
+        top.add_column(name, no_wrap=True, justify="left" if name in ("exercise", "students") else "right")
+    for p in pairs:
+        top.add_row(clean_line(p["exercise"]), " & ".join(clean_line(s) for s in p["students"]), f"{p['score']:g}",
+                    str(p["shared"]))
+    _print_whole(console, top)
 
 
 def _print_whole(console: Console, table: Table) -> None:

@@ -87,7 +87,7 @@ def check(
     progress = Progress(course.state_dir)
     recorded = is_own_file(course, ex, learner)  # another file's result is not the course's progress
     if recorded:
-        progress.record_check(ex.id, result.passed, focus=result.focus)
+        progress.record_check(ex.id, result.passed, focus=result.focus, result=result)
     if as_json:
         typer.echo(result.to_json())
     else:
@@ -289,7 +289,7 @@ def grade(
     With --ray, the same gradebook is graded on a Ray cluster. Exit status 0 once the run is
     complete, whatever the scores; 2 for usage errors.
     """
-    from grader.classroom import bookfiles, grading, plan
+    from grader.classroom import attempts, bookfiles, grading, plan, simreport
     from grader.classroom.summary import summary
     from grader.frontends.render import make_console
     from grader.frontends.tables import grade_progress, show_grade_summary
@@ -300,13 +300,12 @@ def grade(
     with grade_progress(make_console(stderr=True), len(found.submissions)) as advance:
         run = grading.grade_class(course, found, timeout=timeout, force=force, jobs=jobs, on_result=advance,
                                   unsafe=unsafe, runner=runner)
-    from grader.classroom import simreport
-
     files, similar = simreport.report(found, similarity)
-    bookfiles.write_gradebook(found.out, course, found.exercises, run.book, run.cache_text, run.unsafe, extra=files)
+    history_files, paths = attempts.report(found)
+    bookfiles.write_gradebook(found.out, course, found.exercises, run.book, run.cache_text, run.unsafe,
+                              extra={**files, **history_files})
     result = summary(found, run)
-    if similar is not None:
-        result["similarity"] = similar
+    result.update({k: v for k, v in (("similarity", similar), ("history", paths)) if v is not None})
     if as_json:
         typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
     else:

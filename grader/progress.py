@@ -46,8 +46,9 @@ class Progress:
     def entry(self, exercise_id: str) -> dict:
         return self.read().get(exercise_id, {})
 
-    def record_check(self, exercise_id: str, passed: bool, focus: str = "") -> dict:
-        """Record a check; `focus` is the function of the first failing check (where `hint` starts)."""
+    def record_check(self, exercise_id: str, passed: bool, focus: str = "", result=None) -> dict:
+        """Record a check; `focus` is the function of the first failing check (where `hint` starts).
+        With its `result`, a line is added to the attempt history too (`grader.history`)."""
         def change(entry: dict) -> None:
             stamp = now_iso()
             entry["attempts"] = entry.get("attempts", 0) + 1
@@ -61,7 +62,12 @@ class Progress:
             entry["last_result"] = "passed" if passed else "failed"
             entry["focus"] = focus
 
-        return self.update(exercise_id, change)
+        entry = self.update(exercise_id, change)
+        if result is not None:
+            from grader import history
+
+            history.append(self.dir, history.check_line(result))
+        return entry
 
     def next_hint(self, exercise_id: str, available: int, target: str = "") -> int:
         """Advance and return the index of the next hint of `target`'s ladder (stays on the last)."""
@@ -71,7 +77,11 @@ class Progress:
             shown[target] = min(count + 1, available)
             entry["hints"] = shown
 
-        return self.update(exercise_id, change)["hints"][target] - 1
+        index = self.update(exercise_id, change)["hints"][target] - 1
+        from grader import history
+
+        history.append(self.dir, history.hint_line(exercise_id, target, index + 1))
+        return index
 
     def update(self, exercise_id: str, change: Callable[[dict], None]) -> dict:
         self.dir.mkdir(parents=True, exist_ok=True)

@@ -23,7 +23,8 @@ from grader.text import clean_line
 
 CACHE_FILE = ".cache.json"
 STUDENTS = "students"
-BOOK_FILES = ("grades.csv", "grades.json", CACHE_FILE, "similarity.csv", "similarity.html")
+BOOK_FILES = ("grades.csv", "grades.json", CACHE_FILE, "similarity.csv", "similarity.html", "history.csv",
+              "history.json")
 FORMULA = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet cell may start a formula with
 
 

@@ -119,6 +119,7 @@ def show_grade_summary(console: Console, summary: dict) -> None:
             top.add_row(clean_line(m["exercise"]), clean_line(m["mistake"]), str(m["students"]))
         _print_whole(console, top)
     _show_similar(console, summary.get("similarity"))
+    _show_history(console, summary.get("history"))
     layers = ", ".join(clean_line(layer) for layer in summary["isolation"]) or "none reported"
     console.print(Text(f"isolation: {layers}"))
     s = summary
@@ -141,6 +142,19 @@ def _show_similar(console: Console, pairs: list[dict] | None) -> None:
     for p in pairs:
         top.add_row(clean_line(p["exercise"]), " & ".join(clean_line(s) for s in p["students"]), f"{p['score']:g}",
                     str(p["shared"]))
+    _print_whole(console, top)
+
+
+def _show_history(console: Console, block: dict | None) -> None:
+    """Per exercise, the known mistakes students met before passing (learner-reported; None: no history handed in)."""
+    if not block or not block["mistakes_before_pass"]:
+        return
+    top = Table(box=table_box(console), title_justify="left",
+                title=f"mistakes met before passing ({block['students']} learner-reported histories)")
+    for name in ("exercise", "mistake", "students"):
+        top.add_column(name, no_wrap=True, justify="right" if name == "students" else "left")
+    for m in block["mistakes_before_pass"][:15]:
+        top.add_row(clean_line(m["exercise"]), clean_line(m["mistake"]), str(m["students"]))
     _print_whole(console, top)
 
 

@@ -71,7 +71,7 @@ class Watch:
 
         ex = self.current
         result = check_exercise(self.course, ex, ex.stub, pool=self.pool)
-        self.progress.record_check(ex.id, result.passed, focus=result.focus)
+        self.progress.record_check(ex.id, result.passed, focus=result.focus, result=result)
         show_result(self.console, result, self.command)
         self.console.print(KEYS, style="dim", markup=False)
         if result.passed:

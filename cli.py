@@ -312,6 +312,35 @@ def grade(
         show_grade_summary(_console(), result)
 
 
+@app.command()
+def mine(
+    gradebook: Path = typer.Argument(..., help="A gradebook folder written by `grade` (hw1-gradebook/)."),
+    exercises: str = typer.Option(..., "--exercises", "-e", help="The exercises to mine, comma-separated (e.g. 09)."),
+    submissions: Optional[Path] = typer.Option(None, "--submissions", "-s", help="The class's submissions. Default: the folder the gradebook is named after (hw1/)."),
+    least: int = typer.Option(2, "--min-students", min=2, help="The fewest students a group needs for a draft."),
+    as_json: bool = typer.Option(False, "--json", help="Print the groups as JSON."),
+) -> None:
+    """For instructors: draft new known mistakes from the failing submissions that matched none.
+
+    Groups them by how they fail (the same checks, result keys and wrong values), and for each
+    group writes reference/ID/mistakes/draft_*.py: the smallest submission of the group, with
+    HINT = "TODO" and the group's students. Read it, write the hint, rename it, then `validate`
+    (which refuses a draft still saying TODO; the grader never runs one)."""
+    from grader.classroom.mining import mine as mine_class, submissions_of
+
+    course = _course()
+    found = mine_class(course, gradebook, submissions_of(gradebook, submissions),
+                       [e for e in exercises.split(",") if e.strip()], least)
+    if as_json:
+        typer.echo(json.dumps(found, indent=2, ensure_ascii=False))
+        return
+    for group in found:
+        state = "wrote" if group["written"] else ("kept the existing" if group["draft"] else "no readable file for")
+        typer.echo(f"{group['exercise']}: {len(group['students'])} students ({', '.join(group['students'])}) fail "
+                   f"{'; '.join(group['failing'])}\n  {state} {group['draft'] or 'a draft'}")
+    typer.echo(f"{len(found)} group(s) of failing submissions that match no known mistake.")
+
+
 def _ray_runner(address: Optional[str], memory_gib: float, deadline: Optional[float], jobs: Optional[int], unsafe: bool):
     from grader.classroom.onray import RayOptions, runner
 

@@ -17,10 +17,8 @@ import json
 import os
 import re
 import tempfile
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
-
-from grader.progress import now_iso
 
 NAME = "history.jsonl"
 MAX_LINES = 2000  # lines kept; the oldest go first
@@ -28,6 +26,10 @@ MAX_BYTES = 1 << 20  # a handed-in history larger than this is not read
 MAX_LINE = 2000  # characters of one line read back
 VERDICTS = ("passed", "failed", "error")
 _WORD = re.compile(r"[^\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff<>&]{1,120}")  # a name
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def check_line(result) -> dict:

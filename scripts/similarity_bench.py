@@ -149,7 +149,8 @@ def main() -> None:
     args = parser.parse_args()
 
     from grader.classroom import plan as classroom
-    from grader.classroom.similarity import THRESHOLD, class_pairs
+    from grader.classroom.copies import class_pairs
+    from grader.classroom.similarity import THRESHOLD
     from grader.course import find_course
 
     course = find_course(ROOT)

@@ -15,7 +15,8 @@ import pytest
 from conftest import COURSE, ROOT, cli, copy_course
 from grader.classroom import plan as classroom
 from grader.classroom import simreport
-from grader.classroom.similarity import THRESHOLD, class_pairs, tokens
+from grader.classroom.copies import class_pairs
+from grader.classroom.similarity import THRESHOLD, tokens
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import similarity_bench as bench  # noqa: E402  the bench's class generator

@@ -21,7 +21,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from grader.classroom.gradebook import is_entry
-from grader.classroom.similarity import source_of
+from grader.classroom.copies import source_of
 from grader.classroom.snapshot import read_private
 from grader.errors import TutorError
 from grader.text import clean_line

@@ -23,7 +23,6 @@ import keyword
 import tokenize
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 
 K = 9  # tokens per hashed run
 WINDOW = 4  # any shared run of K + WINDOW - 1 tokens is always found
@@ -33,6 +32,8 @@ COMMON_SHARE, COMMON_MIN = 0.2, 4  # a fingerprint held by more submissions than
 THRESHOLD = 0.6  # pairs at or above it are named in the summary and shown in similarity.html
 _KEEP = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | frozenset(dir(builtins)) | {"self", "cls"}
 _SKIP = {tokenize.COMMENT, tokenize.NL, tokenize.ENCODING, tokenize.ENDMARKER}
+_OTHER = {tokenize.NEWLINE: ";", tokenize.INDENT: "{", tokenize.DEDENT: "}", tokenize.STRING: "S"}
+_BASE, _MOD = 1_000_003, (1 << 61) - 1  # the rolling hash of a run of K tokens
 
 
 @dataclass
@@ -56,20 +57,6 @@ class Pair:
     score: float
 
 
-def source_of(data: bytes, name: str) -> str:
-    """The code of a submission's bytes: the text of a .py file, the code cells of a notebook ("" if unreadable)."""
-    text = data.decode("utf-8", errors="replace")
-    if not name.endswith(".ipynb"):
-        return text
-    from grader.errors import TutorError
-    from grader.submission.notebook import parse_cells
-
-    try:
-        return "\n".join(f"# {label}\n{source}" for label, source in parse_cells(text, name))
-    except TutorError:
-        return ""
-
-
 def tokens(text: str, kept: frozenset[str] = frozenset()) -> tuple[list[str], list[tuple[int, int]]]:
     """Normalised tokens of `text` and their (start, end) offsets; up to the first error for code that
     does not tokenize. Names in `kept` (the stub's API) stay as they are; other invented names become "V"."""
@@ -78,52 +65,47 @@ def tokens(text: str, kept: frozenset[str] = frozenset()) -> tuple[list[str], li
         starts.append(starts[-1] + len(line))
     raw = [t for t in _raw(text) if t.type not in _SKIP][:MAX_TOKENS]
     out, spans, depth, importing = [], [], 0, False
+    strings = [t.string for t in raw]
     for n, tok in enumerate(raw):
-        importing = tok.string in ("import", "from") if n == 0 or raw[n - 1].type == tokenize.NEWLINE else importing
-        depth = max(0, depth + (tok.string in "([{") - (tok.string in ")]}")) if tok.type == tokenize.OP else depth
-        before = (raw[n - 2].string if n > 1 else "", raw[n - 1].string if n else "")
-        keyword_arg = depth > 0 and n + 1 < len(raw) and raw[n + 1].string == "=" and before[1] in "(,"
-        named = tok.type == tokenize.NAME and (keyword_arg or importing)  # keyword arguments and modules are API
-        out.append(tok.string if named else _normal(tok, before, kept))
+        word = tok.string
+        if tok.type == tokenize.OP:
+            depth = depth + 1 if word in "([{" else max(0, depth - 1) if word in ")]}" else depth
+        elif tok.type == tokenize.NAME:
+            importing = word in ("import", "from") if n == 0 or raw[n - 1].type == tokenize.NEWLINE else importing
+            keyword_arg = depth > 0 and strings[n + 1:n + 2] == ["="] and strings[n - 1:n] in (["("], [","])
+            if not (importing or keyword_arg or word in _KEEP or word in kept or _attribute(strings, n)):
+                word = "V"  # a name the learner chose
+        else:
+            word = _OTHER.get(tok.type, word)
+        out.append(word)
         start = starts[min(tok.start[0] - 1, len(starts) - 1)] + tok.start[1]
         end = starts[min(tok.end[0] - 1, len(starts) - 1)] + tok.end[1]
         spans.append((start, max(start, end)))
     return out, spans
 
 
-def _normal(tok: tokenize.TokenInfo, before: tuple[str, str], kept: frozenset[str]) -> str:
-    if tok.type == tokenize.NEWLINE:
-        return ";"
-    if tok.type == tokenize.INDENT:
-        return "{"
-    if tok.type == tokenize.DEDENT:
-        return "}"
-    if tok.type == tokenize.STRING:
-        return "S"
-    if tok.type != tokenize.NAME:
-        return tok.string
-    attribute = before[1] == "." and before[0] not in ("self", "cls")
-    return tok.string if tok.string in _KEEP or tok.string in kept or attribute else "V"
-
-
-def stub_names(stub_text: str) -> frozenset[str]:
-    """The names a stub gives every learner: what it imports and the classes, functions and methods it defines."""
-    import ast
-
-    try:
-        tree = ast.parse(stub_text)
-    except (SyntaxError, ValueError):
-        return frozenset()
-    names = {a.asname or a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))
-             for a in n.names}
-    names |= {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))}
-    return frozenset(names)
+def _attribute(strings: list[str], n: int) -> bool:
+    """`strings[n]` is an attribute (after a dot), not of `self` or `cls`: an API's name, kept."""
+    return n > 0 and strings[n - 1] == "." and (n < 2 or strings[n - 2] not in ("self", "cls"))
 
 
 def grams(words: list[str]) -> list[int]:
-    """A stable 64-bit hash of every run of K tokens."""
-    return [int.from_bytes(hashlib.blake2b("\x1f".join(words[i:i + K]).encode(), digest_size=8).digest(), "big")
-            for i in range(len(words) - K + 1)]
+    """A stable hash of every run of K tokens: each token's blake2b, rolled (Rabin-Karp) over the run."""
+    ids, codes = {}, []
+    for word in words:
+        if word not in ids:
+            ids[word] = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=7).digest(), "big")
+        codes.append(ids[word])
+    if len(codes) < K:
+        return []
+    top, h = pow(_BASE, K - 1, _MOD), 0
+    for code in codes[:K]:
+        h = (h * _BASE + code) % _MOD
+    out = [h]
+    for old, new in zip(codes, codes[K:]):
+        h = ((h - old * top) * _BASE + new) % _MOD
+        out.append(h)
+    return out
 
 
 def winnow(hashes: list[int]) -> dict[int, list[int]]:
@@ -131,28 +113,14 @@ def winnow(hashes: list[int]) -> dict[int, list[int]]:
     chosen: dict[int, list[int]] = defaultdict(list)
     last = -1
     for start in range(max(1, len(hashes) - WINDOW + 1)):
-        window = hashes[start:start + WINDOW]
-        if not window:
-            break
-        low = min(window)
-        at = start + max(i for i, h in enumerate(window) if h == low)
-        if at != last:
+        at = start
+        for i in range(start + 1, min(start + WINDOW, len(hashes))):
+            if hashes[i] <= hashes[at]:
+                at = i
+        if at < len(hashes) and at != last:
             chosen[hashes[at]].append(at)
             last = at
     return dict(chosen)
-
-
-def boilerplate(exercise, stub_text: str) -> tuple[frozenset[str], set[int]]:
-    """The stub's names, and every hashed run of the stub, reference solution, styles and mistakes (drafts too)."""
-    kept = stub_names(stub_text)
-    given = set(grams(tokens(stub_text, kept)[0]))
-    folder = Path(exercise.folder)
-    for path in [folder / "solution.py", *sorted(folder.glob("styles/*.py")), *sorted(folder.glob("mistakes/*.py"))]:
-        try:
-            given.update(grams(tokens(path.read_text(encoding="utf-8"), kept)[0]))
-        except (OSError, UnicodeDecodeError):
-            continue
-    return kept, given
 
 
 def _raw(text: str) -> list[tokenize.TokenInfo]:
@@ -189,25 +157,3 @@ def compare(exercise_id: str, docs: list[Doc], given: set[int]) -> list[Pair]:
 
 def _score(count: int, a: Doc, b: Doc) -> float:
     return round(min(1.0, count / max(MIN_PRINTS, min(len(a.prints), len(b.prints)))), 3)
-
-
-def class_pairs(plan) -> list[Pair]:
-    """Every exercise's pairs of the class's submissions (the bytes read at plan time), highest first."""
-    found: list[Pair] = []
-    for exercise in plan.exercises:
-        subs = [s for s in plan.submissions if s.exercise == exercise and not s.problem and s.data]
-        if len(subs) < 2:
-            continue
-        try:
-            stub = exercise.stub.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            stub = ""
-        kept, given = boilerplate(exercise, stub)
-        docs = []
-        for sub in subs:
-            doc = Doc(sub.student, sub.label, source_of(sub.data, sub.rel))
-            doc.tokens, doc.spans = tokens(doc.text, kept)
-            doc.prints = winnow(grams(doc.tokens))
-            docs.append(doc)
-        found += compare(exercise.id, docs, given)
-    return found

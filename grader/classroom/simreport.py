@@ -112,7 +112,7 @@ def _e(text: str) -> str:
 def report(plan, wanted: bool | None) -> tuple[dict[str, str], list[dict] | None]:
     """The report's files and the summary's top pairs for `plan`'s submissions (the bytes read at plan
     time, so the same with --ray); ({}, None) when not `wanted`, by default for a class under 3 students."""
-    from grader.classroom.similarity import class_pairs
+    from grader.classroom.copies import class_pairs
 
     if wanted is False or (wanted is None and len(plan.students) < 3):
         return {}, None

@@ -30,8 +30,8 @@ sys.path.insert(0, str(ROOT))
 
 EXERCISES = ("01_tensors", "02_autograd", "03_nn_module")
 OWN = [  # statements a student might add at the top of a function body; {v} is a fresh name, {n} a number
-    "{v} = {n}", "assert {v} is None or {n} > 0", "# step {n}: work it out", "{v} = []",
-    "if {v} is None:\n    {v} = {n}", "{v} = float({n}) * 2", "{v} = {{'k': {n}}}", "print if False else None",
+    "{v} = {n}", "assert {n} > 0, 'never'", "# step {n}: work it out", "{v} = []", "{v} = None\nif {v} is None:\n    {v} = {n}",
+    "{v} = float({n}) * 2", "{v} = {{'k': {n}}}", "print if False else None", "for {v} in range({n} % 3):\n    pass",
 ]
 NAMES = ["tmp", "val", "res", "out", "acc", "buf", "item", "thing", "z", "q", "w", "tot", "cnt", "h", "layer_a", "lin"]
 
@@ -188,7 +188,8 @@ def grading_time(course, folder: Path, tmp: Path, graded: int, files: int, cost:
     run = grading.grade_class(course, found, unsafe=True)
     took = time.perf_counter() - start
     scaled = took / len(found.submissions) * files
-    print(f"grading time: {took:.1f} s for {len(found.submissions)} files ({run.graded} graded, jobs = cores); "
+    passed = sum(e["status"] == "passed" for per in run.book.values() for e in per.values())
+    print(f"grading time: {took:.1f} s for {len(found.submissions)} files ({run.graded} graded, {passed} passed, jobs = cores); "
           f"scaled to {files} files: {scaled:.0f} s")
     print(f"similarity cost: {cost / scaled:.2%} of the grading time (target <= 10%)")
 

@@ -135,8 +135,7 @@ def _show_similar(console: Console, pairs: list[dict] | None) -> None:
     if not pairs:
         console.print(Text("similarity: no pair of submissions stands out (similarity.html in the gradebook)"))
         return
-    top = Table(box=table_box(console), title="most similar submissions (a reason to look, not a verdict)",
-                title_justify="left")
+    top = Table(box=table_box(console), title="most similar pairs", title_justify="left")
     for name in ("exercise", "students", "score", "shared"):
         top.add_column(name, no_wrap=True, justify="left" if name in ("exercise", "students") else "right")
     for p in pairs:
@@ -150,7 +149,7 @@ def _show_history(console: Console, block: dict | None) -> None:
     if not block or not block["mistakes_before_pass"]:
         return
     top = Table(box=table_box(console), title_justify="left",
-                title=f"mistakes met before passing ({block['students']} learner-reported histories)")
+                title=f"met before passing (learner-reported, {block['students']})")
     for name in ("exercise", "mistake", "students"):
         top.add_column(name, no_wrap=True, justify="right" if name == "students" else "left")
     for m in block["mistakes_before_pass"][:15]:

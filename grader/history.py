@@ -102,7 +102,7 @@ def _valid(raw: str, exercises: set[str]) -> dict | None:
         data = json.loads(raw)
     except (ValueError, RecursionError):
         return None
-    if not isinstance(data, dict) or data.get("exercise") not in exercises or _time(data.get("t")) is None:
+    if not isinstance(data, dict) or data.get("exercise") not in exercises or time_of(data.get("t")) is None:
         return None
     if data.get("kind") == "hint":
         ok = _word(data.get("function"), empty=True) and type(data.get("level")) is int and 0 < data["level"] < 1000
@@ -118,7 +118,7 @@ def _word(value: object, empty: bool = False) -> bool:
     return isinstance(value, str) and (bool(_WORD.fullmatch(value)) or (empty and value == ""))
 
 
-def _time(value: object) -> datetime | None:
+def time_of(value: object) -> datetime | None:
     """A line's time, timezone-aware; None for anything else."""
     if not isinstance(value, str) or len(value) > 40:
         return None

@@ -108,7 +108,7 @@ def test_grade_reads_each_students_history_into_learner_reported_columns(tmp_pat
     assert set(data["students"]) == {"ann", "ben"}  # cy's is a symbolic link: never followed
     assert data["students"]["ann"]["01_tensors"] == {
         "checks": 5, "attempts_to_pass": 4, "mistakes_before_pass": ["int_dtype_from_list", "numpy_copied"],
-        "hints_requested": 1, "seconds_to_pass": 300}
+        "hints_requested": 1, "hints_shown_before_pass": 3, "seconds_to_pass": 300}
     assert data["students"]["ben"]["01_tensors"]["attempts_to_pass"] is None
     assert block["mistakes_before_pass"][0] == {"exercise": "01_tensors", "mistake": "int_dtype_from_list", "students": 2}
     assert "learner-reported" in files["history.csv"].splitlines()[1]

@@ -5,7 +5,7 @@ exercise files: `alice/history.jsonl` or `alice__history.jsonl`. It is read once
 of `grade`, through the same private, link-refusing reads as the submissions, and parsed as
 hostile input (`grader.history.parse`). The gradebook gets history.csv and history.json: per
 student and exercise, the checks run, the attempts up to the first pass, the known mistakes
-met before it, the hints asked for and the time from the first check to the pass; the summary,
+met before it, the hints asked for (and shown by failing checks) and the time from the first check to the pass; the summary,
 per exercise, the mistakes most met before passing. A student can edit the file, so all of it
 is labelled learner-reported, and none of it touches a score.
 """
@@ -57,11 +57,12 @@ def per_exercise(lines: list[dict], ex_id: str) -> dict | None:
     before = checks if first_pass is None else checks[:first_pass]
     seconds = None
     if first_pass is not None and checks:
-        delta = history._time(checks[first_pass]["t"]) - history._time(checks[0]["t"])
+        delta = history.time_of(checks[first_pass]["t"]) - history.time_of(checks[0]["t"])
         seconds = max(0, int(delta.total_seconds()))
     return {"checks": len(checks), "attempts_to_pass": None if first_pass is None else first_pass + 1,
             "mistakes_before_pass": sorted({clean_line(line["mistake"], 120) for line in before if line["mistake"]}),
-            "hints_requested": len(hints), "seconds_to_pass": seconds}
+            "hints_requested": len(hints), "hints_shown_before_pass": sum(line["hints"] for line in before),
+            "seconds_to_pass": seconds}
 
 
 def table(plan, histories: dict) -> dict[str, dict[str, dict]]:
@@ -89,13 +90,13 @@ def _csv(rows: dict) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["student", "exercise", "checks", "attempts_to_pass", "mistakes_before_pass", "hints_requested",
-                     "seconds_to_pass", "source"])
+                     "hints_shown_before_pass", "seconds_to_pass", "source"])
     for student, per in rows.items():
         for ex_id, r in per.items():
             name = clean_line(student)
             writer.writerow(["'" + name if name.startswith(("=", "+", "-", "@")) else name, ex_id, r["checks"],
                              _blank(r["attempts_to_pass"]), " ".join(r["mistakes_before_pass"]), r["hints_requested"],
-                             _blank(r["seconds_to_pass"]), "learner-reported"])
+                             r["hints_shown_before_pass"], _blank(r["seconds_to_pass"]), "learner-reported"])
     return buffer.getvalue()
 
 

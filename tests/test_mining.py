@@ -71,6 +71,7 @@ def test_mine_writes_drafts_that_validate_refuses_until_their_hint_is_written(gr
     loss = next(d for d in drafts if "total_loss, correct / seen" in d.read_text())
     text = loss.read_text()
     assert "ben, cy" in text and 'HINT = "TODO"' in text and "helper_of_mine" not in text  # ben's is the smaller
+    assert "def evaluate" in text and "def precision_recall_f1" not in text  # only what differs from the reference
     assert "Evaluation and metrics" not in text and "# Remember the mode" not in text  # the stub's and comments gone
     assert [m.unreviewed for m in mistake_files(drafts)] == [True, True]
     again = cli(course, "mine", str(base / "hw1-gradebook"), "-e", "09", "--json")
@@ -88,6 +89,8 @@ def test_a_draft_keeps_the_students_code_without_the_stubs_text():
     stub = (ROOT / "exercises" / "09_evaluation.py").read_text()
     code = mining.stripped(planted(LOSS), stub)
     assert "return (total_loss, correct / seen)" in code and '"""' not in code and "#" not in code
+    only = mining.stripped(planted(LOSS), stub, (SOLUTION,))  # what it shares with the reference is left out
+    assert "def evaluate" in only and "def confusion_matrix" not in only and "import torch" in only
     assert mining.stripped("def f(:\n", stub) is None
 
 

@@ -5,7 +5,8 @@ fail: the same checks failing, with the same result key and the same wrong value
 cases (each failing check's message, its numbers rounded to 4 significant digits; an exception
 counts by its type). For each group of at least `least` students, the smallest submission of
 the group, stripped of what the stub gave (docstrings, comments, functions left unimplemented),
-becomes a draft learner-style mistake file, `reference/ID/mistakes/draft_SIGNATURE.py`, with
+without the definitions it shares word for word with the reference or a style, becomes a
+draft learner-style mistake file, `reference/ID/mistakes/draft_SIGNATURE.py`, with
 `HINT = "TODO"` and a comment naming the group's students and failing checks. It is a student's
 code: the grader never runs a draft still saying TODO, and `validate` refuses the course until
 the instructor has read it and written the hint. An existing draft is left as it is.
@@ -63,20 +64,30 @@ def groups(book: dict, ex_id: str, least: int = 2) -> list[dict]:
             for sig, who in ranked]
 
 
-def stripped(source: str, stub: str) -> str | None:
-    """`source` without what the stub gave: docstrings, comments, functions still unimplemented (None if not Python)."""
+def stripped(source: str, stub: str, correct: tuple[str, ...] = ()) -> str | None:
+    """`source` without what the stub gave (docstrings, comments, functions still unimplemented) and without the
+    definitions it shares word for word with a `correct` solution (None if it is not Python)."""
+    tree = _parsed(source)
+    if tree is None:
+        return None
+    given = {ast.dump(n) for text in (stub, *correct) for n in getattr(_parsed(text), "body", [])
+             if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+    tree.body = [n for n in tree.body if ast.dump(n) not in given and not _unwritten(n)]
+    return ast.unparse(tree) + "\n"
+
+
+def _parsed(source: str) -> ast.Module | None:
+    """The tree of `source` with every docstring taken out."""
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError):
         return None
-    given = {ast.dump(n) for n in ast.parse(stub).body if isinstance(n, (ast.FunctionDef, ast.ClassDef))} if stub else set()
     for node in ast.walk(tree):
         body = getattr(node, "body", None)
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and body and \
                 isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
             node.body = body[1:] or [ast.Pass()]
-    tree.body = [n for n in tree.body if ast.dump(n) not in given and not _unwritten(n)]
-    return ast.unparse(tree) + "\n"
+    return tree
 
 
 def _unwritten(node: ast.stmt) -> bool:
@@ -100,8 +111,9 @@ def mine(course, gradebook: Path, submissions: Path, exercise_ids: list[str], le
     report = []
     for ex in [course.resolve(e) for e in exercise_ids]:
         stub = ex.stub.read_text(encoding="utf-8") if ex.stub.is_file() else ""
+        correct = tuple(p.read_text(encoding="utf-8") for p in (ex.solution, *ex.styles) if p.is_file())
         for group in groups(book, ex.id, least):
-            path, code = _draft(ex, group, submissions, stub)
+            path, code = _draft(ex, group, submissions, (stub, correct))
             if path is not None and not path.exists():
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(draft_text(ex.id, group, code, gradebook.name), encoding="utf-8")
@@ -114,13 +126,13 @@ def mine(course, gradebook: Path, submissions: Path, exercise_ids: list[str], le
     return report
 
 
-def _draft(ex, group: dict, submissions: Path, stub: str) -> tuple[Path | None, str]:
+def _draft(ex, group: dict, submissions: Path, given: tuple) -> tuple[Path | None, str]:
     """Where the group's draft goes and its code: the smallest readable submission, stripped."""
     codes = []
     for student, rel in group["files"].items():
         safe = rel and all(part not in ("", ".", "..") for part in rel.split("/"))  # a hand-edited gradebook stays inside
         data, problem = read_private(submissions, rel, clean_line(rel)) if safe else (b"", "no file")
-        code = None if problem else stripped(source_of(data, rel), stub)
+        code = None if problem else stripped(source_of(data, rel), *given)
         if code:
             codes.append(code)
     if not codes:

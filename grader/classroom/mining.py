@@ -99,8 +99,9 @@ def draft_text(ex_id: str, group: dict, code: str, origin: str) -> str:
     checks = "\n".join(f"#   {clean_line(name, 120)}: {clean_line(shape, 200)}" for name, shape in group["signature"])
     return (f"# Draft mistake of {ex_id}, mined by `pytorch-tutor mine` from {clean_line(origin, 200)}.\n"
             f"# Students ({len(group['students'])}): {names}\n# Failing checks:\n{checks}\n"
-            "# This is the smallest of their files, the stub's text taken out: a student's code. Read all of it,\n"
-            "# keep only the definitions that make the mistake, write HINT (what a learner making it is told),\n"
+            "# The smallest of their files, without the stub's text and the definitions the reference has word for\n"
+            "# word: a student's code. Read all of it, keep only what makes the mistake, write HINT (what a learner\n"
+            "# making it is told),\n"
             "# rename the file after the mistake (without draft_), then run `pytorch-tutor validate`.\n"
             f'\nHINT = "TODO"\n\n{code}')
 

@@ -57,7 +57,7 @@ def test_the_history_keeps_its_last_lines_and_leaves_no_temporary_file(tmp_path,
 def test_a_history_that_cannot_be_written_costs_the_history_not_the_check(tmp_path):
     (tmp_path / "state").write_text("a file where the folder should be")
     history.append(tmp_path / "state", history.hint_line("01_tensors", "f", 1))  # no exception
-    Progress(tmp_path / "ok").record_check("01_tensors", True, result=ExerciseResult("01_tensors", "t", "passed"))
+    Progress(tmp_path / "ok").record_result("01_tensors", ExerciseResult("01_tensors", "t", "passed"))
     assert lines_of(tmp_path / "ok")[0]["verdict"] == "passed"
 
 

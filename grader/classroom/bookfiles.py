@@ -111,12 +111,16 @@ def _leftover(name: str) -> bool:
 
 
 def grades_csv(ids: list[str], book: dict[str, dict[str, dict]]) -> str:
+    """A row per student: each exercise's score and its status (passed, failed, error, timed out, not
+    submitted: zeros for different reasons read differently), the total and the points possible."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([_cell(name) for name in ("student", *ids, "total")])
+    statuses = [f"{i} status" for i in ids]  # after the scores: a sheet that reads the first columns reads them still
+    writer.writerow([_cell(name) for name in ("student", *ids, "total", "points possible", *statuses)])
     for student, entries in book.items():
         scores = [entries[i]["score"] for i in ids]
-        writer.writerow([_cell(student), *scores, number(sum(scores))])
+        possible = number(sum(entries[i]["max_score"] for i in ids))
+        writer.writerow([_cell(student), *scores, number(sum(scores)), possible, *(_cell(entries[i]["status"]) for i in ids)])
     return buffer.getvalue()
 
 
@@ -150,7 +154,8 @@ def gradescope(ids: list[str], entries: dict[str, dict]) -> dict:
 def _output(check: dict) -> str:
     """A check as Gradescope shows it: the message, where in the file, and the hint."""
     where = [f"where: {w['file']}, line {w['line']}" + (f": {w['code']}" if w["code"] else "") for w in check["where"]]
-    parts = [check["message"], *where, check["hint"] and f"hint: {check['hint']}"]
+    call = check.get("call") or ""  # a cache written before calls were kept has none
+    parts = [call and f"called: {call}", check["message"], *where, check["hint"] and f"hint: {check['hint']}"]
     return "\n".join(clean_line(part) for part in parts if part)
 
 

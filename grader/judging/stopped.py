@@ -39,6 +39,16 @@ def _used(f) -> str:
     return f" ({_size(used)}" + (f", {_size(files)} of it in files in /tmp and /dev/shm)" if files > 0 else ")")
 
 
+def limit_hit(f) -> str:
+    """"time", "memory", "process" (its own limits) or "wall-clock" (a machine too busy) when the run was
+    stopped by that limit, else ""."""
+    if f.keeper_lost:
+        return ""
+    if f.overloaded:
+        return "wall-clock"
+    return "time" if f.timed_out else "memory" if f.out_of_memory else "process" if f.too_many_processes else ""
+
+
 def _size(n: int) -> str:
     """4 GiB, 400 MiB: a limit as people write it."""
     return f"{n / 2**30:.3g} GiB" if n >= 2**30 else f"{n / 2**20:.3g} MiB"
@@ -48,7 +58,8 @@ def stopped_hint(f) -> str:
     if f.overloaded:
         return "Nothing is wrong with your code as far as the grader knows: it ran out of wall-clock time on a busy machine."
     if f.timed_out:
-        return "Look for a loop that never ends, a very large computation, or input() waiting for typing."
+        return ("Look for a loop that never ends, a very large computation, or input() waiting for typing. "
+                "If your code is quick, the machine may have been very busy: check again.")
     if f.out_of_memory:
         return "Look for tensors or lists that keep growing; keep only what you need."
     if f.keeper_lost:

@@ -23,14 +23,15 @@ from grader.text import clean_line
 
 CACHE_FILE = ".cache.json"
 STUDENTS = "students"
-BOOK_FILES = ("grades.csv", "grades.json", CACHE_FILE)
+BOOK_FILES = ("grades.csv", "grades.json", CACHE_FILE, "similarity.csv", "similarity.html", "history.csv",
+              "history.json")
 FORMULA = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet cell may start a formula with
 
 
 def write_gradebook(out: Path, course, exercises: list, book: dict[str, dict[str, dict]], cache_text: str = "",
-                    unsafe: bool = False) -> None:
+                    unsafe: bool = False, extra: dict[str, str] | None = None) -> None:
     """Every file of the gradebook of `book`, then (in one step) in `out`'s place; `cache_text` is
-    the cache to carry over into it."""
+    the cache to carry over into it, `extra` more files by name (the similarity report)."""
     new = _new_folder(out)
     try:
         ids = [ex.id for ex in exercises]
@@ -43,6 +44,8 @@ def write_gradebook(out: Path, course, exercises: list, book: dict[str, dict[str
             write_text(folder / "results.json", _json(gradescope(ids, entries)))
         if cache_text:
             write_text(new / CACHE_FILE, cache_text)
+        for name, text in (extra or {}).items():
+            write_text(new / name, text)
         _put_in_place(new, out)
     except BaseException:
         shutil.rmtree(new, ignore_errors=True)

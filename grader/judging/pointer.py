@@ -1,0 +1,157 @@
+"""Where the learner's values first differ: the first line of their code that computed a value no
+correct computation produces, on the case where a check failed (issue 27).
+
+The learner's op trace (`grader.judging.tracer`, validated by `grader.judging.trace_schema`) is set
+against the values the reference and every correct style compute on the same case. A learner value
+matches when some correct value has its shape and dtype and equals it up to the check's tolerances
+(a 2-D value also transposed). Among the values the learner's wrong outputs were computed from, the
+first one that matches nothing is the answer, unless it is a returned value itself, or no correct
+computation could be traced (then there is nothing to say beyond the check's own message). Only a line of the
+learner's own file is ever named, with its code read from the trusted copy of their source.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from grader.judging.compare import _atol, _rtol
+
+Op = dict  # {"line", "inputs", "fresh", "shape", "dtype", "data", "stats"}
+
+
+class Correct:
+    """The values every correct computation produced on one case, by (shape, dtype)."""
+
+    def __init__(self, traces: list[dict]):
+        self.by_key: dict[tuple, list[Op]] = {}
+        for trace in traces:
+            for op in trace["ops"]:
+                self.by_key.setdefault((tuple(op["shape"]), op["dtype"]), []).append(op)
+
+    def matches(self, op: Op, rtol: float, atol: float) -> bool:
+        shape = tuple(op["shape"])
+        same = self.by_key.get((shape, op["dtype"]), [])
+        if any(_close(op, other, rtol, atol) for other in same):
+            return True
+        if len(shape) == 2 and shape[0] != shape[1]:
+            flipped = self.by_key.get((shape[::-1], op["dtype"]), [])
+            return any(_close(op, _transposed(other), rtol, atol) for other in flipped)
+        return False
+
+
+def first_difference(trace: dict, correct: Correct, tol: tuple[float | None, float | None]) -> tuple[int, list[int]] | None:
+    """(the op the learner's values first went wrong at, the matched ops it was computed from), or None."""
+    ops = trace["ops"]
+    if not ops:
+        return None
+    matched = [op["fresh"] or correct.matches(op, *_tolerances(op["dtype"], tol)) for op in ops]
+    if not correct.by_key:
+        return None  # no correct computation could be traced on this case: nothing to set the values against
+    outputs = set(trace["outputs"]) or {len(ops) - 1}
+    wrong_outputs = [i for i in outputs if not matched[i]]
+    if not wrong_outputs:
+        return None  # every returned value is one a correct computation makes: the difference is elsewhere
+    suspects = _ancestors(ops, wrong_outputs)
+    first = min(i for i in suspects if not matched[i])
+    if first in outputs:
+        return None  # the first wrong value is the returned one: the check's message says as much
+    before = sorted(i for i in _ancestors(ops, [first]) if matched[i] and not ops[i]["fresh"] and i != first)
+    return first, before
+
+
+def describe(first: int, before: list[int], trace: dict, lines: list[str], locate) -> str:
+    """`line 14: probs = ... — the first value your code computed that no correct computation produces
+    (lines 11–13 match)`; `locate(line)` gives (cell label or "", line inside it)."""
+    from grader.text import clean_line
+
+    ops = trace["ops"]
+    line = ops[first]["line"]
+    label, at = locate(line)
+    code = clean_line(lines[line - 1].strip(), 200) if line <= len(lines) else ""
+    head = f"{label}, line {at}" if label else f"line {at}"
+    text = f"{head}: {code} — the first value your code computed that no correct computation produces"
+    earlier = sorted({ops[i]["line"] for i in before if ops[i]["line"] != line})
+    same_place = [locate(n) for n in earlier]
+    if same_place and all(lab == label for lab, _ in same_place):
+        numbers = sorted({n for _, n in same_place if n != at})
+        if numbers:
+            text += f" ({_ranges(numbers)})"
+    return text
+
+
+def _ranges(numbers: list[int]) -> str:
+    """[11, 12, 13] -> "lines 11–13 match"; [4] -> "line 4 matches"; [3, 5, 6] -> "lines 3, 5–6 match"."""
+    if len(numbers) == 1:
+        return f"line {numbers[0]} matches"
+    runs = [[numbers[0], numbers[0]]]
+    for n in numbers[1:]:
+        if n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return "lines " + ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs) + " match"
+
+
+def _ancestors(ops: list[Op], roots: list[int]) -> set[int]:
+    seen, todo = set(), list(roots)
+    while todo:
+        i = todo.pop()
+        if i not in seen:
+            seen.add(i)
+            todo.extend(ops[i]["inputs"])
+    return seen
+
+
+def _tolerances(dtype: str, tol: tuple) -> tuple[float, float]:
+    import torch
+
+    kind = getattr(torch, dtype.removeprefix("torch."), torch.float32)
+    rtol, atol = tol
+    return max(_rtol(kind), rtol or 0.0), max(_atol(kind), atol or 0.0)
+
+
+def _close(mine: Op, theirs: Op, rtol: float, atol: float) -> bool:
+    import torch
+
+    a, b = mine["data"], theirs["data"]
+    if a is not None and b is not None:
+        if a.dtype.is_floating_point:
+            return bool(torch.isclose(a, b, rtol=rtol, atol=atol, equal_nan=True).all())
+        return bool(torch.equal(a, b))
+    return _stats_close(_stats_of(mine), _stats_of(theirs), mine["shape"], rtol, atol)
+
+
+def _stats_of(op: Op) -> list[float]:
+    from grader.judging.tracer import stats
+
+    return op["stats"] if op["stats"] is not None else stats(op["data"])
+
+
+def _stats_close(a: list[float], b: list[float], shape: list[int], rtol: float, atol: float) -> bool:
+    import math
+
+    if len(a) != len(b):
+        return False
+    n = math.prod(shape) or 1
+    scales = [n, n, math.sqrt(n)] + [1] * (len(a) - 3)
+    for x, y, scale in zip(a, b, scales):
+        if math.isnan(x) or math.isnan(y):
+            if math.isnan(x) != math.isnan(y):
+                return False
+        elif x != y and not abs(x - y) <= atol * scale + rtol * max(abs(x), abs(y)):
+            return False
+    return True
+
+
+def _transposed(op: Op) -> Op:
+    """A 2-D value transposed (its summary cannot be: then it matches nothing new)."""
+    if op["data"] is None:
+        return {**op, "stats": [float("nan")]}
+    return {**op, "shape": op["shape"][::-1], "data": op["data"].t().contiguous()}
+
+
+def correct_trace(check: Any, module: Any, index: int, files: list[str]) -> dict:
+    """A correct computation's trace of case `index` (trusted side: larger caps, every op of `files`)."""
+    from grader.judging.tracer import Recorder, trace_case
+
+    return trace_case(check, module, index, Recorder(files, max_ops=4096, max_bytes=64 * 2**20))

@@ -59,24 +59,34 @@ def first_difference(trace: dict, correct: Correct, tol: tuple[float | None, flo
     return first, before
 
 
-def describe(first: int, before: list[int], trace: dict, lines: list[str], locate) -> str:
+def describe(first: int, before: list[int], trace: dict, lines: list[str], locate, passing: set = frozenset()) -> str:
     """`line 14: probs = ... — the first value your code computed that no correct computation produces
-    (lines 11–13 match)`; `locate(line)` gives (cell label or "", line inside it)."""
+    (lines 11–13 match)`; `locate(line)` gives (cell label or "", line inside it). A value computed inside
+    one of the learner's functions that passes its own checks is the call's doing: the calling line is named."""
     from grader.text import clean_line
 
     ops = trace["ops"]
-    line = ops[first]["line"]
+    line = _blamed(ops[first], passing)
     label, at = locate(line)
     code = clean_line(lines[line - 1].strip(), 200) if line <= len(lines) else ""
     head = f"{label}, line {at}" if label else f"line {at}"
     text = f"{head}: {code} — the first value your code computed that no correct computation produces"
-    earlier = sorted({ops[i]["line"] for i in before if ops[i]["line"] != line})
+    earlier = sorted({_blamed(ops[i], passing) for i in before} - {line})
     same_place = [locate(n) for n in earlier]
     if same_place and all(lab == label for lab, _ in same_place):
         numbers = sorted({n for _, n in same_place if n != at})
         if numbers:
             text += f" ({_ranges(numbers)})"
     return text
+
+
+def _blamed(op: Op, passing: set) -> int:
+    """The op's line, or, while it lies in a function that passes its own checks, the line that called it."""
+    frames = op.get("frames") or [[op["line"], ""]]
+    for line, function in frames[:-1]:
+        if function not in passing:
+            return line
+    return frames[-1][0]
 
 
 def _ranges(numbers: list[int]) -> str:

@@ -3,8 +3,9 @@ the trusted side reads them. Bounded like every other learner result: the frames
 they are parsed, and anything out of shape is `Unreadable` (the check then simply gets no pointer).
 
 A trace is {"case": int, "ops": [op, ...], "outputs": [op index, ...], "truncated": bool}; an op is
-{"line": int, "inputs": [earlier op index, ...], "fresh": bool, "shape": [int], "dtype": str,
-"data": a tensor reference or None, "stats": [float] or None}, exactly one of data and stats set.
+{"line": int, "frames": [[line, function], ...], "inputs": [earlier op index, ...], "fresh": bool,
+"shape": [int], "dtype": str, "data": a tensor reference or None, "stats": [float] or None}, exactly
+one of data and stats set.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from grader.judging.channel import Unreadable, frames, unpack
-from grader.judging.tracer import MAX_BYTES, MAX_OPS, SAMPLES, WHOLE
+from grader.text import clean_line
+from grader.judging.tracer import MAX_BYTES, MAX_CALLERS, MAX_OPS, SAMPLES, WHOLE
 
 MAX_TRACED = 4  # checks traced in one job
 MAX_JSON = 2 * 2**20 * MAX_TRACED
@@ -48,7 +50,7 @@ def trace(data: Any, case: int, tensors: dict, lines: int) -> dict:
 
 
 def op(data: Any, index: int, tensors: dict, lines: int) -> dict:
-    fields = {"line", "inputs", "fresh", "shape", "dtype", "data", "stats"}
+    fields = {"line", "frames", "inputs", "fresh", "shape", "dtype", "data", "stats"}
     if type(data) is not dict or set(data) != fields:
         raise Unreadable("a traced op is malformed")
     line, shape, dtype = data["line"], data["shape"], data["dtype"]
@@ -61,13 +63,24 @@ def op(data: Any, index: int, tensors: dict, lines: int) -> dict:
     value, stats = data["data"], data["stats"]
     if (value is None) == (stats is None):
         raise Unreadable("a traced op has neither or both of data and a summary")
-    found = {"line": line, "inputs": _indices(data["inputs"], index), "fresh": data["fresh"], "shape": shape,
+    found = {"line": line, "frames": _frames(data["frames"], line, lines), "inputs": _indices(data["inputs"], index),
+             "fresh": data["fresh"], "shape": shape,
              "dtype": dtype, "data": None, "stats": None}
     if value is not None:
         found["data"] = _tensor(value, shape, dtype, tensors)
     else:
         found["stats"] = _stats(stats)
     return found
+
+
+def _frames(value: Any, line: int, lines: int) -> list[list]:
+    """[[line, function], ...], innermost first: the op's own line, then the lines that called it."""
+    ok = type(value) is list and 1 <= len(value) <= MAX_CALLERS
+    ok = ok and all(type(f) is list and len(f) == 2 and type(f[0]) is int and 1 <= f[0] <= lines
+                    and type(f[1]) is str and len(f[1]) <= 100 for f in value)
+    if not ok or value[0][0] != line:
+        raise Unreadable("a traced op's frames are malformed")
+    return [[n, clean_line(name, 100)] for n, name in value]
 
 
 def _indices(value: Any, below: int) -> list[int]:

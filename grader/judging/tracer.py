@@ -21,6 +21,7 @@ MAX_OPS = 256
 MAX_BYTES = 4 * 2**20
 WHOLE = 4096  # tensors of at most this many elements travel whole; larger ones as a summary
 SAMPLES = 16
+MAX_CALLERS = 4  # frames in the file under test kept per op: its line, and the lines that called it
 UNINITIALISED = {"empty", "empty_like", "new_empty", "empty_strided"}
 
 
@@ -74,31 +75,31 @@ class Recorder:
     def __exit__(self, *exc: Any) -> None:
         self._mode.__exit__(*exc)
 
-    def line(self) -> int | None:
-        """The line of the innermost frame in the file under test, or None when it is not on the stack."""
-        frame = sys._getframe(2)
-        while frame is not None:
+    def frames(self) -> list[list]:
+        """[[line, function], ...] of the frames in the files under test, innermost first (at most MAX_CALLERS)."""
+        found, frame = [], sys._getframe(2)
+        while frame is not None and len(found) < MAX_CALLERS:
             name = frame.f_code.co_filename
             mine = self._files.get(name)
             if mine is None:
                 mine = self._files[name] = _resolved(name) in self.files
             if mine:
-                return frame.f_lineno
+                found.append([frame.f_lineno, frame.f_code.co_name[:100]])
             frame = frame.f_back
-        return None
+        return found
 
     def record(self, func: Any, args: tuple, kwargs: dict, out: Any) -> None:
         if self.truncated or getattr(func, "__name__", "") in UNINITIALISED:
             return
-        line = self.line()
-        if line is None:
+        frames = self.frames()
+        if not frames:
             return
         if out is None and getattr(func, "__name__", "") == "__setitem__" and args:
             out = args[0]  # `x[i] = v` changed x: its new value is a value the code computed
         given = _tensors((args, kwargs))
         inputs = sorted({self.known[id(t)][0] for t in given if self._seen(t)})
         for tensor in _tensors(out, depth=1):
-            self._add(line, inputs, not given, tensor)
+            self._add(frames, inputs, not given, tensor)
 
     def outputs(self, result: Any) -> list[int]:
         """The ops whose tensors are (part of) what the probe returned."""
@@ -108,7 +109,7 @@ class Recorder:
         entry = self.known.get(id(t))
         return entry is not None and entry[1] is t
 
-    def _add(self, line: int, inputs: list[int], fresh: bool, tensor: Any) -> None:
+    def _add(self, frames: list[list], inputs: list[int], fresh: bool, tensor: Any) -> None:
         import torch
 
         if len(self.ops) >= self.max_ops:
@@ -125,7 +126,7 @@ class Recorder:
         if found["data"] is not None:
             self.bytes += found["data"].numel() * found["data"].element_size()
         self.known[id(tensor)] = (len(self.ops), tensor)
-        self.ops.append({"line": line, "inputs": inputs, "fresh": fresh, **found})
+        self.ops.append({"line": frames[0][0], "frames": frames, "inputs": inputs, "fresh": fresh, **found})
 
     def trace(self, result: Any, case: int) -> dict:
         return {"case": case, "ops": self.ops, "outputs": self.outputs(result), "truncated": self.truncated}

@@ -70,13 +70,15 @@ def mark(results: list, by_name: dict, correct: dict, data: bytes, cases: dict, 
     except Unreadable:
         return
     locate = script.locate if script.segments else (lambda n: ("", n))
+    failing = {r.target for r in results if not r.passed}
+    passing = {r.target for r in results if r.passed and r.target} - failing
     for result in results:
         trace = traces.get(result.name)
         if trace is None or result.passed:
             continue
         found = first_difference(trace, correct[result.name], tolerance(by_name[result.name]))
         if found is not None:
-            result.differs_at = describe(*found, trace, lines, locate)
+            result.differs_at = describe(*found, trace, lines, locate, passing)
 
 
 def tolerance(check: Any) -> tuple[float | None, float | None]:

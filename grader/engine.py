@@ -74,8 +74,10 @@ def _point(pool, request: dict, exercise: Exercise, checks, expected: dict, payl
            script: Script, limits: Limits) -> None:
     """Where the learner's values first differ, on each check that failed on values (grader.judging.where)."""
     from grader.judging.where import point
+    from grader.submission.cells import split_lines
 
-    point(pool, request, exercise, checks.CHECKS, expected, payload["outcomes"], result.checks, script, limits)
+    source = split_lines(script.source), (script.locate if script.segments else lambda n: ("", n))
+    point(pool, request, exercise, checks.CHECKS, expected, payload["outcomes"], result.checks, source, limits)
 
 
 _hardened = False

@@ -29,14 +29,15 @@ def grade_mistake(exercise, mistake: Path, folder: Path) -> tuple[str, str]:
     marks = marked_lines(source)
     file = folder / f"{exercise.id}_{mistake.stem}.py"
     file.write_text(source, encoding="utf-8")
-    found = {name: line for name, line in pointers(exercise, file).items()}
+    why: dict = {}
+    found = pointers(exercise, file, why)
     if not found:
         return "n/a", "no check failed on values"
     named = {line for line in found.values() if line is not None}
     lines = source.split("\n")
     ok = marks | {m + 1 for m in marks}
-    shown = "; ".join(f"{name}: " + (f"line {line} `{lines[line - 1].strip()[:60]}`" if line else "no pointer")
-                      for name, line in found.items())
+    shown = "; ".join(f"{name}: " + (f"line {line} `{lines[line - 1].strip()[:60]}`" if line else
+                                     f"no pointer ({why.get(name) or '?'})") for name, line in found.items())
     if named - ok:
         return "wrong", shown
     return ("hit" if named else "none"), shown

@@ -31,8 +31,9 @@ def compose(exercise: Exercise, *paths: Path) -> str:
     return text
 
 
-def pointers(exercise: Exercise, file: Path) -> dict[str, int | None]:
-    """{check name: the line named, or None} for each check of `file` that failed on values."""
+def pointers(exercise: Exercise, file: Path, why: dict | None = None) -> dict[str, int | None]:
+    """{check name: the line named, or None} for each check of `file` that failed on values; `why` gets
+    each check's reason for no pointer."""
     from grader.judging.channel import frame, pack
     from grader.judging.loader import load_module
     from grader.judging.probe import run_checks, seed_everything
@@ -41,7 +42,7 @@ def pointers(exercise: Exercise, file: Path) -> dict[str, int | None]:
     from grader.judging.tracer import trace_cases
     from grader.judging.where import correct_values, mark, wanted
     from grader.judging.verdict import judge_all
-    from grader.submission.notebook import Script
+    from grader.submission.cells import split_lines
 
     with TRUSTED:
         checks, _, expected = reference_outcomes(exercise)
@@ -55,7 +56,8 @@ def pointers(exercise: Exercise, file: Path) -> dict[str, int | None]:
         correct = {name: correct_values(exercise, by_name[name], i) for name, i in cases.items()}
     data = frame(json.dumps({"in_force": []}).encode()) + pack({"traces": traces})
     results = judge_all(checks.CHECKS, expected, outcomes)
-    mark(results, by_name, correct, data, cases, Script(file, source=file.read_text(encoding="utf-8")))
+    lines = split_lines(file.read_text(encoding="utf-8"))
+    mark(results, by_name, correct, data, cases, (lines, lambda n: ("", n)), why)
     return {r.name: _line(r.differs_at) for r in results if r.name in cases}
 
 

@@ -3,8 +3,8 @@ correct computation produces, on the case where a check failed (issue 27).
 
 The learner's op trace (`grader.judging.tracer`, validated by `grader.judging.trace_schema`) is set
 against the values the reference and every correct style compute on the same case. A learner value
-matches when some correct value has its shape and dtype and equals it up to the check's tolerances
-(a 2-D value also transposed). Among the values the learner's wrong outputs were computed from, the
+matches when some correct value has its shape (up to size-1 dims, or transposed) and equals it up to
+the check's tolerances, in whatever dtype. Among the values the learner's wrong outputs were computed from, the
 first one that matches nothing is the answer, unless it is a returned value itself, or no correct
 computation could be traced (then there is nothing to say beyond the check's own message). Only a line of the
 learner's own file is ever named, with its code read from the trusted copy of their source.
@@ -20,41 +20,48 @@ Op = dict  # {"line", "inputs", "fresh", "shape", "dtype", "data", "stats"}
 
 
 class Correct:
-    """The values every correct computation produced on one case, by (shape, dtype)."""
+    """The values every correct computation produced on one case, by shape (size-1 dims left out: a value
+    kept as (N, 1) or as (N,) is the same value; so are the same numbers in another dtype)."""
 
     def __init__(self, traces: list[dict]):
         self.by_key: dict[tuple, list[Op]] = {}
         for trace in traces:
             for op in trace["ops"]:
-                self.by_key.setdefault((tuple(op["shape"]), op["dtype"]), []).append(op)
+                self.by_key.setdefault(_key(op["shape"]), []).append(op)
 
     def matches(self, op: Op, rtol: float, atol: float) -> bool:
-        shape = tuple(op["shape"])
-        same = self.by_key.get((shape, op["dtype"]), [])
-        if any(_close(op, other, rtol, atol) for other in same):
+        shape = _key(op["shape"])
+        if any(_close(op, other, rtol, atol) for other in self.by_key.get(shape, [])):
             return True
         if len(shape) == 2 and shape[0] != shape[1]:
-            flipped = self.by_key.get((shape[::-1], op["dtype"]), [])
+            flipped = self.by_key.get(shape[::-1], [])
             return any(_close(op, _transposed(other), rtol, atol) for other in flipped)
         return False
 
 
-def first_difference(trace: dict, correct: Correct, tol: tuple[float | None, float | None]) -> tuple[int, list[int]] | None:
-    """(the op the learner's values first went wrong at, the matched ops it was computed from), or None."""
+def _key(shape: list[int]) -> tuple:
+    return tuple(n for n in shape if n != 1)
+
+
+def first_difference(trace: dict, correct: Correct, tol: tuple, why: dict | None = None) -> tuple[int, list[int]] | None:
+    """(the op the learner's values first went wrong at, the matched ops it was computed from), or None
+    (and, given `why`, why["reason"] says why none: for the accuracy script)."""
+    why = {} if why is None else why
     ops = trace["ops"]
-    if not ops:
+    if not ops or not correct.by_key:  # nothing traced: no tensor op of the learner's, or no correct one
+        why["reason"] = "no values traced" if correct.by_key else "no correct values"
         return None
-    matched = [op["fresh"] or correct.matches(op, *_tolerances(op["dtype"], tol)) for op in ops]
-    if not correct.by_key:
-        return None  # no correct computation could be traced on this case: nothing to set the values against
+    matched = [correct.matches(op, *_tolerances(op["dtype"], tol)) for op in ops]
     outputs = set(trace["outputs"]) or {len(ops) - 1}
     wrong_outputs = [i for i in outputs if not matched[i]]
-    if not wrong_outputs:
-        return None  # every returned value is one a correct computation makes: the difference is elsewhere
-    suspects = _ancestors(ops, wrong_outputs)
-    first = min(i for i in suspects if not matched[i])
-    if first in outputs:
-        return None  # the first wrong value is the returned one: the check's message says as much
+    if not wrong_outputs:  # every returned value is one a correct computation makes: the difference is elsewhere
+        why["reason"] = "returned values all made by a correct computation"
+        return None
+    # a constant made from no tensor (torch.arange(n), torch.tensor(2.0)) is never blamed itself: its use is
+    first = min(i for i in _ancestors(ops, wrong_outputs) if not matched[i] and (not ops[i]["fresh"] or i in outputs))
+    if first in outputs:  # the first wrong value is the returned one: the check's message says as much
+        why["reason"] = "first wrong value is the returned one"
+        return None
     before = sorted(i for i in _ancestors(ops, [first]) if matched[i] and not ops[i]["fresh"] and i != first)
     return first, before
 
@@ -125,9 +132,10 @@ def _close(mine: Op, theirs: Op, rtol: float, atol: float) -> bool:
 
     a, b = mine["data"], theirs["data"]
     if a is not None and b is not None:
-        if a.dtype.is_floating_point:
-            return bool(torch.isclose(a, b, rtol=rtol, atol=atol, equal_nan=True).all())
-        return bool(torch.equal(a, b))
+        a, b = a.reshape(_key(mine["shape"])), b.reshape(_key(mine["shape"]))
+        if a.dtype.is_floating_point or b.dtype.is_floating_point:
+            return bool(torch.isclose(a.double(), b.double(), rtol=rtol, atol=atol, equal_nan=True).all())
+        return bool(torch.equal(a.long(), b.long()))
     return _stats_close(_stats_of(mine), _stats_of(theirs), mine["shape"], rtol, atol)
 
 
@@ -157,7 +165,8 @@ def _transposed(op: Op) -> Op:
     """A 2-D value transposed (its summary cannot be: then it matches nothing new)."""
     if op["data"] is None:
         return {**op, "stats": [float("nan")]}
-    return {**op, "shape": op["shape"][::-1], "data": op["data"].t().contiguous()}
+    data = op["data"].reshape(_key(op["shape"])).t().contiguous()
+    return {**op, "shape": list(data.shape), "data": data}
 
 
 def correct_trace(check: Any, module: Any, index: int, files: list[str]) -> dict:

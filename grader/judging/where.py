@@ -41,9 +41,10 @@ def wanted(checks: list, expected: dict, outcomes: dict) -> dict[str, int]:
     return found
 
 
-def point(pool, request: dict, exercise, checks: list, expected: dict, outcomes: dict, results: list, script,
+def point(pool, request: dict, exercise, checks: list, expected: dict, outcomes: dict, results: list, source,
           limits) -> None:
-    """Set `differs_at` on each failing result whose values first differ at a line that can be named."""
+    """Set `differs_at` on each failing result whose values first differ at a line that can be named.
+    `source` is (the lines of the learner's file as graded, locate(line) -> (cell label or "", line))."""
     from grader.judging.reference import TRUSTED
 
     cases = wanted(checks, expected, outcomes)
@@ -58,25 +59,28 @@ def point(pool, request: dict, exercise, checks: list, expected: dict, outcomes:
     except BaseException:
         job.kill()
         raise
-    mark(results, by_name, correct, finished.results, cases, script)
+    mark(results, by_name, correct, finished.results, cases, source)
 
 
-def mark(results: list, by_name: dict, correct: dict, data: bytes, cases: dict, script) -> None:
-    from grader.submission.cells import split_lines
-
-    lines = split_lines(script.source)
+def mark(results: list, by_name: dict, correct: dict, data: bytes, cases: dict, source, why: dict | None = None) -> None:
+    """`differs_at` on each failing result of `cases` from the trace job's `data`; `why` (for the accuracy
+    script) gets each check's reason for no pointer."""
+    lines, locate = source
+    why = {} if why is None else why
     try:
         traces = receive(data, cases, len(lines))
-    except Unreadable:
+    except Unreadable as exc:
+        why.update({name: f"trace unreadable: {exc}" for name in cases})
         return
-    locate = script.locate if script.segments else (lambda n: ("", n))
     failing = {r.target for r in results if not r.passed}
     passing = {r.target for r in results if r.passed and r.target} - failing
     for result in results:
         trace = traces.get(result.name)
         if trace is None or result.passed:
             continue
-        found = first_difference(trace, correct[result.name], tolerance(by_name[result.name]))
+        why[result.name] = {}
+        found = first_difference(trace, correct[result.name], tolerance(by_name[result.name]), why[result.name])
+        why[result.name] = why[result.name].get("reason", "")
         if found is not None:
             result.differs_at = describe(*found, trace, lines, locate, passing)
 

@@ -21,22 +21,43 @@ Op = dict  # {"line", "inputs", "fresh", "shape", "dtype", "data", "stats"}
 
 class Correct:
     """The values every correct computation produced on one case, by shape (size-1 dims left out: a value
-    kept as (N, 1) or as (N,) is the same value; so are the same numbers in another dtype)."""
+    kept as (N, 1) or as (N,) is the same value; so are the same numbers in another dtype). Whole values of
+    one shape are stacked once, so a learner value is compared with all of them in one operation."""
 
     def __init__(self, traces: list[dict]):
         self.by_key: dict[tuple, list[Op]] = {}
         for trace in traces:
             for op in trace["ops"]:
                 self.by_key.setdefault(_key(op["shape"]), []).append(op)
+        self._stacks: dict[tuple, Any] = {}
 
     def matches(self, op: Op, rtol: float, atol: float) -> bool:
         shape = _key(op["shape"])
-        if any(_close(op, other, rtol, atol) for other in self.by_key.get(shape, [])):
+        if self._any_close(op, shape, False, rtol, atol):
             return True
-        if len(shape) == 2 and shape[0] != shape[1]:
-            flipped = self.by_key.get(shape[::-1], [])
-            return any(_close(op, _transposed(other), rtol, atol) for other in flipped)
-        return False
+        return len(shape) == 2 and shape[0] != shape[1] and self._any_close(op, shape[::-1], True, rtol, atol)
+
+    def _any_close(self, op: Op, key: tuple, flip: bool, rtol: float, atol: float) -> bool:
+        import torch
+
+        others = self.by_key.get(key, [])
+        stack = self._stack(key)
+        if op["data"] is not None and stack is not None:
+            mine = op["data"].reshape(key[::-1] if flip else key).double()
+            mine = mine.t() if flip else mine
+            close = torch.isclose(stack, mine.unsqueeze(0).expand_as(stack), rtol=rtol, atol=atol, equal_nan=True)
+            if bool(close.reshape(len(stack), -1).all(dim=1).any()):
+                return True
+        summaries = [o for o in others if o["data"] is None or op["data"] is None]
+        return not flip and any(_close(op, other, rtol, atol) for other in summaries)
+
+    def _stack(self, key: tuple):
+        import torch
+
+        if key not in self._stacks:
+            whole = [o["data"].reshape(key).double() for o in self.by_key.get(key, []) if o["data"] is not None]
+            self._stacks[key] = torch.stack(whole) if whole else None
+        return self._stacks[key]
 
 
 def _key(shape: list[int]) -> tuple:
@@ -50,6 +71,9 @@ def first_difference(trace: dict, correct: Correct, tol: tuple, why: dict | None
     ops = trace["ops"]
     if not ops or not correct.by_key:  # nothing traced: no tensor op of the learner's, or no correct one
         why["reason"] = "no values traced" if correct.by_key else "no correct values"
+        return None
+    if trace["truncated"] and not trace["outputs"]:
+        why["reason"] = "too many operations to follow to the returned value"
         return None
     matched = [correct.matches(op, *_tolerances(op["dtype"], tol)) for op in ops]
     outputs = set(trace["outputs"]) or {len(ops) - 1}
@@ -159,14 +183,6 @@ def _stats_close(a: list[float], b: list[float], shape: list[int], rtol: float, 
         elif x != y and not abs(x - y) <= atol * scale + rtol * max(abs(x), abs(y)):
             return False
     return True
-
-
-def _transposed(op: Op) -> Op:
-    """A 2-D value transposed (its summary cannot be: then it matches nothing new)."""
-    if op["data"] is None:
-        return {**op, "stats": [float("nan")]}
-    data = op["data"].reshape(_key(op["shape"])).t().contiguous()
-    return {**op, "shape": list(data.shape), "data": data}
 
 
 def correct_trace(check: Any, module: Any, index: int, files: list[str]) -> dict:

@@ -1,13 +1,12 @@
 """Record the tensor each torch operation produces while the code under test runs, with the line
-of that code it came from, for "where your values first differ" (`grader.judging.trace`).
+of that code it came from, for "where your values first differ" (`grader.judging.where`).
 
-The same recorder runs in the learner's process (on their module, only when a check failed on
-values: the engine asks for it in a job of its own) and in the trusted process (on the reference
-and the correct styles). A `TorchFunctionMode` sees each call as the code wrote it (`x.amax(...)`,
-`torch.exp`, `F.linear` inside a layer) and attributes it to the innermost frame in the file under
-test. Bounded: at most MAX_OPS values, and at most MAX_BYTES of tensor data (small tensors whole,
-larger ones as a few moments and samples). The learner's trace is never trusted for the verdict:
-the trusted side validates it and may only add a pointer to one of the learner's own lines.
+It runs in the learner's process (only when a check failed on values, in a job of its own) and in
+the trusted one (on the reference and the correct styles). A `TorchFunctionMode` sees each call as
+the code wrote it (`x.amax(...)`, `torch.exp`, `F.linear` inside a layer), attributed to the
+innermost frames in the file under test. Bounded: MAX_OPS values, MAX_BYTES of tensor data (small
+tensors whole, larger ones as moments and samples). Never trusted for the verdict: the trusted side
+validates it (`trace_schema`) and may only add a pointer to one of the learner's own lines.
 """
 
 from __future__ import annotations
@@ -75,6 +74,9 @@ class Recorder:
     def __exit__(self, *exc: Any) -> None:
         self._mode.__exit__(*exc)
 
+    def trace(self, result: Any, case: int) -> dict:
+        return {"case": case, "ops": self.ops, "outputs": self.outputs(result), "truncated": self.truncated}
+
     def frames(self) -> list[list]:
         """[[line, function], ...] of the frames in the files under test, innermost first (at most MAX_CALLERS)."""
         found, frame = [], sys._getframe(2)
@@ -117,19 +119,13 @@ class Recorder:
             return
         if isinstance(tensor, torch.nn.Parameter):
             return  # a layer's weights: made before the probe sets them, never a value of the computation
-        try:
-            found = summary(tensor, self.max_bytes - self.bytes)
-        except Exception:  # a hostile or odd tensor: leave it out
-            found = None
+        found = summary(tensor, self.max_bytes - self.bytes)  # raising (an odd tensor): record() leaves it out
         if found is None:
             return
         if found["data"] is not None:
             self.bytes += found["data"].numel() * found["data"].element_size()
         self.known[id(tensor)] = (len(self.ops), tensor)
         self.ops.append({"line": frames[0][0], "frames": frames, "inputs": inputs, "fresh": fresh, **found})
-
-    def trace(self, result: Any, case: int) -> dict:
-        return {"case": case, "ops": self.ops, "outputs": self.outputs(result), "truncated": self.truncated}
 
 
 def _tensors(node: Any, depth: int = 2) -> list:
@@ -168,10 +164,9 @@ def _mode_class():
                 self.recorder = recorder
 
             def __torch_function__(self, func, types, args=(), kwargs=None):
-                kwargs = kwargs or {}
-                out = func(*args, **kwargs)
-                with contextlib.suppress(Exception):
-                    self.recorder.record(func, args, kwargs, out)
+                out = func(*args, **(kwargs or {}))
+                with contextlib.suppress(Exception):  # recording never changes what the code computes
+                    self.recorder.record(func, args, kwargs or {}, out)
                 return out
 
         _MODE = _Mode
@@ -185,8 +180,7 @@ def trace_case(check: Any, ns: Any, index: int, recorder: Recorder, learner: boo
 
     from grader.judging.probe import seed_everything
 
-    cases = check.cases()
-    result = None
+    cases, result = check.cases(), None
     if index >= len(cases):
         return recorder.trace(None, index)
     seed_everything(check.seed(index))

@@ -3,8 +3,8 @@ the learner's trace job, the correct computations' traces of the same cases (cac
 pointer set on each failing CheckResult (`differs_at`).
 
 Only checks that failed on values (values, shape, dtype or length; gradients included) are traced,
-on their first failing case, in one job of the same kind as the learner's own (a passing check
-costs nothing). What the job sends is validated by `grader.judging.trace_schema`; a trace that
+the first such check of each function, on its first failing case, in one job of the same kind as
+the learner's own (a passing check costs nothing). What the job sends is validated by `grader.judging.trace_schema`; a trace that
 cannot be read, or a job that fails, only means no pointer: the verdict is already decided.
 """
 
@@ -18,14 +18,19 @@ from grader.judging.pointer import Correct, correct_trace, describe, first_diffe
 from grader.judging.trace_schema import MAX_TRACED, receive
 
 VALUE_KINDS = {"values", "shape", "dtype", "length"}
+MAX_CACHED = 64  # cases whose correct values are kept
 _correct: dict[tuple, Correct] = {}
 _styles: dict[tuple, Any] = {}
 
 
 def wanted(checks: list, expected: dict, outcomes: dict) -> dict[str, int]:
-    """{check name: its first failing case} for the checks that failed on values (at most MAX_TRACED)."""
+    """{check name: its first failing case} for the first check of each target that failed on values
+    (at most MAX_TRACED: one pointer per function is enough to start from, and each costs a traced run)."""
     found: dict[str, int] = {}
+    targets = set()
     for check in checks:
+        if check.target in targets:
+            continue
         got = outcomes.get(check.name, [])
         for i, exp in enumerate(expected.get(check.name, [])):
             mine = got[i] if i < len(got) else {}
@@ -35,6 +40,7 @@ def wanted(checks: list, expected: dict, outcomes: dict) -> dict[str, int]:
             if mismatch is not None:
                 if mismatch.kind in VALUE_KINDS:
                     found[check.name] = i
+                    targets.add(check.target)
                 break
         if len(found) == MAX_TRACED:
             break
@@ -107,6 +113,8 @@ def correct_values(exercise, check: Any, index: int) -> Correct:
             module = _style(exercise, path, mtime)
             if module is not None:
                 traces.append(correct_trace(check, module, index, [solution, str(path)]))
+        if len(_correct) >= MAX_CACHED:  # a long `watch` or `grade`: keep the newest
+            _correct.pop(next(iter(_correct)))
         _correct[key] = Correct(traces)
     return _correct[key]
 

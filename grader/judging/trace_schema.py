@@ -3,8 +3,8 @@ the trusted side reads them. Bounded like every other learner result: the frames
 they are parsed, and anything out of shape is `Unreadable` (the check then simply gets no pointer).
 
 A trace is {"case": int, "ops": [op, ...], "outputs": [op index, ...], "truncated": bool}; an op is
-{"line": int, "frames": [[line, function], ...], "inputs": [earlier op index, ...], "fresh": bool,
-"shape": [int], "dtype": str, "data": a tensor reference or None, "stats": [float] or None}, exactly
+{"line": int, "frames": [[line, function], ...], "inputs": [earlier op index, ...], "fresh": bool
+(made from no tensor), "state": bool (a layer's weights as read there), "shape": [int], "dtype": str, "data": a tensor reference or None, "stats": [float] or None}, exactly
 one of data and stats set.
 """
 
@@ -50,11 +50,11 @@ def trace(data: Any, case: int, tensors: dict, lines: int) -> dict:
 
 
 def op(data: Any, index: int, tensors: dict, lines: int) -> dict:
-    fields = {"line", "frames", "inputs", "fresh", "shape", "dtype", "data", "stats"}
+    fields = {"line", "frames", "inputs", "fresh", "state", "shape", "dtype", "data", "stats"}
     if type(data) is not dict or set(data) != fields:
         raise Unreadable("a traced op is malformed")
     line, shape, dtype = data["line"], data["shape"], data["dtype"]
-    if type(line) is not int or not 1 <= line <= lines or type(data["fresh"]) is not bool:
+    if type(line) is not int or not 1 <= line <= lines or type(data["fresh"]) is not bool or type(data["state"]) is not bool:
         raise Unreadable("a traced op is malformed")
     if type(shape) is not list or len(shape) > 16 or not all(type(n) is int and 0 <= n < 2**40 for n in shape):
         raise Unreadable("a traced op's shape is malformed")
@@ -64,7 +64,7 @@ def op(data: Any, index: int, tensors: dict, lines: int) -> dict:
     if (value is None) == (stats is None):
         raise Unreadable("a traced op has neither or both of data and a summary")
     found = {"line": line, "frames": _frames(data["frames"], line, lines), "inputs": _indices(data["inputs"], index),
-             "fresh": data["fresh"], "shape": shape,
+             "fresh": data["fresh"], "state": data["state"], "shape": shape,
              "dtype": dtype, "data": None, "stats": None}
     if value is not None:
         found["data"] = _tensor(value, shape, dtype, tensors)

@@ -33,6 +33,7 @@ def summary(t: Any, room: int) -> dict | None:
         t = t.as_subclass(torch.Tensor)
     if t.device.type == "meta" or t.layout != torch.strided or t.is_complex() or t.is_quantized:
         return None
+    t.untyped_storage().data_ptr()  # raises for a tensor with no data (torch.export's fake tensors)
     found = {"shape": [int(n) for n in t.shape], "dtype": str(t.dtype), "data": None, "stats": None}
     size = t.numel() * t.element_size()
     if t.numel() <= WHOLE and size <= room:
@@ -63,6 +64,7 @@ class Recorder:
         self.ops: list[dict] = []
         self.known: dict[int, tuple[int, Any]] = {}  # id(tensor) -> (op index, the tensor, kept alive)
         self.bytes, self.truncated = 0, False
+        self._state: dict[int, int] = {}  # id(parameter) -> its version when last recorded
         self._files: dict[str, bool] = {}
         self._mode = None
 
@@ -91,16 +93,20 @@ class Recorder:
         return found
 
     def record(self, func: Any, args: tuple, kwargs: dict, out: Any) -> None:
-        if self.truncated or getattr(func, "__name__", "") in UNINITIALISED:
+        if self.truncated or getattr(func, "__name__", "") in UNINITIALISED or _compiling():
             return
         frames = self.frames()
         if not frames:
             return
         if out is None and getattr(func, "__name__", "") == "__setitem__" and args:
             out = args[0]  # `x[i] = v` changed x: its new value is a value the code computed
-        given = _tensors((args, kwargs))
+        given, made = _tensors((args, kwargs)), _tensors(out, depth=1)
+        for param in (t for t in given if _is_parameter(t) and all(t is not m for m in made)):
+            if self._state.get(id(param)) != param._version:  # a layer's weights as read now, never computed here
+                self._state[id(param)] = param._version
+                self._add(frames, [], False, param, state=True)
         inputs = sorted({self.known[id(t)][0] for t in given if self._seen(t)})
-        for tensor in _tensors(out, depth=1):
+        for tensor in made:
             self._add(frames, inputs, not given, tensor)
 
     def outputs(self, result: Any) -> list[int]:
@@ -111,21 +117,20 @@ class Recorder:
         entry = self.known.get(id(t))
         return entry is not None and entry[1] is t
 
-    def _add(self, frames: list[list], inputs: list[int], fresh: bool, tensor: Any) -> None:
-        import torch
-
+    def _add(self, frames: list[list], inputs: list[int], fresh: bool, tensor: Any, state: bool = False) -> None:
         if len(self.ops) >= self.max_ops:
             self.truncated = True
             return
-        if isinstance(tensor, torch.nn.Parameter):
-            return  # a layer's weights: made before the probe sets them, never a value of the computation
+        if _is_parameter(tensor) and not state:
+            return  # a layer's weights made or updated in place: recorded as state where the code reads them
         found = summary(tensor, self.max_bytes - self.bytes)  # raising (an odd tensor): record() leaves it out
         if found is None:
             return
         if found["data"] is not None:
             self.bytes += found["data"].numel() * found["data"].element_size()
         self.known[id(tensor)] = (len(self.ops), tensor)
-        self.ops.append({"line": frames[0][0], "frames": frames, "inputs": inputs, "fresh": fresh, **found})
+        self.ops.append({"line": frames[0][0], "frames": frames, "inputs": inputs, "fresh": fresh, "state": state,
+                         **found})
 
 
 def _tensors(node: Any, depth: int = 2) -> list:
@@ -140,6 +145,19 @@ def _tensors(node: Any, depth: int = 2) -> list:
     if type(node) is dict:
         return [t for item in list(node.values())[:64] for t in _tensors(item, depth - 1)]
     return []
+
+
+def _compiling() -> bool:
+    """torch.export or torch.compile is tracing: its tensors hold no values."""
+    import torch
+
+    return bool(torch.compiler.is_compiling())
+
+
+def _is_parameter(t: Any) -> bool:
+    import torch
+
+    return isinstance(t, torch.nn.Parameter)
 
 
 def _resolved(name: str) -> str:

@@ -60,12 +60,23 @@ def point(pool, request: dict, exercise, checks: list, expected: dict, outcomes:
     job = pool.start({**request, "trace": cases}, b"", limits)
     try:
         with TRUSTED:  # seeds process-wide RNGs, like every trusted run
-            correct = {name: correct_values(exercise, by_name[name], index) for name, index in cases.items()}
+            correct = _correct_or_none(exercise, by_name, cases)
         finished = job.wait()
     except BaseException:
         job.kill()
         raise
-    mark(results, by_name, correct, finished.results, cases, source)
+    if correct is not None:
+        try:
+            mark(results, by_name, correct, finished.results, cases, source)
+        except Exception:  # the pointer is extra: whatever goes wrong finding it, the verdict stands without it
+            pass
+
+
+def _correct_or_none(exercise, by_name: dict, cases: dict) -> dict | None:
+    try:
+        return {name: correct_values(exercise, by_name[name], index) for name, index in cases.items()}
+    except Exception:  # a course file that cannot be traced (validate reports broken ones): no pointer
+        return None
 
 
 def mark(results: list, by_name: dict, correct: dict, data: bytes, cases: dict, source, why: dict | None = None) -> None:

@@ -171,6 +171,7 @@ def gradescope(ids: list[str], entries: dict[str, dict]) -> dict:
 def _output(check: dict) -> str:
     """A check as Gradescope shows it: the message, where in the file, and the hint."""
     where = [f"where: {w['file']}, line {w['line']}" + (f": {w['code']}" if w["code"] else "") for w in check["where"]]
+    where += [f"values first differ at {check['differs_at']}"] if check.get("differs_at") else []
     call = check.get("call") or ""  # a cache written before calls were kept has none
     parts = [call and f"called: {call}", check["message"], *where, check["hint"] and f"hint: {check['hint']}"]
     return "\n".join(clean_line(part) for part in parts if part)

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Lowest first. A module may import modules of a lower layer, or of its own sub-package.
 LAYERS = [
-    ["grader.errors", "grader.results", "grader.text"],
+    ["grader.errors", "grader.results", "grader.text", "grader.boundedjson"],
     ["grader.course", "grader.progress"],
     ["grader.judging", "grader.submission"],
     ["grader.isolation", "grader.kit"],

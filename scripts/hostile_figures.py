@@ -1,7 +1,7 @@
 """Figures for issue 22: the trusted process's peak resident memory while it reads the largest
 results frame, notebook and stderr line the limits allow, and how a fork bomb ends.
 
-    python scripts/hostile_figures.py [frame notebook stderr bomb]   (all four by default)
+    python scripts/hostile_figures.py [frame notebook stderr grade bomb]   (all by default)
 
 Each case runs `check 01` in a fresh process (the trusted one: it forks its own keeper) and
 reports that process's own peak RSS (getrusage RUSAGE_SELF), beside a reference solution's.
@@ -74,6 +74,7 @@ course = find_course(Path(sys.argv[1]))
 start = time.monotonic()
 result = engine.check_exercise(course, course.resolve("01"), Path(sys.argv[2]), Limits(timeout=float(sys.argv[3])))
 print(json.dumps({"peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "seconds": time.monotonic() - start,
+                  "job_seconds": result.elapsed,
                   "status": result.status, "message": result.message[:160]}))
 """
 
@@ -87,6 +88,34 @@ def run_one(path: Path, timeout: float) -> dict:
     return json.loads(done.stdout.splitlines()[-1])
 
 
+GRADE = """
+import resource, sys
+from cli import app
+try:
+    app(["grade", sys.argv[1], "-e", "01", "--timeout", "60", "--json", "-o", sys.argv[2]], standalone_mode=False)
+finally:
+    print("PEAK", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def grade_class(folder: Path) -> None:
+    """`grade` of a class whose students send the three above at once, beside an honest one."""
+    subs = folder / "class"
+    subs.mkdir()
+    for name, (_, suffix, make, _) in CASES.items():
+        (subs / f"{name}__01_tensors{suffix}").write_text(make())
+    (subs / "honest__01_tensors.py").write_text(REFERENCE)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    start = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", GRADE, str(subs), str(folder / "book")], capture_output=True, text=True,
+                          env=env, cwd=ROOT, timeout=900)
+    peak = next((line.split()[1] for line in done.stdout.splitlines() if line.startswith("PEAK")), "?")
+    book = json.loads((folder / "book" / "grades.json").read_text())["students"] if done.returncode == 0 else {}
+    statuses = ", ".join(f"{k}: {v['exercises']['01_tensors']['status']}" for k, v in sorted(book.items()))
+    print(f"grade of those three students and an honest one: trusted peak RSS {float(peak):.0f} MiB, "
+          f"{time.monotonic() - start:.1f} s ({statuses or done.stderr[-200:]})", flush=True)
+
+
 def fork_bomb(folder: Path) -> None:
     import hostile
 
@@ -96,7 +125,8 @@ def fork_bomb(folder: Path) -> None:
     found = run_one(path, 10)
     right_after = os.getloadavg()[0]
     time.sleep(5)
-    print(f"fork bomb (6 a generation, 5 generations; 10 s limit): ended after {found['seconds']:.1f} s, {found['status']}: "
+    print(f"fork bomb (6 a generation, 5 generations; 10 s limit): the job ended {found.get('job_seconds', 0):.1f} s after it "
+          f"started (the whole check, torch import included: {found['seconds']:.1f} s), {found['status']}: "
           f"{found['message'][:90]}")
     print(f"  1-minute load average: {before:.2f} before, {right_after:.2f} right after, {os.getloadavg()[0]:.2f} 5 s later "
           f"({os.cpu_count()} cores, shared with other work)")
@@ -105,12 +135,12 @@ def fork_bomb(folder: Path) -> None:
 def main() -> None:
     import tempfile
 
-    wanted = sys.argv[1:] or [*CASES, "bomb"]
+    wanted = sys.argv[1:] or [*CASES, "grade", "bomb"]
     with tempfile.TemporaryDirectory() as tmp:
         for name in ["baseline", *wanted]:
             label, suffix, make, timeout = CASES.get(name, ("reference solution (baseline)", ".py", lambda: REFERENCE, 30))
-            if name == "bomb":
-                fork_bomb(Path(tmp))
+            if name in ("bomb", "grade"):
+                (fork_bomb if name == "bomb" else grade_class)(Path(tmp))
                 continue
             path = Path(tmp) / f"01_tensors{suffix}"
             path.write_text(make())

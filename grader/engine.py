@@ -21,7 +21,7 @@ from grader.isolation.sandbox import Finished, Limits
 from grader.judging import channel, schema
 from grader.judging.channel import Unreadable
 from grader.judging.reference import TRUSTED, mistake_book, reference_outcomes
-from grader.judging.stopped import stopped_hint, stopped_reason
+from grader.judging.stopped import limit_hit, stopped_hint, stopped_reason
 from grader.judging.verdict import judge_all
 from grader.results import ERROR, FAILED, PASSED, CheckResult, ExerciseResult
 from grader.submission.cells import frame_location
@@ -144,6 +144,7 @@ def decide(exercise: Exercise, checks, expected: dict, payload: dict | None, pro
     result = ExerciseResult(exercise.id, exercise.title, FAILED, output=_output(finished))
     if payload is None:
         reason = problem or stopped_reason(finished, limits)
+        result.limit = "" if problem else limit_hit(finished)
         return _not_graded(result, checks, reason, stopped_hint(finished) if not problem else "")
     if "import_error" in payload:
         err = payload["import_error"]
@@ -152,10 +153,17 @@ def decide(exercise: Exercise, checks, expected: dict, payload: dict | None, pro
         message = f"your file cannot be graded yet: {err['type']}{where}: {err['message']}"
         if err["type"] == "BlockingIOError" and err["message"].startswith("[Errno 11]"):  # fork() past RLIMIT_NPROC
             message = f"process limit: your code started more than {limits.max_processes} processes ({message[30:]})"
-        return _not_graded(result, checks, message, "Fix this error first; the traceback shows where it is.")
+        return _not_graded(result, checks, message, _fix_first(err["frames"]))
     result.checks = judge_all(checks.CHECKS, expected, payload["outcomes"], mistake_book(exercise))
     result.status = PASSED if all(c.passed for c in result.checks) else FAILED
     return result
+
+
+def _fix_first(frames: list) -> str:
+    if not frames:
+        return "Fix this error first, then check again."
+    file, line = frames[-1][0], frames[-1][1]
+    return f"Fix this error first: it is on line {line} of {Path(str(file)).name}."
 
 
 def _not_graded(result: ExerciseResult, checks, message: str, hint: str) -> ExerciseResult:

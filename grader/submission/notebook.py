@@ -51,11 +51,12 @@ class Script:
 
     def map_back(self, payload: dict | None, finished, job_file: str) -> dict | None:
         """Point the learner frames (and a timeout's last frame) at the submission, in place."""
-        generated = re.compile(rf" ?\({re.escape(self.job_name)}, line \d+\)")  # a SyntaxError's "(x.py, line 11)"
+        generated = re.compile(rf" ?\({re.escape(self.job_name)}, line (\d+)\)")  # a SyntaxError's "(x.py, line 11)"
+        own = (lambda m: "") if self.segments else (lambda m: f" ({self.path.name}, line {m[1]})")  # the learner's name
         for error in _errors(payload):
             error["frames"] = [self._frame(f, job_file) for f in error["frames"]]
-            if self.segments and isinstance(error.get("message"), str):
-                error["message"] = generated.sub("", error["message"])
+            if isinstance(error.get("message"), str):
+                error["message"] = generated.sub(own, error["message"])
         found = re.fullmatch(r"line (\d+), in (.+)", finished.last_frame or "")
         if found and self.segments:
             label, line = self.locate(int(found[1]))

@@ -23,7 +23,10 @@ if TYPE_CHECKING:
     from grader.isolation.boundary import Boundary
 
 SETUP_FAILED = 125  # exit status when the job never reached run()
-THREAD_ROOM = 64  # RLIMIT_NPROC counts threads too: room for the learner's (torch's, a DataLoader's) beyond max_processes
+# RLIMIT_NPROC counts threads too: room for the learner's (torch's, a DataLoader's), one a core, beyond
+# max_processes. No more: a fork bomb stops at the cap, and every process it holds there competes with
+# the keeper for the cores until the keeper sees it (on 2 cores, 80 spinning processes end in seconds).
+THREAD_ROOM = max(16, os.cpu_count() or 1)
 NOT_LINUX = "not Linux: no namespaces, uid or Landlock (the caller's audit hook and limits still apply)"
 
 

@@ -443,12 +443,17 @@ def doctor(as_json: bool = typer.Option(False, "--json", help="Print the report 
 
 
 def _warn(console, progress) -> None:
+    from grader.torchversions import installed_torch_note
+
     for warning in progress.warnings:
         from rich.text import Text
 
         from grader.frontends.render import safe
 
         console.print(Text.assemble(("warning: ", "yellow"), safe(warning)))
+    note = installed_torch_note()
+    if note:
+        console.print(note, markup=False, highlight=False)
 
 
 if __name__ == "__main__":

@@ -153,10 +153,10 @@ CASES = [
     Case("4_results_flood", redefine("add_row_bias", "return ['x' * 1999] * 10000"), "error", "larger than the grader accepts"),
     Case("4_deeply_nested_result", redefine("add_row_bias", "r = []\nfor _ in range(5000):\n    r = [r]\nreturn r"), "failed", "expected a tensor"),
     # 4. bounded decoding: every learner byte the grader parses is counted before it is built
-    Case("4_huge_json_frame", FORGE + SEND + "send(frame(b'[' + b'{},' * (8 * 2**20 // 3 - 1) + b'{}]') + frame(b''))\nos._exit(0)\n",
+    Case("4_huge_json_frame", FORGE + SEND + "from grader.judging.channel import MAX_JSON\nsend(frame(b'[' + b'{},' * (MAX_JSON // 3 - 1) + b'{}]') + frame(b''))\nos._exit(0)\n",
          "error", "larger than the grader accepts: more than 100,000 values", "stub"),
     Case("4_huge_safetensors_unreferenced", FORGE + SEND + "import torch\nfrom safetensors.torch import save\n"
-         "blob = save({f'x{i}': torch.zeros(2**20) for i in range(15)})\n"
+         "blob = save({f'x{i}': torch.zeros(2**20) for i in range(7)})\n"
          "send(frame(b'{\"complete\": true, \"outcomes\": {}}') + frame(blob))\nos._exit(0)\n", "failed", "no result came back", "stub"),
     Case("4_huge_notebook_literal", "x = [" + "1," * 1_200_000 + "]\n", "refused", "your notebook's cell 1 is too large to grade (2.4 MB; limit 0.1 MB)",
          "alone", suffix=".ipynb"),

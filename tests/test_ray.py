@@ -156,6 +156,7 @@ def test_the_ray_gradebook_is_the_local_one_byte_for_byte(graded):
     assert runs["ray"].exit_code == 0, runs["ray"].output
     local, ray = gradebook_files(base / "local"), gradebook_files(base / "ray")
     assert set(local) == set(ray) and ".cache.json" in local and "students/eve/results.json" in local
+    assert {"similarity.csv", "similarity.html"} <= set(local)  # compared on the driver, the same as locally
     assert [name for name in local if local[name] != ray[name]] == []
     summary = json.loads(runs["ray"].stdout)
     assert (summary["graded"], summary["cached"]) == (json.loads(runs["local"].stdout)["graded"], 0)

@@ -24,15 +24,16 @@ from grader.text import clean_line
 
 CACHE_FILE = ".cache.json"
 STUDENTS = "students"
-BOOK_FILES = ("grades.csv", "grades.json", CACHE_FILE)
+BOOK_FILES = ("grades.csv", "grades.json", CACHE_FILE, "similarity.csv", "similarity.html", "history.csv",
+              "history.json")
 FORMULA = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet cell may start a formula with
 SEPARATORS = (",", ";", "\t")  # a CSV reader's separator, by locale
 
 
 def write_gradebook(out: Path, course, exercises: list, book: dict[str, dict[str, dict]], cache_text: str = "",
-                    unsafe: bool = False) -> None:
+                    unsafe: bool = False, extra: dict[str, str] | None = None) -> None:
     """Every file of the gradebook of `book`, then (in one step) in `out`'s place; `cache_text` is
-    the cache to carry over into it."""
+    the cache to carry over into it, `extra` more files by name (the similarity report)."""
     new = _new_folder(out)
     try:
         ids = [ex.id for ex in exercises]
@@ -46,6 +47,8 @@ def write_gradebook(out: Path, course, exercises: list, book: dict[str, dict[str
             write_text(folder / "results.json", _json(gradescope(ids, entries)))
         if cache_text:
             write_text(new / CACHE_FILE, cache_text)
+        for name, text in (extra or {}).items():
+            write_text(new / name, text)
         _put_in_place(new, out)
     except BaseException:
         shutil.rmtree(new, ignore_errors=True)
@@ -168,6 +171,7 @@ def gradescope(ids: list[str], entries: dict[str, dict]) -> dict:
 def _output(check: dict) -> str:
     """A check as Gradescope shows it: the message, where in the file, and the hint."""
     where = [f"where: {w['file']}, line {w['line']}" + (f": {w['code']}" if w["code"] else "") for w in check["where"]]
+    where += [f"values first differ at {check['differs_at']}"] if check.get("differs_at") else []
     call = check.get("call") or ""  # a cache written before calls were kept has none
     parts = [call and f"called: {call}", check["message"], *where, check["hint"] and f"hint: {check['hint']}"]
     return "\n".join(clean_line(part) for part in parts if part)

@@ -118,6 +118,8 @@ def show_grade_summary(console: Console, summary: dict) -> None:
         for m in summary["mistakes"][:10]:
             top.add_row(safe(m["exercise"]), safe(m["mistake"]), str(m["students"]))
         _print_whole(console, top)
+    _show_similar(console, summary.get("similarity"))
+    _show_history(console, summary.get("history"))
     layers = ", ".join(clean_line(layer) for layer in summary["isolation"]) or "none reported"
     console.print(Text(f"isolation: {layers}"))
     s = summary
@@ -125,6 +127,35 @@ def show_grade_summary(console: Console, summary: dict) -> None:
         f"{s['students']} students, {s['submissions']} submissions: {s['graded']} graded, {s['cached']} unchanged "
         f"(from the cache), {s['not_submitted']} not submitted; scored 0: {s['errors']} for an error in the file, "
         f"{s.get('limits', 0)} stopped by a time, memory or process limit. Gradebook: {s['out']}"))
+
+
+def _show_similar(console: Console, pairs: list[dict] | None) -> None:
+    """The most similar pairs of submissions (None: not compared)."""
+    if pairs is None:
+        return
+    if not pairs:
+        console.print(Text("similarity: no pair of submissions stands out (similarity.html in the gradebook)"))
+        return
+    top = Table(box=table_box(console), title="most similar pairs", title_justify="left")
+    for name in ("exercise", "students", "score", "shared"):
+        top.add_column(name, no_wrap=True, justify="left" if name in ("exercise", "students") else "right")
+    for p in pairs:
+        top.add_row(clean_line(p["exercise"]), " & ".join(clean_line(s) for s in p["students"]), f"{p['score']:g}",
+                    str(p["shared"]))
+    _print_whole(console, top)
+
+
+def _show_history(console: Console, block: dict | None) -> None:
+    """Per exercise, the known mistakes students met before passing (learner-reported; None: no history handed in)."""
+    if not block or not block["mistakes_before_pass"]:
+        return
+    top = Table(box=table_box(console), title_justify="left",
+                title=f"met before passing (learner-reported, {block['students']})")
+    for name in ("exercise", "mistake", "students"):
+        top.add_column(name, no_wrap=True, justify="right" if name == "students" else "left")
+    for m in block["mistakes_before_pass"][:15]:
+        top.add_row(clean_line(m["exercise"]), clean_line(m["mistake"]), str(m["students"]))
+    _print_whole(console, top)
 
 
 def _print_whole(console: Console, table: Table) -> None:

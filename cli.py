@@ -98,9 +98,9 @@ def check(
         _warn(console, progress)
         show_result(console, result, COMMAND)
         if not recorded:
-            from rich.text import Text
+            from grader.frontends.render import safe
 
-            console.print(Text(f"(progress not recorded: {learner} is not {ex.id}'s own file)", style="dim"))
+            console.print(safe(f"(progress not recorded: {learner} is not {ex.id}'s own file)", style="dim"))
     raise typer.Exit(exit_status([result]))
 
 
@@ -157,9 +157,7 @@ def hint(
     function: Optional[str] = typer.Argument(None, help="The function to get a hint for (default: the one your last check failed on)."),
 ) -> None:
     """Show the next hint for an exercise's function (each call goes one step further)."""
-    from rich.text import Text
-
-    from grader.frontends.prose import Prose
+    from grader.frontends.render import safe
     from grader.judging.hints import choose_ladder
     from grader.progress import Progress
 
@@ -170,13 +168,13 @@ def hint(
     index = progress.next_hint(ex.id, len(hints), target)
     console = _console()
     about = f" for `{target}`" if target else ""
-    console.print(Text(f"Hint {index + 1} of {len(hints)}{about} ({ex.id}):", style="bold"))
-    console.print(Prose(hints[index]))
+    console.print(safe(f"Hint {index + 1} of {len(hints)}{about} ({ex.id}):", style="bold"))
+    console.print(safe(hints[index]))
     if index + 1 < len(hints):
         again = f"{COMMAND} hint {ex.number:02d}" + (f" {target}" if target else "")
-        console.print(Prose(f"Run `{again}` again for a stronger hint.", style="dim"))
+        console.print(safe(f"Run `{again}` again for a stronger hint.", style="dim"))
     else:
-        console.print(Prose(f"That was the last hint{about}: the reference solution (`{COMMAND} solution "
+        console.print(safe(f"That was the last hint{about}: the reference solution (`{COMMAND} solution "
                             f"{ex.number:02d}`) opens once you pass.", style="dim"))
 
 
@@ -284,6 +282,7 @@ def grade(
     ray_address: Optional[str] = typer.Option(None, "--ray-address", help="The Ray cluster to grade on (implies --ray), e.g. ray://head:10001 or auto."),
     ray_memory: float = typer.Option(1.5, "--ray-memory", min=0.1, help="GiB of memory each Ray task declares."),
     ray_deadline: Optional[float] = typer.Option(None, "--ray-deadline", min=1, help="Seconds a Ray task may run before it is stopped. Default: from its files' time limits."),
+    similarity: Optional[bool] = typer.Option(None, "--similarity/--no-similarity", help="Compare each exercise's submissions for copying (OUT/similarity.html and .csv). Default: on for 3 students or more."),
 ) -> None:
     """For instructors: grade a whole class into a gradebook.
 
@@ -300,7 +299,7 @@ def grade(
     With --ray, the same gradebook is graded on a Ray cluster. Exit status 0 once the run is
     complete, whatever the scores; 2 for usage errors.
     """
-    from grader.classroom import bookfiles, grading, plan
+    from grader.classroom import attempts, bookfiles, grading, plan, simreport
     from grader.classroom.summary import summary
     from grader.frontends.render import make_console
     from grader.frontends.tables import grade_progress, show_grade_summary
@@ -311,12 +310,45 @@ def grade(
     with grade_progress(make_console(stderr=True), len(found.submissions)) as advance:
         run = grading.grade_class(course, found, timeout=timeout, force=force, jobs=jobs, on_result=advance,
                                   unsafe=unsafe, runner=runner)
-    bookfiles.write_gradebook(found.out, course, found.exercises, run.book, run.cache_text, run.unsafe)
+    files, similar = simreport.report(found, similarity)
+    history_files, paths = attempts.report(found)
+    bookfiles.write_gradebook(found.out, course, found.exercises, run.book, run.cache_text, run.unsafe,
+                              extra={**files, **history_files})
     result = summary(found, run)
+    result.update({k: v for k, v in (("similarity", similar), ("history", paths)) if v is not None})
     if as_json:
         typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
     else:
         show_grade_summary(_console(), result)
+
+
+@app.command()
+def mine(
+    gradebook: Path = typer.Argument(..., help="A gradebook folder written by `grade` (hw1-gradebook/)."),
+    exercises: str = typer.Option(..., "--exercises", "-e", help="The exercises to mine, comma-separated (e.g. 09)."),
+    submissions: Optional[Path] = typer.Option(None, "--submissions", "-s", help="The class's submissions. Default: the folder the gradebook is named after (hw1/)."),
+    least: int = typer.Option(2, "--min-students", min=2, help="The fewest students a group needs for a draft."),
+    as_json: bool = typer.Option(False, "--json", help="Print the groups as JSON."),
+) -> None:
+    """For instructors: draft new known mistakes from the failing submissions that matched none.
+
+    Groups them by how they fail (the same checks, result keys and wrong values), and for each
+    group writes reference/ID/mistakes/draft_*.py: the smallest submission of the group, with
+    HINT = "TODO" and the group's students. Read it, write the hint, rename it, then `validate`
+    (which refuses a draft still saying TODO; the grader never runs one)."""
+    from grader.classroom.mining import mine as mine_class, submissions_of
+
+    course = _course()
+    found = mine_class(course, gradebook, submissions_of(gradebook, submissions),
+                       [e for e in exercises.split(",") if e.strip()], least)
+    if as_json:
+        typer.echo(json.dumps(found, indent=2, ensure_ascii=False))
+        return
+    for group in found:
+        state = "wrote" if group["written"] else ("kept the existing" if group["draft"] else "no readable file for")
+        typer.echo(f"{group['exercise']}: {len(group['students'])} students ({', '.join(group['students'])}) fail "
+                   f"{'; '.join(group['failing'])}\n  {state} {group['draft'] or 'a draft'}")
+    typer.echo(f"{len(found)} group(s) of failing submissions that match no known mistake.")
 
 
 def _ray_runner(address: Optional[str], memory_gib: float, deadline: Optional[float], jobs: Optional[int], unsafe: bool):
@@ -404,8 +436,17 @@ def doctor(as_json: bool = typer.Option(False, "--json", help="Print the report 
 
 
 def _warn(console, progress) -> None:
+    from grader.torchversions import installed_torch_note
+
     for warning in progress.warnings:
-        console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+        from rich.text import Text
+
+        from grader.frontends.render import safe
+
+        console.print(Text.assemble(("warning: ", "yellow"), safe(warning)))
+    note = installed_torch_note()
+    if note:
+        console.print(note, markup=False, highlight=False)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,8 @@ import pytest
 
 from conftest import COURSE, ROOT, cli
 
+pytestmark = pytest.mark.slow  # `pytest -m "not slow"` leaves this module out of the quick loop
+
 EXERCISES = ("01_tensors", "03_nn_module")
 NUMBER = (int, float)
 SOLUTION = {ex_id: (ROOT / "reference" / ex_id / "solution.py").read_text() for ex_id in EXERCISES}
@@ -295,9 +297,7 @@ def test_gradescope_a_hostile_upload_cannot_touch_results_or_reference_and_a_han
                              course_solution=str(root / "source/course/reference/01_tensors/solution.py"),
                              shipped_solution=str(ROOT / "reference/01_tensors/solution.py"))
     upload = {"01_tensors.py": SOLUTION["01_tensors"] + hostile, "03_nn_module.py": "while True:\n    pass\n"}
-    started = time.monotonic()
     data, out = run_autograder(zips["gradescope"], tmp_path, upload)
-    assert time.monotonic() - started < 120
     assert all(t["status"] == "passed" for t in by_exercise(data, "01_tensors"))  # nothing leaked, nothing raised
     assert data["score"] == len(checks_of("01_tensors")) and "LEAKED" not in json.dumps(data)
     assert "PRINTED-BY-LEARNER" not in json.dumps(data) + out  # learner output is not shown unless asked
@@ -331,10 +331,8 @@ def test_gradescope_an_empty_upload_scores_zero_with_what_was_expected(zips, tmp
 @needs_boundary
 def test_gradescope_the_deadline_writes_partial_results(tmp_path):
     zip_path = build(tmp_path, "gradescope", "--deadline", "5", "--timeout", "120")
-    started = time.monotonic()
     data, _ = run_autograder(zip_path, tmp_path / "run", {"01_tensors.py": "while True:\n    pass\n",
                                                           "03_nn_module.py": SOLUTION["03_nn_module"]})
-    assert time.monotonic() - started < 60
     assert "time limit (5 s" in data["output"] and data["score"] == 0
     assert all(t["status"] == "failed" for t in data["tests"])
 

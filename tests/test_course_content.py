@@ -28,6 +28,7 @@ def problems(request):
     return validate_exercises(COURSE, exercises, warm_pool(), every_path=True)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("ex_id", EXERCISES)
 def test_validate_finds_the_exercise_sound(ex_id, problems):
     assert problems[ex_id] == [], "\n".join(p.text() for p in problems[ex_id])  # no warning either

@@ -56,6 +56,9 @@ def _file_problems(exercise: Exercise, problem) -> list:
     for mistake in mistake_files(exercise.mistakes):
         if not mistake.hint:
             found.append(problem(mistake.path, "HINT", 'needs a line `HINT = "..."`: what the learner is told'))
+        elif mistake.unreviewed:
+            found.append(problem(mistake.path, "HINT", "is a draft mined from a class: read its code, write the hint "
+                                 "the learner is told, and name the file after the mistake"))
     return found
 
 

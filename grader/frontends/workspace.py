@@ -12,7 +12,7 @@ from pathlib import Path
 from grader.course import STATE_DIR, Course, Exercise, builtin_reference_dir
 from grader.errors import TutorError
 from grader.progress import NOT_STARTED, PASSED, Progress
-from grader.submission.source import text_problem
+from grader.submission.source import limit_for, read_limited, text_problem
 
 
 def learner_file(course: Course, exercise: Exercise, file: str | Path | None) -> Path:
@@ -30,7 +30,7 @@ def learner_file(course: Course, exercise: Exercise, file: str | Path | None) ->
             f"sound with `pytorch-tutor validate {exercise.number:02d}`.",
         )
     try:
-        data = path.read_bytes()
+        data = read_limited(path, *limit_for(path.name))
     except OSError as exc:
         raise TutorError(f"Cannot read {path}: {exc.strerror}.") from None
     problem = text_problem(data)

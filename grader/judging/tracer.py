@@ -64,7 +64,7 @@ class Recorder:
         self.ops: list[dict] = []
         self.known: dict[int, tuple[int, Any]] = {}  # id(tensor) -> (op index, the tensor, kept alive)
         self.bytes, self.truncated = 0, False
-        self._state: dict[int, int] = {}  # id(parameter) -> its version when last recorded
+        self._state: dict[int, int] = {}  # id(tensor read from outside) -> its version when last recorded
         self._files: dict[str, bool] = {}
         self._mode = None
 
@@ -101,10 +101,10 @@ class Recorder:
         if out is None and getattr(func, "__name__", "") == "__setitem__" and args:
             out = args[0]  # `x[i] = v` changed x: its new value is a value the code computed
         given, made = _tensors((args, kwargs)), _tensors(out, depth=1)
-        for param in (t for t in given if _is_parameter(t) and all(t is not m for m in made)):
-            if self._state.get(id(param)) != param._version:  # a layer's weights as read now, never computed here
-                self._state[id(param)] = param._version
-                self._add(frames, [], False, param, state=True)
+        for read in (t for t in given if not self._seen(t) and all(t is not m for m in made)):
+            if self._state.get(id(read)) != read._version:  # a value from outside (an argument, a layer's weights or
+                self._state[id(read)] = read._version      # buffers) as read now: never computed here, never blamed
+                self._add(frames, [], False, read, state=True)
         inputs = sorted({self.known[id(t)][0] for t in given if self._seen(t)})
         for tensor in made:
             self._add(frames, inputs, not given, tensor)

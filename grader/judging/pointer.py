@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from grader.judging.compare import _atol, _rtol
+from grader.judging.tracer import CHANGED
 
 Op = dict  # {"line", "inputs", "fresh", "shape", "dtype", "data", "stats"}
 
@@ -92,8 +93,8 @@ def first_difference(trace: dict, correct: Correct, tol: tuple, why: dict | None
     if first in outputs:  # the first wrong value is the returned one: the check's message says as much
         why["reason"] = "first wrong value is the returned one"
         return None
-    if any(ops[i].get("state") and not matched[i] for i in _ancestors(ops, [first])):
-        why["reason"] = "values it read from outside differ (weights, buffers: made before, or by an optimizer)"
+    if any(ops[i].get("state") == CHANGED and not matched[i] for i in _ancestors(ops, [first])):
+        why["reason"] = "weights or buffers it read differ, changed during the run (by an optimizer, a layer)"
         return None
     before = sorted(i for i in _ancestors(ops, [first])
                     if matched[i] and not ops[i]["fresh"] and not ops[i].get("state") and i != first)

@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from grader.isolation.boundary import Boundary
 
 SETUP_FAILED = 125  # exit status when the job never reached run()
+# RLIMIT_NPROC counts threads too: room for the learner's (torch's, a DataLoader's), one a core, beyond
+# max_processes. No more: a fork bomb stops at the cap, and every process it holds there competes with
+# the keeper for the cores until the keeper sees it (on 2 cores, 80 spinning processes end in seconds).
+THREAD_ROOM = max(16, os.cpu_count() or 1)
 NOT_LINUX = "not Linux: no namespaces, uid or Landlock (the caller's audit hook and limits still apply)"
 
 
@@ -64,6 +68,7 @@ def _restrict(boundary: Boundary, tally: Tally) -> str:
     uid = identity.pick_uid(tally, _out_of_reach(rules, writable))
     identity.write_files(writable, boundary.files, uid)
     identity.become(uid, tally)
+    identity.cap_processes(boundary.max_processes + THREAD_ROOM, tally)
     tally.attempt("keyring", sc.join_session_keyring)
     _learner_env(writable)
     sc.prctl(sc.PR_SET_DUMPABLE, 1)  # its /proc files are its own again (changing uid cleared this)

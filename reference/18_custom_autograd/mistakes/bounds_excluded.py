@@ -18,4 +18,4 @@ class Clamp(torch.autograd.Function):
     @staticmethod
     def backward(ctx, grad_output):
         (x,) = ctx.saved_tensors
-        return grad_output * ((x > ctx.low) & (x < ctx.high)), None, None
+        return grad_output * ((x > ctx.low) & (x < ctx.high)), None, None  # MISTAKE

@@ -69,15 +69,19 @@ def check(
     file: Optional[Path] = typer.Option(None, "--file", "-f", help="Grade this file instead of the exercise's stub."),
     all_: bool = typer.Option(False, "--all", help="Check every exercise, in one table."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    fmt: str = typer.Option("text", "--format", help="text, json, or diagnostics (FILE:LINE:COL: error: ... lines for editors)."),
+    no_server: bool = typer.Option(False, "--no-server", help="Grade in this process, without the warm grading server."),
 ) -> None:
     """Grade your solution to one exercise (or --all of them)."""
     from grader.progress import Progress
+
+    as_json, diagnostics = _format(fmt, as_json)
 
     course = _course()
     if all_ or exercise is None:
         if not all_:
             raise TutorError("Name an exercise to check, or use --all.", hint=f"For example: {COMMAND} check 01")
-        _check_all(course, Progress(course.state_dir), as_json)
+        _check_all(course, Progress(course.state_dir), as_json, diagnostics)
     from grader.engine import check_exercise
     from grader.frontends.workspace import is_own_file, learner_file
 
@@ -90,6 +94,11 @@ def check(
         progress.record_check(ex.id, result.passed, focus=result.focus)
     if as_json:
         typer.echo(result.to_json())
+    elif diagnostics:
+        from grader.frontends.diagnostics import diagnostic_lines
+
+        for line in diagnostic_lines(result):
+            typer.echo(line)
     else:
         from grader.frontends.render import show_result
 
@@ -103,12 +112,23 @@ def check(
     raise typer.Exit(0 if result.passed else 1)
 
 
-def _check_all(course, progress, as_json: bool) -> None:
+def _format(fmt: str, as_json: bool) -> tuple[bool, bool]:
+    """(JSON?, diagnostics?) from --format and --json."""
+    if fmt not in ("text", "json", "diagnostics"):
+        raise TutorError(f"There is no output format {fmt!r}.", hint="Choose one of: text, json, diagnostics.")
+    return as_json or fmt == "json", fmt == "diagnostics"
+
+
+def _check_all(course, progress, as_json: bool, diagnostics: bool = False) -> None:
     from grader.frontends.batch import check_all
 
     results = check_all(course, progress)
     if as_json:
         typer.echo(json.dumps([r.to_dict() for r in results], indent=2))
+    elif diagnostics:
+        from grader.frontends.diagnostics import diagnostic_lines
+
+        typer.echo("\n".join(line for r in results for line in diagnostic_lines(r)))
     else:
         from grader.frontends.tables import show_all_results
 

@@ -9,6 +9,12 @@ import json
 from pathlib import Path
 from typing import Optional
 
+if __name__ == "__main__":  # before typer: a warm grading server may answer `check` at once
+    from grader.service.quick import hand_over
+    import sys
+
+    hand_over(sys.argv[1:])
+
 import typer
 from typer.core import TyperGroup
 
@@ -396,6 +402,19 @@ def notebook(
             continue
         typer.echo(f"wrote {export_notebook(ex, target, force)}")
     typer.echo(f"Open {'them' if all_ else 'it'} in Jupyter (`jupyter lab {folder}`): the last cell checks your work.")
+
+
+@app.command()
+def server(
+    action: str = typer.Argument("status", help="run (in this terminal), status or stop."),
+    idle: Optional[float] = typer.Option(None, "--idle", min=1, help="Seconds without a request before it ends (default 900, or $PYTORCH_TUTOR_SERVER_IDLE)."),
+) -> None:
+    """The course's warm grading server: `check` starts it in the background and hands it each job."""
+    from grader.service.control import server_command
+
+    code, text = server_command(_course().root, action, idle)
+    typer.echo(text)
+    raise typer.Exit(code)
 
 
 @app.command()

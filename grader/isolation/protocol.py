@@ -36,8 +36,9 @@ def receive(sock: socket.socket, count: int, deadline: float | None = None, cap:
     return [_read(sock, _size(sock, deadline, cap), deadline) for _ in range(count)]
 
 
-def receive_json(sock: socket.socket, extra: int = 0, deadline: float | None = None) -> tuple[dict, list[bytes]]:
-    head, *rest = receive(sock, 1 + extra, deadline)
+def receive_json(sock: socket.socket, extra: int = 0, deadline: float | None = None,
+                 cap: int = MAX_FRAME) -> tuple[dict, list[bytes]]:
+    head, *rest = receive(sock, 1 + extra, deadline, cap)
     try:
         data = json.loads(head.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):

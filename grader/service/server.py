@@ -39,7 +39,10 @@ READ_SECONDS = 10.0
 def main(root: str, idle: float | None = None) -> int:
     """Serve the course at `root` until a reason to end; 0, or 1 if another server holds the lock."""
     course_root = Path(root).resolve()
-    path = transport.address(course_root)
+    try:
+        path = transport.address(course_root)
+    except transport.Refused as exc:
+        raise TutorError(f"The grading server cannot start: {exc}.") from None
     lock = _lock(path.with_suffix(".lock"))
     if lock is None:
         return 1
@@ -101,6 +104,7 @@ class Server:
 
         with Pool(1) as pool, transport.listen(self.path) as sock:  # forked now: torch imported, no course code
             pool.warm()
+            self.last = time.time()  # idle from now on, not from before torch was imported
             sock.settimeout(TICK)
             while not self.stopping and self.why_end() is None:
                 try:

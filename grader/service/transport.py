@@ -22,6 +22,7 @@ from pathlib import Path
 from grader.errors import TutorError
 
 DIR_ENV = "PYTORCH_TUTOR_SERVER_DIR"
+MAX_PATH = 100  # bytes of a socket's path: sun_path holds 108 on Linux, 104 on macOS
 
 
 class Refused(Exception):
@@ -46,8 +47,11 @@ def server_dir() -> Path:
 
 def address(course_root: Path) -> Path:
     """The socket of the server of `course_root` (its lock file and log are beside it)."""
-    name = hashlib.sha256(str(Path(course_root).resolve()).encode()).hexdigest()[:24]
-    return server_dir() / f"{name}.sock"
+    name = hashlib.sha256(str(Path(course_root).resolve()).encode()).hexdigest()[:16]
+    path = server_dir() / f"{name}.sock"
+    if len(os.fsencode(path)) > MAX_PATH:
+        raise Refused(f"{path} is too long for a Unix socket's address")
+    return path
 
 
 def listen(path: Path) -> socket.socket:

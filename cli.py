@@ -134,7 +134,8 @@ def _check_all(course, progress, as_json: bool, diagnostics: bool = False) -> No
     elif diagnostics:
         from grader.frontends.diagnostics import diagnostic_lines
 
-        typer.echo("\n".join(line for r in results for line in diagnostic_lines(r)))
+        for line in (line for r in results for line in diagnostic_lines(r)):
+            typer.echo(line)
     else:
         from grader.frontends.tables import show_all_results
 

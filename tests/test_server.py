@@ -99,6 +99,19 @@ def test_check_is_answered_by_the_server_as_a_cold_check_answers_it(served):
     assert status(course, folder)["served"] == before + 2
 
 
+def test_check_all_is_answered_by_the_server_as_a_cold_check_all_answers_it(served):
+    course, folder = served
+    before = status(course, folder)["served"]
+    warm = run_cli(course, folder, "check", "--all", "--json")
+    cold = run_cli(course, folder, "check", "--all", "--json", "--no-server")
+    assert warm.returncode == cold.returncode == 1, warm.stderr + cold.stderr
+    assert [comparable(r) for r in json.loads(warm.stdout)] == [comparable(r) for r in json.loads(cold.stdout)]
+    assert status(course, folder)["served"] == before + 1
+    lines = run_cli(course, folder, "check", "--all", "--format", "diagnostics")
+    assert lines.stdout == run_cli(course, folder, "check", "--all", "--format", "diagnostics", "--no-server").stdout
+    assert lines.stdout.count(": error: ") >= len(json.loads(warm.stdout))
+
+
 def test_a_usage_error_from_the_server_is_exit_2_with_the_message(served):
     course, folder = served
     done = run_cli(course, folder, "check", "99")

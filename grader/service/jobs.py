@@ -20,8 +20,10 @@ COMMAND = "pytorch-tutor"
 def check_fields(request: dict) -> dict:
     """The request's fields, each of its type and within its bounds; a TutorError otherwise."""
     fields = {k: request.get(k) for k in ("course", "exercise", "file", "format", "cwd", "width", "colour")}
+    every = request.get("kind") == "all"  # check --all: no exercise, no file
     ok = (isinstance(fields["course"], str) and os.path.isabs(fields["course"])
-          and isinstance(fields["exercise"], str) and 0 < len(fields["exercise"]) <= 200
+          and (every and fields["exercise"] is None and fields["file"] is None
+               or isinstance(fields["exercise"], str) and 0 < len(fields["exercise"]) <= 200)
           and (fields["file"] is None or isinstance(fields["file"], str) and os.path.isabs(fields["file"]))
           and fields["format"] in FORMATS and fields["colour"] in COLOURS
           and isinstance(fields["cwd"], str) and os.path.isabs(fields["cwd"])
@@ -51,25 +53,58 @@ def run_check(fields: dict, course, pool, cache) -> dict:
     return {"result": result.to_dict(), "text": text}
 
 
-def render(result, fields: dict, warnings: list, not_recorded: str | None, exercise_id: str) -> str:
-    """What the cold `check` prints to a terminal like the client's (its width, its colours)."""
+def run_all(fields: dict, course, pool, cache) -> dict:
+    """{"results", "text"} for a validated `check --all` request: every exercise's own file, progress recorded."""
+    from grader.frontends.batch import check_all
+    from grader.progress import Progress
+
+    if Path(fields["course"]).resolve() != course.root.resolve():
+        raise TutorError("The grading server serves another course folder.")
+    for ex in course.exercises:
+        cache.refresh(course, ex)
+    progress = Progress(course.state_dir)
+    results = check_all(course, progress, pool=pool)
+    text = ""
+    if fields["format"] == "text":
+        from grader.frontends.tables import show_all_results
+
+        console = _console(fields)
+        _warnings(console, progress.warnings)
+        show_all_results(console, results, COMMAND)
+        text = console.file.getvalue()
+    return {"results": [r.to_dict() for r in results], "text": text}
+
+
+def _console(fields: dict):
+    """A console that writes to a string as rich would to the client's terminal (its width, its colours)."""
     import io
 
     from rich.console import Console
+
+    colour = fields["colour"]
+    return Console(file=io.StringIO(), width=fields["width"], color_system=colour, force_terminal=colour is not None,
+                   no_color=colour is None, highlight=False, emoji=False, soft_wrap=False)
+
+
+def _warnings(console, warnings: list) -> None:
+    from rich.text import Text
+
+    for warning in warnings:
+        console.print(Text.assemble(("warning:", "yellow"), f" {warning}"))
+
+
+def render(result, fields: dict, warnings: list, not_recorded: str | None, exercise_id: str) -> str:
+    """What the cold `check` prints to a terminal like the client's (its width, its colours)."""
     from rich.text import Text
 
     from grader.frontends.render import show_result
 
-    out = io.StringIO()
-    colour = fields["colour"]
-    console = Console(file=out, width=fields["width"], color_system=colour, force_terminal=colour is not None,
-                      no_color=colour is None, highlight=False, emoji=False, soft_wrap=False)
-    for warning in warnings:
-        console.print(Text.assemble(("warning:", "yellow"), f" {warning}"))
+    console = _console(fields)
+    _warnings(console, warnings)
     show_result(console, result, COMMAND)
     if not_recorded is not None:
         console.print(Text(f"(progress not recorded: {not_recorded} is not {exercise_id}'s own file)", style="dim"))
-    return out.getvalue()
+    return console.file.getvalue()
 
 
 def error_reply(exc: TutorError) -> dict:

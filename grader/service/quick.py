@@ -49,8 +49,8 @@ def _answer(root: Path, options: dict) -> int | None:
     """Print the server's answer to a check; its exit status, or None to grade cold instead."""
     from grader.service import client, reply
 
-    answer = client.ask(root, client.check_request(root, options["exercise"], options["file"], options["format"]),
-                        seconds=30 * 60)
+    request = client.check_request(root, options["exercise"], options["file"], options["format"])
+    answer = client.ask(root, {**request, "kind": "all"} if options["all"] else request, seconds=60 * 60)
     try:
         if answer is None or "fault" in answer:
             return None
@@ -58,22 +58,25 @@ def _answer(root: Path, options: dict) -> int | None:
             message, hint, code = reply.error(answer["error"])
             sys.stderr.write(f"error: {message}\n" + (f"{hint}\n" if hint else ""))
             return code
-        result = reply.result(answer.get("result"))
-        sys.stdout.write(_output(result, options["format"], answer.get("text")))
+        results = reply.results(answer.get("results")) if options["all"] else [reply.result(answer.get("result"))]
+        sys.stdout.write(_output(results, options["format"], answer.get("text"), options["all"]))
     except reply.Malformed:
         return None
-    return 0 if result.passed else 1
+    return 0 if all(r.passed for r in results) else 1
 
 
-def _output(result, fmt: str, text) -> str:
+def _output(results: list, fmt: str, text, every: bool) -> str:
+    """What the full command line prints for these results in this format."""
     from grader.service import reply
 
     if fmt == "json":
-        return result.to_json() + "\n"
+        import json
+
+        return (json.dumps([r.to_dict() for r in results], indent=2) if every else results[0].to_json()) + "\n"
     if fmt == "diagnostics":
         from grader.frontends.diagnostics import diagnostic_lines
 
-        return "".join(line + "\n" for line in diagnostic_lines(result))
+        return "".join(line + "\n" for r in results for line in diagnostic_lines(r))
     return reply.terminal_text(text)
 
 
@@ -93,18 +96,21 @@ def _parse(args: list[str]) -> tuple[str, str | None, dict | None] | None:
 
 
 def _check_options(args: list[str]) -> dict | None:
-    options = {"exercise": None, "file": None, "format": "text"}
+    options = {"exercise": None, "file": None, "format": "text", "all": False}
     while args:
         head, args = args[0], args[1:]
         if head in ("--file", "-f", "--format") and args:
             options["file" if head != "--format" else "format"], args = args[0], args[1:]
         elif head == "--json":
             options["format"] = "json"
+        elif head == "--all":
+            options["all"] = True
         elif not head.startswith("-") and options["exercise"] is None:
             options["exercise"] = head
         else:
             return None  # --all, or something only the full command line understands
-    ok = options["exercise"] is not None and options["format"] in ("text", "json", "diagnostics")
+    ok = (options["exercise"] is None) == options["all"] and options["format"] in ("text", "json", "diagnostics")
+    ok = ok and not (options["all"] and options["file"])
     return options if ok else None
 
 

@@ -39,6 +39,13 @@ def result(data) -> ExerciseResult:
     return ExerciseResult(**fields, checks=[_check(c) for c in checks])
 
 
+def results(data) -> list[ExerciseResult]:
+    """The results of `check --all`, or Malformed."""
+    if type(data) is not list or len(data) > 10_000:
+        raise Malformed("no results")
+    return [result(item) for item in data]
+
+
 def _check(data) -> CheckResult:
     if type(data) is not dict or type(data.get("passed")) is not bool:
         raise Malformed("bad check")

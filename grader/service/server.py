@@ -102,7 +102,7 @@ class Server:
         import grader.engine  # noqa: F401
         from grader.frontends import render  # noqa: F401  (rich, once)
 
-        with Pool(1) as pool, transport.listen(self.path) as sock:  # forked now: torch imported, no course code
+        with Pool() as pool, transport.listen(self.path) as sock:  # forked now: torch imported, no course code
             pool.warm()
             self.last = time.time()  # idle from now on, not from before torch was imported
             sock.settimeout(TICK)
@@ -149,13 +149,14 @@ class Server:
         if request.get("stamp") != self.stamp:
             self.stopping = True  # stale for this client: end, to be replaced
             return {"stale": True}
-        if kind != "check":
+        if kind not in ("check", "all"):
             return {"error": {"message": "The grading server received an unknown request.", "hint": "", "exit": 2}}
         self.served += 1
         try:
             fields = jobs.check_fields(request)
             os.chdir(fields["cwd"] if os.path.isdir(fields["cwd"]) else "/")  # relative paths read as the client's
-            return jobs.run_check(fields, find_course(self.root), pool, self.cache)
+            run = jobs.run_all if kind == "all" else jobs.run_check
+            return run(fields, find_course(self.root), pool, self.cache)
         except TutorError as exc:
             return jobs.error_reply(exc)
         except Exception as exc:  # a fault of ours: the client grades cold instead

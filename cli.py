@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Optional
 
 if __name__ == "__main__":  # before typer: a warm grading server may answer `check` at once
-    from grader.service.quick import hand_over
+    from grader.service.handover import hand_over
     import sys
 
     hand_over(sys.argv[1:])

@@ -419,6 +419,14 @@ def server(
 
 
 @app.command()
+def lsp() -> None:
+    """A language server for editors: grades an exercise file on save and shows failing checks as diagnostics (needs the editor extra)."""
+    from grader.service.lsp import serve
+
+    serve()
+
+
+@app.command()
 def doctor(as_json: bool = typer.Option(False, "--json", help="Print the report as JSON.")) -> None:
     """Show which layers of the OS boundary around learner code this machine supports, and why not."""
     from grader.frontends.doctor import doctor_report, show_doctor

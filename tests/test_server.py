@@ -29,7 +29,8 @@ def short_folder() -> Path:
 
 
 def server_env(folder: Path) -> dict:
-    env = {**os.environ, **CLI_ENV, transport.DIR_ENV: str(folder), "PYTHONPATH": str(ROOT)}
+    paths = [str(ROOT)] + ([os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else [])
+    env = {**os.environ, **CLI_ENV, transport.DIR_ENV: str(folder), "PYTHONPATH": os.pathsep.join(paths)}
     env.pop(client.NO_SERVER_ENV, None)
     env.pop("PYTORCH_TUTOR_COURSE", None)
     return env

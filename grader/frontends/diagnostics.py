@@ -22,22 +22,27 @@ PATTERN = r"^(.+?):(\d+):(\d+): (error|warning): (.*)$"
 
 def diagnostic_lines(result: ExerciseResult) -> list[str]:
     """The result's failures as compiler-style lines (none when it passed)."""
+    return [f"{path}:{line}:{column}: error: {message}" for path, line, column, message in entries(result)]
+
+
+def entries(result: ExerciseResult) -> list[tuple[str, int, int, str]]:
+    """(absolute file, line, column, "CHECK — PROBLEM (hint: …)") of each failure, 1-based."""
     path = _absolute(result.file)
     source = _read(path)
     if result.status == ERROR:
         line = _frame_line(result.traceback, path) or 1
-        return [_line(path, line, _column(source, line), result.exercise, result.message, result.hint)]
+        return [(path, line, _column(source, line), _message(result.exercise, result.message, result.hint))]
     defs = _definitions(source)
     out = []
     for check in (c for c in result.checks if not c.passed):
         target = check.target or ""
         line = _frame_line(check.traceback, path) or defs.get(target) or defs.get(target.split(".")[0], 1)
-        out.append(_line(path, line, _column(source, line), check.name, check.message, check.hint))
+        out.append((path, line, _column(source, line), _message(check.name, check.message, check.hint)))
     return out
 
 
-def _line(path: str, line: int, column: int, name: str, problem: str, hint: str) -> str:
-    text = f"{path}:{line}:{column}: error: {clean_line(name, 200)} — {clean_line(problem, 1000)}"
+def _message(name: str, problem: str, hint: str) -> str:
+    text = f"{clean_line(name, 200)} — {clean_line(problem, 1000)}"
     return text + (f" (hint: {clean_line(hint, 1000)})" if hint else "")
 
 

@@ -224,7 +224,7 @@ def validate(
     """For course authors: prove exercises sound (reference passes along every path, stub fails, mistakes get their hints)."""
     from grader.authoring.validate import validate_exercises
     from grader.frontends.tables import show_validation
-    from grader.isolation.pool import Pool
+    from grader.isolation.backend import Pool
 
     course = _course()
     chosen = [course.resolve(e) for e in exercises] if exercises else list(course.exercises)
@@ -382,7 +382,7 @@ def notebook(
 def doctor(as_json: bool = typer.Option(False, "--json", help="Print the report as JSON.")) -> None:
     """Show which layers of the OS boundary around learner code this machine supports, and why not."""
     from grader.frontends.doctor import doctor_report, show_doctor
-    from grader.isolation.boundary import detect
+    from grader.isolation.backend import detect
 
     report = doctor_report(detect())
     if as_json:

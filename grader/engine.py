@@ -15,8 +15,7 @@ import json
 from pathlib import Path
 
 from grader.course import Course, Exercise
-from grader.isolation import torchsetup
-from grader.isolation.pool import Pool
+from grader.isolation import backend
 from grader.isolation.sandbox import Finished, Limits
 from grader.judging import channel, schema
 from grader.judging.channel import Unreadable
@@ -42,8 +41,7 @@ def check_exercise(course: Course, exercise: Exercise, file: Path | None = None,
     harden()
     if pool is not None:
         return _check(course, exercise, script, limits, pool, private)
-    torchsetup.prepare(preload=exercise.preload)
-    with Pool(1) as own:  # forked here, from a process that has imported torch and no course code yet
+    with backend.cold_pool(exercise.preload) as own:  # Linux: forked here, after torch's import and before any course code
         return _check(course, exercise, script, limits, own, private)
 
 
@@ -75,9 +73,7 @@ def harden() -> None:
     or ptrace it), and a subreaper (orphans of its keepers are its to kill)."""
     global _hardened
     if not _hardened:
-        from grader.isolation.boundary import harden_trusted
-
-        harden_trusted()
+        backend.harden_trusted()
         _hardened = True
 
 

@@ -75,7 +75,7 @@ def grade_class(
 
 def require_boundary(unsafe: bool, warnings: list[str]) -> bool:
     """True when grading goes ahead without a file-system boundary (allowed only when `unsafe`)."""
-    from grader.isolation.boundary import detect
+    from grader.isolation.backend import detect
 
     layers = detect()
     if "landlock" in layers.in_force:
@@ -120,7 +120,7 @@ def _grade_all(course, private: Path, hidden: tuple, todo: list[Submission], tim
         return
     from grader.isolation import torchsetup
     from grader.judging.reference import load_reference
-    from grader.isolation.pool import Pool
+    from grader.isolation.backend import Pool
 
     torchsetup.prepare()  # as in every grading process (one thread): the references agree with the learner's side
     for exercise in {sub.exercise for sub in todo}:

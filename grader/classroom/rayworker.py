@@ -77,7 +77,7 @@ def _sweep() -> None:
 
 
 def _require_boundary(unsafe: bool) -> None:
-    from grader.isolation.boundary import detect
+    from grader.isolation.backend import detect
 
     layers = _state.setdefault("layers", detect())
     if "landlock" not in layers.in_force and not unsafe:
@@ -120,7 +120,7 @@ def _pool():
     """This worker's pool of one warm zygote, started by its first task and kept for the next ones."""
     if _state["pool"] is None:
         from grader.isolation import torchsetup
-        from grader.isolation.pool import Pool
+        from grader.isolation.backend import Pool
 
         torchsetup.prepare()
         _state["pool"] = Pool(1).__enter__()  # ends with the worker: the zygote dies when its socket closes

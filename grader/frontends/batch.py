@@ -15,7 +15,7 @@ from grader.results import ExerciseResult
 def check_all(course: Course, progress=None, size: int | None = None) -> list[ExerciseResult]:
     """Grade each exercise's learner file; record progress for each. Results in course order."""
     from grader.engine import check_exercise
-    from grader.isolation.pool import Pool
+    from grader.isolation.backend import Pool
 
     with Pool(size) as pool, ThreadPoolExecutor(pool.size) as threads:
         futures = [threads.submit(check_exercise, course, ex, None, None, pool) for ex in course.exercises]

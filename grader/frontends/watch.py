@@ -31,7 +31,7 @@ class Watch:
         self.current = first_unpassed(course, self.progress)
 
     def run(self) -> None:
-        from grader.isolation.pool import Pool
+        from grader.isolation.backend import Pool
 
         with Pool(1) as self.pool, _keys_mode():
             threading.Thread(target=self._watch_files, daemon=True).start()

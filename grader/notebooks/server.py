@@ -71,7 +71,7 @@ def _serve(sock: socket.socket) -> None:
     import numpy  # noqa: F401  (what every check needs, imported once, before the zygote is forked)
 
     from grader.isolation import torchsetup
-    from grader.isolation.pool import Pool
+    from grader.isolation.backend import Pool
 
     torchsetup.prepare()
     import grader.engine  # noqa: F401

@@ -382,9 +382,10 @@ def notebook(
 def doctor(as_json: bool = typer.Option(False, "--json", help="Print the report as JSON.")) -> None:
     """Show which layers of the OS boundary around learner code this machine supports, and why not."""
     from grader.frontends.doctor import doctor_report, show_doctor
-    from grader.isolation.backend import detect
+    from grader.isolation.backend import detect, file_system_wall, name
 
-    report = doctor_report(detect())
+    layers = detect()
+    report = doctor_report(layers, name(), file_system_wall(layers))
     if as_json:
         typer.echo(json.dumps(report, indent=2))
     else:

@@ -75,17 +75,17 @@ def grade_class(
 
 def require_boundary(unsafe: bool, warnings: list[str]) -> bool:
     """True when grading goes ahead without a file-system boundary (allowed only when `unsafe`)."""
-    from grader.isolation.backend import detect
+    from grader.isolation.backend import detect, file_system_wall
 
     layers = detect()
-    if "landlock" in layers.in_force:
+    if file_system_wall(layers):  # Landlock on Linux, Seatbelt on macOS
         return False
     why = layers.why_missing("landlock") or "not supported here"
     if not unsafe:
         raise TutorError(
-            f"This machine has no file-system boundary around learner code (Landlock: {why}), so a submission "
+            f"This machine has no file-system boundary around learner code (Landlock or Seatbelt; Landlock: {why}), so a submission "
             "could read the reference solutions, other students' files and the gradebook.",
-            hint="Grade on Linux 5.13 or newer with Landlock enabled (`pytorch-tutor doctor` shows what is missing), "
+            hint="Grade on Linux 5.13 or newer with Landlock enabled, or on macOS (Seatbelt); `pytorch-tutor doctor` shows what is missing; "
                  "or pass --unsafe-no-sandbox to grade anyway; the gradebook then says so.")
     warnings.append(f"graded with --unsafe-no-sandbox: no file-system boundary (Landlock: {why})")
     return True

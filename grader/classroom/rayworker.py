@@ -77,10 +77,10 @@ def _sweep() -> None:
 
 
 def _require_boundary(unsafe: bool) -> None:
-    from grader.isolation.backend import detect
+    from grader.isolation.backend import detect, file_system_wall
 
     layers = _state.setdefault("layers", detect())
-    if "landlock" not in layers.in_force and not unsafe:
+    if not file_system_wall(layers) and not unsafe:
         why = layers.why_missing("landlock") or "not supported here"
         raise TutorError(f"a Ray worker has no file-system boundary around learner code (Landlock: {why})")
 

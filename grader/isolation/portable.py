@@ -18,109 +18,13 @@ import os
 import queue
 import shutil
 import stat
-import subprocess
-import sys
 import tempfile
 import threading
 import time
-import uuid
-from pathlib import Path
 
-from grader.isolation import seatbelt, spawnwatch
-from grader.isolation.proctree import TOKEN_VAR
+from grader.isolation import seatbelt, spawner, spawnwatch
 from grader.isolation.sandbox import Finished, Limits
-
-PREFIX = "pytorch-tutor-job-"  # as the Linux keeper's: + our pid + "-"
-RESULTS_CAP = 300 * 2**20
-OS = sys.platform  # which walls to build (the tests set "darwin" or "win32" to drive the stand-ins)
-READY_WAIT = 120.0  # seconds a worker may take to import torch before it counts as lost
-
-
-def walls_key(request: dict) -> tuple | None:
-    """What a worker's walls depend on: the job's forbidden paths and the course's reference folder
-    (None where the walls do not depend on the job)."""
-    if OS != "darwin":
-        return None
-    return tuple(request.get("forbidden", ())), str(Path(request["checks"]).parent.parent)
-
-
-def make_tree(token: str):
-    """The process tree of one worker, as this OS lets the keeper hold it."""
-    if OS == "win32":
-        from grader.isolation.jobobject import JobTree
-
-        return JobTree.for_this_os()
-    from grader.isolation.ptree import PsTree
-
-    return PsTree(token)
-
-
-class Worker:
-    """One spawned learner process, warming or warm, with its job folder."""
-
-    def __init__(self, key: tuple | None, preload: tuple[str, ...]):
-        self.key, self.token = key, uuid.uuid4().hex
-        self.folder = tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-")
-        os.chmod(self.folder, 0o700)
-        self.layers, self.missing = ["spawned"], []
-        argv = self._walled([sys.executable, "-m", "grader.isolation.spawned"])
-        self.popen = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                      cwd=self.folder, env=self._env(preload), **_session())
-        self.tree = make_tree(self.token)
-        self.tree.adopt(self.popen)
-        self.layers += list(self.tree.layers)
-        self.streams = spawnwatch.Streams(self.popen, RESULTS_CAP)
-
-    def _walled(self, argv: list[str]) -> list[str]:
-        if OS != "darwin":
-            return argv
-        tool = seatbelt.executable()
-        if tool is None:
-            self.missing.append(("seatbelt", seatbelt.unavailable_reason()))
-            return argv
-        denied, checks_root = self.key or ((), "")
-        self.layers.append("seatbelt")
-        return seatbelt.command(argv, seatbelt.Walls(self.folder, denied, checks_root), tool)
-
-    def _env(self, preload: tuple[str, ...]) -> dict:
-        from grader.isolation.forked import child_env
-
-        env = child_env()
-        env[TOKEN_VAR], env["PYTORCH_TUTOR_PRELOAD"] = self.token, ",".join(preload)
-        env["PYTHONIOENCODING"] = "utf-8"
-        return env
-
-    def wait_ready(self, timeout: float = READY_WAIT) -> bool:
-        return self.streams.ready.wait(timeout) and self.popen.poll() is None
-
-    def hand(self, request: dict, extra: bytes) -> None:
-        """Give the worker its job (it keeps the job pipe open: closing it ends the worker)."""
-        job = {**request, "folder": self.folder, "layers": self.layers, "missing": [list(m) for m in self.missing]}
-        job.setdefault("env", {})[TOKEN_VAR] = self.token
-        self.tree.limit(job["limits"])
-        head = _json_bytes(job)
-        try:
-            for part in (head, extra):
-                self.popen.stdin.write(len(part).to_bytes(8, "big") + part)
-            self.popen.stdin.flush()
-        except OSError:
-            pass  # it died warming up: the watch sees it exit
-
-    def end(self) -> None:
-        """Kill what is left of it, close its pipes, remove its folder."""
-        self.tree.kill()
-        for stream in (self.popen.stdin, self.popen.stdout, self.popen.stderr):
-            try:
-                stream.close()
-            except OSError:
-                pass
-        try:
-            self.popen.wait(5)
-        except subprocess.TimeoutExpired:
-            pass
-        self.tree.close()
-        _remove(self.folder)
-
+from grader.isolation.spawner import PREFIX, Worker
 
 class PortableJob:
     """A job running in a spawned worker: `wait()` for its Finished, `kill()` to end it now."""
@@ -165,7 +69,7 @@ class PortablePool:
 
     def __enter__(self) -> "PortablePool":
         sweep()
-        if OS != "darwin":  # elsewhere a spare's walls fit any job: warm them now
+        if spawner.OS != "darwin":  # elsewhere a spare's walls fit any job: warm them now
             for _ in range(self.size):
                 self.spares.append(Worker(None, self.preload))
         return self
@@ -185,7 +89,7 @@ class PortablePool:
         return worker
 
     def start(self, request: dict, extra: bytes, limits: Limits) -> PortableJob:
-        worker = self._take(walls_key(request))
+        worker = self._take(spawner.walls_key(request))
         job = PortableJob(self, worker, request, extra, limits)
         if self.trusted_preload:  # a cold check: our own torch import runs beside the worker's
             from grader.isolation import torchsetup
@@ -213,26 +117,6 @@ class PortablePool:
         for worker in spares:
             worker.end()
         sweep()
-
-
-def _session() -> dict:
-    """A session of its own (POSIX: its process group is the job's), or a process group of its own (Windows)."""
-    if sys.platform == "win32":
-        return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
-    return {"start_new_session": True}
-
-
-def _json_bytes(data: dict) -> bytes:
-    import json
-
-    return json.dumps(data).encode("utf-8")
-
-
-def _remove(path: str) -> None:
-    if os.path.islink(path):
-        os.unlink(path)
-    else:
-        shutil.rmtree(path, ignore_errors=True)
 
 
 def sweep(root: str | None = None) -> None:
@@ -271,18 +155,17 @@ def _alive(pid: int) -> bool:
 
 def detect():
     """The layers a job gets here on this backend (what `doctor` shows), without starting one."""
-    from grader.isolation import rlimits
     from grader.isolation.layers import Layers
 
     in_force, missing = ["spawned"], []
-    if OS == "darwin":
+    if spawner.OS == "darwin":
         why = seatbelt.unavailable_reason()
         in_force += [] if why else ["seatbelt"]
         missing += [("seatbelt", why)] if why else []
     else:
         missing.append(("seatbelt", "not macOS: no file-system wall on this backend (Linux: use the default backend)"
-                        if OS != "win32" else "not macOS: Windows has no file-system wall here"))
-    in_force += ["jobobject"] if OS == "win32" else []
+                        if spawner.OS != "win32" else "not macOS: Windows has no file-system wall here"))
+    in_force += ["jobobject"] if spawner.OS == "win32" else []
     try:
         import resource  # noqa: F401
 

@@ -138,8 +138,16 @@ def _write_files(request: dict, extra: bytes, folder: str) -> None:
         name, content = request["filename"], request["source"].encode("utf-8")
     else:
         name, content = "input.bin", extra
-    with open(os.path.join(folder, name), "wb") as f:
+    with open(job_file(folder, name), "wb") as f:
         f.write(content)
+
+
+def job_file(folder: str, name: str, pathmod=os.path) -> str:
+    """The path of a file the job brings, in its folder; only a plain name is accepted (`pathmod`:
+    ntpath or posixpath in the tests)."""
+    if not name or pathmod.basename(name) != name or name in (".", "..") or ":" in name:
+        raise ValueError(f"a job file must have a plain name, not {name!r}")
+    return pathmod.join(folder, name)
 
 
 def _finish(run) -> None:

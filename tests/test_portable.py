@@ -118,3 +118,225 @@ def test_the_portable_path_needs_nothing_linux_only(tmp_path: Path):
     assert _gone(grandchild), "a process the learner's code double-forked away outlived the check"
     assert out["forge"][0] == "error" and "a check that does not exist" in out["forge"][1], out["forge"]
     assert not list(Path(os.environ["TMPDIR"]).glob(f"{spawner.PREFIX}*")), "a job folder was left behind"
+
+
+# --- macOS: the Seatbelt profile, generated from data ---------------------------------------------
+
+RULE = __import__("re").compile(r'^\((allow|deny) ([^()]+?)(?: (.*))?\)$')
+
+
+def sbpl_allows(text: str, values: dict, operation: str, path: str) -> bool:
+    """A small evaluator of the profile's file rules, the last matching rule winning (as SBPL does)."""
+    import re
+
+    verdict = None
+    for line in text.splitlines():
+        found = RULE.match(line)
+        if not found:
+            continue
+        action, ops, filters = found[1], found[2].split(), found[3] or ""
+        if ops == ["default"]:
+            verdict = action == "allow"
+            continue
+        if not any(op == operation or (op.endswith("*") and operation.startswith(op[:-1])) for op in ops):
+            continue
+        matches = not filters
+        for kind, arg in re.findall(r'\((subpath|literal|regex) (\(param "[A-Z_0-9]+"\)|"[^"]*"|#"[^"]*")\)', filters):
+            target = values[arg[8:-2]] if arg.startswith("(param") else arg.lstrip("#").strip('"')
+            if kind == "subpath":
+                matches |= path == target or path.startswith(target.rstrip("/") + "/")
+            elif kind == "literal":
+                matches |= path == target
+            else:
+                matches |= re.search(target, path) is not None
+        if matches:
+            verdict = action == "allow"
+    return bool(verdict)
+
+
+def test_the_seatbelt_profile_walls_off_the_course_and_opens_only_the_job_folder():
+    course = "/Users/Zoë Smith/my course (1)"
+    walls = seatbelt.Walls(job="/private/var/folders/xy/T/pytorch-tutor-job-12-ab",
+                           denied=(f"{course}/reference", f"{course}/.pytorch-tutor", f"{course}/exercises", "/private/var/folders/xy/T"),
+                           checks_root=f"{course}/reference")
+    values = seatbelt.params(walls, realpath=lambda p: p)
+    text = seatbelt.profile(values)
+    assert course not in text, "paths travel as -D parameters, never inside the profile's text except the checks regex"
+    assert "(deny network*)" in text and "(allow signal (target same-sandbox))" in text
+    can_read = lambda p: sbpl_allows(text, values, "file-read-data", p)  # noqa: E731
+    can_write = lambda p: sbpl_allows(text, values, "file-write-data", p)  # noqa: E731
+    for denied in ("reference/03_nn_module/solution.py", "reference/03_nn_module/mistakes/m1.py", "reference",
+                   ".pytorch-tutor/progress.json", "exercises/04_training_loop.py", "reference/03_nn_module/styles/checks.py"):
+        assert not can_read(f"{course}/{denied}"), denied
+    assert not can_read("/private/var/folders/xy/T/another-job/x.py")
+    for allowed in (f"{course}/reference/03_nn_module/checks.py", f"{walls.job}/03_nn_module.py",
+                    "/usr/lib/libSystem.B.dylib", "/Library/Frameworks/Python.framework/x.py"):
+        assert can_read(allowed), allowed
+    assert can_write(f"{walls.job}/out.pt") and can_write("/dev/null")
+    for outside in (f"{course}/exercises/03_nn_module.py", "/Users/Zoë Smith/.zshrc", "/private/tmp/x", f"{course}/reference/03_nn_module/checks.py"):
+        assert not can_write(outside), outside
+
+
+def test_the_seatbelt_checks_regex_matches_only_checks_files_and_refuses_unquotable_paths():
+    import re
+
+    pattern = f"^{seatbelt.regex_literal('/a.b/c+d [x]')}/[^/]+/checks\\.py$"
+    assert re.search(pattern, "/a.b/c+d [x]/03/checks.py")
+    assert not re.search(pattern, "/aXb/c+d [x]/03/checks.py") and not re.search(pattern, "/a.b/c+d [x]/03/solution.py")
+    with pytest.raises(ValueError):
+        seatbelt.regex_literal('/Users/a"b')
+
+
+STANDIN_SANDBOX_EXEC = """#!{python}
+# A stand-in for macOS's sandbox-exec: records how it was called, then runs the command with NO sandbox.
+import json, os, sys
+args = sys.argv[1:]
+record = {{"profile": None, "params": {{}}}}
+while args and args[0] in ("-p", "-D"):
+    flag, value, args = args[0], args[1], args[2:]
+    if flag == "-p":
+        record["profile"] = value
+    else:
+        name, _, val = value.partition("=")
+        record["params"][name] = val
+record["argv"] = args
+with open(os.environ["STANDIN_LOG"], "a") as log:
+    log.write(json.dumps(record) + "\\n")
+os.execv(args[0], args)
+"""
+
+
+def test_a_check_on_macos_runs_its_worker_under_sandbox_exec_with_the_profile(tmp_path: Path, monkeypatch):
+    """The wiring, end to end, with a stand-in `sandbox-exec` on PATH (it records its arguments and runs
+    the command unsandboxed: the profile's effect is not tested here, only that it is applied)."""
+    from grader.engine import check_exercise
+    from grader.isolation.portable import PortablePool
+
+    tool = tmp_path / "bin" / "sandbox-exec"
+    tool.parent.mkdir()
+    tool.write_text(STANDIN_SANDBOX_EXEC.format(python=sys.executable))
+    tool.chmod(tool.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("PATH", f"{tool.parent}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("STANDIN_LOG", str(tmp_path / "calls.jsonl"))
+    monkeypatch.setattr(spawner, "OS", "darwin")
+    learner = tmp_path / "work" / "03_nn_module.py"
+    learner.parent.mkdir()
+    learner.write_text(SOLUTION_03)
+    with PortablePool(1) as pool:
+        result = check_exercise(COURSE, COURSE.resolve("03"), learner, pool=pool)
+    assert result.status == "passed" and {"spawned", "seatbelt"} <= set(result.isolation), (result.status, result.isolation)
+    call = json.loads((tmp_path / "calls.jsonl").read_text().splitlines()[0])
+    assert call["argv"][1:] == ["-m", "grader.isolation.spawned"]
+    assert "(deny network*)" in call["profile"] and '(subpath (param "JOB"))' in call["profile"]
+    params = call["params"]
+    assert os.path.basename(params["JOB"]).startswith(spawner.PREFIX)
+    denied = {v for k, v in params.items() if k.startswith("DENIED_")}
+    assert {os.path.realpath(ROOT / "reference"), os.path.realpath(COURSE.state_dir), os.path.realpath(learner.parent)} <= denied
+    assert params["CHECKS_ROOT"] == os.path.realpath(ROOT / "reference")
+
+
+# --- Windows: the Job Object, through a stand-in kernel32 ------------------------------------------
+
+class StandInKernel32:
+    """Records every call the Job Object code makes; keeps the job's processes with `ps` (Linux)."""
+
+    def __init__(self):
+        from grader.isolation.ptree import PsTree
+
+        self.calls: list[tuple] = []
+        self.tree = PsTree("")
+
+    def CreateJobObjectW(self, attributes, name):  # noqa: N802
+        self.calls.append(("CreateJobObjectW",))
+        return 7
+
+    def SetInformationJobObject(self, job, kind, info, size):  # noqa: N802
+        limits = info._obj
+        self.calls.append(("SetInformationJobObject", kind, limits.basic.flags, limits.job_memory_limit, limits.basic.active_process_limit))
+        return 1
+
+    def OpenProcess(self, access, inherit, pid):  # noqa: N802
+        self.calls.append(("OpenProcess", access, pid))
+        return pid
+
+    def AssignProcessToJobObject(self, job, process):  # noqa: N802
+        self.calls.append(("AssignProcessToJobObject", job, process))
+        self.tree.root = process
+        return 1
+
+    def QueryInformationJobObject(self, job, kind, info, size, returned):  # noqa: N802
+        if kind == jobobject.BASIC_ACCOUNTING:
+            info._obj.active_processes = self.tree.count()
+        else:
+            info._obj.peak_job_memory_used = self.tree.memory()
+        return 1
+
+    def TerminateJobObject(self, job, code):  # noqa: N802
+        self.calls.append(("TerminateJobObject", job))
+        self.tree.kill()
+        return 1
+
+    def CloseHandle(self, handle):  # noqa: N802
+        self.calls.append(("CloseHandle", handle))
+        return 1
+
+    def GetLastError(self):  # noqa: N802
+        return 0
+
+
+def test_on_windows_each_worker_is_held_by_a_job_object_with_the_jobs_limits(tmp_path: Path, monkeypatch):
+    """The Job Object code (real ctypes structures) against a stand-in kernel32 on Linux."""
+    from grader.engine import check_exercise
+    from grader.isolation.portable import PortablePool, detect
+
+    made: list[StandInKernel32] = []
+
+    def job_tree():
+        made.append(StandInKernel32())
+        return jobobject.JobTree(made[-1])
+
+    monkeypatch.setattr(spawner, "OS", "win32")
+    monkeypatch.setattr(jobobject.JobTree, "for_this_os", staticmethod(job_tree))
+    assert "jobobject" in detect().in_force and "Windows has no file-system wall" in detect().why_missing("seatbelt")
+    learner = tmp_path / "01_tensors.py"
+    learner.write_text(SOLUTION_01 + "\nwhile True:\n    pass\n")
+    limits = Limits(timeout=3, memory_bytes=3 * 2**30, max_processes=16)
+    with PortablePool(1) as pool:
+        result = check_exercise(COURSE, COURSE.resolve("01"), learner, pool=pool, limits=limits)
+    assert result.status == "error" and result.message.startswith("time limit"), result.message
+    assert "jobobject" in result.isolation
+    calls = made[0].calls
+    assert calls[0] == ("CreateJobObjectW",) and calls[1][2] == jobobject.KILL_ON_JOB_CLOSE
+    assert ("SetInformationJobObject", jobobject.EXTENDED_LIMITS,
+            jobobject.KILL_ON_JOB_CLOSE | jobobject.JOB_MEMORY | jobobject.ACTIVE_PROCESS, 3 * 2**30, 17) in calls
+    assert [c[0] for c in calls].index("AssignProcessToJobObject") < [c[0] for c in calls].index("TerminateJobObject")
+    assert calls[-1][0] == "CloseHandle" and calls[-1][1] == 7
+
+
+def test_the_job_object_structures_have_windows_layout():
+    """JOBOBJECT_EXTENDED_LIMIT_INFORMATION is 144 bytes on 64-bit Windows, 112 on 32-bit; the accounting record 48."""
+    assert ctypes.sizeof(jobobject.ExtendedLimits) == (144 if ctypes.sizeof(ctypes.c_void_p) == 8 else 112)
+    assert ctypes.sizeof(jobobject.Accounting) == 48
+
+
+# --- Windows paths ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("user", ["Zoë Smith", "Jürgen Müller", "李雷", "o'brien"])
+def test_paths_the_portable_backend_builds_hold_for_windows_inputs(user: str):
+    course = PureWindowsPath(f"C:\\Users\\{user}\\My Course")
+    prefix = guard.folder_prefix(str(course / "reference"), ntpath)
+    inside = ntpath.normcase(str(course).upper().replace("\\", "/") + "/Reference/01_tensors/solution.py")
+    assert inside.startswith(prefix), "the guard compares Windows paths case-folded, / and \\ alike"
+    assert not ntpath.normcase(str(course / "reference_old" / "x.py")).startswith(prefix)
+    folder = str(PureWindowsPath(f"C:\\Users\\{user}\\AppData\\Local\\Temp\\{spawner.PREFIX}12-ab"))
+    assert spawned.job_file(folder, "03_nn_module.py", ntpath) == folder + "\\03_nn_module.py"
+    for bad in ("..\\x.py", "D:x.py", "sub\\x.py", ".."):
+        with pytest.raises(ValueError):
+            spawned.job_file(folder, bad, ntpath)
+    package = PureWindowsPath(f"C:\\Users\\{user}\\AppData\\Roaming\\Python\\site-packages\\grader\\isolation\\spawner.py")
+    root = spawner.code_root(package)
+    assert root == f"C:\\Users\\{user}\\AppData\\Roaming\\Python\\site-packages"
+    assert spawner.python_path(root, "D:\\extra", ";") == root + ";D:\\extra"
+    python = f"C:\\Users\\{user}\\AppData\\Local\\Programs\\Python 3.11\\python.exe"
+    line = subprocess.list2cmdline([python, "-m", "grader.isolation.spawned"])
+    assert line == f'"{python}" -m grader.isolation.spawned'

@@ -14,7 +14,6 @@ keeper reads the job's process count and peak memory, and terminates the whole j
 from __future__ import annotations
 
 import ctypes
-from ctypes import wintypes
 
 KILL_ON_JOB_CLOSE = 0x2000
 JOB_MEMORY = 0x200
@@ -22,6 +21,7 @@ ACTIVE_PROCESS = 0x8
 BASIC_ACCOUNTING = 1  # JobObjectBasicAccountingInformation
 EXTENDED_LIMITS = 9  # JobObjectExtendedLimitInformation
 PROCESS_SET_QUOTA, PROCESS_TERMINATE = 0x0100, 0x0001
+DWORD = ctypes.c_uint32  # Windows' DWORD (ctypes.DWORD is a C long: 8 bytes on Linux, so not used)
 
 
 class IoCounters(ctypes.Structure):
@@ -30,9 +30,9 @@ class IoCounters(ctypes.Structure):
 
 class BasicLimits(ctypes.Structure):
     _fields_ = [("per_process_user_time", ctypes.c_longlong), ("per_job_user_time", ctypes.c_longlong),
-                ("flags", wintypes.DWORD), ("min_working_set", ctypes.c_size_t), ("max_working_set", ctypes.c_size_t),
-                ("active_process_limit", wintypes.DWORD), ("affinity", ctypes.c_size_t),
-                ("priority_class", wintypes.DWORD), ("scheduling_class", wintypes.DWORD)]
+                ("flags", DWORD), ("min_working_set", ctypes.c_size_t), ("max_working_set", ctypes.c_size_t),
+                ("active_process_limit", DWORD), ("affinity", ctypes.c_size_t),
+                ("priority_class", DWORD), ("scheduling_class", DWORD)]
 
 
 class ExtendedLimits(ctypes.Structure):
@@ -44,8 +44,8 @@ class ExtendedLimits(ctypes.Structure):
 class Accounting(ctypes.Structure):
     _fields_ = [("total_user_time", ctypes.c_longlong), ("total_kernel_time", ctypes.c_longlong),
                 ("this_period_user_time", ctypes.c_longlong), ("this_period_kernel_time", ctypes.c_longlong),
-                ("total_page_faults", wintypes.DWORD), ("total_processes", wintypes.DWORD),
-                ("active_processes", wintypes.DWORD), ("total_terminated_processes", wintypes.DWORD)]
+                ("total_page_faults", DWORD), ("total_processes", DWORD),
+                ("active_processes", DWORD), ("total_terminated_processes", DWORD)]
 
 
 class JobTree:

@@ -340,3 +340,38 @@ def test_paths_the_portable_backend_builds_hold_for_windows_inputs(user: str):
     python = f"C:\\Users\\{user}\\AppData\\Local\\Programs\\Python 3.11\\python.exe"
     line = subprocess.list2cmdline([python, "-m", "grader.isolation.spawned"])
     assert line == f'"{python}" -m grader.isolation.spawned'
+
+
+# --- the learner loop and validate, through the portable backend ---------------------------------
+
+def test_the_learner_loop_works_on_the_portable_backend(course_dir: Path, monkeypatch):
+    """check (a stub, a known mistake with its hint, a pass),
+    list, hint and solution, each `check` a cold one whose worker is spawned beside this process."""
+    from conftest import cli, progress
+
+    monkeypatch.setenv(backend.ENV, "portable")
+    stub = course_dir / "exercises" / "01_tensors.py"
+    first = cli(course_dir, "check", "01", "--json")
+    assert first.exit_code == 1 and json.loads(first.output)["isolation"][:1] == ["spawned"]
+    from test_cli import composed_source
+
+    stub.write_text(composed_source(ROOT / "reference/01_tensors/mistakes/int_dtype_from_list.py", ROOT / "reference/01_tensors/solution.py"))
+    data = json.loads(cli(course_dir, "check", "01", "--json").output)
+    assert data["checks"][0]["mistake"] == "int_dtype_from_list" and data["score"] == 5
+    stub.write_text(SOLUTION_01)
+    assert cli(course_dir, "check", "01").exit_code == 0
+    assert progress(course_dir)["01_tensors"]["status"] == "passed"
+    assert "Hint 1 of" in cli(course_dir, "hint", "02").output
+    assert "def tensor_from_list" in cli(course_dir, "solution", "01").output
+
+
+@pytest.mark.parametrize("ex_id", ["03_nn_module"])
+def test_validate_finds_exercises_sound_on_the_portable_backend(ex_id: str):
+    """The reference passes, the stub fails and every known mistake gets its own hint, each in a spawned
+    worker (the whole course: PYTORCH_TUTOR_BACKEND=portable python -m pytest tests/test_course_content.py)."""
+    from grader.authoring.validate import validate_exercises
+    from grader.isolation.portable import PortablePool
+
+    with PortablePool(1) as pool:
+        problems = validate_exercises(COURSE, [COURSE.resolve(ex_id)], pool, every_path=False)
+    assert problems[ex_id] == [], "\n".join(p.text() for p in problems[ex_id])

@@ -56,15 +56,17 @@ def _remove(folder: str) -> None:
 
 
 def _become_server(parent: int) -> None:
-    from grader.isolation import boundary, syscalls
+    from grader.isolation import backend
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # unwinds: the pool closes, the folder goes
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # an interrupted kernel ends us itself
     if sys.platform == "linux":
+        from grader.isolation import syscalls
+
         syscalls.prctl(syscalls.PR_SET_PDEATHSIG, signal.SIGTERM)  # the kernel died, however it died
-    if os.getppid() != parent:  # it died before we asked to be told
+    if os.getppid() != parent:  # it died before we asked to be told (elsewhere: its socket's close ends us)
         sys.exit(0)
-    boundary.harden_trusted()
+    backend.harden_trusted()
 
 
 def _serve(sock: socket.socket) -> None:
@@ -89,9 +91,11 @@ def _serve(sock: socket.socket) -> None:
 
 def hello() -> dict:
     """What the server says once it is ready: who it is, and how it is protected (for tests and doctor-like checks)."""
-    from grader.isolation import syscalls
+    dumpable = None
+    if sys.platform == "linux":
+        from grader.isolation import syscalls
 
-    dumpable = syscalls.get_dumpable() if sys.platform == "linux" else None
+        dumpable = syscalls.get_dumpable()
     return {"ready": True, "pid": os.getpid(), "parent": os.getppid(), "dumpable": dumpable}
 
 

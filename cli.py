@@ -49,6 +49,9 @@ def main(
     ),
 ) -> None:
     _state["course"] = course
+    from grader.frontends.render import degrade_streams
+
+    degrade_streams()
 
 
 def _course():

@@ -375,3 +375,19 @@ def test_validate_finds_exercises_sound_on_the_portable_backend(ex_id: str):
     with PortablePool(1) as pool:
         problems = validate_exercises(COURSE, [COURSE.resolve(ex_id)], pool, every_path=False)
     assert problems[ex_id] == [], "\n".join(p.text() for p in problems[ex_id])
+
+
+def test_a_console_that_cannot_encode_utf8_gets_ascii_marks(course_dir: Path):
+    """Windows' cp1252 console (PYTHONIOENCODING=cp1252 here): ✓/✗ become OK/X, anything else it cannot
+    encode (the learner's own output too) becomes ?, and nothing fails to print."""
+    stub = course_dir / "exercises" / "01_tensors.py"
+    stub.write_text('print("learner says ✓ 日本 café")\n' + SOLUTION_01.replace("return matrix + bias", "return matrix - bias"))
+    env = {**os.environ, "PYTHONIOENCODING": "cp1252", "NO_COLOR": "1", "COLUMNS": "200", "PYTHONPATH": str(ROOT)}
+    run = lambda *args: subprocess.run([sys.executable, "-m", "cli", "--course", str(course_dir), *args], cwd=ROOT,  # noqa: E731
+                                       env=env, capture_output=True, timeout=300)
+    checked, listed = run("check", "01"), run("list")
+    out = checked.stdout.decode("cp1252")
+    assert checked.returncode == 1 and b"Traceback" not in checked.stderr, checked.stderr[-2000:]
+    assert "OK tensor_from_list" in out and "X add_row_bias" in out and "X Not passed yet: Tensors" in out, out
+    assert "learner says OK ?? café" in out and "✓" not in out
+    assert listed.returncode == 0 and "not started" in listed.stdout.decode("cp1252")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from pathlib import Path
 
 from rich import box
@@ -23,9 +24,52 @@ from grader.results import ERROR, CheckResult, ExerciseResult
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+MARKS = "✓✗…—→"
+ASCII_MARKS = str.maketrans({"✓": "OK", "✗": "X", "…": "...", "—": "-", "→": "->"})
+
+
 def make_console(stderr: bool = False) -> Console:
     plain = bool(os.environ.get("NO_COLOR"))
-    return Console(stderr=stderr, highlight=False, no_color=plain, emoji=False, soft_wrap=False)
+    stream = sys.stderr if stderr else sys.stdout
+    file = stream if can_encode(stream, MARKS) else AsciiMarks(stream)
+    return Console(file=file, highlight=False, no_color=plain, emoji=False, soft_wrap=False)
+
+
+def can_encode(stream, text: str) -> bool:
+    try:
+        text.encode(getattr(stream, "encoding", None) or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def degrade_streams() -> None:
+    """On a console that cannot encode UTF-8's marks (Windows' cp1252, a C locale), write what it cannot
+    encode as `?` rather than fail: for everything printed without the console (typer.echo)."""
+    for stream in (sys.stdout, sys.stderr):
+        if not can_encode(stream, MARKS) and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+
+
+class AsciiMarks:
+    """A text stream for rich that writes ✓ as OK, ✗ as X, … as ... (and anything else it cannot encode as ?)."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.encoding = getattr(stream, "encoding", None) or "ascii"
+
+    def write(self, text: str) -> int:
+        plain = text.translate(ASCII_MARKS).encode(self.encoding, "replace").decode(self.encoding)
+        return self.stream.write(plain)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+    def fileno(self) -> int:
+        return self.stream.fileno()
 
 
 def table_box(console: Console) -> box.Box:

@@ -391,3 +391,21 @@ def test_a_console_that_cannot_encode_utf8_gets_ascii_marks(course_dir: Path):
     assert "OK tensor_from_list" in out and "X add_row_bias" in out and "X Not passed yet: Tensors" in out, out
     assert "learner says OK ?? café" in out and "✓" not in out
     assert listed.returncode == 0 and "not started" in listed.stdout.decode("cp1252")
+
+
+def test_device_exercises_take_a_macs_mps_where_it_is_available(monkeypatch):
+    """Simulated: MPS is reported available (no Mac here), so only the choice of devices is tested, not a
+    run on MPS. Without MPS, as on this machine, the meta device stands in."""
+    import torch
+
+    from grader.judging.loader import load_module
+
+    def devices():
+        six = load_module(ROOT / "reference/06_device/checks.py", "portable_test_checks_06")
+        fourteen = load_module(ROOT / "reference/14_sequences/checks.py", "portable_test_checks_14")
+        return six.DEVICES, fourteen.GPU
+
+    assert devices()[1] == torch.device("meta") and torch.device("mps") not in devices()[0]
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: True)
+    six, fourteen = devices()
+    assert torch.device("mps") in six and torch.device("meta") in six and fourteen == torch.device("mps")

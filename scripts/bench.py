@@ -3,6 +3,7 @@
     python scripts/bench.py            # median of 5 runs each
     python scripts/bench.py --runs 9
     python scripts/bench.py --checks 03,14,16   # only these cold checks
+    python scripts/bench.py --backends linux,portable   # cold check 03 and watch, per backend, in one run
 
 Each command runs in a fresh process on a temporary copy of the course (so your
 progress is untouched), exactly as a learner would type it. Prints seconds and
@@ -87,7 +88,7 @@ def all_compute(course: Path, env: dict) -> float:
     return sum(r["elapsed"] for r in json.loads(done.stdout))
 
 
-def watch_latency(course: Path, env: dict, saves: int) -> list[float]:
+def watch_latency(course: Path, env: dict, saves: int, pause: float = 0.3) -> list[float]:
     """Seconds from saving a passing 03 to its verdict on screen, in `pytorch-tutor watch`."""
     sys.path.insert(0, str(ROOT))
     from grader.progress import Progress
@@ -105,7 +106,7 @@ def watch_latency(course: Path, env: dict, saves: int) -> list[float]:
     _wait_for(lines, "Not started: nn.Module", 120)
     latencies = []
     for i in range(saves):
-        time.sleep(0.3)
+        time.sleep(pause)
         start = time.perf_counter()
         stub.write_text(solution + f"\n# save {i}\n")
         _wait_for(lines, "Passed: nn.Module", 60)
@@ -143,6 +144,31 @@ def boundary_cost(course: Path, env: dict, runs: int) -> tuple[float, float]:
     return statistics.median(with_it), statistics.median(without)
 
 
+def compare_backends(course: Path, env: dict, runs: int, backends: list[str]) -> None:
+    """A passing cold `check 03` and watch's save -> verdict, per backend (PYTORCH_TUTOR_BACKEND), as ratios
+    to `import torch`, all in one run: the cold checks alternate with each other and the baseline. On the
+    portable backend every check runs in a freshly spawned worker, and the spare for the next one is spawned
+    when a check ends: watch's saves are spaced by twice `import torch`, the pace at which a spare is warm
+    on this machine (a person saving by hand is slower still)."""
+    argv = [sys.executable, "-m", "cli", "--course", str(course), "check", "03", "--file",
+            str(course / "solved" / "03_nn_module" / "solution.py")]
+    times: dict[str, list[float]] = {name: [] for name in [*backends, "import torch"]}
+    for _ in range(runs):
+        for name in backends:
+            times[name].append(timed(argv, {**env, "PYTORCH_TUTOR_BACKEND": name}, 0))
+        times["import torch"].append(timed([sys.executable, "-c", "import torch"], env))
+    base = statistics.median(times["import torch"])
+    print(f"python -c 'import torch'   {base:6.2f} s   (baseline, median of {runs}, alternating with the rows below)")
+    for name in backends:
+        cold = statistics.median(times[name])
+        print(f"{f'check 03 cold, {name} backend':42} {cold:6.2f} s  {cold / base:5.2f}x  target <= 1.30x")
+    for name in backends:
+        pause = 0.3 if name == "linux" else 2 * base
+        warm = statistics.median(watch_latency(course, {**env, "PYTORCH_TUTOR_BACKEND": name}, 10, pause))
+        print(f"{f'watch save -> verdict, {name} backend':42} {warm:6.2f} s  {warm / base:5.2f}x  target <= 0.30 s "
+              f"(saves {pause:.1f} s apart, median of 10)")
+
+
 def _wait_for(lines: queue.Queue, text: str, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while text not in lines.get(timeout=max(deadline - time.monotonic(), 0.01)):
@@ -154,6 +180,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="runs per command; the median is reported")
     parser.add_argument("--students", type=int, default=50, help="class size for the grade throughput figure")
     parser.add_argument("--checks", help="only the cold-check rows of these exercises (e.g. 03,14,16), and nothing else")
+    parser.add_argument("--backends", help="only cold check 03 and watch, on each of these backends (linux,portable)")
     args = parser.parse_args()
     env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT)}
     with tempfile.TemporaryDirectory() as tmp:
@@ -161,6 +188,8 @@ def main() -> None:
         for name in ("exercises", "reference"):
             shutil.copytree(ROOT / name, course / name)
         shutil.copytree(ROOT / "reference", course / "solved")  # passing files outside reference/
+        if args.backends:
+            return compare_backends(course, env, args.runs, args.backends.split(","))
         base = median_of(args.runs, [sys.executable, "-c", "import torch"], env)
         print(f"python -c 'import torch'   {base:6.2f} s   (baseline, median of {args.runs})")
         for label, argv, code, target, preload in scenarios(course, set(args.checks.split(",")) if args.checks else None):

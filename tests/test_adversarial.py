@@ -22,7 +22,7 @@ import pytest
 
 import hostile
 from conftest import COURSE, ROOT, cli, copy_course, grade, warm_pool
-from grader.isolation import proctree
+from grader.isolation import backend, proctree
 
 SLACK = 10.0  # seconds allowed over the time limit on a loaded 2-core machine
 MARK = "__import__('ctypes').CDLL(None).prctl(15, b'ptt-leftover', 0, 0, 0)"
@@ -59,7 +59,7 @@ def source(case: hostile.Case, world: dict) -> str:
 
 
 def need(layers: tuple) -> None:
-    from grader.isolation.boundary import detect
+    from grader.isolation.backend import detect  # PYTORCH_TUTOR_BACKEND=portable: what that backend has
 
     found = detect()
     for layer in layers:
@@ -172,7 +172,7 @@ def test_hostile_submission_is_contained_in_a_single_cold_check(case: hostile.Ca
     before, files, print_ = proctree.descendants(os.getpid()), scratch_left(), fingerprint()
     start = time.monotonic()
     data = grade_cold(learner, **case.limits)
-    assert data["forked"], "a single check forks its keeper from the trusted process"
+    assert data["forked"] or backend.name() == "portable", "a single check forks its keeper from the trusted process"
     assert_contained(case, data, time.monotonic() - start - 5)  # minus the driver's own torch import
     assert leftovers(before) == []
     assert scratch_left() <= files

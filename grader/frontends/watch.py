@@ -146,11 +146,14 @@ def task_text(stub: Path) -> str:
 @contextlib.contextmanager
 def _keys_mode():
     """Single key presses without Enter when stdin is a terminal; restored on the way out."""
-    if not sys.stdin.isatty():
+    try:
+        import termios
+        import tty
+    except ImportError:  # Windows: keys are read a line at a time (the key, then Enter)
+        termios = None
+    if not sys.stdin.isatty() or termios is None:
         yield
         return
-    import termios
-    import tty
 
     fd = sys.stdin.fileno()
     saved = termios.tcgetattr(fd)

@@ -31,21 +31,24 @@ class PortableJob:
 
     def __init__(self, pool: "PortablePool", worker: Worker, request: dict, extra: bytes, limits: Limits):
         self.pool, self.worker, self.limits = pool, worker, limits
-        self.started = time.monotonic()
-        worker.hand(request, extra)
         self.done: queue.Queue[Finished] = queue.Queue()
-        learner = request.get("filename", "")
-        self.thread = threading.Thread(target=self._watch, args=(learner,), daemon=True)
+        self.thread = threading.Thread(target=self._watch, args=(request, extra), daemon=True)
         self.thread.start()
 
-    def _watch(self, learner: str) -> None:
+    def _watch(self, request: dict, extra: bytes) -> None:
+        """Hand the job over (the pipe may fill before the worker is warm: not on the caller's thread), wait
+        until the worker has imported torch (its time limit starts then), and watch it to the end."""
         w = self.worker
         try:
-            self.done.put(spawnwatch.watch(w.popen, w.tree, w.streams, self.limits, learner, self.started))
+            w.hand(request, extra)
+            if not w.wait_ready():
+                raise RuntimeError("the worker ended or hung before it was ready")
+            finished = spawnwatch.watch(w.popen, w.tree, w.streams, self.limits, request.get("filename", ""), time.monotonic())
         except BaseException:
-            self.done.put(Finished(returncode=None, elapsed=self.limits.timeout, stdout="", stderr="", keeper_lost=True))
+            finished = Finished(returncode=None, elapsed=0.0, stdout="", stderr="", keeper_lost=True)
         finally:
             w.end()
+        self.done.put(finished)
 
     def wait(self) -> Finished:
         finished = self.done.get()
@@ -82,11 +85,10 @@ class PortablePool:
             found = next((w for w in self.spares if w.key == key), None)
             if found is not None:
                 self.spares.remove(found)
-        worker = found or Worker(key, self.preload)
-        if not worker.wait_ready():
-            worker.end()
-            worker = Worker(key, self.preload)
-        return worker
+        if found is not None and found.popen.poll() is not None:  # a spare that died waiting
+            found.end()
+            found = None
+        return found or Worker(key, self.preload)  # not waited for: it warms up while the caller goes on
 
     def start(self, request: dict, extra: bytes, limits: Limits) -> PortableJob:
         worker = self._take(spawner.walls_key(request))

@@ -37,13 +37,14 @@ from grader.text import clean_line
 _LABEL = re.compile(r"In \[(\d{1,9})\]")
 
 
-def main(fd: int, parent: int) -> None:
-    """Serve the kernel `parent` on the socketpair end `fd` until it closes or the kernel ends."""
+def main(fd: int | str, parent: int) -> None:
+    """Serve the kernel `parent` on the socketpair end `fd` until it closes or the kernel ends ("share": the
+    socket comes as socket.share()'s bytes on stdin, on Windows)."""
     _become_server(parent)
     folder = tempfile.mkdtemp(prefix="pytorch-tutor-server-")
-    tempfile.tempdir = os.environ["TMPDIR"] = folder  # the jobs' scratch folders go here too
+    tempfile.tempdir = os.environ["TMPDIR"] = os.environ["TEMP"] = folder  # the jobs' scratch folders go here too
     try:
-        _serve(socket.socket(fileno=fd))
+        _serve(socket.fromshare(sys.stdin.buffer.read()) if fd == "share" else socket.socket(fileno=int(fd)))
     finally:
         _remove(folder)
 
@@ -157,4 +158,4 @@ def for_notebook(result: ExerciseResult, name: str) -> ExerciseResult:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]), int(sys.argv[2]))
+    main(sys.argv[1], int(sys.argv[2]))

@@ -156,9 +156,12 @@ def sbpl_allows(text: str, values: dict, operation: str, path: str) -> bool:
 
 def test_the_seatbelt_profile_walls_off_the_course_and_opens_only_the_job_folder():
     course = "/Users/Zoë Smith/my course (1)"
+    venv = f"{course}/.venv/lib/python3.11/site-packages"
     walls = seatbelt.Walls(job="/private/var/folders/xy/T/pytorch-tutor-job-12-ab",
-                           denied=(f"{course}/reference", f"{course}/.pytorch-tutor", f"{course}/exercises", "/private/var/folders/xy/T"),
-                           checks_root=f"{course}/reference")
+                           denied=(f"{course}/reference", f"{course}/.pytorch-tutor", f"{course}/exercises", "/private/var/folders/xy/T",
+                                   course + "/.venv/lib/python3.11/site-packages/grader/secret"),
+                           checks_root=f"{course}/reference", readable=(venv, f"{course}/.venv/bin"),
+                           denied_inside=(f"{venv}/reference", f"{venv}/grader/secret"))
     values = seatbelt.params(walls, realpath=lambda p: p)
     text = seatbelt.profile(values)
     assert course not in text, "paths travel as -D parameters, never inside the profile's text except the checks regex"
@@ -169,6 +172,8 @@ def test_the_seatbelt_profile_walls_off_the_course_and_opens_only_the_job_folder
                    ".pytorch-tutor/progress.json", "exercises/04_training_loop.py", "reference/03_nn_module/styles/checks.py"):
         assert not can_read(f"{course}/{denied}"), denied
     assert not can_read("/private/var/folders/xy/T/another-job/x.py")
+    assert can_read(f"{venv}/torch/__init__.py"), "Python inside a forbidden folder (a venv in the course) is given back"
+    assert not can_read(f"{venv}/reference/01_tensors/solution.py") and not can_read(f"{venv}/grader/secret/x")
     for allowed in (f"{course}/reference/03_nn_module/checks.py", f"{walls.job}/03_nn_module.py",
                     "/usr/lib/libSystem.B.dylib", "/Library/Frameworks/Python.framework/x.py"):
         assert can_read(allowed), allowed
@@ -409,3 +414,19 @@ def test_device_exercises_take_a_macs_mps_where_it_is_available(monkeypatch):
     monkeypatch.setattr(torch.backends.mps, "is_available", lambda: True)
     six, fourteen = devices()
     assert torch.device("mps") in six and torch.device("meta") in six and fourteen == torch.device("mps")
+
+
+def test_grade_accepts_seatbelt_as_a_file_system_wall_and_refuses_windows_without_unsafe(monkeypatch):
+    """A Mac with Seatbelt may grade a class; Windows (a Job Object, no file-system wall) may not unless told."""
+    from grader.classroom.grading import require_boundary
+    from grader.errors import TutorError
+    from grader.isolation.layers import Layers
+
+    no_landlock = (("landlock", "the portable backend has no Landlock"),)
+    monkeypatch.setattr(backend, "detect", lambda: Layers(("spawned", "seatbelt", "rlimit_cpu"), no_landlock, "/tmp"))
+    warnings: list[str] = []
+    assert require_boundary(False, warnings) is False and warnings == []
+    monkeypatch.setattr(backend, "detect", lambda: Layers(("spawned", "jobobject"), no_landlock, "C:\\Temp"))
+    with pytest.raises(TutorError, match="no file-system boundary"):
+        require_boundary(False, warnings)
+    assert require_boundary(True, warnings) is True and "unsafe" in warnings[0]

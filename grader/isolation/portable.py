@@ -43,6 +43,7 @@ class PortableJob:
             w.hand(request, extra)
             if not w.wait_ready():
                 raise RuntimeError("the worker ended or hung before it was ready")
+            w.tree.limit(request["limits"])  # once warm: torch's own memory is not the job's to be refused
             finished = spawnwatch.watch(w.popen, w.tree, w.streams, self.limits, request.get("filename", ""), time.monotonic())
         except BaseException:
             finished = Finished(returncode=None, elapsed=0.0, stdout="", stderr="", keeper_lost=True)

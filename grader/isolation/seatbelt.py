@@ -8,9 +8,12 @@ each rule overriding what comes before it (SBPL: the last matching rule wins):
   - all network access (outbound, inbound, bind);
   - every write, then gives back the job's own folder and the character devices Python needs;
   - reads of every forbidden path (the course's `reference/`, its progress folder, the folder of
-    the submission, other submissions), then gives back the job's folder (which may lie under a
-    forbidden one) and the exercises' `checks.py` files (case builders and probes, loaded before
-    any learner code runs; never the solution, mistakes or styles beside them);
+    the submission, other submissions), then gives back Python and the grader (which may lie under
+    a forbidden folder, a virtual environment inside the course), takes away again what is
+    forbidden inside those (the solutions a non-editable install ships in site-packages), and
+    gives back the job's folder (which may lie under a forbidden one) and the exercises'
+    `checks.py` files (case builders and probes, loaded before any learner code runs; never the
+    solution, mistakes or styles beside them);
   - signals to any process outside this sandbox.
 
 Paths travel as `-D` parameters, never spliced into the profile's text (the idea is OpenAI
@@ -32,19 +35,23 @@ _REGEX_SPECIAL = set(".^$*+?()[]{}|\\")
 
 @dataclass(frozen=True)
 class Walls:
-    """What one job's process may touch: it writes only `job`; it reads anything but `denied`
-    (except `job` itself and the `checks.py` files of exercises under `checks_root`)."""
+    """What one job's process may touch: it writes only `job`; it reads anything but `denied`, except
+    what lies in `readable` (Python, the grader) and is not in `denied_inside` (solutions shipped in
+    site-packages), and except `job` itself and the `checks.py` files of exercises under `checks_root`."""
 
     job: str
     denied: tuple[str, ...] = ()
     checks_root: str = ""
+    readable: tuple[str, ...] = ()
+    denied_inside: tuple[str, ...] = ()
 
 
 def params(walls: Walls, realpath=os.path.realpath) -> dict[str, str]:
-    """The -D parameters: JOB, DENIED_0..n, CHECKS_ROOT, all canonical."""
+    """The -D parameters: JOB, DENIED_i, READABLE_i, INNER_i, CHECKS_ROOT, all canonical."""
     out = {"JOB": realpath(walls.job)}
-    for i, path in enumerate(dict.fromkeys(realpath(p) for p in walls.denied)):
-        out[f"DENIED_{i}"] = path
+    for prefix, paths in (("DENIED", walls.denied), ("READABLE", walls.readable), ("INNER", walls.denied_inside)):
+        for i, path in enumerate(dict.fromkeys(realpath(p) for p in paths)):
+            out[f"{prefix}_{i}"] = path
     if walls.checks_root:
         out["CHECKS_ROOT"] = realpath(walls.checks_root)
     return out
@@ -52,12 +59,16 @@ def params(walls: Walls, realpath=os.path.realpath) -> dict[str, str]:
 
 def profile(values: dict[str, str]) -> str:
     """The SBPL text for these parameters (only their names appear in it, and the checks regex)."""
-    denied = [name for name in values if name.startswith("DENIED_")]
+    named = lambda prefix: " ".join(f'(subpath (param "{n}"))' for n in values if n.startswith(prefix))  # noqa: E731
     lines = ["(version 1)", "(allow default)", "(deny network*)",
              "(deny file-write*)", '(allow file-write* (subpath (param "JOB")))',
              "(allow file-write* " + " ".join(f'(literal "{d}")' for d in DEVICES) + ")"]
-    if denied:
-        lines.append("(deny file-read* file-write* " + " ".join(f'(subpath (param "{n}"))' for n in denied) + ")")
+    if named("DENIED_"):
+        lines.append(f"(deny file-read* file-write* {named('DENIED_')})")
+        if named("READABLE_"):
+            lines.append(f"(allow file-read* {named('READABLE_')})")
+        if named("INNER_"):
+            lines.append(f"(deny file-read* file-write* {named('INNER_')})")
         lines.append('(allow file-read* file-write* (subpath (param "JOB")))')
     if "CHECKS_ROOT" in values:
         lines.append(f'(allow file-read* (regex #"^{regex_literal(values["CHECKS_ROOT"])}/[^/]+/checks\\.py$"))')

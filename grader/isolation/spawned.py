@@ -29,28 +29,32 @@ STACK_EARLY = 0.3  # seconds before the deadline at which the Python stack is wr
 
 
 def main() -> None:
-    job_pipe = _plumb()
+    job_pipe, output = _plumb()
     _warm()
     _write_results(_LENGTH.pack(len(READY)) + READY)
     request, extra = _read_request(job_pipe)
     if request is None:
         os._exit(0)  # the pool closed before giving us a job
     threading.Thread(target=_die_with_parent, args=(job_pipe,), daemon=True).start()
+    for fd in (1, 2):  # from here on, what is printed is the job's
+        os.dup2(output, fd)
     _run(request, extra)
 
 
-def _plumb() -> int:
-    """fd 3: the results pipe; fds 1 and 2: the output pipe; fd 0: /dev/null. Returns the job pipe's fd."""
+def _plumb() -> tuple[int, int]:
+    """fd 3: the results pipe; fd 0: /dev/null; fds 1 and 2: /dev/null while warming up (torch's own
+    warnings are not the learner's output), the output pipe once the job is here. Returns the job
+    pipe's fd and the output pipe's."""
     os.dup2(1, 3)  # first: at start-up only fds 0, 1 and 2 are open, so 3 is free
-    job_pipe = os.dup(0)
-    os.dup2(2, 1)
-    null = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(null, 0)
+    job_pipe, output = os.dup(0), os.dup(2)
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
     os.close(null)
     sys.stdin = open(0, closefd=False)
     sys.stdout = open(1, "w", buffering=1, closefd=False, encoding="utf-8", errors="backslashreplace")
     sys.stderr = open(2, "w", buffering=1, closefd=False, encoding="utf-8", errors="backslashreplace")
-    return job_pipe
+    return job_pipe, output
 
 
 def _warm() -> None:
@@ -125,6 +129,8 @@ def _run(request: dict, extra: bytes) -> None:
         _write_files(request, extra, folder)
         os.environ.update(request.get("env", {}))
         os.environ["HOME"] = os.environ["TMPDIR"] = os.environ["TEMP"] = os.environ["TMP"] = folder
+        if "tempfile" in sys.modules:
+            sys.modules["tempfile"].tempdir = None  # forget a temporary folder cached while warming up
         os.chdir(folder)
         layers = Layers(tuple(request.get("layers", ())) + in_force, tuple(map(tuple, request.get("missing", ()))) + missing, folder)
     except BaseException:

@@ -67,7 +67,7 @@ class Worker:
             return argv
         denied, checks_root = self.key or ((), "")
         self.layers.append("seatbelt")
-        return seatbelt.command(argv, seatbelt.Walls(self.folder, denied, checks_root), tool)
+        return seatbelt.command(argv, seatbelt_walls(self.folder, denied, checks_root), tool)
 
     def _env(self, preload: tuple[str, ...]) -> dict:
         env = dict(os.environ)
@@ -84,7 +84,6 @@ class Worker:
         """Give the worker its job (it keeps the job pipe open: closing it ends the worker)."""
         job = {**request, "folder": self.folder, "layers": self.layers, "missing": [list(m) for m in self.missing]}
         job.setdefault("env", {})[TOKEN_VAR] = self.token
-        self.tree.limit(job["limits"])
         head = _json_bytes(job)
         try:
             for part in (head, extra):
@@ -107,6 +106,18 @@ class Worker:
             pass
         self.tree.close()
         _remove(self.folder)
+
+
+def seatbelt_walls(folder: str, denied: tuple[str, ...], checks_root: str) -> seatbelt.Walls:
+    """The job folder, the forbidden paths, and Python and the grader given back (less the solutions a
+    non-editable install ships beside them, and anything forbidden inside them)."""
+    from grader.isolation import landlock_rules
+
+    roots = tuple(dict.fromkeys(os.path.realpath(p) for p in landlock_rules.python_roots() if p and os.path.exists(p)))
+    real_denied = [os.path.realpath(p) for p in denied]
+    inside = [d for d in real_denied if any(d == r or d.startswith(r.rstrip(os.sep) + os.sep) for r in roots)]
+    shipped = sorted(landlock_rules.shipped_in(roots))
+    return seatbelt.Walls(folder, tuple(real_denied), checks_root, roots, tuple(dict.fromkeys([*inside, *shipped])))
 
 
 def code_root(module_file) -> str:

@@ -430,3 +430,26 @@ def test_grade_accepts_seatbelt_as_a_file_system_wall_and_refuses_windows_withou
     with pytest.raises(TutorError, match="no file-system boundary"):
         require_boundary(False, warnings)
     assert require_boundary(True, warnings) is True and "unsafe" in warnings[0]
+
+
+def test_on_macos_a_spare_is_used_only_for_a_job_with_the_same_walls(tmp_path: Path, monkeypatch):
+    """A spare's Seatbelt profile names its job's forbidden paths: watch's next check (the same file) takes
+    the warm spare; a check of a file elsewhere gets a worker spawned for its own walls."""
+    from grader.isolation.portable import PortablePool
+
+    monkeypatch.setattr(spawner, "OS", "darwin")
+    monkeypatch.setattr(seatbelt, "executable", lambda: None)  # no sandbox-exec: the spares' walls still differ
+    spawned_for: list = []
+    real = spawner.Worker.__init__
+    monkeypatch.setattr(spawner.Worker, "__init__", lambda self, key, preload: (spawned_for.append(key), real(self, key, preload))[1])
+    checks = str(ROOT / "reference/01_tensors/checks.py")
+    here, there = ({"checks": checks, "forbidden": [str(tmp_path / name)]} for name in ("a", "b"))
+    with PortablePool(1) as pool:
+        assert spawned_for == []  # nothing to warm before the first job says what its walls are
+        pool._take(spawner.walls_key(here)).end()
+        pool.job_done(spawner.walls_key(here))
+        assert len(spawned_for) == 2 and spawned_for[1] == spawned_for[0]  # the job's worker, then its spare
+        pool._take(spawner.walls_key(here)).end()
+        assert len(spawned_for) == 2  # the warm spare was taken
+        pool._take(spawner.walls_key(there)).end()
+        assert len(spawned_for) == 3 and spawned_for[2] != spawned_for[0]

@@ -43,6 +43,7 @@ class ExerciseResult:
     output: str = ""  # what the learner's code printed (capped)
     elapsed: float = 0.0
     isolation: list[str] = field(default_factory=list)  # the OS layers in force around the learner's process
+    limit: str = ""  # for status "error": the limit the run hit ("time", "memory", "process"), which says nothing of the code's correctness
 
     @property
     def passed(self) -> bool:
@@ -56,6 +57,11 @@ class ExerciseResult:
     def focus(self) -> str:
         """The function of the first failing check: where the learner's next hint is."""
         return next((c.target for c in self.checks if not c.passed), "")
+
+    @property
+    def not_started(self) -> bool:
+        """Every check still says "not implemented yet": the learner has not begun (an untouched stub)."""
+        return bool(self.checks) and all(c.message.startswith("not implemented yet") for c in self.checks)
 
     @property
     def max_score(self) -> float:

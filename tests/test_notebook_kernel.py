@@ -18,6 +18,8 @@ from conftest import COURSE, ROOT, grade, progress
 from test_notebook import export, fill_with_reference, kernel_env, shown  # noqa: F401  (kernel_env: a fixture)
 from grader.isolation import proctree
 
+pytestmark = pytest.mark.slow  # `pytest -m "not slow"` leaves this module out of the quick loop
+
 pytest.importorskip("nbclient")
 new = nbformat.v4.new_code_cell
 REPORT = ("import json, os\nfrom grader import check\nfrom grader.notebooks import client\nresult = check('03')\n"

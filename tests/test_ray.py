@@ -18,6 +18,8 @@ import pytest
 
 from conftest import ROOT, cli, copy_course
 
+pytestmark = pytest.mark.slow  # `pytest -m "not slow"` leaves this module out of the quick loop
+
 REF = {ex: (ROOT / "reference" / ex / "solution.py").read_text() for ex in ("01_tensors", "02_autograd")}
 EXERCISES = "01,02"
 
@@ -90,11 +92,9 @@ def test_a_task_past_its_deadline_scores_zero_and_the_run_ends(tmp_path):
     needs_ray()
     (tmp_path / "hw1" / "hal").mkdir(parents=True)
     (tmp_path / "hw1" / "hal" / "01_tensors.py").write_text("while True:\n    pass\n")
-    started = time.monotonic()
     result = cli(copy_course(tmp_path / "course"), "grade", str(tmp_path / "hw1"), "-e", "01", "--timeout", "120",
                  "--ray", "--ray-deadline", "5", "--json")  # a local cluster of its own, shut down at the end
     assert result.exit_code == 0, result.output
-    assert time.monotonic() - started < 90  # the file's own limit (120 s) never came
     entry = json.loads((tmp_path / "hw1-gradebook" / "grades.json").read_text())["students"]["hal"]["exercises"]["01_tensors"]
     assert entry["status"] == "error" and entry["score"] == 0
     assert "its Ray task ran past its deadline of 5 s and was stopped" in entry["message"]
@@ -145,10 +145,8 @@ def graded(cluster, tmp_path_factory):
     write_class(base / "hw1", targets_of(cluster))
     runs = {}
     for name, extra in (("local", ()), ("ray", ("--ray",))):
-        started = time.monotonic()
         runs[name] = cli(course, "grade", str(base / "hw1"), "-e", EXERCISES, "--timeout", "20",
                          "-o", str(base / name), "--json", *extra)
-        runs[name].seconds = time.monotonic() - started
     return base, course, runs
 
 
@@ -158,6 +156,7 @@ def test_the_ray_gradebook_is_the_local_one_byte_for_byte(graded):
     assert runs["ray"].exit_code == 0, runs["ray"].output
     local, ray = gradebook_files(base / "local"), gradebook_files(base / "ray")
     assert set(local) == set(ray) and ".cache.json" in local and "students/eve/results.json" in local
+    assert {"similarity.csv", "similarity.html"} <= set(local)  # compared on the driver, the same as locally
     assert [name for name in local if local[name] != ray[name]] == []
     summary = json.loads(runs["ray"].stdout)
     assert (summary["graded"], summary["cached"]) == (json.loads(runs["local"].stdout)["graded"], 0)

@@ -23,14 +23,15 @@ from grader.text import clean_line
 
 CACHE_FILE = ".cache.json"
 STUDENTS = "students"
-BOOK_FILES = ("grades.csv", "grades.json", CACHE_FILE)
+BOOK_FILES = ("grades.csv", "grades.json", CACHE_FILE, "similarity.csv", "similarity.html", "history.csv",
+              "history.json")
 FORMULA = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet cell may start a formula with
 
 
 def write_gradebook(out: Path, course, exercises: list, book: dict[str, dict[str, dict]], cache_text: str = "",
-                    unsafe: bool = False) -> None:
+                    unsafe: bool = False, extra: dict[str, str] | None = None) -> None:
     """Every file of the gradebook of `book`, then (in one step) in `out`'s place; `cache_text` is
-    the cache to carry over into it."""
+    the cache to carry over into it, `extra` more files by name (the similarity report)."""
     new = _new_folder(out)
     try:
         ids = [ex.id for ex in exercises]
@@ -43,6 +44,8 @@ def write_gradebook(out: Path, course, exercises: list, book: dict[str, dict[str
             write_text(folder / "results.json", _json(gradescope(ids, entries)))
         if cache_text:
             write_text(new / CACHE_FILE, cache_text)
+        for name, text in (extra or {}).items():
+            write_text(new / name, text)
         _put_in_place(new, out)
     except BaseException:
         shutil.rmtree(new, ignore_errors=True)
@@ -108,12 +111,16 @@ def _leftover(name: str) -> bool:
 
 
 def grades_csv(ids: list[str], book: dict[str, dict[str, dict]]) -> str:
+    """A row per student: each exercise's score and its status (passed, failed, error, timed out, not
+    submitted: zeros for different reasons read differently), the total and the points possible."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([_cell(name) for name in ("student", *ids, "total")])
+    statuses = [f"{i} status" for i in ids]  # after the scores: a sheet that reads the first columns reads them still
+    writer.writerow([_cell(name) for name in ("student", *ids, "total", "points possible", *statuses)])
     for student, entries in book.items():
         scores = [entries[i]["score"] for i in ids]
-        writer.writerow([_cell(student), *scores, number(sum(scores))])
+        possible = number(sum(entries[i]["max_score"] for i in ids))
+        writer.writerow([_cell(student), *scores, number(sum(scores)), possible, *(_cell(entries[i]["status"]) for i in ids)])
     return buffer.getvalue()
 
 
@@ -147,7 +154,8 @@ def gradescope(ids: list[str], entries: dict[str, dict]) -> dict:
 def _output(check: dict) -> str:
     """A check as Gradescope shows it: the message, where in the file, and the hint."""
     where = [f"where: {w['file']}, line {w['line']}" + (f": {w['code']}" if w["code"] else "") for w in check["where"]]
-    parts = [check["message"], *where, check["hint"] and f"hint: {check['hint']}"]
+    call = check.get("call") or ""  # a cache written before calls were kept has none
+    parts = [call and f"called: {call}", check["message"], *where, check["hint"] and f"hint: {check['hint']}"]
     return "\n".join(clean_line(part) for part in parts if part)
 
 

@@ -19,6 +19,8 @@ from grader.course import Course, Exercise
 from grader.errors import TutorError
 from grader.text import clean_line
 
+HISTORY = "history.jsonl"  # `grader.history.NAME`, handed in beside the exercise files
+
 LAYOUTS = (
     "Put one folder per student holding exercise files (alice/01_tensors.py or .ipynb), "
     "or files named like alice__01_tensors.py."
@@ -127,6 +129,8 @@ def _flat(name: str) -> tuple[str, str]:
 def _add(found: Plan, course: Course, student: str, name: str, entry: os.DirEntry) -> bool:
     """Record `student`'s file for the exercise it is named after, read now; False if it names none."""
     rel = Path(entry.path).relative_to(found.root).as_posix()
+    if name == HISTORY and student:
+        return True  # the student's attempt history: read at the end (`grader.classroom.attempts`), not graded
     ex = next((e for e in course.exercises if name in (f"{e.id}.py", f"{e.id}.ipynb")), None)
     if ex is None or not student:
         found.ignored.append(clean_line(rel) + ("/" if entry.is_dir(follow_symlinks=False) else ""))

@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Iterator
 
 from grader.errors import TutorError
-from grader.submission.source import text_problem
+from grader.submission.source import MAX_NOTEBOOK, limit_for, text_problem, too_large
 
-MAX_BYTES = 32 * 2**20  # a larger file is not read: it would fill the grader's memory, not hold an exercise
+MAX_BYTES = MAX_NOTEBOOK  # a larger file is not read: it would fill the grader's memory, not hold an exercise
 LINK = "is a symbolic link, and links are never followed"
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | _CLOEXEC
@@ -86,6 +86,12 @@ def content_problem(label: str, data: bytes) -> str:
     problem = text_problem(data)
     if problem:
         return f"{label} {problem}"
+    limit, what = limit_for(label)
+    if len(data) > limit:
+        try:
+            too_large(label, what, len(data), limit)
+        except TutorError as exc:
+            return exc.message
     if label.lower().endswith(".ipynb"):
         from grader.submission.notebook import parse_cells
 

@@ -22,5 +22,5 @@ def check_all(course: Course, progress=None, size: int | None = None) -> list[Ex
         results = [f.result() for f in futures]
     if progress is not None:
         for ex, result in zip(course.exercises, results):
-            progress.record_check(ex.id, result.passed, focus=result.focus)
+            progress.record_result(ex.id, result)
     return results

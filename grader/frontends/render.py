@@ -18,6 +18,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from grader.frontends.prose import Prose, TrimmedLines
 from grader.submission.cells import split_cell
 from grader.results import ERROR, CheckResult, ExerciseResult
 
@@ -31,8 +32,11 @@ ASCII_MARKS = str.maketrans({"✓": "OK", "✗": "X", "…": "...", "—": "-", 
 def make_console(stderr: bool = False) -> Console:
     plain = bool(os.environ.get("NO_COLOR"))
     stream = sys.stderr if stderr else sys.stdout
-    file = stream if can_encode(stream, MARKS) else AsciiMarks(stream)
-    return Console(file=file, highlight=False, no_color=plain, emoji=False, soft_wrap=False)
+    ascii_only = {} if can_encode(stream, MARKS) else {"file": AsciiMarks(stream)}  # cp1252: OK and X for ✓ and ✗
+    console = Console(stderr=stderr, highlight=False, no_color=plain, emoji=False, soft_wrap=False, **ascii_only)
+    if not console.is_terminal and not console.is_jupyter:  # piped: no padding at the ends of lines
+        console.file = TrimmedLines(console.file)
+    return console
 
 
 def can_encode(stream, text: str) -> bool:
@@ -101,15 +105,15 @@ def show_result(console: Console, result: ExerciseResult, command: str, notebook
         console.print(Text(f"note: {result.message}", style="dim"))
     console.print()
     headline, rest = verdict(result, calls(command, number, notebook))
-    console.print(Text.assemble((headline, "bold green" if result.passed else "bold red"), rest))
+    console.print(Prose.assemble((headline, "bold green" if result.passed else "bold red"), rest))
 
 
 def _show_not_graded(console: Console, result: ExerciseResult) -> None:
-    console.print(Text(f"✗ {result.title}: {result.message}", style="bold red"))
+    console.print(Prose(f"✗ {result.title}: {result.message}", style="bold red"))
     if result.traceback:
         console.print(Padding(_traceback(result.traceback), (0, 0, 0, 4)))
     if result.hint:
-        console.print(Padding(Text(f"hint: {result.hint}", style="yellow"), (0, 0, 0, 4)))
+        console.print(Padding(Prose(f"hint: {result.hint}", style="yellow"), (0, 0, 0, 4)))
 
 
 def _show_check(console: Console, check: CheckResult) -> None:
@@ -127,11 +131,11 @@ def _show_check(console: Console, check: CheckResult) -> None:
     if check.expected and check.got and check.expected != check.got and check.expected not in check.message:
         grid.add_row("expected", Text(check.expected))
         grid.add_row("got", Text(check.got))
-    grid.add_row("problem", Text(check.message))
+    grid.add_row("problem", Prose(check.message))
     if check.traceback:
         grid.add_row("where", _traceback(check.traceback))
     if check.hint:
-        grid.add_row("hint", Text(check.hint, style="yellow"))
+        grid.add_row("hint", Prose(check.hint, style="yellow"))
     console.print(Padding(grid, (0, 0, 0, 4)))
 
 
@@ -157,7 +161,7 @@ def frame_head(file: str) -> str:
 
 def untouched(result: ExerciseResult) -> bool:
     """Every check still says "not implemented yet": the learner has not started."""
-    return bool(result.checks) and all(c.message.startswith("not implemented yet") for c in result.checks)
+    return result.not_started
 
 
 def short_path(file: str | Path) -> str:
@@ -175,6 +179,10 @@ def verdict(result: ExerciseResult, how: dict[str, str]) -> tuple[str, str]:
     if result.passed:
         return f"✓ Passed: {result.title}, all {passed} checks. ", f"See the reference solution with `{how['solution']}`."
     score = f"{passed} of {len(result.checks)} checks passed" if result.status != ERROR else "not graded"
+    if result.limit:
+        return (f"✗ Not graded: {result.title} (stopped by the {result.limit} limit). ",
+                f"This says nothing about your answer yet: fix what is named above, or run `{how['check']}` again "
+                "if the machine was busy.")
     if untouched(result):
         return (f"✗ Not started: {result.title}. ", f"Open {short_path(result.file)}, replace each `raise NotImplementedError` "
                 f"with your code, then run `{how['check']}`.")
@@ -183,12 +191,17 @@ def verdict(result: ExerciseResult, how: dict[str, str]) -> tuple[str, str]:
 
 
 def show_error(console: Console, message: str, hint: str = "") -> None:
-    console.print(Text(f"error: {message}", style="bold red"))
+    console.print(Prose(f"error: {message}", style="bold red"))
     if hint:
-        console.print(Text(hint, style="yellow"))
+        console.print(Prose(hint, style="yellow"))
 
 
 def show_code(console: Console, path: Path) -> None:
+    """Python source, whole: highlighted and soft-wrapped (never cut) in a terminal, exactly as written when piped."""
+    source = path.read_text(encoding="utf-8")
+    if not console.is_terminal or console.no_color:
+        console.out(source.rstrip("\n"), highlight=False)  # copied or redirected: the file itself, no line cut
+        return
     from rich.syntax import Syntax
 
-    console.print(Syntax(path.read_text(encoding="utf-8"), "python", line_numbers=True, theme="ansi_dark"))
+    console.print(Syntax(source, "python", line_numbers=True, theme="ansi_dark", word_wrap=True))

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from grader.isolation.boundary import Boundary
 
 SETUP_FAILED = 125  # exit status when the job never reached run()
+THREAD_ROOM = 64  # RLIMIT_NPROC counts threads too: room for the learner's (torch's, a DataLoader's) beyond max_processes
 NOT_LINUX = "not Linux: no namespaces, uid or Landlock (the caller's audit hook and limits still apply)"
 
 
@@ -64,6 +65,7 @@ def _restrict(boundary: Boundary, tally: Tally) -> str:
     uid = identity.pick_uid(tally, _out_of_reach(rules, writable))
     identity.write_files(writable, boundary.files, uid)
     identity.become(uid, tally)
+    identity.cap_processes(boundary.max_processes + THREAD_ROOM, tally)
     tally.attempt("keyring", sc.join_session_keyring)
     _learner_env(writable)
     sc.prctl(sc.PR_SET_DUMPABLE, 1)  # its /proc files are its own again (changing uid cleared this)

@@ -23,6 +23,7 @@ from pathlib import Path
 from grader.errors import TutorError
 from grader.isolation import protocol
 from grader.isolation.forked import GRACE, child_env
+from grader.isolation.sandbox import wall_limit
 from grader.text import clean_block
 
 START = 180.0  # seconds the server may take to import torch and fork its zygote
@@ -105,7 +106,7 @@ def grade(request: dict, timeout: float) -> dict:
             _server = Server()
         server = _server
         try:
-            return server.ask(request, 2 * (timeout + GRACE) + 60)  # a learn job, an inspect job, the reference
+            return server.ask(request, 2 * (wall_limit(timeout) + GRACE) + 60)  # a learn job, an inspect job, the reference
         except BaseException:  # no answer, or Ctrl-C / the kernel's interrupt button: this server is done
             server.close(now=True)
             _server = None

@@ -107,7 +107,7 @@ def answer(request: dict, pool) -> dict:
         course = find_course(root)
         ex = course.resolve(exercise)
         result = for_notebook(grade_cells(course, ex, cells, pool), name)
-        Progress(course.state_dir).record_check(ex.id, result.passed, focus=result.focus)
+        Progress(course.state_dir).record_result(ex.id, result)
         return {"result": result.to_dict()}
     except TutorError as exc:
         return {"error": {"message": exc.message, "hint": exc.hint}}

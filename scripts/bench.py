@@ -103,7 +103,7 @@ def watch_latency(course: Path, env: dict, saves: int, pause: float = 0.3) -> li
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
-    _wait_for(lines, "Not started: nn.Module", 120)
+    _wait_for(lines, "Not started: nn.Module", 300)
     latencies = []
     for i in range(saves):
         time.sleep(pause)

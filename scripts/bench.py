@@ -164,9 +164,9 @@ def compare_backends(course: Path, env: dict, runs: int, backends: list[str]) ->
         print(f"{f'check 03 cold, {name} backend':42} {cold:6.2f} s  {cold / base:5.2f}x  target <= 1.30x")
     for name in backends:
         pause = 0.3 if name == "linux" else 2 * base
-        warm = statistics.median(watch_latency(course, {**env, "PYTORCH_TUTOR_BACKEND": name}, 10, pause))
+        warm = statistics.median(watch_latency(course, {**env, "PYTORCH_TUTOR_BACKEND": name}, 6, pause))
         print(f"{f'watch save -> verdict, {name} backend':42} {warm:6.2f} s  {warm / base:5.2f}x  target <= 0.30 s "
-              f"(saves {pause:.1f} s apart, median of 10)")
+              f"(saves {pause:.1f} s apart, median of 6)")
 
 
 def _wait_for(lines: queue.Queue, text: str, timeout: float) -> None:

@@ -2,11 +2,11 @@
 
 Spawned (never forked) by `grader.isolation.portable`, which owns all three of its standard
 pipes: stdin carries one job (frames: the request's JSON, then its input file), stdout is the
-results pipe, stderr takes everything the learner's code prints. Before anything else the
-process moves them where the worker expects them: the results pipe to fd 3 (as on Linux), the
-learner's stdout onto the output pipe, the job pipe to a private fd, and /dev/null on stdin. It
-then imports torch (a spare worker is warm before its job arrives), says `ready` on the results
-pipe, reads its job, applies what the OS offers from inside (`rlimits`), writes the learner's
+results pipe, stderr takes everything the learner's code prints (its stdout and stderr, in the
+order written). Before anything else the process moves them where the worker expects them: the
+results pipe to fd 3 (as on Linux), the job pipe to a private fd, /dev/null on stdin (and on
+stdout and stderr while it warms up). It then imports torch (a spare worker is warm before its
+job arrives), says `ready` on the results pipe, reads its job, applies what the OS offers from inside (`rlimits`), writes the learner's
 files into the job folder the keeper made, and runs `grader.isolation.worker` there. It ends
 when its parent's job pipe closes (a watcher thread), whatever the learner's code is doing.
 Only cross-platform Python here: no fork, no /proc, no Linux system calls.

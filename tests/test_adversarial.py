@@ -96,7 +96,8 @@ def leftovers(before: set[int]) -> list[str]:
     """Processes a submission left: below this one, or anywhere named `ptt-leftover` (after a grace period)."""
     deadline = time.monotonic() + 3
     while True:
-        mine = [p for p in proctree.descendants(os.getpid()) - before if proctree.alive(p)]
+        spares = {w.popen.pid for w in getattr(warm_pool(), "spares", [])}  # portable: the next job's fresh worker
+        mine = [p for p in proctree.descendants(os.getpid()) - before - spares if proctree.alive(p)]
         named = [p for p in _pids() if _comm(p) == "ptt-leftover"]
         if not (mine or named) or time.monotonic() > deadline:
             return [f"{p} {_comm(p)}" for p in mine + named]

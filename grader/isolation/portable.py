@@ -183,5 +183,6 @@ def detect():
         in_force += ["rlimit_cpu", "rlimit_nofile"]
     except ImportError:
         missing += [("rlimit_cpu", "no setrlimit on this OS"), ("rlimit_nofile", "no setrlimit on this OS")]
-    missing.append(("landlock", "the portable backend has no Landlock (Linux only: the default backend there)"))
+    linux_only = ("userns", "mountns", "netns", "pidns", "ipcns", "proc", "tmpfs", "uid", "keyring", "no_new_privs", "landlock")
+    missing += [(layer, "Linux only: not on the portable backend (the default backend on Linux has it)") for layer in linux_only]
     return Layers(tuple(in_force), tuple(missing), tempfile.gettempdir())

@@ -100,9 +100,9 @@ def check(
         _warn(console, progress)
         show_result(console, result, COMMAND)
         if not recorded:
-            from rich.text import Text
+            from grader.frontends.render import safe
 
-            console.print(Text(f"(progress not recorded: {learner} is not {ex.id}'s own file)", style="dim"))
+            console.print(safe(f"(progress not recorded: {learner} is not {ex.id}'s own file)", style="dim"))
     raise typer.Exit(exit_code([result]))
 
 
@@ -167,9 +167,7 @@ def hint(
     function: Optional[str] = typer.Argument(None, help="The function to get a hint for (default: the one your last check failed on)."),
 ) -> None:
     """Show the next hint for an exercise's function (each call goes one step further)."""
-    from rich.text import Text
-
-    from grader.frontends.prose import Prose
+    from grader.frontends.render import safe
     from grader.judging.hints import choose_ladder
     from grader.progress import Progress
 
@@ -180,13 +178,13 @@ def hint(
     index = progress.next_hint(ex.id, len(hints), target)
     console = _console()
     about = f" for `{target}`" if target else ""
-    console.print(Text(f"Hint {index + 1} of {len(hints)}{about} ({ex.id}):", style="bold"))
-    console.print(Prose(hints[index]))
+    console.print(safe(f"Hint {index + 1} of {len(hints)}{about} ({ex.id}):", style="bold"))
+    console.print(safe(hints[index]))
     if index + 1 < len(hints):
         again = f"{COMMAND} hint {ex.number:02d}" + (f" {target}" if target else "")
-        console.print(Prose(f"Run `{again}` again for a stronger hint.", style="dim"))
+        console.print(safe(f"Run `{again}` again for a stronger hint.", style="dim"))
     else:
-        console.print(Prose(f"That was the last hint{about}: the reference solution (`{COMMAND} solution "
+        console.print(safe(f"That was the last hint{about}: the reference solution (`{COMMAND} solution "
                             f"{ex.number:02d}`) opens once you pass.", style="dim"))
 
 
@@ -449,8 +447,17 @@ def doctor(as_json: bool = typer.Option(False, "--json", help="Print the report 
 
 
 def _warn(console, progress) -> None:
+    from grader.torchversions import installed_torch_note
+
     for warning in progress.warnings:
-        console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+        from rich.text import Text
+
+        from grader.frontends.render import safe
+
+        console.print(Text.assemble(("warning: ", "yellow"), safe(warning)))
+    note = installed_torch_note()
+    if note:
+        console.print(note, markup=False, highlight=False)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ class CheckResult:
     mistake: str = ""  # the known mistake recognised, if any
     traceback: list[list] = field(default_factory=list)  # learner frames: [file, line, function, code]
     target: str = ""  # the function under test, whose hint ladder `pytorch-tutor hint` climbs
+    differs_at: str = ""  # where the learner's values first differ: one line of their file (grader.judging.where)
 
     @property
     def score(self) -> float:

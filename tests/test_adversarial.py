@@ -92,11 +92,14 @@ def fingerprint() -> str:
     return sha.hexdigest()
 
 
+_POOL_OF_TESTS: list = []  # the session's warm pool, once a test here has used it
+
+
 def leftovers(before: set[int]) -> list[str]:
     """Processes a submission left: below this one, or anywhere named `ptt-leftover` (after a grace period)."""
     deadline = time.monotonic() + 3
     while True:
-        spares = {w.popen.pid for w in getattr(warm_pool(), "spares", [])}  # portable: the next job's fresh worker
+        spares = {w.popen.pid for pool in _POOL_OF_TESTS for w in getattr(pool, "spares", [])}  # portable: the next job's worker
         mine = [p for p in proctree.descendants(os.getpid()) - before - spares if proctree.alive(p)]
         named = [p for p in _pids() if _comm(p) == "ptt-leftover"]
         if not (mine or named) or time.monotonic() > deadline:
@@ -119,7 +122,8 @@ def scratch_left() -> set[str]:
     import tempfile
 
     shm = {f"/dev/shm/{n}" for n in os.listdir("/dev/shm")} if os.path.isdir("/dev/shm") else set()
-    return {str(p) for p in Path(tempfile.gettempdir()).glob("pytorch-tutor-job-*")} | shm
+    spares = {w.folder for pool in _POOL_OF_TESTS for w in getattr(pool, "spares", [])}  # portable: the next job's worker
+    return {str(p) for p in Path(tempfile.gettempdir()).glob("pytorch-tutor-job-*")} - spares | shm
 
 
 def reason_of(status: str, message: str, checks: list) -> str:
@@ -141,7 +145,7 @@ def assert_contained(case: hostile.Case, data: dict, elapsed: float) -> None:
 @pytest.mark.parametrize("case", hostile.CASES, ids=lambda c: c.id)
 def test_hostile_submission_is_contained_on_the_warm_pool(case: hostile.Case, world, tmp_path: Path):
     need(case.needs)
-    warm_pool().warm()
+    _POOL_OF_TESTS[:] = [warm_pool().warm()]
     learner = write_learner(case, world, tmp_path)
     before, files, print_ = proctree.descendants(os.getpid()), scratch_left(), fingerprint()
     start = time.monotonic()

@@ -22,10 +22,11 @@ ROOT = Path(__file__).resolve().parent.parent
 def main() -> None:
     extra = sys.argv[1:]
     env = {**os.environ, "PYTORCH_TUTOR_BACKEND": "portable", "PYTHONPATH": str(ROOT)}
-    argv = [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", "tests/test_adversarial.py",
+    argv = [sys.executable, "-m", "pytest", "-q", "-rfs", "-p", "no:cacheprovider", "tests/test_adversarial.py",
             "-k", "warm_pool", *extra]
     done = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True)
-    print(done.stdout[-6000:])
+    print("\n".join(line for line in done.stdout.splitlines() if line.startswith(("FAILED", "SKIPPED", "E   ")))[-8000:])
+    print(done.stdout.splitlines()[-1] if done.stdout else done.stderr[-2000:])
     passed = re.search(r"(\d+) passed", done.stdout)
     skipped = re.search(r"(\d+) skipped", done.stdout)
     failed = re.search(r"(\d+) failed", done.stdout)

@@ -66,9 +66,22 @@ def _check(course: Course, exercise: Exercise, script: Script, limits: Limits, p
         script.map_back(payload, finished, str(Path(layers.get("writable", "")) / script.job_name))
     with TRUSTED:  # seeds process-wide RNGs: one thread at a time (check --all, grade)
         result = decide(exercise, checks, expected, payload, problem, finished, limits)
+    if payload is not None and "outcomes" in payload and result.status == FAILED:
+        _point(pool, learn_request(course, exercise, script, limits, private), exercise, checks, expected, payload,
+               result, script, limits)
     result.file, result.elapsed, result.isolation = str(script.path), round(finished.elapsed, 3), layers.get("in_force", [])
     script.annotate(result)
     return result
+
+
+def _point(pool, request: dict, exercise: Exercise, checks, expected: dict, payload: dict, result: ExerciseResult,
+           script: Script, limits: Limits) -> None:
+    """Where the learner's values first differ, on each check that failed on values (grader.judging.where)."""
+    from grader.judging.where import point
+    from grader.submission.cells import split_lines
+
+    source = split_lines(script.source), (script.locate if script.segments else lambda n: ("", n))
+    point(pool, request, exercise, checks.CHECKS, expected, payload["outcomes"], result.checks, source, limits)
 
 
 _hardened = False

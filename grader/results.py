@@ -24,6 +24,7 @@ class CheckResult:
     mistake: str = ""  # the known mistake recognised, if any
     traceback: list[list] = field(default_factory=list)  # learner frames: [file, line, function, code]
     target: str = ""  # the function under test, whose hint ladder `pytorch-tutor hint` climbs
+    differs_at: str = ""  # where the learner's values first differ: one line of their file (grader.judging.where)
 
     @property
     def score(self) -> float:
@@ -85,3 +86,11 @@ class ExerciseResult:
             for c in data.get("checks", [])
         ]
         return cls(**fields)
+
+
+def exit_status(results: list[ExerciseResult]) -> int:
+    """`check`'s exit status: 0 every one passed; 1 one failed (graded: a check failed, or the code cannot
+    run); 3 none failed but one was stopped by a time, memory or process limit (no verdict: check again)."""
+    if all(r.passed for r in results):
+        return 0
+    return 3 if all(r.passed or r.limit for r in results) else 1

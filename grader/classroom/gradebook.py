@@ -3,7 +3,8 @@
 An entry holds status, score, max_score, file, message, hint, where (the learner frames of
 an error: file, line, function, code), isolation (the OS layers the engine reported for the
 learner's process; null when no process ran) and every check's name, passed, score, call (what
-a failing check called, with what: how the student reproduces it), message, hint, mistake and where. No elapsed times and no absolute paths, so the same submissions
+a failing check called, with what: how the student reproduces it), message, hint, mistake and where
+(and differs_at, where the values first differ, when known). No elapsed times and no absolute paths, so the same submissions
 always give byte-identical files; every learner-derived string is passed through
 `grader.text.clean_line`. Writing the files is `grader.classroom.bookfiles`. Nothing here
 imports torch.
@@ -38,6 +39,8 @@ def entry_from_result(result: ExerciseResult, label: str, root: Path) -> dict:
         at = frames_where(c.traceback, scrub) or (where if result.status == ERROR else [])
         call = scrub(c.call) if not c.passed and result.status != ERROR else ""  # how to reproduce the failing case
         checks.append(_check(c.name, c.passed, c.score, c.points, scrub(c.message), scrub(hint), c.mistake, at, call))
+        if getattr(c, "differs_at", ""):  # where the values first differ: a line of the student's file
+            checks[-1]["differs_at"] = clean_line(scrub(c.differs_at))
     layers = getattr(result, "isolation", None)  # the engine does not report it yet: [] until it does
     layers = list(layers) if isinstance(layers, (list, tuple)) else []
     status = f"{result.limit} limit" if result.status == ERROR and f"{result.limit} limit" in LIMITS else result.status

@@ -99,8 +99,16 @@ def plain(boundary: Boundary, prepare, run, why: str = NOT_LINUX) -> NoReturn:
     _finish(run, state, Layers((), (("boundary", why),), boundary.scratch))
 
 
+LEARNER_NAME = "learner"  # USER/LOGNAME: a fresh uid has no passwd entry, and getpass.getuser() (torch's compiler) asks
+
+
 def _learner_env(writable: str) -> None:
+    """The learner's environment names only what it may use: its folder as HOME, TMPDIR and torch's
+    compiler caches, and a user name (torch 2.11's inductor calls getpass.getuser())."""
     os.environ["HOME"] = os.environ["TMPDIR"] = writable
+    os.environ["USER"] = os.environ["LOGNAME"] = LEARNER_NAME
+    os.environ["TORCHINDUCTOR_CACHE_DIR"] = os.path.join(writable, "torchinductor")
+    os.environ["TRITON_CACHE_DIR"] = os.path.join(writable, "triton")
     if "tempfile" in sys.modules:
         sys.modules["tempfile"].tempdir = None  # forget a cached /tmp
 

@@ -54,6 +54,10 @@ def _learn(job: dict, checks, learner_file: Path) -> None:
     except BaseException as exc:
         _write_raw(pack({"import_error": describe_error(exc, str(learner_file))}))
         return
+    if "trace" in job:  # a check failed on values: its failing case again, recording each op (grader.judging.tracer)
+        from grader.judging.tracer import trace_cases
+
+        return _write_raw(pack({"traces": trace_cases(checks.CHECKS, ns, str(learner_file), job["trace"])}))
     outcomes = run_checks(checks.CHECKS, ns, str(learner_file), learner=True)
     _write_raw(pack({"complete": True, "outcomes": outcomes}))
 

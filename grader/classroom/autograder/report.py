@@ -77,6 +77,7 @@ def prairielearn(config, run: Run) -> dict:
 def check_output(check: dict, printed: str) -> str:
     """A check as the student reads it: the problem, where in the file, the hint (and the output, if shown)."""
     where = [f"where: {w['file']}, line {w['line']}" + (f": {w['code']}" if w["code"] else "") for w in check["where"]]
+    where += [f"values first differ at {check['differs_at']}"] if check.get("differs_at") else []
     call = check.get("call") or ""
     parts = ["passed" if check["passed"] else f"problem: {check['message'] or 'failed'}", call and f"called: {call}",
              *where, check["hint"] and f"hint: {check['hint']}"]

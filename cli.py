@@ -13,6 +13,7 @@ import typer
 from typer.core import TyperGroup
 
 from grader.errors import TutorError
+from grader.results import exit_status
 
 
 class _Group(TyperGroup):
@@ -97,18 +98,10 @@ def check(
         _warn(console, progress)
         show_result(console, result, COMMAND)
         if not recorded:
-            from rich.text import Text
+            from grader.frontends.render import safe
 
-            console.print(Text(f"(progress not recorded: {learner} is not {ex.id}'s own file)", style="dim"))
-    raise typer.Exit(exit_code([result]))
-
-
-def exit_code(results) -> int:
-    """0 every one passed; 1 one failed (graded: a check failed, or the code cannot run); 3 none failed but
-    one was not graded because it hit a time, memory or process limit (a verdict on nothing: check again)."""
-    if all(r.passed for r in results):
-        return 0
-    return 3 if all(r.passed or r.limit for r in results) else 1
+            console.print(safe(f"(progress not recorded: {learner} is not {ex.id}'s own file)", style="dim"))
+    raise typer.Exit(exit_status([result]))
 
 
 def _check_all(course, progress, as_json: bool) -> None:
@@ -123,7 +116,7 @@ def _check_all(course, progress, as_json: bool) -> None:
         console = _console()
         _warn(console, progress)
         show_all_results(console, results, COMMAND)
-    raise typer.Exit(exit_code(results))
+    raise typer.Exit(exit_status(results))
 
 
 @app.command()
@@ -164,9 +157,7 @@ def hint(
     function: Optional[str] = typer.Argument(None, help="The function to get a hint for (default: the one your last check failed on)."),
 ) -> None:
     """Show the next hint for an exercise's function (each call goes one step further)."""
-    from rich.text import Text
-
-    from grader.frontends.prose import Prose
+    from grader.frontends.render import safe
     from grader.judging.hints import choose_ladder
     from grader.progress import Progress
 
@@ -177,13 +168,13 @@ def hint(
     index = progress.next_hint(ex.id, len(hints), target)
     console = _console()
     about = f" for `{target}`" if target else ""
-    console.print(Text(f"Hint {index + 1} of {len(hints)}{about} ({ex.id}):", style="bold"))
-    console.print(Prose(hints[index]))
+    console.print(safe(f"Hint {index + 1} of {len(hints)}{about} ({ex.id}):", style="bold"))
+    console.print(safe(hints[index]))
     if index + 1 < len(hints):
         again = f"{COMMAND} hint {ex.number:02d}" + (f" {target}" if target else "")
-        console.print(Prose(f"Run `{again}` again for a stronger hint.", style="dim"))
+        console.print(safe(f"Run `{again}` again for a stronger hint.", style="dim"))
     else:
-        console.print(Prose(f"That was the last hint{about}: the reference solution (`{COMMAND} solution "
+        console.print(safe(f"That was the last hint{about}: the reference solution (`{COMMAND} solution "
                             f"{ex.number:02d}`) opens once you pass.", style="dim"))
 
 
@@ -445,8 +436,17 @@ def doctor(as_json: bool = typer.Option(False, "--json", help="Print the report 
 
 
 def _warn(console, progress) -> None:
+    from grader.torchversions import installed_torch_note
+
     for warning in progress.warnings:
-        console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+        from rich.text import Text
+
+        from grader.frontends.render import safe
+
+        console.print(Text.assemble(("warning: ", "yellow"), safe(warning)))
+    note = installed_torch_note()
+    if note:
+        console.print(note, markup=False, highlight=False)
 
 
 if __name__ == "__main__":

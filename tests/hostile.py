@@ -8,6 +8,10 @@ file), {port} (a TCP port the test listens on), {sock} (a unix socket it listens
 the stolen reference and pass; when the wall holds, it fails as "not implemented yet".
 Status "refused": the submission is not run at all (a usage error for `check`, an error entry
 in a class's gradebook), with `reason` in the message.
+
+After CASES come cases that are not files for 01: a class's bookkeeping (hard links, long and
+formula names), strings for the front ends (tests/test_markup.py), and files for 08 that reach a
+forbidden built-in around the spy.
 """
 
 from __future__ import annotations
@@ -149,10 +153,10 @@ CASES = [
     Case("4_results_flood", redefine("add_row_bias", "return ['x' * 1999] * 10000"), "error", "larger than the grader accepts"),
     Case("4_deeply_nested_result", redefine("add_row_bias", "r = []\nfor _ in range(5000):\n    r = [r]\nreturn r"), "failed", "expected a tensor"),
     # 4. bounded decoding: every learner byte the grader parses is counted before it is built
-    Case("4_huge_json_frame", FORGE + SEND + "send(frame(b'[' + b'{},' * (8 * 2**20 // 3 - 1) + b'{}]') + frame(b''))\nos._exit(0)\n",
+    Case("4_huge_json_frame", FORGE + SEND + "from grader.judging.channel import MAX_JSON\nsend(frame(b'[' + b'{},' * (MAX_JSON // 3 - 1) + b'{}]') + frame(b''))\nos._exit(0)\n",
          "error", "larger than the grader accepts: more than 100,000 values", "stub"),
     Case("4_huge_safetensors_unreferenced", FORGE + SEND + "import torch\nfrom safetensors.torch import save\n"
-         "blob = save({f'x{i}': torch.zeros(2**20) for i in range(15)})\n"
+         "blob = save({f'x{i}': torch.zeros(2**20) for i in range(7)})\n"
          "send(frame(b'{\"complete\": true, \"outcomes\": {}}') + frame(blob))\nos._exit(0)\n", "failed", "no result came back", "stub"),
     Case("4_huge_notebook_literal", "x = [" + "1," * 1_200_000 + "]\n", "refused", "your notebook's cell 1 is too large to grade (2.4 MB; limit 0.1 MB)",
          "alone", suffix=".ipynb"),
@@ -184,3 +188,28 @@ CASES = [
          "except OSError as exc:\n    print('capped:', exc.errno)\n", "passed", "", limits={"memory_bytes": 2**29}, needs=("tmpfs",), output="capped"),
     Case("9_fills_tmpfs_and_memory", FILL, "error", "of it in files in /tmp and /dev/shm", limits={"memory_bytes": 2**30}, needs=("tmpfs",)),
 ]
+
+# 10. class bookkeeping (`grade` of a folder, tests/test_adversarial.py): what the gradebook records cannot be tricked
+HARD_LINKS = {  # student -> what their 01_tensors.py is a hard link to
+    "links_the_reference": "reference/01_tensors/solution.py",
+    "links_a_style": "reference/01_tensors/styles/legacy_constructors.py",
+    "links_a_mistake": "reference/01_tensors/mistakes/numpy_copied.py",
+    "links_a_classmate": "victim",  # another student's folder of this class
+}
+LONG_NAMES = ("a" * 197 + "x" * 33, "a" * 197 + "y" * 33)  # alike in their first 197 characters
+FORMULA_NAMES = ("x;=1+2", "y,=1+2", "z\t=1+2", "=1+2;ok")  # a formula after a separator of some locale
+
+# 11. learner text reaches no front end as markup or raw terminal control (tests/test_markup.py)
+MARKUP = ("[/x]", "[link=http://x]a[/link]", "[bold red]loud[/]", "\x1b[2J\x1b[32mPASSED\x1b[0m",
+          "\x1b]8;;http://x\x1b\\click\x1b]8;;\x1b\\", "\u202egnp.exe", "nul\x00byte")
+
+# 12. forbid (exercise 08): built-ins reached around the spy are still seen (tests/test_adversarial.py)
+FORBID_REFERENCE = (Path(__file__).resolve().parent.parent / "reference" / "08_activations_losses" / "solution.py").read_text()
+FORBID_CASES = {  # case -> (the function it replaces in 08's reference, the code appended)
+    "12_softmax_from_eval": ("softmax", "softmax = eval('lambda x, dim=-1: torch.softmax(x, dim)')\n"),
+    "12_softmax_from_exec": ("softmax", "exec('def softmax(x, dim=-1):\\n    return x.softmax(dim)')\n"),
+    "12_softmax_from_aten": ("softmax", "def softmax(x, dim=-1):\n    return torch.ops.aten._softmax(x, dim, False)\n"),
+    "12_log_softmax_from_aten": ("log_softmax", "def log_softmax(x, dim=-1):\n    return torch.ops.aten._log_softmax.default(x, dim, False)\n"),
+    "12_cross_entropy_from_aten_nll": ("cross_entropy", "def cross_entropy(logits, targets):\n"
+                                       "    return torch.ops.aten.nll_loss_forward(log_softmax(logits, 1), targets, None, 1, -100)[0]\n"),
+}

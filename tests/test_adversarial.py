@@ -255,3 +255,74 @@ def test_ctrl_c_while_the_reference_runs_stops_grading_but_a_learners_keyboardin
 
 def _raise_interrupt(*args, **kwargs):
     raise KeyboardInterrupt
+
+
+def _class_of_tricks(course: Path, subs: Path) -> None:
+    """tests/hostile.py's class-bookkeeping cases as one class, beside an honest student."""
+    for name in ("honest", "victim", *hostile.LONG_NAMES, *hostile.FORMULA_NAMES):
+        (subs / name).mkdir(parents=True)
+        (subs / name / "01_tensors.py").write_text(hostile.REFERENCE_TEXT)
+    for name, target in hostile.HARD_LINKS.items():
+        (subs / name).mkdir()
+        source = subs / target / "01_tensors.py" if target == "victim" else course / target
+        os.link(source, subs / name / "01_tensors.py")
+
+
+def test_a_class_cannot_trick_the_gradebook(tmp_path: Path):
+    """Hard links to the reference, a style, a mistake or a classmate are refused with the reason; two
+    long names alike in 197 characters keep two results; no CSV cell starts a formula in a `,` or `;` locale."""
+    import csv
+
+    course, subs, out = copy_course(tmp_path / "course"), tmp_path / "class", tmp_path / "class-gradebook"
+    _class_of_tricks(course, subs)
+    done = cli(course, "grade", str(subs), "-e", "01", "--json")
+    assert done.exit_code == 0, done.output[-3000:]
+    book = json.loads((out / "grades.json").read_text())["students"]
+    assert book["honest"]["exercises"]["01_tensors"]["status"] == "passed"
+    for name in (*hostile.HARD_LINKS, "victim"):
+        entry = book[name]["exercises"]["01_tensors"]
+        assert entry["status"] == "error" and entry["score"] == 0 and "hard link" in entry["message"], (name, entry)
+    assert "is the same file as a reference file of the course" in book["links_the_reference"]["exercises"]["01_tensors"]["message"]
+    long = [s for s in book if s.startswith("a" * 197)]
+    assert len(long) == 2 and all(book[s]["total"] == 6 for s in long)
+    folders = [p for p in (out / "students").iterdir() if p.name.startswith("a" * 100)]
+    assert len(folders) == 2 and all(len(p.name.encode()) <= 200 and (p / "results.json").is_file() for p in folders)
+    for delimiter in (",", ";"):
+        rows = list(csv.reader((out / "grades.csv").open(newline=""), delimiter=delimiter))
+        assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row), rows
+
+
+def test_results_graded_without_the_boundary_are_not_reused_with_it(tmp_path: Path, monkeypatch):
+    """A class graded with --unsafe-no-sandbox (no Landlock) is graded again, not taken from the
+    cache, once the boundary is there."""
+    from grader.isolation import boundary
+    from grader.isolation.layers import Layers
+
+    course, subs = copy_course(tmp_path / "course"), tmp_path / "class"
+    (subs / "amy").mkdir(parents=True)
+    (subs / "amy" / "01_tensors.py").write_text(hostile.REFERENCE_TEXT)
+    real = boundary.detect()
+    with monkeypatch.context() as patch:
+        patch.setattr(boundary, "detect", lambda: Layers(("uid",), (("landlock", "simulated: not in this kernel"),), real.writable))
+        unsafe = cli(course, "grade", str(subs), "-e", "01", "--unsafe-no-sandbox", "--json")
+    assert unsafe.exit_code == 0, unsafe.output[-2000:]
+    if "landlock" not in real.in_force:
+        pytest.skip(f"Landlock is not in force here ({real.why_missing('landlock')}): no run with the boundary to compare")
+    again = cli(course, "grade", str(subs), "-e", "01", "--json")
+    assert again.exit_code == 0, again.output[-2000:]
+    assert (json.loads(again.stdout)["graded"], json.loads(again.stdout)["cached"]) == (1, 0)
+    assert json.loads(cli(course, "grade", str(subs), "-e", "01", "--json").stdout)["cached"] == 1  # same boundary: reused
+
+
+@pytest.mark.parametrize("case_id", sorted(hostile.FORBID_CASES))
+def test_a_forbidden_built_in_reached_around_the_spy_is_still_seen(case_id: str, tmp_path: Path):
+    """08's built-ins called from eval/exec-compiled code or straight through torch.ops.aten fail the
+    checks of the function that called them, with the forbidden-call message; the others still pass."""
+    target, code = hostile.FORBID_CASES[case_id]
+    learner = tmp_path / "08_activations_losses.py"
+    learner.write_text(hostile.FORBID_REFERENCE + "\n\n" + code)
+    result = grade("08", learner).to_dict()
+    own = [c for c in result["checks"] if c["target"] == target]
+    assert own and not any(c["passed"] for c in own), own
+    assert all("which this exercise asks you to write yourself" in c["message"] for c in own), [c["message"] for c in own]
+    assert any(c["passed"] for c in result["checks"]), "the functions it left alone still pass"

@@ -587,6 +587,34 @@ def test_the_learner_runs_as_an_unprivileged_uid_of_its_own(scratch):
     assert second["ids"][0] != uid, "each job draws its own uid"
 
 
+def test_a_fork_past_the_process_cap_fails_in_the_learner_at_once(tmp_path):
+    """RLIMIT_NPROC on the job's own uid: the kernel refuses the fork (EAGAIN) rather than a poll noticing later."""
+    need("uid", "nproc")
+    from grader.isolation.jobproc import THREAD_ROOM
+
+    def run(state, layers):
+        kids, refused = [], None
+        for _ in range(200):
+            try:
+                pid = os.fork()
+            except OSError as exc:
+                refused = errno.errorcode.get(exc.errno)
+                break
+            if pid == 0:
+                time.sleep(30)
+                os._exit(0)
+            kids.append(pid)
+        for pid in kids:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        return {"forked": len(kids), "refused": refused, "cap": resource.getrlimit(resource.RLIMIT_NPROC)[0]}
+
+    outcome, code, _ = run_job(run, Boundary(str(tmp_path), max_processes=8))
+    assert code == 0
+    assert outcome["cap"] == 8 + THREAD_ROOM and outcome["refused"] == "EAGAIN"
+    assert outcome["forked"] < 8 + THREAD_ROOM  # the learner itself (and its threads) count too
+
+
 def test_a_process_the_learner_leaves_behind_is_gone_once_the_job_has_exited(scratch):
     need("pidns")
     name = f"lo-{uuid.uuid4().hex[:12]}"  # the leftover's name in /proc/PID/comm, which the host can see

@@ -4,12 +4,12 @@
 They are built in a new folder beside OUT and put in OUT's place at the end, so an interrupted
 or crashed run leaves the previous gradebook as it was, never half of one. Per-student files
 live under `students/`, so no student's name can clash with the gradebook's own files. CSV
-cells that a spreadsheet would run as a formula are quoted with a leading `'` (OWASP's advice).
+cells that a spreadsheet would run as a formula are given a leading `'`, and those holding a
+separator of any locale are quoted too (OWASP's advice).
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import os
@@ -18,6 +18,7 @@ import shutil
 import threading
 from pathlib import Path
 
+from grader.classroom.folders import folder_names
 from grader.classroom.gradebook import layers_in_force, number
 from grader.text import clean_line
 
@@ -26,6 +27,7 @@ STUDENTS = "students"
 BOOK_FILES = ("grades.csv", "grades.json", CACHE_FILE, "similarity.csv", "similarity.html", "history.csv",
               "history.json")
 FORMULA = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet cell may start a formula with
+SEPARATORS = (",", ";", "\t")  # a CSV reader's separator, by locale
 
 
 def write_gradebook(out: Path, course, exercises: list, book: dict[str, dict[str, dict]], cache_text: str = "",
@@ -38,9 +40,10 @@ def write_gradebook(out: Path, course, exercises: list, book: dict[str, dict[str
         write_text(new / "grades.csv", grades_csv(ids, book))
         write_text(new / "grades.json", _json(grades_json(course, exercises, book, unsafe)))
         (new / STUDENTS).mkdir()
+        folders = folder_names(list(book))
         for student, entries in book.items():
-            folder = new / STUDENTS / _folder_name(student)
-            folder.mkdir(exist_ok=True)
+            folder = new / STUDENTS / folders[student]
+            folder.mkdir()
             write_text(folder / "results.json", _json(gradescope(ids, entries)))
         if cache_text:
             write_text(new / CACHE_FILE, cache_text)
@@ -79,12 +82,6 @@ def _put_in_place(new: Path, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _folder_name(student: str) -> str:
-    """A student's name as one path component (names from a plan already are)."""
-    name = clean_line(student, 200).replace("/", "\\x2f")
-    return name if name not in ("", ".", "..") else f"_{name}"
-
-
 def foreign_names(out: Path) -> list[str]:
     """What in `out` is not a gradebook's (an earlier layout's STUDENT/results.json counts as one)."""
     if not out.is_dir():
@@ -114,7 +111,7 @@ def grades_csv(ids: list[str], book: dict[str, dict[str, dict]]) -> str:
     """A row per student: each exercise's score and its status (passed, failed, error, timed out, not
     submitted: zeros for different reasons read differently), the total and the points possible."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = _Writer(buffer)
     statuses = [f"{i} status" for i in ids]  # after the scores: a sheet that reads the first columns reads them still
     writer.writerow([_cell(name) for name in ("student", *ids, "total", "points possible", *statuses)])
     for student, entries in book.items():
@@ -125,9 +122,29 @@ def grades_csv(ids: list[str], book: dict[str, dict[str, dict]]) -> str:
 
 
 def _cell(text: str) -> str:
-    """Text for a CSV cell: control characters escaped, and a leading `'` where a spreadsheet would see a formula."""
+    """Text for a CSV cell: control characters escaped, and a leading `'` where a spreadsheet would see a
+    formula, in this cell or in one a reader splits it into at a separator of its locale (`,` `;` tab)."""
     shown = clean_line(text)
-    return f"'{shown}" if text.startswith(FORMULA) or shown.startswith(FORMULA) else shown
+    risky = text.startswith(FORMULA) or shown.startswith(FORMULA) or any(c in text for c in SEPARATORS)
+    return f"'{shown}" if risky else shown
+
+
+class _Writer:
+    """csv.writer's rows, but a text cell holding a separator of any common locale, a quote or a line
+    break is quoted (csv.writer quotes only at its own separator, so `x;=1+2` would split in a `;` locale)."""
+
+    def __init__(self, buffer: io.StringIO):
+        self.buffer = buffer
+
+    def writerow(self, row: list) -> None:
+        self.buffer.write(",".join(map(_field, row)) + "\n")
+
+
+def _field(value: object) -> str:
+    if not isinstance(value, str):
+        return str(value)  # a score
+    quote = any(c in value for c in (*SEPARATORS, '"', "\n", "\r"))
+    return '"' + value.replace('"', '""') + '"' if quote else value
 
 
 def grades_json(course, exercises: list, book: dict[str, dict[str, dict]], unsafe: bool = False) -> dict:

@@ -51,9 +51,11 @@ def grade_class(
     timeout, checks, done, hidden)` grades elsewhere (`grader.classroom.onray`), its learner processes kept
     out of `hidden` (the submissions and the gradebook); by default, here on a warm pool.
     """
-    cache = GradeCache(plan.out, course, timeout)
-    run = ClassRun({s: {} for s in plan.students}, warnings=cache.warnings, on_result=on_result)
-    run.unsafe = require_boundary(unsafe, run.warnings)
+    warnings: list[str] = []
+    without = require_boundary(unsafe, warnings)
+    cache = GradeCache(plan.out, course, timeout, boundary=boundary_key(unsafe))
+    run = ClassRun({s: {} for s in plan.students}, warnings=cache.warnings + warnings, on_result=on_result)
+    run.unsafe = without
     checks = {ex.id: cache.checks(ex) for ex in plan.exercises}
     keys = {sub: cache.key(sub) for sub in plan.submissions if not sub.problem}
     todo = _known(plan, run, cache, checks, keys, force)
@@ -89,6 +91,14 @@ def require_boundary(unsafe: bool, warnings: list[str]) -> bool:
                  "or pass --unsafe-no-sandbox to grade anyway; the gradebook then says so.")
     warnings.append(f"graded with --unsafe-no-sandbox: no file-system boundary (Landlock: {why})")
     return True
+
+
+def boundary_key(unsafe: bool) -> dict:
+    """What the learner's code is graded behind, for the cache's keys: the layers in force here and
+    whether --unsafe-no-sandbox was given."""
+    from grader.isolation.boundary import detect
+
+    return {"layers": sorted(detect().in_force), "unsafe_no_sandbox": bool(unsafe)}
 
 
 def _known(plan: Plan, run: ClassRun, cache: GradeCache, checks: dict, keys: dict, force: bool) -> list[Submission]:

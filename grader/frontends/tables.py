@@ -1,6 +1,7 @@
 """Tables and summaries: `list`, `check --all`, `validate` and `grade`'s progress and summary.
 
-Plain text when piped or NO_COLOR is set, like `grader.frontends.render`.
+Plain text when piped or NO_COLOR is set, like `grader.frontends.render`. Learner-derived
+cells are `Text` (`render.safe`), never markup.
 """
 
 from __future__ import annotations
@@ -10,8 +11,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from grader.frontends.prose import Prose
-from grader.frontends.render import table_box, untouched
+from grader.frontends.render import safe, table_box, untouched
 from grader.results import ERROR, ExerciseResult
 from grader.text import clean_line
 
@@ -25,7 +25,7 @@ def show_list(console: Console, rows: list[dict], done: int, total: int) -> None
     styles = {"passed": "green", "failing": "red", "not started": "dim"}
     for row in rows:
         status = Text(row["status"], style=styles.get(row["status"], ""))
-        table.add_row(row["number"], row["title"], status, row["last_checked"] or "-", Prose(row["topic"]))
+        table.add_row(row["number"], safe(row["title"]), status, safe(row["last_checked"] or "-"), safe(row["topic"]))
     console.print(table)
     console.print(progress_line(done, total, console))
 
@@ -65,13 +65,13 @@ def show_all_results(console: Console, results: list[ExerciseResult], command: s
         first = r.message if r.status == ERROR else next((f"{c.name}: {c.message}" for c in r.checks if not c.passed), "")
         fresh = untouched(r)
         verdict = Text("not started", style="dim") if fresh else Text(r.status, style=styles.get(r.status, ""))
-        table.add_row(r.exercise, verdict, f"{passed}/{len(r.checks)}", "" if fresh else first)
+        table.add_row(safe(r.exercise), verdict, f"{passed}/{len(r.checks)}", safe("" if fresh else first))
     console.print(table)
     done = sum(r.passed for r in results)
     console.print(progress_line(done, len(results), console))
     todo = next((r for r in results if not r.passed), None)
     if todo is not None:
-        console.print(f"Next: `{command} check {todo.exercise.split('_', 1)[0]}` shows the details and hints.")
+        console.print(Text(f"Next: `{command} check {todo.exercise.split('_', 1)[0]}` shows the details and hints."))
 
 
 def grade_progress(console: Console, total: int):
@@ -108,7 +108,7 @@ def show_grade_summary(console: Console, summary: dict) -> None:
     for row in summary["exercises"]:
         rate = "-" if row["pass_rate"] is None else f"{row['pass_rate']:.0%}"
         mean = "-" if row["mean_score"] is None else f"{row['mean_score']:g} / {row['max_score']:g}"
-        table.add_row(row["exercise"], f"{row['passed']} / {row['submitted']}", rate, mean, str(row["errors"]),
+        table.add_row(safe(row["exercise"]), f"{row['passed']} / {row['submitted']}", rate, mean, str(row["errors"]),
                       str(row.get("limits", 0)))
     _print_whole(console, table)
     if summary["mistakes"]:
@@ -116,14 +116,14 @@ def show_grade_summary(console: Console, summary: dict) -> None:
         for name in ("exercise", "mistake", "students"):
             top.add_column(name, no_wrap=True, justify="right" if name == "students" else "left")
         for m in summary["mistakes"][:10]:
-            top.add_row(clean_line(m["exercise"]), clean_line(m["mistake"]), str(m["students"]))
+            top.add_row(safe(m["exercise"]), safe(m["mistake"]), str(m["students"]))
         _print_whole(console, top)
     _show_similar(console, summary.get("similarity"))
     _show_history(console, summary.get("history"))
     layers = ", ".join(clean_line(layer) for layer in summary["isolation"]) or "none reported"
     console.print(Text(f"isolation: {layers}"))
     s = summary
-    console.print(Text(
+    console.print(safe(
         f"{s['students']} students, {s['submissions']} submissions: {s['graded']} graded, {s['cached']} unchanged "
         f"(from the cache), {s['not_submitted']} not submitted; scored 0: {s['errors']} for an error in the file, "
         f"{s.get('limits', 0)} stopped by a time, memory or process limit. Gradebook: {s['out']}"))

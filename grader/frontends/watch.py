@@ -58,12 +58,12 @@ class Watch:
         return True
 
     def _open(self, exercise: Exercise) -> None:
-        from grader.frontends.render import short_path
+        from grader.frontends.render import safe, short_path
 
         self.current = exercise
-        self.console.rule(f"{exercise.id}: {exercise.title}")
-        self.console.print(task_text(exercise.stub))
-        self.console.print(f"Edit {short_path(exercise.stub)} and save; I re-check it each time.  {KEYS}", style="dim", markup=False)
+        self.console.rule(safe(f"{exercise.id}: {exercise.title}"))
+        self.console.print(safe(task_text(exercise.stub)))  # the learner's file: its docstring is learner text
+        self.console.print(safe(f"Edit {short_path(exercise.stub)} and save; I re-check it each time.  {KEYS}", style="dim"))
         self._check()
 
     def _check(self) -> None:
@@ -84,7 +84,7 @@ class Watch:
                 self.console.print("You have passed every exercise of the course.", style="bold green")
 
     def _hint(self) -> None:
-        from grader.frontends.prose import Prose
+        from grader.frontends.render import safe
         from grader.judging.hints import choose_ladder
 
         focus = str(self.progress.entry(self.current.id).get("focus") or "")
@@ -93,7 +93,7 @@ class Watch:
             index = self.progress.next_hint(self.current.id, len(hints), target)
             about = f" for `{target}`" if target else ""
             last = " (the last hint)" if index + 1 == len(hints) else ""
-            self.console.print(Prose(f"Hint {index + 1} of {len(hints)}{about}{last}: {hints[index]}", style="yellow"))
+            self.console.print(safe(f"Hint {index + 1} of {len(hints)}{about}{last}: {hints[index]}", style="yellow"))
 
     def _list(self) -> None:
         from grader.frontends.tables import show_list

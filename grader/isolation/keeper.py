@@ -14,7 +14,7 @@ import tempfile
 from grader.isolation import boundary, namespaces, proctree
 from grader.isolation.sandbox import Finished, Limits, Monitor
 
-RESULTS_CAP = 76 * 2**20  # the results pipe: channel.MAX_JSON + MAX_TENSORS and the frames' headers
+RESULTS_CAP = 37 * 2**20  # the results pipe: channel.MAX_JSON + MAX_TENSORS and the frames' headers
 PREFIX = "pytorch-tutor-job-"  # + the keeper's pid + "-": a folder whose keeper is gone can be told
 
 

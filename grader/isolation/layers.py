@@ -19,7 +19,7 @@ DESCRIPTIONS = {
     "proc": "a fresh /proc that shows only the job's processes",
     "tmpfs": "private, size-capped /tmp and /dev/shm, gone when the job ends",
     "uid": "an unprivileged uid and gid of its own (run as root only)",
-    "nproc": "RLIMIT_NPROC on that uid: a fork bomb fails at fork() (max_processes plus room for threads)",
+    "nproc": "RLIMIT_NPROC on that uid: a fork bomb fails at fork() (max_processes plus room for threads, one a core)",
     "keyring": "a fresh session keyring: the caller's keys cannot be read by holding its keyring",
     "no_new_privs": "no privileges gained through set-user-ID programs",
     "landlock": "Landlock: read only Python, the grader and named paths; write only the writable folder",

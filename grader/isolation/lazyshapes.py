@@ -108,7 +108,7 @@ def _plain_pair(x, y) -> bool:
 
 def install() -> bool:
     """Put the stand-in in place unless the real module is already imported, or this torch is one the
-    stand-in was not tested with (`lazydynamo.TESTED`: it reaches into the same torch internals'
+    stand-in was not tested with (`grader.torchversions.TESTED`: it reaches into the same torch internals'
     era); True if it was."""
     import torch
 

@@ -14,9 +14,12 @@ import socket
 import struct
 import time
 
+from grader import boundedjson
+
 _LENGTH = struct.Struct(">Q")
-MAX_FRAME = 80 * 2**20  # a job's results (the keeper caps them at keeper.RESULTS_CAP)
+MAX_FRAME = 40 * 2**20  # a job's results (the keeper caps them at keeper.RESULTS_CAP)
 MAX_HEAD = 16 * 2**20  # a job's report: its stdout and stderr (1 MB each) escaped as JSON
+_HEAD = boundedjson.Limits(size=MAX_HEAD, nodes=200_000, depth=32, string=MAX_HEAD)
 
 
 class Lost(Exception):
@@ -43,9 +46,9 @@ def receive_json(sock: socket.socket, extra: int = 0, deadline: float | None = N
     head = _read(sock, _size(sock, deadline, MAX_HEAD), deadline)
     rest = receive(sock, extra, deadline)
     try:
-        data = json.loads(head.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        raise Lost("a message that is not JSON") from None
+        data = boundedjson.loads(head, _HEAD)  # counted first: a notebook kernel (learner code) sends these too
+    except ValueError:
+        raise Lost("a message that is not JSON, or too large") from None
     if type(data) is not dict:
         raise Lost("a message that is not a JSON object")
     return data, rest

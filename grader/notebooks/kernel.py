@@ -58,7 +58,17 @@ def check(exercise: str | int, course: str | os.PathLike | None = None) -> Exerc
         show_error(exc.message, exc.hint)
         return None
     show_result(result)
+    _torch_note()
     return result
+
+
+def _torch_note() -> None:
+    """One plain line under the result for a torch outside the tested versions (as `check` prints)."""
+    from grader.torchversions import installed_torch_note
+
+    note = installed_torch_note()
+    if note:
+        print(note)
 
 
 def course_for(course: str | os.PathLike | None):

@@ -25,7 +25,7 @@ from grader.submission.cells import clean_magics, drop_checks, split_lines
 from grader.submission.source import MAX_CELL, MAX_NOTEBOOK, MAX_SOURCE, SMALLER, read_limited, too_large
 
 _RESAVE = "Open it in Jupyter and save it again, or grade a .py file instead."
-_NOTEBOOK = boundedjson.Limits(size=MAX_NOTEBOOK, nodes=200_000, depth=64, string=MAX_NOTEBOOK)
+_NOTEBOOK = boundedjson.Limits(size=MAX_NOTEBOOK, nodes=200_000, depth=64, string=MAX_NOTEBOOK, scalar=100_000)
 
 
 @dataclass

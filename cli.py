@@ -13,6 +13,7 @@ import typer
 from typer.core import TyperGroup
 
 from grader.errors import TutorError
+from grader.results import exit_status
 
 
 class _Group(TyperGroup):
@@ -103,15 +104,7 @@ def check(
             from grader.frontends.render import safe
 
             console.print(safe(f"(progress not recorded: {learner} is not {ex.id}'s own file)", style="dim"))
-    raise typer.Exit(exit_code([result]))
-
-
-def exit_code(results) -> int:
-    """0 every one passed; 1 one failed (graded: a check failed, or the code cannot run); 3 none failed but
-    one was not graded because it hit a time, memory or process limit (a verdict on nothing: check again)."""
-    if all(r.passed for r in results):
-        return 0
-    return 3 if all(r.passed or r.limit for r in results) else 1
+    raise typer.Exit(exit_status([result]))
 
 
 def _check_all(course, progress, as_json: bool) -> None:
@@ -126,7 +119,7 @@ def _check_all(course, progress, as_json: bool) -> None:
         console = _console()
         _warn(console, progress)
         show_all_results(console, results, COMMAND)
-    raise typer.Exit(exit_code(results))
+    raise typer.Exit(exit_status(results))
 
 
 @app.command()

@@ -86,3 +86,11 @@ class ExerciseResult:
             for c in data.get("checks", [])
         ]
         return cls(**fields)
+
+
+def exit_status(results: list[ExerciseResult]) -> int:
+    """`check`'s exit status: 0 every one passed; 1 one failed (graded: a check failed, or the code cannot
+    run); 3 none failed but one was stopped by a time, memory or process limit (no verdict: check again)."""
+    if all(r.passed for r in results):
+        return 0
+    return 3 if all(r.passed or r.limit for r in results) else 1

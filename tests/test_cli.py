@@ -41,7 +41,7 @@ def test_check_file_of_another_file_grades_it_but_records_no_progress(course_dir
     assert not (course_dir / ".pytorch-tutor" / "progress.json").exists()
     assert cli(course_dir, "check", "01", "--file", str(course_dir / "exercises" / "01_tensors.py")).exit_code == 1
     entry = progress(course_dir)["01_tensors"]  # the exercise's own file, named with --file, is recorded
-    assert (entry["status"], entry["attempts"]) == ("failing", 1)
+    assert (entry["status"], entry["attempts"]) == ("not started", 1)  # the untouched stub: recorded, and still not started
 
 
 def test_check_file_of_a_file_directly_in_tmp_can_still_use_temporary_files(course_dir):

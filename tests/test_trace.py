@@ -111,7 +111,7 @@ def _sent(traces: dict) -> bytes:
 def _op(**changes) -> dict:
     import torch
 
-    op = {"line": 3, "frames": [[3, "f"]], "inputs": [], "fresh": False, "state": False, "shape": [2], "dtype": "torch.float32",
+    op = {"line": 3, "frames": [[3, "f"]], "inputs": [], "fresh": False, "state": 0, "shape": [2], "dtype": "torch.float32",
           "data": torch.zeros(2), "stats": None}
     return {**op, **changes}
 

@@ -141,7 +141,7 @@ def _show_check(console: Console, check: CheckResult) -> None:
     if check.traceback:
         grid.add_row("where", _traceback(check.traceback))
     if check.differs_at:
-        grid.add_row("differs at", Text(check.differs_at))
+        grid.add_row("differs at", safe(check.differs_at))
     if check.hint:
         grid.add_row("hint", safe(check.hint, style="yellow"))
     console.print(Padding(grid, (0, 0, 0, 4)))

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from grader.judging.compare import _atol, _rtol
+from grader.judging.tracer import CHANGED
 
 Op = dict  # {"line", "inputs", "fresh", "shape", "dtype", "data", "stats"}
 
@@ -82,20 +83,21 @@ def first_difference(trace: dict, correct: Correct, tol: tuple, why: dict | None
         why["reason"] = "returned values all made by a correct computation"
         return None
     # a constant made from no tensor (torch.arange(n), torch.tensor(2.0)) is never blamed itself: its use is;
-    # nor is a layer's weights as read (state): no line of the traced run computed them
+    # nor is a value read from outside (state: an argument, a layer's weights): no traced line computed it
     blamable = [i for i in _ancestors(ops, wrong_outputs) if not matched[i] and not ops[i].get("state")
                 and (not ops[i]["fresh"] or i in outputs)]
     if not blamable:
-        why["reason"] = "only weights differ"
+        why["reason"] = "only values read from outside differ"
         return None
     first = min(blamable)
     if first in outputs:  # the first wrong value is the returned one: the check's message says as much
         why["reason"] = "first wrong value is the returned one"
         return None
-    if any(ops[i].get("state") and not matched[i] for i in _ancestors(ops, [first])):
-        why["reason"] = "the weights it was computed from differ (made before, or by an optimizer)"
+    if any(ops[i].get("state") == CHANGED and not matched[i] for i in _ancestors(ops, [first])):
+        why["reason"] = "weights or buffers it read differ, changed during the run (by an optimizer, a layer)"
         return None
-    before = sorted(i for i in _ancestors(ops, [first]) if matched[i] and not ops[i]["fresh"] and i != first)
+    before = sorted(i for i in _ancestors(ops, [first])
+                    if matched[i] and not ops[i]["fresh"] and not ops[i].get("state") and i != first)
     return first, before
 
 

@@ -4,7 +4,7 @@ they are parsed, and anything out of shape is `Unreadable` (the check then simpl
 
 A trace is {"case": int, "ops": [op, ...], "outputs": [op index, ...], "truncated": bool}; an op is
 {"line": int, "frames": [[line, function], ...], "inputs": [earlier op index, ...], "fresh": bool
-(made from no tensor), "state": bool (a layer's weights as read there), "shape": [int], "dtype": str, "data": a tensor reference or None, "stats": [float] or None}, exactly
+(made from no tensor), "state": 0 computed, 1 read from outside, 2 read again after a change, "shape": [int], "dtype": str, "data": a tensor reference or None, "stats": [float] or None}, exactly
 one of data and stats set.
 """
 
@@ -54,7 +54,9 @@ def op(data: Any, index: int, tensors: dict, lines: int) -> dict:
     if type(data) is not dict or set(data) != fields:
         raise Unreadable("a traced op is malformed")
     line, shape, dtype = data["line"], data["shape"], data["dtype"]
-    if type(line) is not int or not 1 <= line <= lines or type(data["fresh"]) is not bool or type(data["state"]) is not bool:
+    state = data["state"]
+    if type(line) is not int or not 1 <= line <= lines or type(data["fresh"]) is not bool or state not in (0, 1, 2) \
+            or type(state) is not int:
         raise Unreadable("a traced op is malformed")
     if type(shape) is not list or len(shape) > 16 or not all(type(n) is int and 0 <= n < 2**40 for n in shape):
         raise Unreadable("a traced op's shape is malformed")

@@ -22,6 +22,7 @@ WHOLE = 4096  # tensors of at most this many elements travel whole; larger ones 
 SAMPLES = 16
 MAX_CALLERS = 4  # frames in the file under test kept per op: its line, and the lines that called it
 UNINITIALISED = {"empty", "empty_like", "new_empty", "empty_strided"}
+COMPUTED, STATE, CHANGED = 0, 1, 2  # an op's "state": computed here, read from outside, read again after a change
 
 
 def summary(t: Any, room: int) -> dict | None:
@@ -64,7 +65,7 @@ class Recorder:
         self.ops: list[dict] = []
         self.known: dict[int, tuple[int, Any]] = {}  # id(tensor) -> (op index, the tensor, kept alive)
         self.bytes, self.truncated = 0, False
-        self._state: dict[int, int] = {}  # id(parameter) -> its version when last recorded
+        self._state: dict[int, int] = {}  # id(tensor read from outside) -> its version when last recorded
         self._files: dict[str, bool] = {}
         self._mode = None
 
@@ -101,13 +102,15 @@ class Recorder:
         if out is None and getattr(func, "__name__", "") == "__setitem__" and args:
             out = args[0]  # `x[i] = v` changed x: its new value is a value the code computed
         given, made = _tensors((args, kwargs)), _tensors(out, depth=1)
-        for param in (t for t in given if _is_parameter(t) and all(t is not m for m in made)):
-            if self._state.get(id(param)) != param._version:  # a layer's weights as read now, never computed here
-                self._state[id(param)] = param._version
-                self._add(frames, [], False, param, state=True)
+        for read in (t for t in given if not self._seen(t) and all(t is not m for m in made)):
+            before = self._state.get(id(read))  # a value from outside (an argument, a layer's weights or buffers)
+            if before != read._version:  # as read now: never computed here, never blamed (STATE; CHANGED once an
+                self._state[id(read)] = read._version  # optimizer or a layer changed it in place during the run)
+                self._add(frames, [], False, read, state=STATE if before is None else CHANGED)
         inputs = sorted({self.known[id(t)][0] for t in given if self._seen(t)})
-        for tensor in made:
-            self._add(frames, inputs, not given, tensor)
+        kind = CHANGED if _in_optimizer(sys._getframe(2)) else COMPUTED  # its hyperparameters are plain numbers,
+        for tensor in made:                                               # unseen: an optimizer's values are state
+            self._add(frames, inputs, not given, tensor, state=kind)
 
     def outputs(self, result: Any) -> list[int]:
         """The ops whose tensors are (part of) what the probe returned."""
@@ -117,7 +120,7 @@ class Recorder:
         entry = self.known.get(id(t))
         return entry is not None and entry[1] is t
 
-    def _add(self, frames: list[list], inputs: list[int], fresh: bool, tensor: Any, state: bool = False) -> None:
+    def _add(self, frames: list[list], inputs: list[int], fresh: bool, tensor: Any, state: int = COMPUTED) -> None:
         if len(self.ops) >= self.max_ops:
             self.truncated = True
             return
@@ -145,6 +148,12 @@ def _tensors(node: Any, depth: int = 2) -> list:
     if type(node) is dict:
         return [t for item in list(node.values())[:64] for t in _tensors(item, depth - 1)]
     return []
+
+
+def _in_optimizer(frame: Any) -> bool:
+    """Whether the op was called by torch.optim's code (an optimizer's or a scheduler's step)."""
+    name = frame.f_code.co_filename.replace("\\", "/")
+    return "/torch/optim/" in name
 
 
 def _compiling() -> bool:

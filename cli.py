@@ -19,6 +19,7 @@ import typer
 from typer.core import TyperGroup
 
 from grader.errors import TutorError
+from grader.results import exit_status
 
 
 class _Group(TyperGroup):
@@ -55,6 +56,9 @@ def main(
     ),
 ) -> None:
     _state["course"] = course
+    from grader.frontends.render import degrade_streams
+
+    degrade_streams()
 
 
 def _course():
@@ -97,7 +101,7 @@ def check(
     progress = Progress(course.state_dir)
     recorded = is_own_file(course, ex, learner)  # another file's result is not the course's progress
     if recorded:
-        progress.record_check(ex.id, result.passed, focus=result.focus)
+        progress.record_result(ex.id, result)
     if as_json:
         typer.echo(result.to_json())
     elif diagnostics:
@@ -112,10 +116,10 @@ def check(
         _warn(console, progress)
         show_result(console, result, COMMAND)
         if not recorded:
-            from rich.text import Text
+            from grader.frontends.render import safe
 
-            console.print(Text(f"(progress not recorded: {learner} is not {ex.id}'s own file)", style="dim"))
-    raise typer.Exit(0 if result.passed else 1)
+            console.print(safe(f"(progress not recorded: {learner} is not {ex.id}'s own file)", style="dim"))
+    raise typer.Exit(exit_status([result]))
 
 
 def _format(fmt: str, as_json: bool) -> tuple[bool, bool]:
@@ -142,15 +146,20 @@ def _check_all(course, progress, as_json: bool, diagnostics: bool = False) -> No
         console = _console()
         _warn(console, progress)
         show_all_results(console, results, COMMAND)
-    raise typer.Exit(0 if all(r.passed for r in results) else 1)
+    raise typer.Exit(exit_status(results))
 
 
 @app.command()
-def watch(poll: bool = typer.Option(False, "--poll", help="Poll for changes (for network file systems).")) -> None:
+def watch(
+    exercise: Optional[str] = typer.Argument(None, help="Exercise to start on (default: the earliest not yet passed)."),
+    poll: bool = typer.Option(False, "--poll", help="Poll for changes (for network file systems)."),
+) -> None:
     """Re-check the exercise you are working on every time you save it."""
     from grader.frontends.watch import Watch
 
-    Watch(_course(), _console(), COMMAND, poll=poll).run()
+    course = _course()
+    start = course.resolve(exercise) if exercise else None
+    Watch(course, _console(), COMMAND, poll=poll, start=start).run()
 
 
 @app.command("list")
@@ -178,8 +187,7 @@ def hint(
     function: Optional[str] = typer.Argument(None, help="The function to get a hint for (default: the one your last check failed on)."),
 ) -> None:
     """Show the next hint for an exercise's function (each call goes one step further)."""
-    from rich.text import Text
-
+    from grader.frontends.render import safe
     from grader.judging.hints import choose_ladder
     from grader.progress import Progress
 
@@ -190,11 +198,14 @@ def hint(
     index = progress.next_hint(ex.id, len(hints), target)
     console = _console()
     about = f" for `{target}`" if target else ""
-    console.print(Text(f"Hint {index + 1} of {len(hints)}{about} ({ex.id}):", style="bold"))
-    console.print(Text(hints[index]))
+    console.print(safe(f"Hint {index + 1} of {len(hints)}{about} ({ex.id}):", style="bold"))
+    console.print(safe(hints[index]))
     if index + 1 < len(hints):
         again = f"{COMMAND} hint {ex.number:02d}" + (f" {target}" if target else "")
-        console.print(Text(f"Run `{again}` again for a stronger hint.", style="dim"))
+        console.print(safe(f"Run `{again}` again for a stronger hint.", style="dim"))
+    else:
+        console.print(safe(f"That was the last hint{about}: the reference solution (`{COMMAND} solution "
+                            f"{ex.number:02d}`) opens once you pass.", style="dim"))
 
 
 @app.command()
@@ -249,9 +260,9 @@ def validate(
     quick: bool = typer.Option(False, "--quick", help="Skip grading the reference along the cold, grade and notebook paths."),
 ) -> None:
     """For course authors: prove exercises sound (reference passes along every path, stub fails, mistakes get their hints)."""
-    from grader.authoring.validate import validate_exercises
+    from grader.authoring.validate import unsound, validate_exercises
     from grader.frontends.tables import show_validation
-    from grader.isolation.pool import Pool
+    from grader.isolation.backend import Pool
 
     course = _course()
     chosen = [course.resolve(e) for e in exercises] if exercises else list(course.exercises)
@@ -260,7 +271,7 @@ def validate(
         found = validate_exercises(course, chosen, pool, every_path=not quick)
     for ex in chosen:
         show_validation(console, ex, found[ex.id])
-    raise typer.Exit(1 if any(found.values()) else 0)
+    raise typer.Exit(1 if any(unsound(problems) for problems in found.values()) else 0)
 
 
 @app.command()
@@ -301,21 +312,24 @@ def grade(
     ray_address: Optional[str] = typer.Option(None, "--ray-address", help="The Ray cluster to grade on (implies --ray), e.g. ray://head:10001 or auto."),
     ray_memory: float = typer.Option(1.5, "--ray-memory", min=0.1, help="GiB of memory each Ray task declares."),
     ray_deadline: Optional[float] = typer.Option(None, "--ray-deadline", min=1, help="Seconds a Ray task may run before it is stopped. Default: from its files' time limits."),
+    similarity: Optional[bool] = typer.Option(None, "--similarity/--no-similarity", help="Compare each exercise's submissions for copying (OUT/similarity.html and .csv). Default: on for 3 students or more."),
 ) -> None:
     """For instructors: grade a whole class into a gradebook.
 
-    Writes OUT/grades.csv (a row per student, a column per exercise, and the total), OUT/grades.json
+    Writes OUT/grades.csv (a row per student: a score per exercise, the total, the points possible,
+    and each exercise's status, so zeros for different reasons read differently), OUT/grades.json
     (every check of every exercise of every student, with the line of each error) and
     OUT/students/STUDENT/results.json (Gradescope's format). Each file is read once, when the run
     starts, and that copy is graded; symbolic links are never followed. An exercise not handed in
-    scores 0 ("not submitted"; -e grades only the exercises named); a file that cannot be graded
-    (syntax error, timeout, crash, a symbolic link, not UTF-8) scores 0 with the reason recorded.
+    scores 0 ("not submitted"; -e grades only the exercises named); a file with an error (syntax
+    error, crash, a symbolic link, not UTF-8: status "error") or stopped by a limit (status "time
+    limit", "memory limit", "process limit") scores 0 with the reason recorded.
     The gradebook is built beside OUT and replaces it at the end, so an interrupted run leaves the
     previous one intact. Unchanged submissions are taken from OUT/.cache.json unless --force.
     With --ray, the same gradebook is graded on a Ray cluster. Exit status 0 once the run is
     complete, whatever the scores; 2 for usage errors.
     """
-    from grader.classroom import bookfiles, grading, plan
+    from grader.classroom import attempts, bookfiles, grading, plan, simreport
     from grader.classroom.summary import summary
     from grader.frontends.render import make_console
     from grader.frontends.tables import grade_progress, show_grade_summary
@@ -326,12 +340,45 @@ def grade(
     with grade_progress(make_console(stderr=True), len(found.submissions)) as advance:
         run = grading.grade_class(course, found, timeout=timeout, force=force, jobs=jobs, on_result=advance,
                                   unsafe=unsafe, runner=runner)
-    bookfiles.write_gradebook(found.out, course, found.exercises, run.book, run.cache_text, run.unsafe)
+    files, similar = simreport.report(found, similarity)
+    history_files, paths = attempts.report(found)
+    bookfiles.write_gradebook(found.out, course, found.exercises, run.book, run.cache_text, run.unsafe,
+                              extra={**files, **history_files})
     result = summary(found, run)
+    result.update({k: v for k, v in (("similarity", similar), ("history", paths)) if v is not None})
     if as_json:
         typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
     else:
         show_grade_summary(_console(), result)
+
+
+@app.command()
+def mine(
+    gradebook: Path = typer.Argument(..., help="A gradebook folder written by `grade` (hw1-gradebook/)."),
+    exercises: str = typer.Option(..., "--exercises", "-e", help="The exercises to mine, comma-separated (e.g. 09)."),
+    submissions: Optional[Path] = typer.Option(None, "--submissions", "-s", help="The class's submissions. Default: the folder the gradebook is named after (hw1/)."),
+    least: int = typer.Option(2, "--min-students", min=2, help="The fewest students a group needs for a draft."),
+    as_json: bool = typer.Option(False, "--json", help="Print the groups as JSON."),
+) -> None:
+    """For instructors: draft new known mistakes from the failing submissions that matched none.
+
+    Groups them by how they fail (the same checks, result keys and wrong values), and for each
+    group writes reference/ID/mistakes/draft_*.py: the smallest submission of the group, with
+    HINT = "TODO" and the group's students. Read it, write the hint, rename it, then `validate`
+    (which refuses a draft still saying TODO; the grader never runs one)."""
+    from grader.classroom.mining import mine as mine_class, submissions_of
+
+    course = _course()
+    found = mine_class(course, gradebook, submissions_of(gradebook, submissions),
+                       [e for e in exercises.split(",") if e.strip()], least)
+    if as_json:
+        typer.echo(json.dumps(found, indent=2, ensure_ascii=False))
+        return
+    for group in found:
+        state = "wrote" if group["written"] else ("kept the existing" if group["draft"] else "no readable file for")
+        typer.echo(f"{group['exercise']}: {len(group['students'])} students ({', '.join(group['students'])}) fail "
+                   f"{'; '.join(group['failing'])}\n  {state} {group['draft'] or 'a draft'}")
+    typer.echo(f"{len(found)} group(s) of failing submissions that match no known mistake.")
 
 
 def _ray_runner(address: Optional[str], memory_gib: float, deadline: Optional[float], jobs: Optional[int], unsafe: bool):
@@ -390,7 +437,7 @@ def notebook(
     force: bool = typer.Option(False, "--force", help="Replace notebooks that exist (they may hold your work)."),
 ) -> None:
     """Write an exercise as a Jupyter notebook (or --all of them); its last cell checks your work."""
-    from grader.notebooks.export import export_notebook
+    from grader.notebooks.export import export_notebook, how_to_open
 
     course = _course()
     if not all_ and exercise is None:
@@ -402,7 +449,7 @@ def notebook(
             typer.echo(f"kept {target}: it exists and may hold your work (--force replaces it)")
             continue
         typer.echo(f"wrote {export_notebook(ex, target, force)}")
-    typer.echo(f"Open {'them' if all_ else 'it'} in Jupyter (`jupyter lab {folder}`): the last cell checks your work.")
+    typer.echo(f"Open {'them' if all_ else 'it'}: {how_to_open(folder)}. The last cell checks your work.")
 
 
 @app.command()
@@ -430,9 +477,10 @@ def lsp() -> None:
 def doctor(as_json: bool = typer.Option(False, "--json", help="Print the report as JSON.")) -> None:
     """Show which layers of the OS boundary around learner code this machine supports, and why not."""
     from grader.frontends.doctor import doctor_report, show_doctor
-    from grader.isolation.boundary import detect
+    from grader.isolation.backend import detect, file_system_wall, name
 
-    report = doctor_report(detect())
+    layers = detect()
+    report = doctor_report(layers, name(), file_system_wall(layers))
     if as_json:
         typer.echo(json.dumps(report, indent=2))
     else:
@@ -440,8 +488,17 @@ def doctor(as_json: bool = typer.Option(False, "--json", help="Print the report 
 
 
 def _warn(console, progress) -> None:
+    from grader.torchversions import installed_torch_note
+
     for warning in progress.warnings:
-        console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+        from rich.text import Text
+
+        from grader.frontends.render import safe
+
+        console.print(Text.assemble(("warning: ", "yellow"), safe(warning)))
+    note = installed_torch_note()
+    if note:
+        console.print(note, markup=False, highlight=False)
 
 
 if __name__ == "__main__":

@@ -51,7 +51,8 @@ class Dropout(nn.Module):
     holding it): return x unchanged (returning x itself is fine).
 
     The output has x's shape and dtype and is differentiable with respect to x;
-    x itself is not modified. Dropout has no parameters.
+    x itself is not modified. Dropout has no parameters. Build the mask yourself:
+    calling `F.dropout` (what nn.Dropout calls) or `torch.dropout` fails the check.
 
     >>> torch.manual_seed(0); drop = Dropout(0.5)
     >>> drop(torch.ones(6))                    # torch.rand(6) starts 0.4963, 0.7682, 0.0885, ...
@@ -103,7 +104,8 @@ def batch_norm(
     updated. Any N >= 1.
 
     The output (N, C) is differentiable with respect to x, weight and bias. x, weight and
-    bias are not modified.
+    bias are not modified. Write it from tensor operations: calling `F.batch_norm` (what
+    nn.BatchNorm1d calls) or `torch.batch_norm` fails the check.
 
     >>> x = torch.tensor([[1.0], [3.0]]); rm, rv = torch.zeros(1), torch.ones(1)
     >>> batch_norm(x, rm, rv, torch.ones(1), torch.zeros(1), training=True)   # mean 2, biased var 1

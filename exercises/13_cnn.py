@@ -119,7 +119,8 @@ def conv2d_unfold(
     x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = None, stride: int = 1, padding: int = 0
 ) -> torch.Tensor:
     """Return `F.conv2d(x, weight, bias, stride, padding)`, computed with `F.unfold` and a
-    matrix product (`F.conv2d`, `torch.conv2d` and `nn.Conv2d` are off limits here).
+    matrix product (`F.conv2d`, `torch.conv2d`, `torch.convolution`, `torch._convolution` and
+    `nn.Conv2d` are off limits here).
 
     x: (N, C, H, W); weight: (O, C, kh, kw), kernels need not be square; bias: (O,) or None;
     stride and padding: ints, the same for height and width. The result has shape

@@ -37,8 +37,8 @@ and that calls `MyFunction()(x)`: that "legacy" form was removed from PyTorch.
 This builds on 02 (backward, .grad, the chain rule) and 08 (softmax and sigmoid
 gradients, numerical stability). The checks call each Function through `.apply` on
 inputs that require grad and compare the outputs AND the gradients your backward
-returns with the reference's (SiLU and Clamp match `F.silu` and `torch.clamp` in
-both; RoundSTE matches `torch.round` in values), and run gradcheck's rule on your
+returns with the reference's (SiLU matches `F.silu` in both, Clamp matches `torch.clamp`
+in values, RoundSTE `torch.round`; at a clamp bound see Clamp), and run gradcheck's rule on your
 SiLU and Clamp in float64.
 
 Fill in each class and function, replacing `raise NotImplementedError`, then run:
@@ -116,9 +116,11 @@ class Clamp(Function):
     `Clamp.apply(x, low, high)`: x is a float32 or float64 tensor of any shape; low <= high are
     Python floats (or ints). forward returns `x.clamp(low, high)` as a new tensor (leave x unchanged).
     backward returns three values, one per forward input: the gradient of x, which is grad_output
-    where low <= x <= high (the bounds themselves included, as `torch.clamp` does) and 0 where the
-    value was cut off; then None for low and None for high, which are not tensors. Values and
-    gradients must match `torch.clamp(x, low, high)`.
+    where low <= x <= high (the bounds themselves included) and 0 where the value was cut off; then
+    None for low and None for high, which are not tensors. Values must match `torch.clamp(x, low,
+    high)`, and so must gradients away from the bounds. Exactly at a bound the slope is a choice
+    (a kink: 0 and 1 are both valid); this exercise asks for 1, torch.clamp's own choice before
+    torch 2.15 (since 2.15 torch.clamp gives 0 there).
 
     >>> x = torch.tensor([-2.0, 0.5, 1.0, 3.0], requires_grad=True)
     >>> y = Clamp.apply(x, 0.0, 1.0); y

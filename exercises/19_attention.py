@@ -71,7 +71,8 @@ def scaled_dot_product_attention(
     dimensions (any number of them, none included). The result is (..., L, Ev), in q's dtype,
     differentiable with respect to q, k, v (and a float mask). Values and gradients must match
     `F.scaled_dot_product_attention(q, k, v, attn_mask=mask, is_causal=is_causal)`, which may not be
-    called here.
+    called here, nor may `F.multi_head_attention_forward` or torch's private kernels
+    `torch._scaled_dot_product_attention_math` and `torch._native_multi_head_attention`.
 
     - mask None: every query sees every key.
     - mask of dtype torch.bool, broadcastable to (..., L, S): True = this query may attend to this key
@@ -121,6 +122,10 @@ class MultiHeadSelfAttention(nn.Module):
         mha = nn.MultiheadAttention(E, H, batch_first=True)   # with the same weights
         mha(x, x, x, key_padding_mask=key_padding_mask, need_weights=False,
             attn_mask=torch.ones(L, L, dtype=torch.bool).triu(1) if is_causal else None)[0]
+
+    Build the heads yourself: calling `F.multi_head_attention_forward` (what nn.MultiheadAttention
+    calls) or `torch._native_multi_head_attention` fails the check (F.scaled_dot_product_attention,
+    or your own function above, is allowed here).
 
     >>> model = MultiHeadSelfAttention(8, 2)
     >>> model(torch.randn(3, 5, 8), key_padding_mask=torch.zeros(3, 5, dtype=torch.bool)).shape

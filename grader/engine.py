@@ -11,22 +11,25 @@ compared here; a check's transform of learner data runs in a second bounded job.
 
 from __future__ import annotations
 
-import json
+import threading
 from pathlib import Path
 
+from grader import boundedjson
 from grader.course import Course, Exercise
-from grader.isolation import torchsetup
-from grader.isolation.pool import Pool
+from grader.isolation import backend
 from grader.isolation.sandbox import Finished, Limits
 from grader.judging import channel, schema
 from grader.judging.channel import Unreadable
 from grader.judging.reference import TRUSTED, mistake_book, reference_outcomes
-from grader.judging.stopped import stopped_hint, stopped_reason
+from grader.judging.stopped import limit_hit, stopped_hint, stopped_reason
 from grader.judging.verdict import judge_all
 from grader.results import ERROR, FAILED, PASSED, CheckResult, ExerciseResult
 from grader.submission.cells import frame_location
 from grader.submission.notebook import Script, read_script
 from grader.text import clean_block
+
+_PARSING = threading.Lock()
+_LAYERS = boundedjson.Limits(size=65536, nodes=256, depth=4, string=8192)  # the layers report (learner-side bytes)
 
 
 def check_exercise(course: Course, exercise: Exercise, file: Path | None = None, limits: Limits | None = None,
@@ -42,8 +45,7 @@ def check_exercise(course: Course, exercise: Exercise, file: Path | None = None,
     harden()
     if pool is not None:
         return _check(course, exercise, script, limits, pool, private)
-    torchsetup.prepare(preload=exercise.preload)
-    with Pool(1) as own:  # forked here, from a process that has imported torch and no course code yet
+    with backend.cold_pool(exercise.preload) as own:  # Linux: forked here, after torch's import and before any course code
         return _check(course, exercise, script, limits, own, private)
 
 
@@ -62,9 +64,22 @@ def _check(course: Course, exercise: Exercise, script: Script, limits: Limits, p
         script.map_back(payload, finished, str(Path(layers.get("writable", "")) / script.job_name))
     with TRUSTED:  # seeds process-wide RNGs: one thread at a time (check --all, grade)
         result = decide(exercise, checks, expected, payload, problem, finished, limits)
+    if payload is not None and "outcomes" in payload and result.status == FAILED:
+        _point(pool, learn_request(course, exercise, script, limits, private), exercise, checks, expected, payload,
+               result, script, limits)
     result.file, result.elapsed, result.isolation = str(script.path), round(finished.elapsed, 3), layers.get("in_force", [])
     script.annotate(result)
     return result
+
+
+def _point(pool, request: dict, exercise: Exercise, checks, expected: dict, payload: dict, result: ExerciseResult,
+           script: Script, limits: Limits) -> None:
+    """Where the learner's values first differ, on each check that failed on values (grader.judging.where)."""
+    from grader.judging.where import point
+    from grader.submission.cells import split_lines
+
+    source = split_lines(script.source), (script.locate if script.segments else lambda n: ("", n))
+    point(pool, request, exercise, checks.CHECKS, expected, payload["outcomes"], result.checks, source, limits)
 
 
 _hardened = False
@@ -75,9 +90,7 @@ def harden() -> None:
     or ptrace it), and a subreaper (orphans of its keepers are its to kill)."""
     global _hardened
     if not _hardened:
-        from grader.isolation.boundary import harden_trusted
-
-        harden_trusted()
+        backend.harden_trusted()
         _hardened = True
 
 
@@ -89,27 +102,32 @@ def learn_request(course: Course, exercise: Exercise, script: Script, limits: Li
 
 def receive(finished: Finished, checks) -> tuple[dict, dict | None, str]:
     """(the layers report, the validated payload or None, why it is None)."""
+    message, finished.results = finished.results, b""  # read once, here: not kept beside what is read from it
     try:
-        parts = channel.frames(finished.results, 3)
+        parts = channel.frames(message, 3)
         layers = _layers(parts[0]) if parts else {}
     except Unreadable:
-        return {}, None, ""
-    if finished.results_dropped:
+        parts, layers = [], {}
+    if finished.results_dropped:  # the last frame was cut off where the keeper stopped keeping
         return layers, None, "your code's results were larger than the grader accepts"
+    if not layers:
+        return {}, None, ""
     if len(parts) < 3:
         return layers, None, ""  # it stopped before reporting: the Finished says why
     try:
-        document, tensors = channel.unpack(parts[1], parts[2])
-        return layers, schema.payload(document, tensors, {c.name: len(c.cases()) for c in checks.CHECKS}), ""
+        with _PARSING:  # `grade`'s workers parse one job's results at a time: their objects are bounded once, not per worker
+            document, tensors = channel.unpack(parts[1], parts[2])
+            del parts, message
+            return layers, schema.payload(document, tensors, {c.name: len(c.cases()) for c in checks.CHECKS}), ""
     except Unreadable as exc:
         return layers, None, f"your code's results could not be read: {exc}"
 
 
-def _layers(data: bytes) -> dict:
+def _layers(data: memoryview) -> dict:
     try:
-        found = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        raise Unreadable("the layers report is not JSON") from None
+        found = boundedjson.loads(data, _LAYERS)
+    except ValueError:
+        raise Unreadable("the layers report is not JSON or too large") from None
     names = found.get("in_force") if type(found) is dict else None
     if type(names) is not list or not all(type(n) is str and len(n) < 40 for n in names) or len(names) > 20:
         raise Unreadable("the layers report is malformed")
@@ -138,16 +156,26 @@ def decide(exercise: Exercise, checks, expected: dict, payload: dict | None, pro
     result = ExerciseResult(exercise.id, exercise.title, FAILED, output=_output(finished))
     if payload is None:
         reason = problem or stopped_reason(finished, limits)
+        result.limit = "" if problem else limit_hit(finished)
         return _not_graded(result, checks, reason, stopped_hint(finished) if not problem else "")
     if "import_error" in payload:
         err = payload["import_error"]
         where = f", {frame_location(err['frames'][-1])}" if err["frames"] else ""
         result.traceback = err["frames"]
         message = f"your file cannot be graded yet: {err['type']}{where}: {err['message']}"
-        return _not_graded(result, checks, message, "Fix this error first; the traceback shows where it is.")
+        if err["type"] == "BlockingIOError" and err["message"].startswith("[Errno 11]"):  # fork() past RLIMIT_NPROC
+            message = f"process limit: your code started more than {limits.max_processes} processes ({message[30:]})"
+        return _not_graded(result, checks, message, _fix_first(err["frames"]))
     result.checks = judge_all(checks.CHECKS, expected, payload["outcomes"], mistake_book(exercise))
     result.status = PASSED if all(c.passed for c in result.checks) else FAILED
     return result
+
+
+def _fix_first(frames: list) -> str:
+    if not frames:
+        return "Fix this error first, then check again."
+    file, line = frames[-1][0], frames[-1][1]
+    return f"Fix this error first: it is on line {line} of {Path(str(file)).name}."
 
 
 def _not_graded(result: ExerciseResult, checks, message: str, hint: str) -> ExerciseResult:

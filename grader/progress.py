@@ -46,8 +46,18 @@ class Progress:
     def entry(self, exercise_id: str) -> dict:
         return self.read().get(exercise_id, {})
 
-    def record_check(self, exercise_id: str, passed: bool, focus: str = "") -> dict:
-        """Record a check; `focus` is the function of the first failing check (where `hint` starts)."""
+    def record_result(self, exercise_id: str, result) -> dict:
+        """Record an ExerciseResult: an untouched stub (every check "not implemented yet") stays "not started".
+        A line is added to the attempt history too (`grader.history`)."""
+        entry = self.record_check(exercise_id, result.passed, focus=result.focus, started=not result.not_started)
+        from grader import history
+
+        history.append(self.dir, history.check_line(result))
+        return entry
+
+    def record_check(self, exercise_id: str, passed: bool, focus: str = "", started: bool = True) -> dict:
+        """Record a check; `focus` is the function of the first failing check (where `hint` starts);
+        `started=False` (nothing written yet) leaves a status that is not "passed" as it was."""
         def change(entry: dict) -> None:
             stamp = now_iso()
             entry["attempts"] = entry.get("attempts", 0) + 1
@@ -56,7 +66,7 @@ class Progress:
             if passed:
                 entry["status"] = PASSED
                 entry.setdefault("passed_at", stamp)
-            elif entry.get("status") != PASSED:
+            elif entry.get("status") != PASSED and started:
                 entry["status"] = FAILING
             entry["last_result"] = "passed" if passed else "failed"
             entry["focus"] = focus
@@ -71,7 +81,11 @@ class Progress:
             shown[target] = min(count + 1, available)
             entry["hints"] = shown
 
-        return self.update(exercise_id, change)["hints"][target] - 1
+        index = self.update(exercise_id, change)["hints"][target] - 1
+        from grader import history
+
+        history.append(self.dir, history.hint_line(exercise_id, target, index + 1))
+        return index
 
     def update(self, exercise_id: str, change: Callable[[dict], None]) -> dict:
         self.dir.mkdir(parents=True, exist_ok=True)

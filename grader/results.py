@@ -24,6 +24,7 @@ class CheckResult:
     mistake: str = ""  # the known mistake recognised, if any
     traceback: list[list] = field(default_factory=list)  # learner frames: [file, line, function, code]
     target: str = ""  # the function under test, whose hint ladder `pytorch-tutor hint` climbs
+    differs_at: str = ""  # where the learner's values first differ: one line of their file (grader.judging.where)
 
     @property
     def score(self) -> float:
@@ -43,6 +44,7 @@ class ExerciseResult:
     output: str = ""  # what the learner's code printed (capped)
     elapsed: float = 0.0
     isolation: list[str] = field(default_factory=list)  # the OS layers in force around the learner's process
+    limit: str = ""  # for status "error": the limit the run hit ("time", "memory", "process"), which says nothing of the code's correctness
 
     @property
     def passed(self) -> bool:
@@ -56,6 +58,11 @@ class ExerciseResult:
     def focus(self) -> str:
         """The function of the first failing check: where the learner's next hint is."""
         return next((c.target for c in self.checks if not c.passed), "")
+
+    @property
+    def not_started(self) -> bool:
+        """Every check still says "not implemented yet": the learner has not begun (an untouched stub)."""
+        return bool(self.checks) and all(c.message.startswith("not implemented yet") for c in self.checks)
 
     @property
     def max_score(self) -> float:
@@ -79,3 +86,11 @@ class ExerciseResult:
             for c in data.get("checks", [])
         ]
         return cls(**fields)
+
+
+def exit_status(results: list[ExerciseResult]) -> int:
+    """`check`'s exit status: 0 every one passed; 1 one failed (graded: a check failed, or the code cannot
+    run); 3 none failed but one was stopped by a time, memory or process limit (no verdict: check again)."""
+    if all(r.passed for r in results):
+        return 0
+    return 3 if all(r.passed or r.limit for r in results) else 1

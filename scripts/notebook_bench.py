@@ -3,6 +3,7 @@
 
     python scripts/notebook_bench.py            # 10 warm checks, medians of 5 for the baselines
     python scripts/notebook_bench.py --warm 20 --runs 7
+    python scripts/notebook_bench.py --json     # the medians as JSON (scripts/compat.py reads them)
 
 The exported 03 notebook, filled in with the reference, is executed with nbclient in a
 fresh ipykernel on a temporary copy of the course (your progress is untouched). A
@@ -90,6 +91,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--warm", type=int, default=10, help="warm checks to time after the first (default 10)")
     parser.add_argument("--runs", type=int, default=5, help="runs of each baseline command (default 5)")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON (seconds)")
     args = parser.parse_args()
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])), NO_COLOR="1")
     env.pop("PYTORCH_TUTOR_COURSE", None)
@@ -104,6 +106,9 @@ def main() -> None:
         cold = median_seconds([sys.executable, "-m", "cli", "--course", str(course), "check", "03", "--file", str(solved)],
                               args.runs, env, 0)
         first, warm, first_trip, warm_trips = in_kernel(*filled_notebook(course), args.warm)
+    if args.json:
+        print(json.dumps({"import_torch": torch, "cold": cold, "first": first, "warm": statistics.median(warm)}))
+        return
     rows = [
         ('python -c "import torch"', torch, f"median of {args.runs}"),
         ("pytorch-tutor check 03, cold (a new command)", cold, f"median of {args.runs}"),

@@ -85,7 +85,7 @@ def warm_pool():
     """One pool of warm workers for the whole test session (learner code still runs in a fresh fork)."""
     global _POOL
     if _POOL is None:
-        from grader.isolation.pool import Pool
+        from grader.isolation.backend import Pool
 
         _POOL = Pool().__enter__()
     return _POOL

@@ -6,6 +6,12 @@ solution's path), {checks} (the checks module's), {state} (the course's progress
 {mark} (a statement that names the process it runs in `ptt-leftover`, so the test can find it), {other} (another student's
 file), {port} (a TCP port the test listens on), {sock} (a unix socket it listens on). A stub-based attack that succeeded would exec
 the stolen reference and pass; when the wall holds, it fails as "not implemented yet".
+Status "refused": the submission is not run at all (a usage error for `check`, an error entry
+in a class's gradebook), with `reason` in the message.
+
+After CASES come cases that are not files for 01: a class's bookkeeping (hard links, long and
+formula names), strings for the front ends (tests/test_markup.py), and files for 08 that reach a
+forbidden built-in around the spy.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ class Case:
     limits: dict = field(default_factory=dict)
     needs: tuple = ()  # OS layers that must be in force, else the case is skipped
     output: str = ""  # must appear in what the learner's code printed
+    suffix: str = ".py"  # ".ipynb": the source is the one code cell of a notebook
 
 
 def steal(case_id: str, how: str, needs: tuple, setup: str = "") -> Case:
@@ -38,6 +45,13 @@ def redefine(name: str, body: str) -> str:
 
 
 FORGE = "import os\nfrom grader.judging.channel import frame, pack\n"
+SEND = "def send(data):\n    view = memoryview(data)\n    while view:\n        view = view[os.write(3, view[:65536]):]\n"
+# 6 forks a generation, 5 generations (6**5 leaves): every fork past the cap fails and is ignored
+BOMB = ("import os, time\nfor _ in range(5):\n    for _ in range(6):\n        try:\n            if os.fork() == 0:\n                break\n"
+        "        except OSError:\n            pass\n    else:\n        break\nwhile True:\n    pass\n")
+FILL = ("import torch\nfor folder in ('/tmp', '/dev/shm'):\n    try:\n        with open(folder + '/fill', 'wb') as f:\n"
+        "            for _ in range(2048):\n                f.write(b'x' * 2**20)\n    except OSError as exc:\n        print('full:', folder)\n"
+        "keep = torch.ones(600 * 2**20 // 4)  # 600 MiB: under the limit alone, over it with the files\nimport time\ntime.sleep(60)\n")
 REFERENCE_TEXT = (Path(__file__).resolve().parent.parent / "reference" / "01_tensors" / "solution.py").read_text()
 CASES = [
     Case("0_loop_forever", redefine("zeros_and_ones", "while True:\n    pass"), "error", "time limit: your code was still running after 2 s (it was at line", limits={"timeout": 2}),
@@ -138,6 +152,16 @@ CASES = [
     Case("4_colliding_dict_keys", redefine("zeros_and_ones", "return {i * (2**61 - 1): 0 for i in range(3000)}"), "failed", "expected a tuple of 2 items"),
     Case("4_results_flood", redefine("add_row_bias", "return ['x' * 1999] * 10000"), "error", "larger than the grader accepts"),
     Case("4_deeply_nested_result", redefine("add_row_bias", "r = []\nfor _ in range(5000):\n    r = [r]\nreturn r"), "failed", "expected a tensor"),
+    # 4. bounded decoding: every learner byte the grader parses is counted before it is built
+    Case("4_huge_json_frame", FORGE + SEND + "from grader.judging.channel import MAX_JSON\nsend(frame(b'[' + b'{},' * (MAX_JSON // 3 - 1) + b'{}]') + frame(b''))\nos._exit(0)\n",
+         "error", "larger than the grader accepts: more than 100,000 values", "stub"),
+    Case("4_huge_safetensors_unreferenced", FORGE + SEND + "import torch\nfrom safetensors.torch import save\n"
+         "blob = save({f'x{i}': torch.zeros(2**20) for i in range(7)})\n"
+         "send(frame(b'{\"complete\": true, \"outcomes\": {}}') + frame(blob))\nos._exit(0)\n", "failed", "no result came back", "stub"),
+    Case("4_huge_notebook_literal", "x = [" + "1," * 1_200_000 + "]\n", "refused", "your notebook's cell 1 is too large to grade (2.4 MB; limit 0.1 MB)",
+         "alone", suffix=".ipynb"),
+    Case("4_quadratic_regex_in_stderr", "import sys\nsys.stderr.write('File \"' * 170_000)\nsys.stderr.flush()\nwhile True:\n    pass\n",
+         "error", "time limit: your code was still running after 3 s", limits={"timeout": 3}),
     # 5. every wait has a deadline
     Case("5_holds_the_pipes_open", "import os, time\nif os.fork() == 0:\n    os.setsid()\n    {mark}\n    time.sleep(600)\n", "passed", "", limits={"timeout": 5}),
     Case("5_sleeps_forever", "import time\ntime.sleep(10**6)\n", "error", "time limit: your code was still running after 2 s", limits={"timeout": 2}),
@@ -149,6 +173,7 @@ CASES = [
     Case("6_orphan_writes_progress_later", "import os, time\nif os.fork() == 0:\n    os.setsid()\n    {mark}\n    time.sleep(3)\n    os.makedirs({state!r}, exist_ok=True)\n"
          "    open(os.path.join({state!r}, 'progress.json'), 'w').write('{{}}')\n    os._exit(0)\n", "passed", ""),
     Case("6_fork_bomb", "import os, time\nfor _ in range(8):\n    os.fork()\ntime.sleep(60)\n", "error", "process limit"),
+    Case("6_fork_bomb_of_generations", BOMB, "error", "process limit: your code started more than 64 processes", limits={"timeout": 10}),
     # 8. learner text reaches no terminal raw
     Case("8_escapes_in_an_exception", redefine("add_row_bias", "raise ValueError('\\x1b[32m\u2713 Passed: Tensors\\x1b[0m\\n\u2713 all checks')"),
          "failed", "\\x1b[32m"),
@@ -161,4 +186,30 @@ CASES = [
     # 9. memory parked outside the process is capped and gone afterwards
     Case("9_parks_memory_in_dev_shm", "try:\n    with open('/dev/shm/parked', 'wb') as f:\n        for _ in range(1536):\n            f.write(b'x' * 2**20)\n"
          "except OSError as exc:\n    print('capped:', exc.errno)\n", "passed", "", limits={"memory_bytes": 2**29}, needs=("tmpfs",), output="capped"),
+    Case("9_fills_tmpfs_and_memory", FILL, "error", "of it in files in /tmp and /dev/shm", limits={"memory_bytes": 2**30}, needs=("tmpfs",)),
 ]
+
+# 10. class bookkeeping (`grade` of a folder, tests/test_adversarial.py): what the gradebook records cannot be tricked
+HARD_LINKS = {  # student -> what their 01_tensors.py is a hard link to
+    "links_the_reference": "reference/01_tensors/solution.py",
+    "links_a_style": "reference/01_tensors/styles/legacy_constructors.py",
+    "links_a_mistake": "reference/01_tensors/mistakes/numpy_copied.py",
+    "links_a_classmate": "victim",  # another student's folder of this class
+}
+LONG_NAMES = ("a" * 197 + "x" * 33, "a" * 197 + "y" * 33)  # alike in their first 197 characters
+FORMULA_NAMES = ("x;=1+2", "y,=1+2", "z\t=1+2", "=1+2;ok")  # a formula after a separator of some locale
+
+# 11. learner text reaches no front end as markup or raw terminal control (tests/test_markup.py)
+MARKUP = ("[/x]", "[link=http://x]a[/link]", "[bold red]loud[/]", "\x1b[2J\x1b[32mPASSED\x1b[0m",
+          "\x1b]8;;http://x\x1b\\click\x1b]8;;\x1b\\", "\u202egnp.exe", "nul\x00byte")
+
+# 12. forbid (exercise 08): built-ins reached around the spy are still seen (tests/test_adversarial.py)
+FORBID_REFERENCE = (Path(__file__).resolve().parent.parent / "reference" / "08_activations_losses" / "solution.py").read_text()
+FORBID_CASES = {  # case -> (the function it replaces in 08's reference, the code appended)
+    "12_softmax_from_eval": ("softmax", "softmax = eval('lambda x, dim=-1: torch.softmax(x, dim)')\n"),
+    "12_softmax_from_exec": ("softmax", "exec('def softmax(x, dim=-1):\\n    return x.softmax(dim)')\n"),
+    "12_softmax_from_aten": ("softmax", "def softmax(x, dim=-1):\n    return torch.ops.aten._softmax(x, dim, False)\n"),
+    "12_log_softmax_from_aten": ("log_softmax", "def log_softmax(x, dim=-1):\n    return torch.ops.aten._log_softmax.default(x, dim, False)\n"),
+    "12_cross_entropy_from_aten_nll": ("cross_entropy", "def cross_entropy(logits, targets):\n"
+                                       "    return torch.ops.aten.nll_loss_forward(log_softmax(logits, 1), targets, None, 1, -100)[0]\n"),
+}

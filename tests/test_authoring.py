@@ -189,3 +189,64 @@ def test_known_mistakes_run_without_printing_their_warnings(course: Path):
         outcomes = book.outcomes(mistake, checks.CHECKS[0])
     assert outcomes and all("value" in o for o in outcomes), outcomes
     assert not [w for w in caught if "from the variant" in str(w.message)]
+
+
+def _git(folder: Path, *args: str) -> None:
+    import subprocess
+
+    subprocess.run(["git", "-C", str(folder), "-c", "user.name=t", "-c", "user.email=t@x", *args],
+                   check=True, capture_output=True)
+
+
+def test_validate_holds_every_exercise_to_the_bar_the_course_tests_demand(course: Path):
+    """Too few styles, a target that does not raise NotImplementedError, a forbidden call the stub never
+    mentions: each named, and the exercise is not sound."""
+    next(iter(sorted((course / "reference" / "01_scale" / "styles").glob("*.py")))).unlink()
+    edit(course / "exercises" / "01_scale.py", "    raise NotImplementedError", "    return None")
+    edit(course / "reference" / "01_scale" / "checks.py", 'target="scale_and_shift",',
+         'target="scale_and_shift",\n        forbid=["torch.nn.functional.softplus"],')
+    found = " | ".join(problems(course))
+    assert "styles: has 2 correct styles; at least 3 are needed" in found
+    assert "(scale_and_shift): this target does not `raise NotImplementedError`" in found
+    assert "forbids 'torch.nn.functional.softplus' without saying so" in found and "`F.softplus`" in found
+    edit(course / "exercises" / "01_scale.py", '"""01 · Scale and shift', '"""01 · Scale and shift (F.softplus is not allowed)')
+    assert "softplus" not in " | ".join(problems(course))
+    assert cli(course, "validate", "01", "--quick").exit_code == 1
+
+
+def test_a_check_without_hint_still_hints_at_a_wrong_value_and_validate_warns(course: Path):
+    import json
+    import re
+
+    checks = course / "reference" / "01_scale" / "checks.py"
+    text = checks.read_text()
+    text = re.sub(r"        hints=\{\{?.*?\}\}?,\n", "", text, flags=re.S)
+    text = re.sub(r'        hint="Compare your formula.*?",\n', "", text)
+    checks.write_text(text)
+    assert "hint" not in text.split("CHECKS = [")[1]
+    result = cli(course, "validate", "01", "--quick")
+    assert result.exit_code == 0, result.output
+    assert "sound (1 warning)" in result.output and "has no hint=" in result.output
+    learner = course / "mine.py"
+    learner.write_text("def scale_and_shift(x, scale, shift):\n    return x * scale - shift\n")
+    check = json.loads(cli(course, "check", "1", "--file", str(learner), "--json").output)["checks"][0]
+    assert not check["passed"] and "print what `scale_and_shift` returns" in check["hint"]
+
+
+@pytest.mark.skipif(__import__("shutil").which("git") is None, reason="needs git, for a committed stub")
+def test_new_makes_the_readme_table_from_committed_stubs_and_validate_names_a_stale_row(course: Path):
+    from grader.authoring.readme import END, START
+
+    (course / "README.md").write_text(f"# Pack\n\n{START}\n{END}\n")
+    _git(course, "init", "-q")
+    _git(course, "add", "-A")
+    _git(course, "commit", "-qm", "course")
+    edit(course / "exercises" / "01_scale.py", "    raise NotImplementedError", "    return x * scale + shift")  # solved
+    assert cli(course, "new", "02_more", "--title", "More").exit_code == 0
+    readme = (course / "README.md").read_text()
+    assert "| 01 | Scale and shift | arithmetic | `scale_and_shift` |" in readme  # the committed stub's target
+    assert cli(course, "validate", "02", "--quick").exit_code == 0
+    for file in (course / "exercises" / "02_more.py", course / "reference" / "02_more" / "solution.py"):
+        edit(file, "def scale_and_shift(", "def scale_then_shift(")
+    stale = cli(course, "validate", "02", "--quick")
+    assert stale.exit_code == 1 and "README.md (course table): its row in the README's course table is stale" in stale.output

@@ -25,6 +25,8 @@ import pytest
 
 from conftest import COURSE, ROOT, cli
 
+pytestmark = pytest.mark.slow  # `pytest -m "not slow"` leaves this module out of the quick loop
+
 EXERCISES = ("01_tensors", "03_nn_module")
 NUMBER = (int, float)
 SOLUTION = {ex_id: (ROOT / "reference" / ex_id / "solution.py").read_text() for ex_id in EXERCISES}
@@ -231,15 +233,16 @@ def test_the_upload_is_matched_by_course_file_names_links_refused_and_twins_note
 @needs_boundary
 def test_gradescope_reference_solutions_score_full_marks(zips, tmp_path):
     upload = {"01_tensors.py": SOLUTION["01_tensors"], "my-repo/exercises/03_nn_module.py": SOLUTION["03_nn_module"]}
-    data, _ = run_autograder(zips["gradescope"], tmp_path, upload)
+    data, log = run_autograder(zips["gradescope"], tmp_path, upload)
     names = [f"{ex_id}: {c}" for ex_id in EXERCISES for c in checks_of(ex_id)]
     assert [t["name"] for t in data["tests"]] == names
     assert all(t["status"] == "passed" and t["score"] == t["max_score"] for t in data["tests"])
     assert data["score"] == sum(t["max_score"] for t in data["tests"]) > 0
     shown = {t["name"]: t["visibility"] for t in data["tests"]}
     assert shown.pop("03_nn_module: count_parameters") == "after_due_date" and set(shown.values()) == {"visible"}
-    if os.geteuid() == 0:  # the learner ran as an unprivileged uid of its own
-        assert "uid" in data["output"].rsplit("your code ran behind:", 1)[1]
+    assert "ran behind" not in data["output"] and "mountns" not in data["output"]  # no isolation jargon for students
+    if os.geteuid() == 0:  # the learner ran as an unprivileged uid of its own: said in the instructor's log
+        assert "uid" in log.rsplit("isolation layers around the learner's code:", 1)[1]
 
 
 @needs_boundary
@@ -262,6 +265,7 @@ def test_gradescope_a_known_mistake_fails_with_its_hint_and_a_missing_file_score
     failed = [t for t in by_exercise(data, "01_tensors") if t["status"] == "failed"]
     assert failed and all(t["score"] == 0 for t in failed)
     assert any("problem: dtype differs" in t["output"] and "hint: " in t["output"] for t in failed)
+    assert any("called: tensor_from_list(" in t["output"] for t in failed)  # the case, as the terminal shows it
     assert all(t["score"] == 0 and "not submitted" in t["output"] for t in by_exercise(data, "03_nn_module"))
     assert 0 < data["score"] < sum(t["max_score"] for t in data["tests"])
 
@@ -293,9 +297,7 @@ def test_gradescope_a_hostile_upload_cannot_touch_results_or_reference_and_a_han
                              course_solution=str(root / "source/course/reference/01_tensors/solution.py"),
                              shipped_solution=str(ROOT / "reference/01_tensors/solution.py"))
     upload = {"01_tensors.py": SOLUTION["01_tensors"] + hostile, "03_nn_module.py": "while True:\n    pass\n"}
-    started = time.monotonic()
     data, out = run_autograder(zips["gradescope"], tmp_path, upload)
-    assert time.monotonic() - started < 120
     assert all(t["status"] == "passed" for t in by_exercise(data, "01_tensors"))  # nothing leaked, nothing raised
     assert data["score"] == len(checks_of("01_tensors")) and "LEAKED" not in json.dumps(data)
     assert "PRINTED-BY-LEARNER" not in json.dumps(data) + out  # learner output is not shown unless asked
@@ -329,10 +331,8 @@ def test_gradescope_an_empty_upload_scores_zero_with_what_was_expected(zips, tmp
 @needs_boundary
 def test_gradescope_the_deadline_writes_partial_results(tmp_path):
     zip_path = build(tmp_path, "gradescope", "--deadline", "5", "--timeout", "120")
-    started = time.monotonic()
     data, _ = run_autograder(zip_path, tmp_path / "run", {"01_tensors.py": "while True:\n    pass\n",
                                                           "03_nn_module.py": SOLUTION["03_nn_module"]})
-    assert time.monotonic() - started < 60
     assert "time limit (5 s" in data["output"] and data["score"] == 0
     assert all(t["status"] == "failed" for t in data["tests"])
 

@@ -139,6 +139,18 @@ def run_job(run, bound: Boundary, prepare=lambda: None, user: int | None = None)
     return outcome, job.finish(), job.layers.get("in_force", [])
 
 
+def installed_under_tmp() -> list[str]:
+    """The entries of a job's private /tmp that are not its own: where this Python or the grader is
+    installed under /tmp (a clone or a virtual environment there), that folder is bound back, read-only,
+    at its own place, so the job can still import from it. Elsewhere, none."""
+    found = set()
+    for root in landlock_rules.python_roots():
+        parts = Path(os.path.realpath(root)).parts
+        if len(parts) > 2 and parts[1] == "tmp" and os.path.exists(root):
+            found.add(parts[2])
+    return sorted(found)
+
+
 @pytest.fixture()
 def scratch(tmp_path):
     folder = tmp_path / "scratch"
@@ -195,14 +207,19 @@ def landlocked(run, readable=(), forbidden=(), write=()):
 def test_files_are_written_into_the_writable_folder_which_is_the_cwd_home_and_tmpdir(tmp_path):
     bound = Boundary(str(tmp_path), files=(("submission.py", b"answer = 42\n"), ("data.bin", b"\0\1")))
 
+    installed = installed_under_tmp()
+
     def run(state, layers):
         return {"cwd": os.getcwd(), "writable": layers.writable, "listing": sorted(os.listdir(".")),
                 "content": Path("submission.py").read_text(), "home": os.environ["HOME"],
-                "tmpdir": os.environ["TMPDIR"], "tempfile": tempfile.gettempdir()}
+                "tmpdir": os.environ["TMPDIR"], "tempfile": tempfile.gettempdir(),
+                "installed": {name: attempt(lambda name=name: Path(name, "new.txt").write_text("x")) for name in installed}}
 
     outcome, code, in_force = run_job(run, bound)
     assert code == 0
-    assert outcome["listing"] == ["data.bin", "submission.py"] and outcome["content"] == "answer = 42\n"
+    own = sorted(set(outcome["listing"]) - set(installed) if "tmpfs" in in_force else outcome["listing"])
+    assert own == ["data.bin", "submission.py"] and outcome["content"] == "answer = 42\n"
+    assert all(result in ("EROFS", "EACCES") for result in outcome["installed"].values()), outcome["installed"]
     assert outcome["cwd"] == outcome["writable"] == outcome["home"] == outcome["tmpdir"] == outcome["tempfile"]
     assert outcome["writable"] == ("/tmp" if "tmpfs" in in_force else str(tmp_path))
     assert not list(tmp_path.iterdir()), "the scratch folder is for when no private tmpfs can be had"
@@ -346,7 +363,10 @@ def test_files_elsewhere_stay_unreadable(scratch, disk, tmp_path):
 
     outcome, code, _ = run_job(run, scratch)
     assert code == 0
-    assert outcome["disk"] == outcome["reference"] == outcome["passwd"] == "EACCES", outcome
+    assert outcome["disk"] == outcome["passwd"] == "EACCES", outcome
+    # The course is unreadable wherever the clone is: EACCES from Landlock, or ENOENT where the clone lies
+    # under /tmp (hidden by the private tmpfs) or under a closed folder such as /root (covered, see `reveal`).
+    assert outcome["reference"] in ("EACCES", "ENOENT"), outcome
     assert outcome["host_tmp"] in ("ENOENT", "EACCES") and outcome["root_home"] in ("ENOENT", "EACCES"), outcome
 
 
@@ -402,7 +422,8 @@ def test_tmp_and_dev_shm_are_private(scratch):
 
         outcome, code, _ = run_job(run, scratch)
     assert code == 0
-    assert outcome == {"host_file_seen": False, "tmp": [f"leak-{token}"], "shm": [f"leak-{token}"]}
+    expected_tmp = sorted([f"leak-{token}", *installed_under_tmp()])  # the installation's folder, read-only, if under /tmp
+    assert outcome == {"host_file_seen": False, "tmp": expected_tmp, "shm": [f"leak-{token}"]}
     assert not Path("/tmp", f"leak-{token}").exists() and not Path("/dev/shm", f"leak-{token}").exists()
 
 
@@ -564,6 +585,34 @@ def test_the_learner_runs_as_an_unprivileged_uid_of_its_own(scratch):
     assert outcome["owner"] == uid and outcome["setuid0"] == "EPERM"
     second, _, _ = run_job(run, scratch)
     assert second["ids"][0] != uid, "each job draws its own uid"
+
+
+def test_a_fork_past_the_process_cap_fails_in_the_learner_at_once(tmp_path):
+    """RLIMIT_NPROC on the job's own uid: the kernel refuses the fork (EAGAIN) rather than a poll noticing later."""
+    need("uid", "nproc")
+    from grader.isolation.jobproc import THREAD_ROOM
+
+    def run(state, layers):
+        kids, refused = [], None
+        for _ in range(200):
+            try:
+                pid = os.fork()
+            except OSError as exc:
+                refused = errno.errorcode.get(exc.errno)
+                break
+            if pid == 0:
+                time.sleep(30)
+                os._exit(0)
+            kids.append(pid)
+        for pid in kids:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        return {"forked": len(kids), "refused": refused, "cap": resource.getrlimit(resource.RLIMIT_NPROC)[0]}
+
+    outcome, code, _ = run_job(run, Boundary(str(tmp_path), max_processes=8))
+    assert code == 0
+    assert outcome["cap"] == 8 + THREAD_ROOM and outcome["refused"] == "EAGAIN"
+    assert outcome["forked"] < 8 + THREAD_ROOM  # the learner itself (and its threads) count too
 
 
 def test_a_process_the_learner_leaves_behind_is_gone_once_the_job_has_exited(scratch):
@@ -779,11 +828,10 @@ def test_harden_trusted_and_die_with_parent():
 # --- detect, cgroup ------------------------------------------------------------------------
 
 
-def test_detect_is_quick_cached_and_names_every_layer():
+def test_detect_is_cached_and_names_every_layer():
+    """How long detect() takes is a figure for scripts/boundary_cost.py, not a pass/fail here."""
     boundary._detected = None
-    start = time.monotonic()
     found = detect()
-    assert time.monotonic() - start < 0.5  # ~20 ms without torch, ~60 ms with it; a busy 2-core CI triples that
     assert detect() is found
     named = set(found.in_force) | {layer for layer, _ in found.missing}
     assert {"mountns", "netns", "pidns", "ipcns", "tmpfs", "uid", "no_new_privs", "landlock", "cgroup"} <= named

@@ -41,7 +41,7 @@ def test_check_file_of_another_file_grades_it_but_records_no_progress(course_dir
     assert not (course_dir / ".pytorch-tutor" / "progress.json").exists()
     assert cli(course_dir, "check", "01", "--file", str(course_dir / "exercises" / "01_tensors.py")).exit_code == 1
     entry = progress(course_dir)["01_tensors"]  # the exercise's own file, named with --file, is recorded
-    assert (entry["status"], entry["attempts"]) == ("failing", 1)
+    assert (entry["status"], entry["attempts"]) == ("not started", 1)  # the untouched stub: recorded, and still not started
 
 
 def test_check_file_of_a_file_directly_in_tmp_can_still_use_temporary_files(course_dir):
@@ -85,7 +85,12 @@ def test_check_of_the_untouched_stub_fails_with_exit_1_and_says_not_started(cour
     assert "not implemented yet" in result.output and "Not started: Tensors" in result.output
     assert "Traceback" not in result.output
     assert "\x1b" not in result.output  # plain text when not a terminal
-    assert progress(course_dir)["01_tensors"]["status"] == "failing"
+    assert progress(course_dir)["01_tensors"]["status"] == "not started"  # `list` agrees with `check`
+    listed = json.loads(cli(course_dir, "list", "--json").output)
+    assert listed[0]["status"] == "not started" and listed[0]["attempts"] == 1
+    (course_dir / "exercises" / "01_tensors.py").write_text("def tensor_from_list(values):\n    return None\n")
+    cli(course_dir, "check", "01")
+    assert progress(course_dir)["01_tensors"]["status"] == "failing"  # once something is written, it is failing
 
 
 def test_check_json_reports_every_check_with_message_and_hint(course_dir):
@@ -203,6 +208,7 @@ def test_hints_are_progressive_and_stop_at_the_last(course_dir):
     total = int(outputs[0].split(" of ")[1].split()[0])
     assert total >= 3
     assert outputs[-1].startswith(f"Hint {total} of {total}") and "again" not in outputs[-1]
+    assert "That was the last hint" in outputs[-1] and "last hint" not in outputs[0]
 
 
 def test_reset_restores_the_stub_and_keeps_a_backup(course_dir):
@@ -321,3 +327,128 @@ def _cmd(pid: int) -> str:
         return f"{pid}: " + Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:80]
     except OSError:
         return f"{pid}: gone"
+
+
+def test_a_refusal_check_says_what_the_code_raised_instead(course_dir):
+    """08 asks cross_entropy to raise ValueError for one-hot targets: raising IndexError is named as such."""
+    solution = (ROOT / "reference" / "08_activations_losses" / "solution.py").read_text()
+    assert "raise ValueError(" in solution
+    mine = course_dir / "mine.py"
+    mine.write_text(solution.replace("raise ValueError(", "raise IndexError("))
+    result = cli(course_dir, "check", "08", "--file", str(mine), "--json")
+    failed = [c for c in json.loads(result.output)["checks"] if not c["passed"]]
+    assert [c["name"] for c in failed] == ["cross_entropy refuses targets that are not class indices"]
+    assert "raised IndexError" in failed[0]["message"] and "raised ValueError" in failed[0]["message"]
+
+
+def _git(folder: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(folder), "-c", "user.name=t", "-c", "user.email=t@x", *args],
+                   check=True, capture_output=True)
+
+
+needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="needs git, for committed stubs")
+
+
+@needs_git
+def test_reset_restores_the_committed_stub_and_says_why_not_for_one_never_committed(course_dir):
+    stub = course_dir / "exercises" / "02_autograd.py"
+    stub.write_text(stub.read_text() + "\n# the course's own edit, committed\n")
+    _git(course_dir, "init", "-q")
+    _git(course_dir, "add", "exercises/02_autograd.py")
+    _git(course_dir, "commit", "-qm", "stub")
+    committed = stub.read_text()
+    stub.write_text("# my work\n")
+    assert cli(course_dir, "reset", "02", "--yes").exit_code == 0
+    assert stub.read_text() == committed  # the course's committed stub, not the package's
+    result = cli(course_dir, "reset", "01", "--yes")  # in the repository, never committed
+    assert result.exit_code == 2 and "01_tensors.py is not committed to git yet" in result.output
+    assert "git add exercises/01_tensors.py" in result.output
+
+
+@needs_git
+def test_init_from_an_edited_checkout_copies_the_committed_stubs(tmp_path, monkeypatch):
+    """An editable install whose author solved 01 in the checkout: the new course gets the untouched stub."""
+    import grader.course
+    from conftest import copy_course
+
+    package = copy_course(tmp_path / "checkout")
+    _git(package, "init", "-q")
+    _git(package, "add", "-A")
+    _git(package, "commit", "-qm", "course")
+    pristine = (package / "exercises" / "01_tensors.py").read_text()
+    (package / "exercises" / "01_tensors.py").write_text((ROOT / "reference" / "01_tensors" / "solution.py").read_text())
+    monkeypatch.setattr(grader.course, "builtin_reference_dir", lambda: package / "reference")
+    result = runner.invoke(app, ["init", str(tmp_path / "mine")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "mine" / "exercises" / "01_tensors.py").read_text() == pristine
+
+
+def test_a_run_stopped_by_the_time_limit_exits_3_and_names_the_limit(course_dir):
+    toml = course_dir / "reference" / "course.toml"
+    toml.write_text(toml.read_text().replace('id = "01_tensors"', 'id = "01_tensors"\ntimeout = 2'))
+    (course_dir / "exercises" / "01_tensors.py").write_text("while True:\n    pass\n")
+    result = cli(course_dir, "check", "01")
+    assert result.exit_code == 3, result.output  # not 1: this says nothing about the answer
+    assert "time limit: your code was still running after 2 s" in result.output
+    assert "Not graded: Tensors (stopped by the time limit)" in result.output
+
+
+def test_solution_shows_every_line_whole_in_a_narrow_terminal_and_piped(course_dir):
+    import io
+
+    from rich.console import Console
+
+    from grader.frontends.render import show_code
+
+    path = ROOT / "reference" / "03_nn_module" / "solution.py"
+    source = path.read_text()
+    piped = cli(course_dir, "solution", "03", "--force")
+    assert piped.output.rstrip("\n") == source.rstrip("\n")  # piped: the file as written, nothing cut
+    terminal = Console(file=io.StringIO(), width=80, force_terminal=True, color_system=None)
+    show_code(terminal, path)
+    shown = " ".join(terminal.file.getvalue().split())
+    longest = max(source.splitlines(), key=len)
+    assert len(longest) > 72 and all(word in shown for word in longest.split())  # wrapped, never cut at the edge
+
+
+def test_piped_output_has_no_padding_and_code_in_backticks_never_breaks(course_dir):
+    result = runner.invoke(app, ["--course", str(course_dir), "check", "03"], env={"NO_COLOR": "1", "COLUMNS": "60"})
+    lines = result.output.splitlines()
+    assert lines and all(line == line.rstrip() for line in lines), [line for line in lines if line != line.rstrip()]
+    assert "`pytorch-tutor check 03`" in result.output
+    assert all(line.count("`") % 2 == 0 for line in lines), [line for line in lines if line.count("`") % 2]
+
+
+def test_list_wraps_long_topics_instead_of_cutting_them(course_dir):
+    result = runner.invoke(app, ["--course", str(course_dir), "list"], env={"NO_COLOR": "1", "COLUMNS": "120"})
+    shown = " ".join(result.output.replace("|", " ").split())
+    assert "…" not in result.output
+    for ex in COURSE.exercises:
+        assert all(word in shown for word in ex.topic.split()), ex.topic
+
+
+def test_notebook_says_how_to_open_it_with_what_is_installed(course_dir, monkeypatch):
+    import shutil as shutil_module
+
+    monkeypatch.setattr(shutil_module, "which", lambda name, *a, **k: None)
+    result = cli(course_dir, "notebook", "03")
+    assert result.exit_code == 0, result.output
+    assert "Jupyter is not installed here: `pip install jupyterlab`" in result.output
+    monkeypatch.setattr(shutil_module, "which", lambda name, *a, **k: "/x/jupyter-lab" if name == "jupyter-lab" else None)
+    again = cli(course_dir, "notebook", "02")
+    assert "`jupyter lab " in again.output and "not installed" not in again.output
+
+
+@needs_git
+def test_reset_in_a_course_made_by_init_inside_a_git_repository_restores_the_packages_stub(tmp_path):
+    """A learner keeps the course folder in a repository of their own: its stubs were never committed there,
+    and the untouched copy is the installed package's."""
+    _git(tmp_path, "init", "-q")
+    target = tmp_path / "course"
+    assert runner.invoke(app, ["init", str(target)]).exit_code == 0
+    stub = target / "exercises" / "01_tensors.py"
+    pristine = stub.read_text()
+    stub.write_text("# my work\n")
+    result = runner.invoke(app, ["--course", str(target), "reset", "01", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert stub.read_text() == pristine

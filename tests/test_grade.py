@@ -81,10 +81,7 @@ def course_dir(tmp_path_factory) -> Path:
 
 
 def grade(course_dir: Path, *args: str):
-    started = time.monotonic()
-    result = cli(course_dir, "grade", *args)
-    result.seconds = time.monotonic() - started
-    return result
+    return cli(course_dir, "grade", *args)
 
 
 @pytest.fixture(scope="module")
@@ -97,6 +94,13 @@ def graded(course_dir, tmp_path_factory):
     (base / "hw1" / "__MACOSX").mkdir()
     result = grade(course_dir, str(base / "hw1"), "--exercises", EXERCISES, "--timeout", "2")
     return base, result
+
+
+def scores_of(out: Path) -> str:
+    """grades.csv's student, score and total columns (the points possible and the statuses follow them)."""
+    lines = (out / "grades.csv").read_text().splitlines()
+    width = lines[0].split(",").index("total") + 1
+    return "".join(",".join(line.split(",")[:width]) + "\n" for line in lines)
 
 
 def gradebook_files(out: Path) -> dict[str, bytes]:
@@ -152,6 +156,10 @@ def test_every_problem_is_scored_zero_with_its_reason_and_the_run_continues(grad
         entry = book[student]["exercises"][exercise]
         assert entry["score"] == 0 and reason in entry["message"], (student, exercise, entry["message"])
         assert all(reason in c["message"] and c["score"] == 0 for c in entry["checks"])
+    assert book["frank"]["exercises"]["01_tensors"]["status"] == "time limit"  # not a verdict on the code: its own status
+    erin = book["erin"]["exercises"]["01_tensors"]
+    assert erin["status"] == "error" and "(01_tensors.py, line 3)" in erin["message"]  # her file, not an internal name
+    assert "submission.py" not in erin["message"] and "traceback" not in erin["hint"] and "line 3 of 01_tensors.py" in erin["hint"]
     assert book["erin"]["exercises"]["02_autograd"]["status"] == "passed"  # after her broken 01
     assert book["frank"]["exercises"]["02_autograd"]["status"] == "passed"  # after his hanging 01
     assert book["alice"]["total"] == book["alice"]["max_total"] == book["dave"]["total"]
@@ -191,7 +199,6 @@ def test_a_second_run_takes_unchanged_results_from_the_cache(graded, course_dir)
     summary = json.loads(again.stdout)
     assert (summary["graded"], summary["cached"]) == (0, SUBMITTED)
     assert gradebook_files(out) == before  # byte for byte, the cache included
-    assert again.seconds < min(10, first.seconds / 2), (again.seconds, first.seconds)
 
 
 def test_the_summary_counts_pass_rates_and_known_mistakes(graded, course_dir):
@@ -199,7 +206,8 @@ def test_the_summary_counts_pass_rates_and_known_mistakes(graded, course_dir):
     result = grade(course_dir, str(base / "hw1"), "--exercises", EXERCISES, "--timeout", "2", "--json")
     summary = json.loads(result.stdout)
     rows = {row["exercise"]: row for row in summary["exercises"]}
-    assert (rows["01_tensors"]["passed"], rows["01_tensors"]["submitted"], rows["01_tensors"]["errors"]) == (2, 9, 3)
+    assert (rows["01_tensors"]["passed"], rows["01_tensors"]["submitted"], rows["01_tensors"]["errors"]) == (2, 9, 2)
+    assert rows["01_tensors"]["limits"] == 1 and summary["limits"] == 1  # frank's hanging file: its own status
     assert (rows["03_nn_module"]["passed"], rows["03_nn_module"]["submitted"]) == (2, 3)
     assert summary["mistakes"][:2] == [
         {"exercise": "01_tensors", "mistake": "numpy_copied", "students": 2},
@@ -209,7 +217,8 @@ def test_the_summary_counts_pass_rates_and_known_mistakes(graded, course_dir):
     table = grade(course_dir, str(base / "hw1"), "--exercises", EXERCISES, "--timeout", "2").output
     assert "most frequent known mistakes" in table and "numpy_copied" in table
     row = next(line for line in table.splitlines() if line.startswith("| 01_tensors"))
-    assert [cell.strip() for cell in row.strip("|").split("|")] == ["01_tensors", "2 / 9", "22%", "3 / 6", "3"]
+    assert [cell.strip() for cell in row.strip("|").split("|")] == ["01_tensors", "2 / 9", "22%", "3 / 6", "2", "1"]
+    assert "could not be graded" not in table and "1 stopped by a time, memory or process limit" in table
 
 
 def test_force_grades_again_and_gives_the_same_grades(graded, course_dir, tmp_path):
@@ -233,7 +242,7 @@ def test_changed_files_are_graded_again(course_dir, tmp_path):
     (subs / "amy" / "01_tensors.py").touch()  # a newer time but the same content: still cached
     second = json.loads(grade(course_dir, str(subs), "-e", "1", "-j", "1", "--json").stdout)
     assert (second["graded"], second["cached"]) == (1, 1)
-    assert (tmp_path / "subs-gradebook" / "grades.csv").read_text() == "student,01_tensors,total\namy,0,0\nben,6,6\n"
+    assert scores_of(tmp_path / "subs-gradebook") == "student,01_tensors,total\namy,0,0\nben,6,6\n"
 
 
 def test_discovery_takes_both_layouts_and_warns_about_two_files_for_one_exercise(course, tmp_path):
@@ -332,7 +341,7 @@ def test_notebook_submissions_are_graded_like_files(course_dir, tmp_path):
     nbformat.write(wrong, subs / "ben__01_tensors.ipynb")
     result = grade(course_dir, str(subs), "-e", "1", "-j", "1", "--json")
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "subs-gradebook" / "grades.csv").read_text() == "student,01_tensors,total\namy,6,6\nben,0,0\n"
+    assert scores_of(tmp_path / "subs-gradebook") == "student,01_tensors,total\namy,6,6\nben,0,0\n"
     book = json.loads((tmp_path / "subs-gradebook" / "grades.json").read_text())
     assert "cell 2, line 1" in json.dumps(book)
     where = book["students"]["ben"]["exercises"]["01_tensors"]["where"]
@@ -442,7 +451,7 @@ def test_a_crash_while_writing_leaves_the_previous_gradebook_not_half_of_a_new_o
     monkeypatch.undo()
     again = grade(course_dir, str(subs), "-e", "1", "--json")
     assert json.loads(again.stdout)["cached"] == 2  # the interrupted run's grades were kept in the cache
-    assert (out / "grades.csv").read_text() == "student,01_tensors,total\namy,6,6\nbo,6,6\n"
+    assert scores_of(out) == "student,01_tensors,total\namy,6,6\nbo,6,6\n"
 
 
 def test_a_gradebook_folder_holding_other_files_is_refused_before_grading(course_dir, tmp_path):
@@ -508,7 +517,7 @@ def test_bad_files_cost_their_students_only_and_the_gradebook_is_written(course_
         entry = book[student]["exercises"]["01_tensors"]
         assert (entry["status"], entry["score"]) == ("error", 0) and message in entry["message"], (student, entry)
     assert book["fay"]["exercises"]["01_tensors"]["status"] == "passed"
-    assert (tmp_path / "subs-gradebook" / "grades.csv").read_text().splitlines()[-1] == "fay,6,6"
+    assert scores_of(tmp_path / "subs-gradebook").splitlines()[-1] == "fay,6,6"
 
 
 @pytest.mark.parametrize("case", ["vanished", "unreadable", "too large"])
@@ -540,7 +549,7 @@ def test_student_folders_named_like_the_gradebooks_files_cannot_clash_with_them(
     write_files(subs / "amy", {"01_tensors.py": vandal})
     result = grade(course_dir, str(subs), "-e", "1", "-j", "1")
     assert result.exit_code == 0, result.output
-    assert (out / "grades.csv").read_text().splitlines() == [
+    assert scores_of(out).splitlines() == [
         "student,01_tensors,total", "amy,6,6", "grades.csv,0,0", "grades.json,0,0", "students,0,0"]
     assert sorted(book_of(out)) == ["amy", "grades.csv", "grades.json", "students"]
     for student in ("amy", "grades.csv", "grades.json", "students"):
@@ -562,14 +571,14 @@ def test_csv_cells_cannot_run_as_spreadsheet_formulas(course_dir, tmp_path):
     students = {row[0] for row in rows[1:]}
     assert students == {"'=HYPERLINK(\"http:x\")", "'+1", "'-2", "'@SUM(A1)", "\\x09bob", "\\x0dcal", "plain", "pat"}
     assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row)
-    assert ["pat", "6", "6"] in rows and all(row[1] == row[2] == "0" for row in rows[1:] if row[0] != "pat")
+    assert ["pat", "6", "6"] in [row[:3] for row in rows] and all(row[1] == row[2] == "0" for row in rows[1:] if row[0] != "pat")
 
 
 def test_a_csv_cell_is_quoted_whatever_formula_character_it_starts_with():
     from grader.classroom.bookfiles import grades_csv
 
-    book = {name: {"01": {"score": 1.5}} for name in ("=1+1", "+1", "-1", "@A1", "\tx", "\ry", "ok")}
-    lines = grades_csv(["01"], book).splitlines()
+    book = {name: {"01": {"score": 1.5, "max_score": 2, "status": "failed"}} for name in ("=1+1", "+1", "-1", "@A1", "\tx", "\ry", "ok")}
+    lines = [line.removesuffix(",2,failed") for line in grades_csv(["01"], book).splitlines()]
     assert lines[1:] == ["'=1+1,1.5,1.5", "'+1,1.5,1.5", "'-1,1.5,1.5", "'@A1,1.5,1.5", "'\\x09x,1.5,1.5",
                          "'\\x0dy,1.5,1.5", "ok,1.5,1.5"]
 
@@ -614,11 +623,11 @@ def test_piped_summary_tables_keep_every_header_whole(graded, course_dir):
     assert result.exit_code == 0, result.output
     header = next(line for line in result.output.splitlines() if line.startswith("| exercise") and "pass rate" in line)
     assert [cell.strip() for cell in header.strip("|").split("|")] == [
-        "exercise", "passed / submitted", "pass rate", "mean score", "not graded"]
+        "exercise", "passed / submitted", "pass rate", "mean score", "errors", "limits"]
     mistakes = next(line for line in result.output.splitlines() if "| mistake" in line)
     assert [cell.strip() for cell in mistakes.strip("|").split("|")] == ["exercise", "mistake", "students"]
     row = next(line for line in result.output.splitlines() if line.startswith("| 01_tensors"))
-    assert [cell.strip() for cell in row.strip("|").split("|")] == ["01_tensors", "2 / 9", "22%", "3 / 6", "3"]
+    assert [cell.strip() for cell in row.strip("|").split("|")] == ["01_tensors", "2 / 9", "22%", "3 / 6", "2", "1"]
     assert "…" not in result.output
 
 
@@ -705,3 +714,22 @@ def test_grade_refuses_a_machine_without_a_file_system_boundary_unless_told(tmp_
     assert done.exit_code == 0, done.output
     assert "graded with --unsafe-no-sandbox" in done.output
     assert json.loads((tmp_path / "subs-gradebook" / "grades.json").read_text())["unsafe_no_sandbox"] is True
+
+
+def test_the_csv_says_why_a_score_is_zero_and_feedback_shows_what_was_called(graded):
+    """grades.csv: a status column per exercise and the points possible, so "not submitted", "error",
+    "time limit" and "failed" zeros read differently; Gradescope's feedback keeps the terminal's "called"
+    line (how to reproduce the failing case) and no isolation jargon."""
+    import csv
+    import io
+
+    base, _ = graded
+    out = base / "hw1-gradebook"
+    rows = {r["student"]: r for r in csv.DictReader(io.StringIO((out / "grades.csv").read_text()))}
+    assert (rows["ivan"]["01_tensors status"], rows["erin"]["01_tensors status"]) == ("not submitted", "error")
+    assert (rows["frank"]["01_tensors status"], rows["carol"]["01_tensors status"]) == ("time limit", "failed")
+    assert rows["alice"]["total"] == rows["alice"]["points possible"] == rows["ken"]["points possible"] != "0"
+    results = json.loads((out / "students" / "carol" / "results.json").read_text())
+    failing = next(t for t in results["tests"] if t["name"] == "01_tensors: tensor_from_list")
+    assert failing["output"].startswith("called: tensor_from_list(") and "hint: " in failing["output"]
+    assert not any("mountns" in t["output"] or "ran behind" in t["output"] for t in results["tests"])

@@ -13,8 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Lowest first. A module may import modules of a lower layer, or of its own sub-package.
 LAYERS = [
-    ["grader.errors", "grader.results", "grader.text"],
+    ["grader.errors", "grader.results", "grader.text", "grader.history", "grader.boundedjson", "grader.torchversions"],
     ["grader.course", "grader.progress"],
+    ["grader.stubs"],  # the pristine stubs, read from git or the package
     ["grader.judging", "grader.submission"],
     ["grader.isolation", "grader.kit"],
     ["grader.engine"],
@@ -86,3 +87,11 @@ def test_the_rule_catches_wrong_way_imports(tmp_path):
     assert _violations("grader.judging.compare", _grader_imports(bad))
     assert _violations("grader.classroom.grading", {"grader.frontends.watch"})
     assert not _violations("grader.classroom.grading", {"grader.classroom.cache", "grader.engine"})
+
+
+def test_the_readme_layout_names_only_modules_that_exist():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    layout = readme.split("## Layout", 1)[1].split("```")[1]
+    named = [word for line in layout.splitlines() if line.startswith("  ") and not line.startswith("   ")
+             for word in line.split() if word.endswith(".py") and word[0].isalpha()]
+    assert named and all((ROOT / "grader" / name).is_file() for name in named), named

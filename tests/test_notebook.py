@@ -271,7 +271,7 @@ def test_a_kernel_runs_the_exported_notebook_filled_in_and_its_check_cell_passes
     nb = fill_with_reference(path, "05_dataset")
     run_in_kernel(nb, path.parent, list(range(len(nb.cells))))
     out = shown(nb.cells[-1])
-    assert "✓ Passed: Dataset and DataLoader" in out and "<05_dataset: passed" in out, out
+    assert "✓ Passed: Dataset and DataLoader" in out and "<05_dataset: passed" not in out, out  # shown once: no Out[n] echo
     assert progress(course_dir)["05_dataset"]["status"] == "passed"
 
 
@@ -320,3 +320,15 @@ def test_the_notebook_calls_are_light_and_plain_outside_a_kernel(course_dir):
     assert "error: Pass 03_nn_module first" in out and 'solution("03", force=True)' in out
     assert out.strip().endswith("False False")
     assert progress(course_dir)["03_nn_module"]["hints"]  # the hint ladder moved on, as `pytorch-tutor hint` does
+
+
+def test_check_and_hint_show_once_in_a_cell_not_again_as_its_out():
+    """In Jupyter a cell's last value is displayed as Out[n]: what check() and hint() return was already shown."""
+    from IPython.core.formatters import DisplayFormatter
+
+    from grader.notebooks.api import Shown
+    from grader.notebooks.kernel import NotebookResult
+
+    result = NotebookResult("03_nn_module", "nn.Module", "failed")
+    assert DisplayFormatter().format(result) == ({}, {}) and repr(result).startswith("<03_nn_module: failed")
+    assert DisplayFormatter().format(Shown("a hint")) == ({}, {}) and Shown("a hint") == "a hint"

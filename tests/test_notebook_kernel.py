@@ -18,6 +18,8 @@ from conftest import COURSE, ROOT, grade, progress
 from test_notebook import export, fill_with_reference, kernel_env, shown  # noqa: F401  (kernel_env: a fixture)
 from grader.isolation import proctree
 
+pytestmark = pytest.mark.slow  # `pytest -m "not slow"` leaves this module out of the quick loop
+
 pytest.importorskip("nbclient")
 new = nbformat.v4.new_code_cell
 REPORT = ("import json, os\nfrom grader import check\nfrom grader.notebooks import client\nresult = check('03')\n"
@@ -110,8 +112,10 @@ def test_checks_share_one_warm_isolated_server_that_names_cells_as_check_file_an
     assert progress(course_dir)["03_nn_module"]["attempts"] == 3
 
 
-def test_a_learner_with_no_terminal_inits_a_course_and_works_through_it_from_cells(tmp_path, kernel_env):
+@pytest.mark.parametrize("backend", ["linux", "portable"])  # portable: the server's workers are spawned (macOS, Windows)
+def test_a_learner_with_no_terminal_inits_a_course_and_works_through_it_from_cells(tmp_path, kernel_env, backend, monkeypatch):
     """Colab's way: every step is a call in a cell; the exported notebooks grade themselves."""
+    monkeypatch.setenv("PYTORCH_TUTOR_BACKEND", backend)
     before = server_folders()
     kernel = Kernel(tmp_path)
     with kernel.client.setup_kernel():

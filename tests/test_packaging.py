@@ -29,7 +29,8 @@ import pytest
 
 from conftest import ROOT
 
-pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="the installed check runs the Linux boundary")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(sys.platform != "linux", reason="the installed check runs the Linux boundary")]
 SHIPPED = ("cli.py", "grader", "reference", "exercises")  # what the package is made of
 
 

@@ -18,6 +18,8 @@ import pytest
 
 from conftest import ROOT, cli, copy_course
 
+pytestmark = pytest.mark.slow  # `pytest -m "not slow"` leaves this module out of the quick loop
+
 REF = {ex: (ROOT / "reference" / ex / "solution.py").read_text() for ex in ("01_tensors", "02_autograd")}
 EXERCISES = "01,02"
 
@@ -90,11 +92,9 @@ def test_a_task_past_its_deadline_scores_zero_and_the_run_ends(tmp_path):
     needs_ray()
     (tmp_path / "hw1" / "hal").mkdir(parents=True)
     (tmp_path / "hw1" / "hal" / "01_tensors.py").write_text("while True:\n    pass\n")
-    started = time.monotonic()
     result = cli(copy_course(tmp_path / "course"), "grade", str(tmp_path / "hw1"), "-e", "01", "--timeout", "120",
                  "--ray", "--ray-deadline", "5", "--json")  # a local cluster of its own, shut down at the end
     assert result.exit_code == 0, result.output
-    assert time.monotonic() - started < 90  # the file's own limit (120 s) never came
     entry = json.loads((tmp_path / "hw1-gradebook" / "grades.json").read_text())["students"]["hal"]["exercises"]["01_tensors"]
     assert entry["status"] == "error" and entry["score"] == 0
     assert "its Ray task ran past its deadline of 5 s and was stopped" in entry["message"]
@@ -145,10 +145,8 @@ def graded(cluster, tmp_path_factory):
     write_class(base / "hw1", targets_of(cluster))
     runs = {}
     for name, extra in (("local", ()), ("ray", ("--ray",))):
-        started = time.monotonic()
         runs[name] = cli(course, "grade", str(base / "hw1"), "-e", EXERCISES, "--timeout", "20",
                          "-o", str(base / name), "--json", *extra)
-        runs[name].seconds = time.monotonic() - started
     return base, course, runs
 
 
@@ -158,6 +156,7 @@ def test_the_ray_gradebook_is_the_local_one_byte_for_byte(graded):
     assert runs["ray"].exit_code == 0, runs["ray"].output
     local, ray = gradebook_files(base / "local"), gradebook_files(base / "ray")
     assert set(local) == set(ray) and ".cache.json" in local and "students/eve/results.json" in local
+    assert {"similarity.csv", "similarity.html"} <= set(local)  # compared on the driver, the same as locally
     assert [name for name in local if local[name] != ray[name]] == []
     summary = json.loads(runs["ray"].stdout)
     assert (summary["graded"], summary["cached"]) == (json.loads(runs["local"].stdout)["graded"], 0)
@@ -257,3 +256,57 @@ def test_a_worker_of_another_version_stops_the_run_with_the_reason(cluster, tmp_
 def test_jobs_do_not_apply_on_ray(tmp_path):
     result = cli(copy_course(tmp_path / "course"), "grade", str(tmp_path), "--ray", "-j", "2")
     assert result.exit_code == 2 and "--jobs does not apply with --ray" in result.output
+
+
+def _long_tmpdir(tmp_path: Path) -> Path:
+    long = tmp_path / ("t" * 60) / ("m" * 60)  # with Ray's session/sockets below it: far over 107 bytes
+    long.mkdir(parents=True)
+    return long
+
+
+def test_a_long_tmpdir_gets_a_short_socket_folder_or_a_clear_message(tmp_path, monkeypatch):
+    """Simulated (a stand-in for ray that checks socket paths as ray.init does): a new local cluster is
+    started in a short folder of the run's own, removed afterwards; a failing start is one clear error."""
+    from grader.classroom import onray
+
+    seen = {}
+
+    class FakeRay:
+        @staticmethod
+        def is_initialized():
+            return False
+
+        @staticmethod
+        def init(**kwargs):
+            root = kwargs.get("_temp_dir") or os.path.join(os.environ["TMPDIR"], "ray")
+            seen["root"] = root
+            if len(f"{root}/session_2026-12-07_02-10-11_123456_1234567/sockets/plasma_store".encode()) > 107:
+                raise OSError("validate_socket_filename failed: AF_UNIX path length cannot exceed 107 bytes")
+
+    monkeypatch.setenv("TMPDIR", str(_long_tmpdir(tmp_path)))
+    monkeypatch.delenv("RAY_TMPDIR", raising=False)
+    monkeypatch.delenv("RAY_ADDRESS", raising=False)
+    with onray.socket_folder(True) as folder:
+        assert onray._connect(FakeRay, None, folder) is True
+        assert seen["root"] == folder and os.path.isdir(folder)
+    assert not os.path.exists(folder)
+    from grader.errors import TutorError
+
+    with pytest.raises(TutorError, match="Cannot start a local Ray cluster: validate_socket_filename failed"):
+        onray._connect(FakeRay, None, None)  # no short folder: the error, said once and clearly
+
+
+def test_grade_on_ray_works_with_a_long_tmpdir(tmp_path):
+    """A fresh process (no cluster of the tests' own), TMPDIR of over 130 bytes: the class is graded."""
+    needs_ray()
+    import subprocess
+
+    course, subs = copy_course(tmp_path / "course"), one_student(tmp_path)
+    env = {**os.environ, "TMPDIR": str(_long_tmpdir(tmp_path)), "NO_COLOR": "1", "PYTHONPATH": str(ROOT)}
+    env.pop("RAY_ADDRESS", None)
+    env.pop("RAY_TMPDIR", None)
+    argv = [sys.executable, "-m", "cli", "--course", str(course), "grade", str(subs), "-e", "01", "--ray", "--json"]
+    done = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, (done.stdout[-2000:], done.stderr[-3000:])
+    book = json.loads((tmp_path / "hw1-gradebook" / "grades.json").read_text())
+    assert book["students"]["alice"]["total"] == 6

@@ -22,10 +22,10 @@ REFERENCE = (ROOT / "reference" / "01_tensors" / "solution.py").read_text()
 class Session:
     """A watch process with a pipe for keys and a reader collecting what it prints."""
 
-    def __init__(self, course: Path):
-        env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "120", "PYTHONPATH": str(ROOT)}
+    def __init__(self, course: Path, *args: str, backend: str = "linux"):
+        env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "120", "PYTHONPATH": str(ROOT), "PYTORCH_TUTOR_BACKEND": backend}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "cli", "--course", str(course), "watch"],
+            [sys.executable, "-m", "cli", "--course", str(course), "watch", *args],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True, cwd=course,
         )
         self.lines: queue.Queue[str] = queue.Queue()
@@ -77,9 +77,10 @@ def course(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_watch_rechecks_on_save_survives_breakage_and_quits_cleanly(course: Path):
+@pytest.mark.parametrize("backend", ["linux", "portable"])  # portable: a spawned worker per check (macOS, Windows)
+def test_watch_rechecks_on_save_survives_breakage_and_quits_cleanly(course: Path, backend: str):
     stub = course / "exercises" / "01_tensors.py"
-    watch = Session(course)
+    watch = Session(course, backend=backend)
     try:
         watch.expect("Not started: Tensors")
         save(stub, REFERENCE.replace("return matrix + bias", "return matrix - bias"))
@@ -105,6 +106,7 @@ def test_watch_rechecks_on_save_survives_breakage_and_quits_cleanly(course: Path
         watch.press("h")
         watch.expect("Hint 1 of")
         watch.press("l")
+        watch.expect("not started")  # opening (and checking) the untouched next stub did not make it "failing"
         watch.expect(f"1/{len(COURSE.exercises)} exercises passed")
 
         tree = proctree.descendants(watch.proc.pid)
@@ -131,5 +133,27 @@ def test_ctrl_c_during_a_runaway_check_leaves_no_process(course: Path):
         assert watch.proc.wait(timeout=15) == 130
         time.sleep(0.5)
         assert [p for p in tree if proctree.alive(p)] == []
+    finally:
+        watch.close()
+
+
+def test_watch_starts_on_the_exercise_named_and_after_a_pass_goes_to_the_earliest_not_passed(course: Path):
+    """`watch 03` opens 03; passing it goes back to 01, still failing, not on to 04."""
+    import json
+
+    (course / ".pytorch-tutor").mkdir()
+    (course / ".pytorch-tutor" / "progress.json").write_text(json.dumps({"version": 1, "exercises": {
+        "01_tensors": {"status": "failing"}, "02_autograd": {"status": "passed"}}}))
+    third = COURSE.exercises[2]
+    watch = Session(course, third.id.split("_")[0])
+    try:
+        watch.expect(f"{third.id}: {third.title}")
+        watch.expect(f"Not started: {third.title}")
+        save(course / "exercises" / f"{third.id}.py", (ROOT / "reference" / third.id / "solution.py").read_text())
+        watch.expect(f"Passed: {third.title}")
+        first = COURSE.exercises[0]
+        watch.expect(f"{first.id}: {first.title}")  # the earliest exercise not passed, not the next in order
+        watch.press("q")
+        assert watch.proc.wait(timeout=15) == 0
     finally:
         watch.close()

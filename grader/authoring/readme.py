@@ -1,7 +1,10 @@
-"""The README's course table, made from course.toml and the stubs, so it can never drift.
+"""The README's course table, made from course.toml and the pristine stubs, so it can never drift.
 
-`python scripts/course_table.py` rewrites the table between the two markers below;
-a test (tests/test_course_size.py) fails when the README's table is not the generated one.
+`python scripts/course_table.py` (and `pytorch-tutor new`) rewrites the table between the two
+markers below; `validate` names an exercise whose row is stale, and a test
+(tests/test_course_size.py) fails when the README's table is not the generated one. A stub is
+read as committed to git (a learner's solved working copy never shows), or as it is when it was
+never committed (a new exercise being written).
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from grader.course import Course
+from grader.course import Course, Exercise
 
 START = "<!-- course table: made by `python scripts/course_table.py` from reference/course.toml -->"
 END = "<!-- end of course table -->"
@@ -17,18 +20,40 @@ END = "<!-- end of course table -->"
 
 def course_table(course: Course) -> str:
     rows = ["| # | exercise | topic | you write |", "|---|----------|-------|-----------|"]
-    for ex in course.exercises:
-        names = ", ".join(f"`{n}`" for n in _targets(ex.stub))
-        topic = ex.topic.replace("__", "\\_\\_").replace("|", "\\|")  # markdown would bold __len__
-        rows.append(f"| {ex.number:02d} | {ex.title} | {topic} | {names} |")
-    return "\n".join(rows)
+    return "\n".join(rows + [course_row(ex) for ex in course.exercises])
+
+
+def course_row(ex: Exercise) -> str:
+    names = ", ".join(f"`{n}`" for n in _targets(ex.stub))
+    topic = ex.topic.replace("__", "\\_\\_").replace("|", "\\|")  # markdown would bold __len__
+    return f"| {ex.number:02d} | {ex.title} | {topic} | {names} |"
+
+
+def stale_row(root: Path, ex: Exercise) -> str:
+    """Why the README's row for `ex` is stale; empty when it is the one made now, or there is no course table."""
+    readme = root / "README.md"
+    text = readme.read_text(encoding="utf-8", errors="replace") if readme.is_file() else ""
+    if START not in text or END not in text:
+        return ""
+    table = text.split(START, 1)[1].split(END, 1)[0]
+    if course_row(ex) in table.splitlines():
+        return ""
+    return ("its row in the README's course table is stale or missing (it is made from course.toml and the "
+            "committed stub): remake the table with `python scripts/course_table.py`")
+
+
+def _stub_text(stub: Path) -> str:
+    from grader.stubs import committed_text, in_git_tree
+
+    committed = committed_text(stub) if in_git_tree(stub.parent) else None
+    return committed if committed is not None else stub.read_text(encoding="utf-8")
 
 
 def _targets(stub: Path) -> list[str]:
     """The stub's top-level functions and classes that raise NotImplementedError: what the learner
     writes (what the stub gives, a model or a data set to work with, is not listed)."""
     try:
-        tree = ast.parse(stub.read_text(encoding="utf-8"))
+        tree = ast.parse(_stub_text(stub))
     except (OSError, SyntaxError, ValueError):
         return []
     return [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))

@@ -52,14 +52,13 @@ def _ladder_problems(exercise: Exercise, checks: Any, found: dict, whole: str, p
 def _file_problems(exercise: Exercise, problem) -> list:
     from grader.judging.mistakes import mistake_files
 
-    found = []
-    if not exercise.stub.is_file():
-        found.append(problem(exercise.stub, "", "the stub is missing"))
-    elif "TODO" not in exercise.stub.read_text(encoding="utf-8"):
-        found.append(problem(exercise.stub, "", "the stub has no `# TODO` telling the learner what to write"))
+    found = []  # the stub's own bar: grader.authoring.bar
     for mistake in mistake_files(exercise.mistakes):
         if not mistake.hint:
             found.append(problem(mistake.path, "HINT", 'needs a line `HINT = "..."`: what the learner is told'))
+        elif mistake.unreviewed:
+            found.append(problem(mistake.path, "HINT", "is a draft mined from a class: read its code, write the hint "
+                                 "the learner is told, and name the file after the mistake"))
     return found
 
 
@@ -121,8 +120,11 @@ def stub_problems(course: Course, exercise: Exercise, pool, problem) -> list:
     result = check_exercise(course, exercise, exercise.stub, pool=pool)
     if result.status == "error":
         return [problem(exercise.stub, "", f"the untouched stub cannot be graded: {result.message}")]
-    return [problem(exercise.stub, f"CHECKS {c.name!r}", "the untouched stub passes this check; it must fail until the learner writes code")
-            for c in result.checks if c.passed]
+    passing = [problem(exercise.stub, f"CHECKS {c.name!r}", "the untouched stub passes this check; it must fail until "
+                       "the learner writes code") for c in result.checks if c.passed]
+    return passing + [problem(exercise.stub, f"CHECKS {c.name!r}", f"the untouched stub fails this check with \"{c.message}\", "
+                              "not \"not implemented yet\": its target must `raise NotImplementedError`")
+                      for c in result.checks if not c.passed and not c.message.startswith("not implemented yet")]
 
 
 def style_problems(course: Course, exercise: Exercise, pool, problem) -> list:

@@ -6,14 +6,17 @@ random state at import; the reference passes every check, twice alike, and along
 grading path (warm pool, cold check, grade, notebook) with the same verdicts; the
 untouched stub fails every check; every correct-style file passes; and every known
 mistake fails at least one check with its own hint, both when the trusted side runs it
-and when its file is graded as a learner's. Each problem names the file and declaration.
+and when its file is graded as a learner's; and the exercise clears the course's bar
+(`grader.authoring.bar`: enough mistakes and styles, a stub that states what it forbids, an
+up-to-date README row). Each problem names the file and declaration; warnings (a check with
+no hint=) are shown without making the exercise unsound.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from grader.authoring import paths, soundness
+from grader.authoring import bar, paths, soundness
 from grader.course import Course, Exercise
 from grader.errors import TutorError
 
@@ -24,17 +27,23 @@ class Problem:
     file: str
     declaration: str
     message: str
+    warning: bool = False  # pointed out, but the exercise is still sound
 
     def text(self) -> str:
         where = f"{self.file}" + (f" ({self.declaration})" if self.declaration else "")
         return f"{where}: {self.message}"
 
 
+def unsound(problems: list[Problem]) -> list[Problem]:
+    """The problems that make an exercise unsound (not the warnings)."""
+    return [p for p in problems if not p.warning]
+
+
 def validate_exercises(course: Course, exercises: list[Exercise], pool, every_path: bool = True) -> dict[str, list[Problem]]:
     """Problems per exercise id (an empty list: sound). `every_path`: also grade along the cold,
     grade and notebook paths (the slow part)."""
     found = {ex.id: _one(course, ex, pool) for ex in exercises}
-    sound = [ex for ex in exercises if not found[ex.id]]
+    sound = [ex for ex in exercises if not unsound(found[ex.id])]
     if every_path and sound:
         for ex_id, problems in _path_problems(course, sound, pool).items():
             found[ex_id] += problems
@@ -49,14 +58,16 @@ def _one(course: Course, exercise: Exercise, pool) -> list[Problem]:
     from grader.judging.reference import load_reference
 
     problem = lambda file, decl, msg: Problem(exercise.id, str(file), decl, msg)  # noqa: E731
+    warn = lambda file, decl, msg: Problem(exercise.id, str(file), decl, msg, warning=True)  # noqa: E731
     try:
         checks, reference = load_reference(exercise)
         static = soundness.static_problems(exercise, checks, reference, problem)
     except TutorError as exc:
         return [problem(exercise.checks, "", exc.message)]
+    barred = bar.bar_problems(course, exercise, checks, problem) + bar.warnings(exercise, checks, warn)
     if static:
-        return static  # grading declarations that name missing things would only repeat the problem
-    found = soundness.case_problems(exercise, problem)
+        return static + barred  # grading declarations that name missing things would only repeat the problem
+    found = barred + soundness.case_problems(exercise, problem)
     found += soundness.reference_problems(course, exercise, checks, pool, problem)
     found += soundness.stub_problems(course, exercise, pool, problem)
     found += soundness.style_problems(course, exercise, pool, problem)

@@ -2,7 +2,9 @@
 something that decides its grade has changed.
 
 A submission's key is a hash of its file's content and name, the course version, the
-exercise's reference and checks files, the time limit and the grader's version. The
+exercise's reference and checks files, the time limit, the grader's version and the boundary
+it is graded behind (the isolation layers in force and --unsafe-no-sandbox): a result graded
+without the boundary is never reused under it. The
 cache also remembers each exercise's checks (names and points), so a class whose
 files are all unchanged is regraded without importing torch.
 """
@@ -16,12 +18,13 @@ from pathlib import Path
 from grader.classroom.bookfiles import CACHE_FILE, write_text
 from grader.classroom.gradebook import is_entry
 
-CACHE_FORMAT = 2  # 2: entries carry `where` and `isolation`
+CACHE_FORMAT = 2  # 2: entries carry `where` and `isolation` (keys made before the boundary was in them simply miss)
 
 
 class GradeCache:
-    def __init__(self, out: Path, course, timeout: float | None):
-        self.path, self.course, self.timeout = out / CACHE_FILE, course, timeout
+    def __init__(self, out: Path, course, timeout: float | None, boundary: object = None):
+        """`boundary`: what the learner's code is graded behind (JSON), part of every key."""
+        self.path, self.course, self.timeout, self.boundary = out / CACHE_FILE, course, timeout, boundary
         self.warnings: list[str] = []
         self.data = self._load()  # {"checks": {id: {digest, checks}}, "entries": {"student/id": {key, entry}}}
         self.digests: dict[str, str] = {}
@@ -67,10 +70,12 @@ class GradeCache:
         return [(name, points) for name, points in known[exercise.id]["checks"]]
 
     def key(self, sub) -> str:
-        """What decides `sub`'s grade, hashed: the bytes read at plan time (the ones graded), its name, ..."""
+        """What decides `sub`'s grade, hashed: the bytes read at plan time (the ones graded), its name,
+        the boundary, ..."""
         content = hashlib.sha256(sub.data).hexdigest()
         limit = self.timeout or sub.exercise.timeout
-        parts = [CACHE_FORMAT, tool_version(), self.course.version, self.digest(sub.exercise), content, sub.label, limit]
+        parts = [CACHE_FORMAT, tool_version(), self.course.version, self.digest(sub.exercise), content, sub.label, limit,
+                 self.boundary]
         return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
     def get(self, sub, key: str) -> dict | None:

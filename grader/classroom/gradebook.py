@@ -2,8 +2,9 @@
 
 An entry holds status, score, max_score, file, message, hint, where (the learner frames of
 an error: file, line, function, code), isolation (the OS layers the engine reported for the
-learner's process; null when no process ran) and every check's name, passed, score, message,
-hint, mistake and where. No elapsed times and no absolute paths, so the same submissions
+learner's process; null when no process ran) and every check's name, passed, score, call (what
+a failing check called, with what: how the student reproduces it), message, hint, mistake and where
+(and differs_at, where the values first differ, when known). No elapsed times and no absolute paths, so the same submissions
 always give byte-identical files; every learner-derived string is passed through
 `grader.text.clean_line`. Writing the files is `grader.classroom.bookfiles`. Nothing here
 imports torch.
@@ -18,6 +19,7 @@ from grader.results import ERROR, ExerciseResult
 from grader.text import clean_line
 
 NOT_SUBMITTED = "not submitted"
+LIMITS = ("time limit", "memory limit", "process limit", "wall-clock limit")  # stopped by a limit: scored 0, a status of its own
 MAX_FRAMES = 5  # the innermost learner frames kept for `where` (a deep recursion has hundreds)
 
 
@@ -35,11 +37,15 @@ def entry_from_result(result: ExerciseResult, label: str, root: Path) -> dict:
     for c in result.checks:
         hint = c.hint or (result.hint if result.status == ERROR else "")
         at = frames_where(c.traceback, scrub) or (where if result.status == ERROR else [])
-        checks.append(_check(c.name, c.passed, c.score, c.points, scrub(c.message), scrub(hint), c.mistake, at))
+        call = scrub(c.call) if not c.passed and result.status != ERROR else ""  # how to reproduce the failing case
+        checks.append(_check(c.name, c.passed, c.score, c.points, scrub(c.message), scrub(hint), c.mistake, at, call))
+        if getattr(c, "differs_at", ""):  # where the values first differ: a line of the student's file
+            checks[-1]["differs_at"] = clean_line(scrub(c.differs_at))
     layers = getattr(result, "isolation", None)  # the engine does not report it yet: [] until it does
     layers = list(layers) if isinstance(layers, (list, tuple)) else []
+    status = f"{result.limit} limit" if result.status == ERROR and f"{result.limit} limit" in LIMITS else result.status
     return {
-        "status": clean_line(result.status), "score": number(result.score), "max_score": number(result.max_score),
+        "status": clean_line(status), "score": number(result.score), "max_score": number(result.max_score),
         "file": clean_line(label), "message": clean_line(scrub(result.message)), "hint": clean_line(scrub(result.hint)),
         "where": where, "isolation": [clean_line(layer, 40) for layer in layers if isinstance(layer, str)],
         "checks": checks,
@@ -86,9 +92,10 @@ def _error_entry(exercise_id: str, checks: list[tuple[str, float]], label: str, 
 
 
 def _check(name: str, passed: bool, score: float, points: float, message: str, hint: str, mistake: str,
-           where: list[dict]) -> dict:
+           where: list[dict], call: str = "") -> dict:
     return {"name": clean_line(name), "passed": bool(passed), "score": number(score), "max_score": number(points),
-            "message": clean_line(message), "hint": clean_line(hint), "mistake": clean_line(mistake), "where": where}
+            "call": clean_line(call), "message": clean_line(message), "hint": clean_line(hint),
+            "mistake": clean_line(mistake), "where": where}
 
 
 def scrubber(root: Path):

@@ -51,9 +51,11 @@ def grade_class(
     timeout, checks, done, hidden)` grades elsewhere (`grader.classroom.onray`), its learner processes kept
     out of `hidden` (the submissions and the gradebook); by default, here on a warm pool.
     """
-    cache = GradeCache(plan.out, course, timeout)
-    run = ClassRun({s: {} for s in plan.students}, warnings=cache.warnings, on_result=on_result)
-    run.unsafe = require_boundary(unsafe, run.warnings)
+    warnings: list[str] = []
+    without = require_boundary(unsafe, warnings)
+    cache = GradeCache(plan.out, course, timeout, boundary=boundary_key(unsafe))
+    run = ClassRun({s: {} for s in plan.students}, warnings=cache.warnings + warnings, on_result=on_result)
+    run.unsafe = without
     checks = {ex.id: cache.checks(ex) for ex in plan.exercises}
     keys = {sub: cache.key(sub) for sub in plan.submissions if not sub.problem}
     todo = _known(plan, run, cache, checks, keys, force)
@@ -75,20 +77,28 @@ def grade_class(
 
 def require_boundary(unsafe: bool, warnings: list[str]) -> bool:
     """True when grading goes ahead without a file-system boundary (allowed only when `unsafe`)."""
-    from grader.isolation.boundary import detect
+    from grader.isolation.backend import detect, file_system_wall
 
     layers = detect()
-    if "landlock" in layers.in_force:
+    if file_system_wall(layers):  # Landlock on Linux, Seatbelt on macOS
         return False
     why = layers.why_missing("landlock") or "not supported here"
     if not unsafe:
         raise TutorError(
-            f"This machine has no file-system boundary around learner code (Landlock: {why}), so a submission "
+            f"This machine has no file-system boundary around learner code (Landlock or Seatbelt; Landlock: {why}), so a submission "
             "could read the reference solutions, other students' files and the gradebook.",
-            hint="Grade on Linux 5.13 or newer with Landlock enabled (`pytorch-tutor doctor` shows what is missing), "
+            hint="Grade on Linux 5.13 or newer with Landlock enabled, or on macOS (Seatbelt); `pytorch-tutor doctor` shows what is missing; "
                  "or pass --unsafe-no-sandbox to grade anyway; the gradebook then says so.")
     warnings.append(f"graded with --unsafe-no-sandbox: no file-system boundary (Landlock: {why})")
     return True
+
+
+def boundary_key(unsafe: bool) -> dict:
+    """What the learner's code is graded behind, for the cache's keys: the layers in force here and
+    whether --unsafe-no-sandbox was given."""
+    from grader.isolation.boundary import detect
+
+    return {"layers": sorted(detect().in_force), "unsafe_no_sandbox": bool(unsafe)}
 
 
 def _known(plan: Plan, run: ClassRun, cache: GradeCache, checks: dict, keys: dict, force: bool) -> list[Submission]:
@@ -120,7 +130,7 @@ def _grade_all(course, private: Path, hidden: tuple, todo: list[Submission], tim
         return
     from grader.isolation import torchsetup
     from grader.judging.reference import load_reference
-    from grader.isolation.pool import Pool
+    from grader.isolation.backend import Pool
 
     torchsetup.prepare()  # as in every grading process (one thread): the references agree with the learner's side
     for exercise in {sub.exercise for sub in todo}:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.classroom import gradebook, rayworker
+from grader.classroom.raysockets import socket_folder
 from grader.errors import TutorError
 from grader.text import clean_line
 
@@ -49,12 +50,13 @@ def runner(options: RayOptions, unsafe: bool = False):
     def run(course, todo, timeout, checks, done, hidden=()) -> None:
         if not todo:
             return  # all from the cache: no cluster, no torch
-        started = _connect(ray, options.address)
-        try:
-            _grade(ray, course, todo, timeout, checks, done, options, (unsafe, [str(h) for h in hidden]))
-        finally:
-            if started:
-                ray.shutdown()
+        with socket_folder(_local(options.address)) as folder:
+            started = _connect(ray, options.address, folder)
+            try:
+                _grade(ray, course, todo, timeout, checks, done, options, (unsafe, [str(h) for h in hidden]))
+            finally:
+                if started:
+                    ray.shutdown()
 
     return run
 
@@ -68,20 +70,29 @@ def _import_ray():
     return ray
 
 
-def _connect(ray, address: str | None) -> bool:
-    """Join the cluster at `address` ($RAY_ADDRESS, or a new local one); True if this call started it."""
+def _local(address: str | None) -> bool:
+    return address in (None, "local") and not os.environ.get("RAY_ADDRESS")
+
+
+def _connect(ray, address: str | None, folder: str | None = None) -> bool:
+    """Join the cluster at `address` ($RAY_ADDRESS, or a new local one, its sockets under `folder`
+    when given); True if this call started it."""
     if ray.is_initialized():
         return False  # a session of the caller's (a test, a notebook): used as it is
     import logging
 
-    local = address in (None, "local") and not os.environ.get("RAY_ADDRESS")
     kwargs = {"num_cpus": len(os.sched_getaffinity(0)), "include_dashboard": False,
-              "runtime_env": {"env_vars": {"PYTHONPATH": _code_path()}}} if local else {"address": address}
+              "runtime_env": {"env_vars": {"PYTHONPATH": _code_path()}}} if _local(address) else {"address": address}
+    if folder and _local(address):
+        kwargs["_temp_dir"] = folder
     try:
         ray.init(log_to_driver=False, logging_level=logging.WARNING, **kwargs)
-    except (ConnectionError, RuntimeError, ValueError) as exc:
-        raise TutorError(f"Cannot join the Ray cluster at {address or os.environ.get('RAY_ADDRESS')}: {exc}",
-                         hint="Start one with `ray start --head`, or leave out the address for a local one.") from None
+    except (ConnectionError, RuntimeError, ValueError, OSError) as exc:
+        where = "start a local Ray cluster" if _local(address) else \
+            f"join the Ray cluster at {address or os.environ.get('RAY_ADDRESS')}"
+        raise TutorError(f"Cannot {where}: {clean_line(exc)}",
+                         hint="Start one with `ray start --head`, or leave out the address for a local one; "
+                              "with a long TMPDIR, set RAY_TMPDIR to a short folder such as /tmp.") from None
     return True
 
 

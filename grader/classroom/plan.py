@@ -2,7 +2,8 @@
 
 Submissions are one folder per student (`alice/01_tensors.py`) or flat files
 (`alice__01_tensors.py`). Each file is read here, once, and its bytes are what is graded
-(`grader.classroom.snapshot`); a symbolic link, a file that is not regular, unreadable,
+(`grader.classroom.snapshot`); a symbolic link, a hard link (to a reference file, a
+classmate's or anything), a file that is not regular, unreadable,
 not UTF-8 or a malformed notebook is a submission with a `problem`, graded 0 with that
 reason. Grading them is `grader.classroom.grading`.
 """
@@ -11,13 +12,16 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from grader.classroom.bookfiles import foreign_names
-from grader.classroom.snapshot import LINK, content_problem, read_private
+from grader.classroom.snapshot import LINK, content_problem, course_files, read_private, same_file
 from grader.course import Course, Exercise
 from grader.errors import TutorError
 from grader.text import clean_line
+
+HISTORY = "history.jsonl"  # `grader.history.NAME`, handed in beside the exercise files
 
 LAYOUTS = (
     "Put one folder per student holding exercise files (alice/01_tensors.py or .ipynb), "
@@ -44,6 +48,7 @@ class Plan:
     submissions: list[Submission] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    seen: dict[tuple[int, int], str] = field(default_factory=dict, repr=False)  # (device, inode) -> what it is
 
 
 def default_out(root: Path) -> Path:
@@ -79,7 +84,7 @@ def select(course: Course, only: str | None) -> list[Exercise]:
 
 
 def discover(root: Path, course: Course, exercises: list[Exercise], skip: Path | None = None) -> Plan:
-    found = Plan(root, skip or default_out(root), exercises)
+    found = Plan(root, skip or default_out(root), exercises, seen=course_files(course))
     students: set[str] = set()
     for entry in _entries(root):
         if entry.name.startswith((".", "__")) or Path(os.path.realpath(entry.path)) == skip:
@@ -127,6 +132,8 @@ def _flat(name: str) -> tuple[str, str]:
 def _add(found: Plan, course: Course, student: str, name: str, entry: os.DirEntry) -> bool:
     """Record `student`'s file for the exercise it is named after, read now; False if it names none."""
     rel = Path(entry.path).relative_to(found.root).as_posix()
+    if name == HISTORY and student:
+        return True  # the student's attempt history: read at the end (`grader.classroom.attempts`), not graded
     ex = next((e for e in course.exercises if name in (f"{e.id}.py", f"{e.id}.ipynb")), None)
     if ex is None or not student:
         found.ignored.append(clean_line(rel) + ("/" if entry.is_dir(follow_symlinks=False) else ""))
@@ -138,7 +145,7 @@ def _add(found: Plan, course: Course, student: str, name: str, entry: os.DirEntr
     if twin is not None:
         found.warnings.append(f"{clean_line(student)} has two files for {ex.id}: grading {twin.label}, not {label}")
         return True
-    data, problem = read_private(found.root, rel, label)
+    data, problem = read_private(found.root, rel, label, partial(same_file, found.seen, label))
     problem = problem or content_problem(label, data)
     found.submissions.append(Submission(student, ex, rel, label, b"" if problem else data, problem))
     return True

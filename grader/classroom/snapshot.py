@@ -2,9 +2,11 @@
 
 Each file is read once, when the class is planned, through file descriptors that follow no
 symbolic link below the submissions folder (O_NOFOLLOW at every step) and never open anything
-but a regular file. Its bytes are kept in the plan; for grading, each is written into this run's
-own 0700 folder just before its check and removed right after, so a student who edits or swaps
-a file during the run, or a classmate who overwrites it, cannot change what is graded.
+but a regular file. A hard link (a file with several names, or the same device and inode as a
+reference file or another student's) is refused: it could be anyone's work. Its bytes are kept
+in the plan; for grading, each is written into this run's own 0700 folder just before its check
+and removed right after, so a student who edits or swaps a file during the run, or a classmate
+who overwrites it, cannot change what is graded.
 """
 
 from __future__ import annotations
@@ -16,21 +18,22 @@ import shutil
 import stat
 import tempfile
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from grader.errors import TutorError
-from grader.submission.source import text_problem
+from grader.submission.source import MAX_NOTEBOOK, limit_for, text_problem, too_large
 
-MAX_BYTES = 32 * 2**20  # a larger file is not read: it would fill the grader's memory, not hold an exercise
+MAX_BYTES = MAX_NOTEBOOK  # a larger file is not read: it would fill the grader's memory, not hold an exercise
 LINK = "is a symbolic link, and links are never followed"
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | _CLOEXEC
 _FILE = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | _CLOEXEC  # a FIFO swapped in never blocks
 
 
-def read_private(root: Path, rel: str, label: str) -> tuple[bytes, str]:
+def read_private(root: Path, rel: str, label: str, same: Callable[[os.stat_result], str] | None = None) -> tuple[bytes, str]:
     """The bytes of `root/rel` ("alice/01_tensors.py"), or (b"", why not) in words that start
-    with `label`: a symbolic link, not a regular file, vanished, unreadable or too large."""
+    with `label`: a symbolic link, not a regular file, a hard link, vanished, unreadable or too
+    large. `same(stat)` names the file it is the same file as (device and inode), "" for none."""
     fds: list[int] = []
     try:
         fds.append(os.open(root, os.O_RDONLY | os.O_DIRECTORY | _CLOEXEC))
@@ -41,7 +44,7 @@ def read_private(root: Path, rel: str, label: str) -> tuple[bytes, str]:
         if kind:  # never opened: opening a device or a FIFO can block or have effects
             return b"", f"{label} {LINK}" if kind == "a symbolic link" else f"{label} is {kind}, not a regular file"
         fds.append(os.open(name, _FILE, dir_fd=fds[-1]))
-        return _read_regular(fds[-1], label)
+        return _read_regular(fds[-1], label, same)
     except OSError as exc:
         return b"", f"{label} {_why(exc)}"
     finally:
@@ -56,10 +59,14 @@ def file_kind(mode: int) -> str:
     return next((kind for test, kind in kinds if test(mode)), "a device")
 
 
-def _read_regular(fd: int, label: str) -> tuple[bytes, str]:
-    kind = file_kind(os.fstat(fd).st_mode)  # swapped between the look and the open
+def _read_regular(fd: int, label: str, same: Callable[[os.stat_result], str] | None) -> tuple[bytes, str]:
+    info = os.fstat(fd)
+    kind = file_kind(info.st_mode)  # swapped between the look and the open
     if kind:
         return b"", f"{label} is {kind}, not a regular file"
+    problem = shared_problem(info, label, same(info) if same else "")
+    if problem:
+        return b"", problem
     chunks, size = [], 0
     while size <= MAX_BYTES:
         chunk = os.read(fd, 1 << 20)
@@ -68,6 +75,38 @@ def _read_regular(fd: int, label: str) -> tuple[bytes, str]:
         chunks.append(chunk)
         size += len(chunk)
     return b"", f"{label} is larger than {MAX_BYTES >> 20} MiB, so it was not read"
+
+
+def shared_problem(info: os.stat_result, label: str, twin: str) -> str:
+    """Why a file that is another file too is not graded: the same file (device and inode) as
+    `twin`, or one of several names (hard links) of a file, which could be anyone's."""
+    if twin:
+        return f"{label} is the same file as {twin} (a hard link), so it was not graded: hand in a file of your own"
+    if info.st_nlink > 1:
+        return (f"{label} is a hard link ({info.st_nlink} names for one file), so it was not graded: "
+                "hand in a file of your own")
+    return ""
+
+
+def course_files(course) -> dict[tuple[int, int], str]:
+    """The course's reference files by (device, inode): a submission that is one of them is refused."""
+    files = {}
+    for ex in course.exercises:
+        for path in (ex.solution, ex.checks, *ex.mistakes, *ex.styles):
+            try:
+                info = os.stat(path)
+            except OSError:
+                continue
+            files[(info.st_dev, info.st_ino)] = f"a reference file of the course ({ex.id}/{path.name})"
+    return files
+
+
+def same_file(seen: dict[tuple[int, int], str], label: str, info: os.stat_result) -> str:
+    """What this file already is (a reference file, another student's), remembering it as `label`."""
+    key = (info.st_dev, info.st_ino)
+    twin = seen.get(key, "")
+    seen.setdefault(key, label)
+    return twin
 
 
 def _why(exc: OSError) -> str:
@@ -86,6 +125,12 @@ def content_problem(label: str, data: bytes) -> str:
     problem = text_problem(data)
     if problem:
         return f"{label} {problem}"
+    limit, what = limit_for(label)
+    if len(data) > limit:
+        try:
+            too_large(label, what, len(data), limit)
+        except TutorError as exc:
+            return exc.message
     if label.lower().endswith(".ipynb"):
         from grader.submission.notebook import parse_cells
 

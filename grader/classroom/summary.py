@@ -7,19 +7,21 @@ from __future__ import annotations
 
 from collections import Counter
 
-from grader.classroom.gradebook import NOT_SUBMITTED, layers_in_force, number
+from grader.classroom.gradebook import LIMITS, NOT_SUBMITTED, layers_in_force, number
 from grader.results import ERROR, PASSED
 from grader.text import clean_line
 
 
 def summary(plan, run) -> dict:
-    """Counts, pass rates (passed / submitted) and mean scores of submitted files, the most frequent
+    """Counts (errors: scored 0 for an error in the file; limits: scored 0, stopped by a time, memory or
+    process limit), pass rates (passed / submitted) and mean scores of submitted files, the most frequent
     known mistakes, the isolation layers reported for every file that ran, and the warnings."""
     ids = [ex.id for ex in plan.exercises]
     entries = [e for per in run.book.values() for e in per.values()]
     return {
         "students": len(plan.students), "submissions": len(plan.submissions), "graded": run.graded,
         "cached": run.cached, "errors": sum(e["status"] == ERROR for e in entries),
+        "limits": sum(e["status"] in LIMITS for e in entries),
         "not_submitted": sum(e["status"] == NOT_SUBMITTED for e in entries), "out": str(plan.out),
         "isolation": layers_in_force(run.book), "unsafe_no_sandbox": getattr(run, "unsafe", False),
         "exercises": [_exercise_row(ex_id, run.book) for ex_id in ids],
@@ -36,6 +38,7 @@ def _exercise_row(ex_id: str, book: dict[str, dict[str, dict]]) -> dict:
         "mean_score": number(round(sum(e["score"] for e in handed) / len(handed), 2)) if handed else None,
         "max_score": max((entries[ex_id]["max_score"] for entries in book.values()), default=0),
         "errors": sum(e["status"] == ERROR for e in handed),
+        "limits": sum(e["status"] in LIMITS for e in handed),
     }
 
 

@@ -18,12 +18,12 @@ def check_all(course: Course, progress=None, size: int | None = None, pool=None)
     from contextlib import nullcontext
 
     from grader.engine import check_exercise
-    from grader.isolation.pool import Pool
+    from grader.isolation.backend import Pool
 
     with nullcontext(pool) if pool is not None else Pool(size) as pool, ThreadPoolExecutor(pool.size) as threads:
         futures = [threads.submit(check_exercise, course, ex, None, None, pool) for ex in course.exercises]
         results = [f.result() for f in futures]
     if progress is not None:
         for ex, result in zip(course.exercises, results):
-            progress.record_check(ex.id, result.passed, focus=result.focus)
+            progress.record_result(ex.id, result)
     return results

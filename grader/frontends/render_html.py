@@ -68,6 +68,8 @@ def _details(check: CheckResult) -> str:
         rows += [("expected", text(check.expected)), ("got", text(check.got))]
     if check.traceback:
         rows.append(("where", traceback_html(check.traceback)))
+    if check.differs_at:
+        rows.append(("differs at", text(check.differs_at)))
     body = "".join(f'<tr><td style="{_CELL};{DIM}">{k}</td><td style="{_CELL}">{v}</td></tr>' for k, v in rows)
     return f"<details><summary>details</summary><table>{body}</table></details>"
 

@@ -1,6 +1,7 @@
 """Tables and summaries: `list`, `check --all`, `validate` and `grade`'s progress and summary.
 
-Plain text when piped or NO_COLOR is set, like `grader.frontends.render`.
+Plain text when piped or NO_COLOR is set, like `grader.frontends.render`. Learner-derived
+cells are `Text` (`render.safe`), never markup.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from grader.frontends.render import table_box, untouched
+from grader.frontends.render import safe, table_box, untouched
 from grader.results import ERROR, ExerciseResult
 from grader.text import clean_line
 
@@ -18,23 +19,15 @@ from grader.text import clean_line
 def show_list(console: Console, rows: list[dict], done: int, total: int) -> None:
     table = Table(box=table_box(console), title="pytorch-tutor exercises", title_justify="left")
     widths = {"#": 2, "status": len("not started"), "last checked": 16}
-    for name in ("#", "exercise", "status", "last checked", "topic"):  # only the title may wrap, when it must
-        table.add_column(name, no_wrap=name != "exercise", min_width=widths.get(name), justify="right" if name == "#" else "left")
+    for name in ("#", "exercise", "status", "last checked", "topic"):  # the title and the topic wrap, never cut
+        table.add_column(name, no_wrap=name not in ("exercise", "topic"), min_width=widths.get(name),
+                         ratio=1 if name == "topic" else None, justify="right" if name == "#" else "left")
     styles = {"passed": "green", "failing": "red", "not started": "dim"}
-    room = _topic_room(console, rows)
     for row in rows:
         status = Text(row["status"], style=styles.get(row["status"], ""))
-        topic = row["topic"] if len(row["topic"]) <= room else row["topic"][: room - 1] + "…"
-        table.add_row(row["number"], row["title"], status, row["last_checked"] or "-", topic)
+        table.add_row(row["number"], safe(row["title"]), status, safe(row["last_checked"] or "-"), safe(row["topic"]))
     console.print(table)
     console.print(progress_line(done, total, console))
-
-
-def _topic_room(console: Console, rows: list[dict]) -> int:
-    """Characters left for the topic column once the other columns fit on one line each."""
-    title = max([len("exercise")] + [len(row["title"]) for row in rows])
-    used = 2 + title + len("not started") + 16 + 5 * 3 + 1  # the other columns, borders and padding
-    return max(12, console.width - used)
 
 
 def progress_line(done: int, total: int, console: Console) -> Text:
@@ -47,12 +40,18 @@ def progress_line(done: int, total: int, console: Console) -> Text:
 
 
 def show_validation(console: Console, exercise, problems: list) -> None:
-    if not problems:
-        console.print(Text(f"✓ {exercise.id}: sound", style="green"))
-        return
-    console.print(Text(f"✗ {exercise.id}: {len(problems)} problem{'s' * (len(problems) != 1)}", style="bold red"))
-    for problem in problems:
+    """✓ sound (with its warnings, if any), or ✗ and every problem; each named with its file and declaration."""
+    real = [p for p in problems if not p.warning]
+    warned = [p for p in problems if p.warning]
+    note = f" ({len(warned)} warning{'s' * (len(warned) != 1)})" if warned else ""
+    if not real:
+        console.print(Text(f"✓ {exercise.id}: sound{note}", style="green"))
+    else:
+        console.print(Text(f"✗ {exercise.id}: {len(real)} problem{'s' * (len(real) != 1)}{note}", style="bold red"))
+    for problem in real:
         console.print(Padding(Text(f"- {problem.text()}"), (0, 0, 0, 4)))
+    for problem in warned:
+        console.print(Padding(Text(f"- warning: {problem.text()}", style="yellow"), (0, 0, 0, 4)))
 
 
 def show_all_results(console: Console, results: list[ExerciseResult], command: str) -> None:
@@ -66,13 +65,13 @@ def show_all_results(console: Console, results: list[ExerciseResult], command: s
         first = r.message if r.status == ERROR else next((f"{c.name}: {c.message}" for c in r.checks if not c.passed), "")
         fresh = untouched(r)
         verdict = Text("not started", style="dim") if fresh else Text(r.status, style=styles.get(r.status, ""))
-        table.add_row(r.exercise, verdict, f"{passed}/{len(r.checks)}", "" if fresh else first)
+        table.add_row(safe(r.exercise), verdict, f"{passed}/{len(r.checks)}", safe("" if fresh else first))
     console.print(table)
     done = sum(r.passed for r in results)
     console.print(progress_line(done, len(results), console))
     todo = next((r for r in results if not r.passed), None)
     if todo is not None:
-        console.print(f"Next: `{command} check {todo.exercise.split('_', 1)[0]}` shows the details and hints.")
+        console.print(Text(f"Next: `{command} check {todo.exercise.split('_', 1)[0]}` shows the details and hints."))
 
 
 def grade_progress(console: Console, total: int):
@@ -104,26 +103,59 @@ def show_grade_summary(console: Console, summary: dict) -> None:
     for warning in summary["warnings"]:
         console.print(Text.assemble(("warning: ", "yellow"), clean_line(warning)))
     table = Table(box=table_box(console), title="class results", title_justify="left")
-    for name in ("exercise", "passed / submitted", "pass rate", "mean score", "not graded"):
+    for name in ("exercise", "passed / submitted", "pass rate", "mean score", "errors", "limits"):
         table.add_column(name, no_wrap=True, justify="left" if name == "exercise" else "right")
     for row in summary["exercises"]:
         rate = "-" if row["pass_rate"] is None else f"{row['pass_rate']:.0%}"
         mean = "-" if row["mean_score"] is None else f"{row['mean_score']:g} / {row['max_score']:g}"
-        table.add_row(row["exercise"], f"{row['passed']} / {row['submitted']}", rate, mean, str(row["errors"]))
+        table.add_row(safe(row["exercise"]), f"{row['passed']} / {row['submitted']}", rate, mean, str(row["errors"]),
+                      str(row.get("limits", 0)))
     _print_whole(console, table)
     if summary["mistakes"]:
         top = Table(box=table_box(console), title="most frequent known mistakes", title_justify="left")
         for name in ("exercise", "mistake", "students"):
             top.add_column(name, no_wrap=True, justify="right" if name == "students" else "left")
         for m in summary["mistakes"][:10]:
-            top.add_row(clean_line(m["exercise"]), clean_line(m["mistake"]), str(m["students"]))
+            top.add_row(safe(m["exercise"]), safe(m["mistake"]), str(m["students"]))
         _print_whole(console, top)
+    _show_similar(console, summary.get("similarity"))
+    _show_history(console, summary.get("history"))
     layers = ", ".join(clean_line(layer) for layer in summary["isolation"]) or "none reported"
     console.print(Text(f"isolation: {layers}"))
     s = summary
-    console.print(Text(
+    console.print(safe(
         f"{s['students']} students, {s['submissions']} submissions: {s['graded']} graded, {s['cached']} unchanged "
-        f"(from the cache), {s['errors']} could not be graded, {s['not_submitted']} not submitted. Gradebook: {s['out']}"))
+        f"(from the cache), {s['not_submitted']} not submitted; scored 0: {s['errors']} for an error in the file, "
+        f"{s.get('limits', 0)} stopped by a time, memory or process limit. Gradebook: {s['out']}"))
+
+
+def _show_similar(console: Console, pairs: list[dict] | None) -> None:
+    """The most similar pairs of submissions (None: not compared)."""
+    if pairs is None:
+        return
+    if not pairs:
+        console.print(Text("similarity: no pair of submissions stands out (similarity.html in the gradebook)"))
+        return
+    top = Table(box=table_box(console), title="most similar pairs", title_justify="left")
+    for name in ("exercise", "students", "score", "shared"):
+        top.add_column(name, no_wrap=True, justify="left" if name in ("exercise", "students") else "right")
+    for p in pairs:
+        top.add_row(clean_line(p["exercise"]), " & ".join(clean_line(s) for s in p["students"]), f"{p['score']:g}",
+                    str(p["shared"]))
+    _print_whole(console, top)
+
+
+def _show_history(console: Console, block: dict | None) -> None:
+    """Per exercise, the known mistakes students met before passing (learner-reported; None: no history handed in)."""
+    if not block or not block["mistakes_before_pass"]:
+        return
+    top = Table(box=table_box(console), title_justify="left",
+                title=f"met before passing (learner-reported, {block['students']})")
+    for name in ("exercise", "mistake", "students"):
+        top.add_column(name, no_wrap=True, justify="right" if name == "students" else "left")
+    for m in block["mistakes_before_pass"][:15]:
+        top.add_row(clean_line(m["exercise"]), clean_line(m["mistake"]), str(m["students"]))
+    _print_whole(console, top)
 
 
 def _print_whole(console: Console, table: Table) -> None:

@@ -23,15 +23,16 @@ KEYS = "[h] hint  [l] list  [n] next  [r] re-check  [q] quit"
 
 
 class Watch:
-    def __init__(self, course: Course, console, command: str, poll: bool = False):
+    def __init__(self, course: Course, console, command: str, poll: bool = False, start: Exercise | None = None):
+        """`start`: the exercise to open first (default: the earliest not yet passed)."""
         self.course, self.console, self.command, self.poll = course, console, command, poll
         self.progress = Progress(course.state_dir)
         self.events: queue.Queue[tuple[str, str]] = queue.Queue()
         self.stop = threading.Event()
-        self.current = first_unpassed(course, self.progress)
+        self.current = start or first_unpassed(course, self.progress) or course.exercises[0]
 
     def run(self) -> None:
-        from grader.isolation.pool import Pool
+        from grader.isolation.backend import Pool
 
         with Pool(1) as self.pool, _keys_mode():
             threading.Thread(target=self._watch_files, daemon=True).start()
@@ -57,12 +58,12 @@ class Watch:
         return True
 
     def _open(self, exercise: Exercise) -> None:
-        from grader.frontends.render import short_path
+        from grader.frontends.render import safe, short_path
 
         self.current = exercise
-        self.console.rule(f"{exercise.id}: {exercise.title}")
-        self.console.print(task_text(exercise.stub))
-        self.console.print(f"Edit {short_path(exercise.stub)} and save; I re-check it each time.  {KEYS}", style="dim", markup=False)
+        self.console.rule(safe(f"{exercise.id}: {exercise.title}"))
+        self.console.print(safe(task_text(exercise.stub)))  # the learner's file: its docstring is learner text
+        self.console.print(safe(f"Edit {short_path(exercise.stub)} and save; I re-check it each time.  {KEYS}", style="dim"))
         self._check()
 
     def _check(self) -> None:
@@ -71,18 +72,19 @@ class Watch:
 
         ex = self.current
         result = check_exercise(self.course, ex, ex.stub, pool=self.pool)
-        self.progress.record_check(ex.id, result.passed, focus=result.focus)
+        self.progress.record_result(ex.id, result)
         show_result(self.console, result, self.command)
         self.console.print(KEYS, style="dim", markup=False)
         if result.passed:
             self.console.print(f"🎉 Well done! Compare with the reference: `{self.command} solution {ex.number:02d}`.", style="bold green")
-            following = first_unpassed(self.course, self.progress, after=ex)
-            if following is not None and following != ex:
+            following = first_unpassed(self.course, self.progress)
+            if following is not None:
                 self._open(following)
             elif following is None:
                 self.console.print("You have passed every exercise of the course.", style="bold green")
 
     def _hint(self) -> None:
+        from grader.frontends.render import safe
         from grader.judging.hints import choose_ladder
 
         focus = str(self.progress.entry(self.current.id).get("focus") or "")
@@ -90,7 +92,8 @@ class Watch:
         if hints:
             index = self.progress.next_hint(self.current.id, len(hints), target)
             about = f" for `{target}`" if target else ""
-            self.console.print(f"Hint {index + 1} of {len(hints)}{about}: {hints[index]}", style="yellow", markup=False)
+            last = " (the last hint)" if index + 1 == len(hints) else ""
+            self.console.print(safe(f"Hint {index + 1} of {len(hints)}{about}{last}: {hints[index]}", style="yellow"))
 
     def _list(self) -> None:
         from grader.frontends.tables import show_list
@@ -117,17 +120,11 @@ class Watch:
                 return
 
 
-def first_unpassed(course: Course, progress: Progress, after: Exercise | None = None) -> Exercise | None:
-    """The first exercise not yet passed (after `after`, wrapping around); the first if none given and all passed."""
+def first_unpassed(course: Course, progress: Progress) -> Exercise | None:
+    """The earliest exercise of the course not yet passed (an earlier one still failing comes before
+    the next in order); None when every exercise is passed."""
     done = {ex_id for ex_id, entry in progress.read().items() if entry.get("status") == PASSED}
-    order = list(course.exercises)
-    if after is not None:
-        i = order.index(after)
-        order = order[i + 1 :] + order[: i + 1]
-    todo = [ex for ex in order if ex.id not in done]
-    if after is None:
-        return todo[0] if todo else course.exercises[0]
-    return todo[0] if todo else None
+    return next((ex for ex in course.exercises if ex.id not in done), None)
 
 
 def next_exercise(course: Course, current: Exercise) -> Exercise:
@@ -146,11 +143,14 @@ def task_text(stub: Path) -> str:
 @contextlib.contextmanager
 def _keys_mode():
     """Single key presses without Enter when stdin is a terminal; restored on the way out."""
-    if not sys.stdin.isatty():
+    try:
+        import termios
+        import tty
+    except ImportError:  # Windows: keys are read a line at a time (the key, then Enter)
+        termios = None
+    if not sys.stdin.isatty() or termios is None:
         yield
         return
-    import termios
-    import tty
 
     fd = sys.stdin.fileno()
     saved = termios.tcgetattr(fd)

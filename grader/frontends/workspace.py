@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import time
 from pathlib import Path
 
 from grader.course import STATE_DIR, Course, Exercise, builtin_reference_dir
 from grader.errors import TutorError
 from grader.progress import NOT_STARTED, PASSED, Progress
-from grader.submission.source import text_problem
+from grader.submission.source import limit_for, read_limited, text_problem
 
 
 def learner_file(course: Course, exercise: Exercise, file: str | Path | None) -> Path:
@@ -31,7 +30,7 @@ def learner_file(course: Course, exercise: Exercise, file: str | Path | None) ->
             f"sound with `pytorch-tutor validate {exercise.number:02d}`.",
         )
     try:
-        data = path.read_bytes()
+        data = read_limited(path, *limit_for(path.name))
     except OSError as exc:
         raise TutorError(f"Cannot read {path}: {exc.strerror}.") from None
     problem = text_problem(data)
@@ -89,15 +88,17 @@ def list_rows(course: Course, progress: Progress) -> list[dict]:
 
 
 def init_course(target: Path) -> Path:
-    """A fresh course folder with the stubs; references stay in the installed package."""
-    source = builtin_reference_dir().parent / "exercises"
-    stubs = sorted(source.glob("[0-9][0-9]_*.py"))
+    """A fresh course folder with the pristine stubs (never a working copy someone edited: see
+    `grader.stubs`); references stay in the installed package."""
+    from grader.stubs import packaged_stubs
+
     exercises = target / "exercises"
     if exercises.exists() and any(exercises.iterdir()):
         raise TutorError(f"{exercises} already exists and is not empty; nothing was changed.")
+    stubs = packaged_stubs()
     exercises.mkdir(parents=True, exist_ok=True)
-    for stub in stubs:
-        shutil.copyfile(stub, exercises / stub.name)
+    for name, text in stubs.items():
+        (exercises / name).write_text(text, encoding="utf-8")
     state = target / STATE_DIR
     state.mkdir(exist_ok=True)
     (state / "course").write_text("pytorch-tutor course folder (references come from the installed package)\n")
@@ -107,23 +108,10 @@ def init_course(target: Path) -> Path:
     return target
 
 
-def pristine_stub(course: Course, exercise: Exercise) -> str:
-    """The untouched stub: from the installed package, or from git for a clone of the repository."""
-    packaged = builtin_reference_dir().parent / "exercises" / exercise.stub.name
-    if packaged.is_file() and packaged.resolve() != exercise.stub.resolve():
-        return packaged.read_text(encoding="utf-8")
-    try:
-        out = subprocess.run(
-            ["git", "-C", str(exercise.stub.parent), "show", f"HEAD:./{exercise.stub.name}"],
-            capture_output=True, text=True, check=True, timeout=10,
-        )
-    except (OSError, subprocess.SubprocessError):
-        raise TutorError(f"No untouched copy of {exercise.stub.name} was found (not in the package, not in git).") from None
-    return out.stdout
-
-
 def reset_exercise(course: Course, exercise: Exercise) -> Path | None:
     """Restore the stub, saving the learner's version first. Returns the backup path."""
+    from grader.stubs import pristine_stub
+
     original = pristine_stub(course, exercise)
     backup = None
     if exercise.stub.exists():

@@ -46,7 +46,7 @@ class Boundary:
     scratch: str  # empty host folder made by the caller: the writable space only when no private tmpfs
     tmpfs_bytes: int = 512 * 2**20  # size cap of the private /tmp and of the private /dev/shm, each
     memory_bytes: int = 4 * 2**30  # for a per-job cgroup, where one is delegated
-    max_processes: int = 64  # for a per-job cgroup
+    max_processes: int = 64  # RLIMIT_NPROC of the learner's own uid (plus room for threads), and a per-job cgroup
     readable: tuple[str, ...] = ()  # extra paths the learner may read (besides Python and the grader);
     #                                 under /tmp they are bound back read-only into the private tmpfs
     forbidden: tuple[str, ...] = ()  # never readable, even under an allowed root

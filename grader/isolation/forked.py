@@ -21,7 +21,7 @@ import uuid
 from pathlib import Path
 
 from grader.isolation import proctree, protocol
-from grader.isolation.sandbox import Finished, Limits
+from grader.isolation.sandbox import Finished, Limits, wall_limit
 
 GRACE = 10.0  # seconds the keeper may take beyond the learner's limit to kill, collect and reply
 
@@ -73,7 +73,7 @@ class Job:
             pass  # noticed in wait(): no answer
 
     def wait(self) -> Finished:
-        deadline = time.monotonic() + self.limits.timeout + GRACE
+        deadline = time.monotonic() + wall_limit(self.limits.timeout) + GRACE
         try:
             data, (results,) = protocol.receive_json(self.sock, extra=1, deadline=deadline)
             return Finished.from_wire(data, results)

@@ -17,6 +17,7 @@ anything is not a boundary, it is a broken job.
 from __future__ import annotations
 
 import os
+import resource
 import secrets
 
 from grader.isolation.layers import Tally, describe
@@ -56,6 +57,16 @@ def become(uid: int | None, tally: Tally) -> None:
         tally.miss("uid", describe(exc))
         return
     tally.ok("uid")
+
+
+def cap_processes(count: int, tally: Tally) -> None:
+    """RLIMIT_NPROC: the kernel refuses fork() (and new threads) once the learner's uid has `count` tasks.
+    Only a uid of the job's own makes this a per-job cap (with the caller's uid it would count all of
+    that user's processes); with $PYTORCH_TUTOR_LEARNER_USER it is shared by that account's jobs."""
+    if not tally.has("uid"):
+        tally.miss("nproc", "needs a uid of the job's own: RLIMIT_NPROC counts every process of a uid")
+        return
+    tally.attempt("nproc", resource.setrlimit, resource.RLIMIT_NPROC, (count, count), errors=(OSError, ValueError))
 
 
 def write_files(folder: str, files: tuple[tuple[str, bytes], ...], uid: int | None) -> None:

@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from grader.isolation.boundary import Boundary
 
 SETUP_FAILED = 125  # exit status when the job never reached run()
+# RLIMIT_NPROC counts threads too: room for the learner's (torch's, a DataLoader's), one a core, beyond
+# max_processes. No more: a fork bomb stops at the cap, and every process it holds there competes with
+# the keeper for the cores until the keeper sees it (on 2 cores, 80 spinning processes end in seconds).
+THREAD_ROOM = max(16, os.cpu_count() or 1)
 NOT_LINUX = "not Linux: no namespaces, uid or Landlock (the caller's audit hook and limits still apply)"
 
 
@@ -64,6 +68,7 @@ def _restrict(boundary: Boundary, tally: Tally) -> str:
     uid = identity.pick_uid(tally, _out_of_reach(rules, writable))
     identity.write_files(writable, boundary.files, uid)
     identity.become(uid, tally)
+    identity.cap_processes(boundary.max_processes + THREAD_ROOM, tally)
     tally.attempt("keyring", sc.join_session_keyring)
     _learner_env(writable)
     sc.prctl(sc.PR_SET_DUMPABLE, 1)  # its /proc files are its own again (changing uid cleared this)
@@ -94,8 +99,16 @@ def plain(boundary: Boundary, prepare, run, why: str = NOT_LINUX) -> NoReturn:
     _finish(run, state, Layers((), (("boundary", why),), boundary.scratch))
 
 
+LEARNER_NAME = "learner"  # USER/LOGNAME: a fresh uid has no passwd entry, and getpass.getuser() (torch's compiler) asks
+
+
 def _learner_env(writable: str) -> None:
+    """The learner's environment names only what it may use: its folder as HOME, TMPDIR and torch's
+    compiler caches, and a user name (torch 2.11's inductor calls getpass.getuser())."""
     os.environ["HOME"] = os.environ["TMPDIR"] = writable
+    os.environ["USER"] = os.environ["LOGNAME"] = LEARNER_NAME
+    os.environ["TORCHINDUCTOR_CACHE_DIR"] = os.path.join(writable, "torchinductor")
+    os.environ["TRITON_CACHE_DIR"] = os.path.join(writable, "triton")
     if "tempfile" in sys.modules:
         sys.modules["tempfile"].tempdir = None  # forget a cached /tmp
 

@@ -11,10 +11,10 @@ import stat
 import sys
 import tempfile
 
-from grader.isolation import boundary, proctree
+from grader.isolation import boundary, namespaces, proctree
 from grader.isolation.sandbox import Finished, Limits, Monitor
 
-RESULTS_CAP = 300 * 2**20
+RESULTS_CAP = 37 * 2**20  # the results pipe: channel.MAX_JSON + MAX_TENSORS and the frames' headers
 PREFIX = "pytorch-tutor-job-"  # + the keeper's pid + "-": a folder whose keeper is gone can be told
 
 
@@ -51,11 +51,18 @@ def _watch(pid: int, request: dict, limits: Limits, streams: list) -> Finished:
     tree = lambda: proctree.descendants(me) - {me}  # noqa: E731  (one job at a time: all of it is this job's)
     stack_of = lambda: boundary.learner_pid(pid)  # noqa: E731
     learner = request.get("filename", "")
-    finished = Monitor(pid, poll, tree, limits, learner, streams, RESULTS_CAP, stack_of).wait()
+    tmpfs = (lambda: namespaces.tmpfs_used(pid)) if sys.platform == "linux" else None
+    finished = Monitor(pid, poll, tree, limits, learner, streams, RESULTS_CAP, stack_of, tmpfs).wait()
     _reap_all()
     for stream in streams:
         stream.close()
     return finished
+
+
+def tmpfs_size(memory_bytes: int) -> int:
+    """The size cap of each private tmpfs (/tmp, /dev/shm): a quarter of the memory limit, at most 1 GiB.
+    The kernel holds each to it; what they hold counts toward the memory limit with the processes'."""
+    return max(min(memory_bytes // 4, 2**30), 2**20)
 
 
 def _child(request: dict, extra: bytes, limits: Limits, scratch: str, pipes: list) -> None:
@@ -68,7 +75,7 @@ def _child(request: dict, extra: bytes, limits: Limits, scratch: str, pipes: lis
 
         files = ((request["filename"], request["source"].encode("utf-8")),) if request["kind"] == "learn" else (("input.bin", extra),)
         spec = boundary.Boundary(
-            scratch=scratch, tmpfs_bytes=min(limits.memory_bytes, 2**30), memory_bytes=limits.memory_bytes,
+            scratch=scratch, tmpfs_bytes=tmpfs_size(limits.memory_bytes), memory_bytes=limits.memory_bytes,
             max_processes=limits.max_processes, readable=tuple(request.get("readable", ())),
             forbidden=tuple(request.get("forbidden", ())), files=files,
         )

@@ -19,12 +19,19 @@ DESCRIPTIONS = {
     "proc": "a fresh /proc that shows only the job's processes",
     "tmpfs": "private, size-capped /tmp and /dev/shm, gone when the job ends",
     "uid": "an unprivileged uid and gid of its own (run as root only)",
+    "nproc": "RLIMIT_NPROC on that uid: a fork bomb fails at fork() (max_processes plus room for threads, one a core)",
     "keyring": "a fresh session keyring: the caller's keys cannot be read by holding its keyring",
     "no_new_privs": "no privileges gained through set-user-ID programs",
     "landlock": "Landlock: read only Python, the grader and named paths; write only the writable folder",
     "landlock_net": "Landlock: no TCP connect or bind (ABI 4)",
     "landlock_scope": "Landlock: no signals to, and no abstract sockets of, processes outside the job (ABI 6)",
     "cgroup": "a per-job cgroup v2 with memory.max and pids.max (keeper side, where delegated)",
+    # The portable backend (macOS, Windows, and Linux with PYTORCH_TUTOR_BACKEND=portable):
+    "spawned": "a fresh process per job, spawned (never forked), its process tree watched and killed by the keeper",
+    "seatbelt": "macOS Seatbelt: no network; write only the job folder; no reads of the course's reference, progress or submissions",
+    "jobobject": "a Windows Job Object: kill-on-close, a memory limit over the job, a process limit",
+    "rlimit_cpu": "RLIMIT_CPU: a CPU-time limit the learner's process cannot raise",
+    "rlimit_nofile": "RLIMIT_NOFILE: a cap on open files the learner's process cannot raise",
 }
 
 

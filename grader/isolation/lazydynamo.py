@@ -7,7 +7,7 @@ outside `torch.compile`. Every check that trains a model paid that twice: in the
 learner's process and in the trusted one.
 
 `install()` puts a stand-in module under that name. It answers those two calls,
-and `compiled_autograd._disable()` (which `torch.func.grad` enters on every call),
+`is_compiling()` (torch 2.6's `torch.func.grad` asks), and `compiled_autograd._disable()` (which `torch.func.grad` enters on every call),
 as eager mode does; any other use (an attribute, a submodule, `torch.compile`)
 imports the real module and hands over to it, re-arming the functions it was
 asked to `disable` so the real one wraps them. Nothing changes for code that
@@ -16,22 +16,21 @@ that, and that the compiler still works after the hand-over.
 
 It reaches into torch internals (what `torch.optim` and `torch.func` call on
 `torch._dynamo`), so it is used only on the torch versions it was tested with
-(`TESTED`); on any other, `install()` does nothing and torch imports its compiler
-as usual: correct, only slower.
+(`grader.torchversions.TESTED`, proven by scripts/compat.py); on any other, `install()`
+does nothing and torch imports its compiler as usual: correct, only slower.
 """
 
 from __future__ import annotations
 
 import contextlib
 import importlib.machinery
-import re
 import sys
 import types
 
+from grader import torchversions
 from grader.isolation import standin
 
 NAME = "torch._dynamo"
-TESTED = ((2, 13), (2, 13))  # (major, minor) of the oldest and newest torch the stand-in was tested on
 
 
 class _StandIn(types.ModuleType):
@@ -48,6 +47,11 @@ class _StandIn(types.ModuleType):
         if self._real is not None:
             return self._real.graph_break(*args, **kwargs)
         return None  # outside torch.compile a graph break does nothing
+
+    def is_compiling(self) -> bool:
+        if self._real is not None:
+            return self._real.is_compiling()
+        return False  # nothing compiles while the stand-in is there (torch 2.6's torch.func.grad asks)
 
     def disable(self, fn=None, recursive=True, **kwargs):
         if self._real is not None:
@@ -79,9 +83,8 @@ class _CompiledAutograd:
 
 
 def tested(version: str) -> bool:
-    """True for a torch version ("2.13.0+cpu") within the range the stand-in was tested on."""
-    found = re.match(r"(\d+)\.(\d+)", str(version))
-    return bool(found) and TESTED[0] <= (int(found[1]), int(found[2])) <= TESTED[1]
+    """True for a torch version ("2.13.0+cpu") the stand-ins were tested on (or when forced on)."""
+    return torchversions.standins_proven(version)
 
 
 def install() -> bool:

@@ -13,7 +13,7 @@ a class nothing is an instance of: the same answer the real class would give. An
 torch.export) imports the real sympy and hands over to it. `tests/test_lazysympy.py` checks
 that results are unchanged and that sympy works after the hand-over.
 
-Used only on the torch versions the stand-ins were tested with (`lazydynamo.TESTED`).
+Used only on the torch versions the stand-ins were tested with (`grader.torchversions.TESTED`).
 """
 
 from __future__ import annotations

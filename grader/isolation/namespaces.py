@@ -10,7 +10,8 @@ In I: `make_private` turns every mount private before anything is mounted (other
 could propagate to the host), and `mount_proc` puts a fresh procfs on /proc.
 
 In the learner's process (L), once `prepare()` has read what it needs: `private_tmp` mounts
-size-capped tmpfs on /tmp and /dev/shm, and `reveal` makes the Python installation reachable
+size-capped tmpfs on /tmp and /dev/shm (a quarter of the job's memory limit each; the keeper adds
+what they hold, `tmpfs_used`, to the memory of the job's processes, against that one limit), and `reveal` makes the Python installation reachable
 by an unprivileged uid where it lives under a folder closed to others (on this machine Python
 is in /root/.pyenv and /root is 0700): a small tmpfs covers the closed folder and each
 readable root is bind-mounted back at its own path, so nothing else of it can be seen.
@@ -100,6 +101,23 @@ def private_tmp(scratch: str, size: int, tally: Tally, keep: tuple[str, ...] = (
         tally.miss("shm", f"/dev/shm stays the host's and unreachable: {describe(exc)}")
         return "/tmp", ("/tmp",)
     return "/tmp", ("/tmp", "/dev/shm")
+
+
+def tmpfs_used(pid: int) -> int:
+    """Bytes held in the private /tmp and /dev/shm of the mount namespace `pid` is in (seen from outside it,
+    through /proc/PID/root): memory the job holds outside any process. A folder that is still the host's
+    (before the job mounts its own, or without a mount namespace) counts nothing."""
+    total = 0
+    for folder in ("/tmp", "/dev/shm"):
+        try:
+            inside = f"/proc/{pid}/root{folder}"
+            if os.stat(inside).st_dev == os.stat(folder).st_dev:
+                continue
+            found = os.statvfs(inside)
+        except OSError:
+            continue
+        total += (found.f_blocks - found.f_bfree) * found.f_frsize
+    return total
 
 
 def _bind_back(path: str, fd: int) -> None:

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 TOKEN_VAR = "PYTORCH_TUTOR_JOB"
+_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def _stat(pid: int) -> tuple[int, int] | None:
@@ -77,6 +78,27 @@ def _pss(pid: int) -> int | None:
     except (OSError, ValueError, IndexError):
         return None
     return None
+
+
+def cpu_seconds(pids: set[int]) -> float:
+    """CPU time these processes used, with that of their children already reaped, in seconds."""
+    total = 0
+    for pid in pids:
+        try:
+            text = Path(f"/proc/{pid}/stat").read_text()
+            total += sum(int(f) for f in text[text.rfind(")") + 2 :].split()[11:15])  # utime stime cutime cstime
+        except (OSError, ValueError):
+            continue
+    return total / _TICKS
+
+
+def run_delay(pid: int) -> float | None:
+    """Seconds the process's main thread was ready to run but waited for a CPU (the machine's load,
+    not its own work), from /proc/PID/schedstat; None where the kernel does not keep it."""
+    try:
+        return int(Path(f"/proc/{pid}/schedstat").read_text().split()[1]) / 1e9
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def kill_tree(tree) -> None:

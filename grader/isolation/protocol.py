@@ -14,17 +14,22 @@ import socket
 import struct
 import time
 
+from grader import boundedjson
+
 _LENGTH = struct.Struct(">Q")
-MAX_FRAME = 320 * 2**20
+MAX_FRAME = 40 * 2**20  # a job's results (the keeper caps them at keeper.RESULTS_CAP)
+MAX_HEAD = 16 * 2**20  # a job's report: its stdout and stderr (1 MB each) escaped as JSON
+_HEAD = boundedjson.Limits(size=MAX_HEAD, nodes=200_000, depth=32, string=MAX_HEAD)
 
 
 class Lost(Exception):
     """The other end closed, sent garbage, or did not answer before the deadline."""
 
 
-def send(sock: socket.socket, *parts: bytes) -> None:
+def send(sock: socket.socket, *parts: bytes | bytearray) -> None:
     for part in parts:
-        sock.sendall(_LENGTH.pack(len(part)) + part)
+        sock.sendall(_LENGTH.pack(len(part)))
+        sock.sendall(part)  # not joined to its length: a large part is never copied
 
 
 def send_json(sock: socket.socket, data: dict, *extra: bytes) -> None:
@@ -37,12 +42,15 @@ def receive(sock: socket.socket, count: int, deadline: float | None = None, cap:
 
 
 def receive_json(sock: socket.socket, extra: int = 0, deadline: float | None = None,
-                 cap: int = MAX_FRAME) -> tuple[dict, list[bytes]]:
-    head, *rest = receive(sock, 1 + extra, deadline, cap)
+                 cap: int = MAX_HEAD) -> tuple[dict, list[bytearray]]:
+    """A JSON object (at most `cap` bytes, and never more than MAX_HEAD: a job's report, with its captured
+    output) and `extra` frames."""
+    head = _read(sock, _size(sock, deadline, min(cap, MAX_HEAD)), deadline)
+    rest = receive(sock, extra, deadline)
     try:
-        data = json.loads(head.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        raise Lost("a message that is not JSON") from None
+        data = boundedjson.loads(head, _HEAD)  # counted first: a notebook kernel (learner code) sends these too
+    except ValueError:
+        raise Lost("a message that is not JSON, or too large") from None
     if type(data) is not dict:
         raise Lost("a message that is not a JSON object")
     return data, rest
@@ -55,19 +63,21 @@ def _size(sock: socket.socket, deadline: float | None, cap: int) -> int:
     return size
 
 
-def _read(sock: socket.socket, size: int, deadline: float | None) -> bytes:
-    chunks, have = [], 0
+def _read(sock: socket.socket, size: int, deadline: float | None) -> bytearray:
+    """`size` bytes, received into one buffer (never joined from pieces, which would hold them twice)."""
+    buffer = bytearray(size)
+    view, have = memoryview(buffer), 0
     while have < size:
         if deadline is not None:
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([sock], [], [], left)[0]:
                 raise Lost("no answer before the deadline")
         try:
-            chunk = sock.recv(min(size - have, 1 << 20))
+            got = sock.recv_into(view[have:], min(size - have, 1 << 20))
         except OSError as exc:
             raise Lost(f"the connection failed ({exc.strerror})") from None
-        if not chunk:
+        if not got:
             raise Lost("the other end closed the connection")
-        chunks.append(chunk)
-        have += len(chunk)
-    return b"".join(chunks)
+        have += got
+    view.release()
+    return buffer

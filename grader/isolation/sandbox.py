@@ -1,9 +1,15 @@
 """Limits on the learner's process, and watching it until it finishes or breaks one.
 
 Limits are enforced from outside the learner's process, by its keeper, so its code
-cannot switch them off: a wall-clock timeout, a memory limit polled over the whole
-process tree, capped capture of stdout, stderr and the results pipe, and on the way
-out every descendant is killed, including ones that started their own session.
+cannot switch them off: a time limit, a memory limit polled over the whole process tree and
+the files it holds in memory (its private tmpfs, where it has one), capped capture of stdout,
+stderr and the results pipe, and on the way out every descendant is killed, including ones
+that started their own session.
+
+The time limit counts the job's own time, so a verdict does not depend on the machine's load:
+the time since it started less what its process spent waiting for a busy CPU (as the kernel
+counts it), or the CPU time of its whole process tree if that is more. A wall-clock backstop
+(`wall_limit`) ends a job on a machine too busy to finish it; that job is not graded, and says why.
 """
 
 from __future__ import annotations
@@ -19,7 +25,10 @@ from grader.isolation import proctree
 
 OUTPUT_CAP = 1_000_000  # bytes of learner output kept per stream
 POLL = 0.05
-_FRAME = re.compile(r'File "(.+?)", line (\d+) in (\S+)')
+BUSY_FACTOR = 5  # a job may take this many times its time limit of wall-clock time (plus BUSY_SLACK) on a busy machine
+BUSY_SLACK = 30.0
+_FRAME = re.compile(r'File "([^"\n]{1,4096})", line (\d{1,9}) in (\S{1,512})')  # linear: a file name stops at its quote
+DUMP_TAIL = 65536  # characters at the end of stderr searched for the stack dump's frames
 _FAULT_DUMP = re.compile(r"((Current thread|Thread) 0x[0-9a-f]+ |Stack )\(most recent call first\):\n(  (File .*|<no Python frame>)\n)*")
 
 
@@ -43,8 +52,12 @@ class Finished:
     too_many_processes: bool = False
     last_frame: str = ""
     results_dropped: int = 0  # bytes of results over the cap (the results are then not graded)
-    results: bytes = b""  # the results pipe: frames written by the learner's process (not in to_wire)
+    memory_used: int = 0  # bytes seen when the memory limit was broken: the processes' and their files'
+    files_used: int = 0  # of which in memory-backed files (the job's private /tmp and /dev/shm)
+    results: bytes | bytearray = b""  # the results pipe: frames written by the learner's process (not in to_wire)
     keeper_lost: bool = False  # the process that watched the learner's did not answer
+    overloaded: bool = False  # ended at the wall-clock backstop, before its own time ran out: not its fault
+    waited: float = 0.0  # seconds its process waited for a CPU (the machine's load)
 
     def to_wire(self) -> dict:
         return {k: v for k, v in vars(self).items() if k not in ("results", "keeper_lost")}
@@ -53,6 +66,11 @@ class Finished:
     def from_wire(cls, data: dict, results: bytes) -> "Finished":
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__ and k not in ("results", "keeper_lost")}
         return cls(**known, results=results)
+
+
+def wall_limit(timeout: float) -> float:
+    """The most wall-clock seconds a job with this time limit may take, however busy the machine."""
+    return timeout * BUSY_FACTOR + BUSY_SLACK
 
 
 @dataclass
@@ -74,10 +92,14 @@ class Monitor:
 
     `streams` are stdout, stderr and the results pipe; `results_cap` bounds the last."""
 
-    def __init__(self, pid: int, poll, tree, limits: Limits, learner: str, streams: list, results_cap: int, stack_of=None):
+    def __init__(self, pid: int, poll, tree, limits: Limits, learner: str, streams: list, results_cap: int, stack_of=None,
+                 tmpfs=None):
         self.pid, self.poll, self.tree, self.stack_of = pid, poll, tree, stack_of or (lambda: pid)
+        self.tmpfs = tmpfs or (lambda: 0)  # bytes the job holds in memory-backed files (its private tmpfs)
+        self.used = (0, 0)  # (memory of the processes, of their files) when the memory limit was broken
         self.limits, self.learner = limits, learner
         self.started = time.monotonic()
+        self.waited = 0.0  # seconds the learner's process waited for a CPU so far
         caps = [OUTPUT_CAP, OUTPUT_CAP, results_cap]
         self.captures = [_Capture(s, cap) for s, cap in zip(streams, caps)]
         self.threads = [threading.Thread(target=c.pump, daemon=True) for c in self.captures]
@@ -87,13 +109,12 @@ class Monitor:
 
     def wait(self) -> Finished:
         """Wait for the job to finish or break a limit, then end its whole tree."""
-        deadline = self.started + self.limits.timeout
         broke = ""
         while (returncode := self.poll()) is None and not broke:
-            broke = self._broken_limit(deadline)
+            broke = self._broken_limit()
             if not broke:
                 self._pause()
-        if broke == "timed_out":
+        if broke in ("timed_out", "overloaded"):
             proctree.request_stack(self.stack_of() or self.pid)
             time.sleep(0.3)
         self.kill()
@@ -119,22 +140,38 @@ class Monitor:
             stdout=out.kept.decode("utf-8", "replace"), stderr=_FAULT_DUMP.sub("", stderr),
             dropped_bytes=out.dropped + err.dropped, timed_out=broke == "timed_out",
             out_of_memory=broke == "out_of_memory", too_many_processes=broke == "too_many_processes",
-            last_frame=self._last_frame(stderr), results_dropped=results.dropped, results=bytes(results.kept),
+            overloaded=broke == "overloaded", waited=round(self.waited, 3),
+            last_frame=self._last_frame(stderr), results_dropped=results.dropped,
+            results=bytes(results.kept) if self.threads[2].is_alive() else results.kept,  # a copy only while it may still grow
+            memory_used=sum(self.used), files_used=self.used[1],
         )
 
-    def _broken_limit(self, deadline: float) -> str:
-        if time.monotonic() > deadline:
-            return "timed_out"
+    def _broken_limit(self) -> str:
         tree = self.tree()
+        elapsed = time.monotonic() - self.started
+        if self._own_time(elapsed, tree) > self.limits.timeout:
+            return "timed_out"
+        if elapsed > wall_limit(self.limits.timeout):
+            return "overloaded"
         if len(tree) > self.limits.max_processes + 2:  # the job's two keepers (namespace shim and init) are ours
             return "too_many_processes"
-        if proctree.tree_rss(tree) > self.limits.memory_bytes:
+        rss, files = proctree.tree_rss(tree), self.tmpfs()
+        if rss + files > self.limits.memory_bytes:
+            self.used = (rss, files)
             return "out_of_memory"
         return ""
 
+    def _own_time(self, elapsed: float, tree: set[int]) -> float:
+        """Seconds the job ran or slept: `elapsed` less its process's wait for a CPU, or its tree's CPU time."""
+        learner = self.stack_of()
+        delay = proctree.run_delay(learner) if learner else None
+        if delay is not None:
+            self.waited = max(self.waited, delay)
+        return max(elapsed - self.waited, proctree.cpu_seconds(tree))
+
     def _last_frame(self, stderr: str) -> str:
         """The innermost line of the learner's file (`learner` is its name in the job) in the stack dump."""
-        for path, line, func in _FRAME.findall(stderr):
+        for path, line, func in _FRAME.findall(stderr[-DUMP_TAIL:]):
             if os.path.basename(path) == self.learner:
                 return f"line {line}, in {func}"
         return ""

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import sys
 from pathlib import Path
 
@@ -54,6 +53,10 @@ def _learn(job: dict, checks, learner_file: Path) -> None:
     except BaseException as exc:
         _write_raw(pack({"import_error": describe_error(exc, str(learner_file))}))
         return
+    if "trace" in job:  # a check failed on values: its failing case again, recording each op (grader.judging.tracer)
+        from grader.judging.tracer import trace_cases
+
+        return _write_raw(pack({"traces": trace_cases(checks.CHECKS, ns, str(learner_file), job["trace"])}))
     outcomes = run_checks(checks.CHECKS, ns, str(learner_file), learner=True)
     _write_raw(pack({"complete": True, "outcomes": outcomes}))
 
@@ -84,6 +87,10 @@ def _write_raw(data: bytes) -> None:
 
 
 def _limit_files(limits: dict) -> None:
+    try:
+        import resource
+    except ImportError:  # Windows: the Job Object limits the process from outside
+        return
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     fsize = int(limits.get("file_bytes", 512 * 2**20))
     resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))

@@ -4,8 +4,16 @@ run code or explode when read.
 A message is a sequence of frames, each an 8-byte big-endian length and its bytes. A
 payload is two frames: JSON (the encoded outcomes, with every tensor replaced by a
 reference such as "t3") and a safetensors blob holding those tensors. Reading never
-unpickles anything, refuses sizes over the caps before parsing, and turns every
-problem into `Unreadable`, which the engine reports as "not graded".
+unpickles anything, refuses sizes over the caps before parsing, counts the JSON's values,
+depth and string sizes before building any (`grader.boundedjson`), validates the blob's
+whole header before making a tensor and makes only the tensors the JSON refers to
+(`grader.judging.tensorblob`), and turns every problem into `Unreadable`, which the
+engine reports as "not graded". Frames are views of the message, not copies of it.
+
+The caps keep the trusted process under 400 MiB resident whatever is sent (measured by
+scripts/hostile_figures.py): the message itself, the tensors copied out of it, and a
+document of at most `MAX_VALUES` values. They are far above what grading needs: the
+largest reference results of the course (15's) are 72 KB of JSON and 65 KB of tensors.
 """
 
 from __future__ import annotations
@@ -14,8 +22,13 @@ import json
 import struct
 from typing import Any, Iterator
 
-MAX_JSON = 32 * 2**20  # bytes of outcome JSON
-MAX_TENSORS = 256 * 2**20  # bytes of tensor data
+from grader import boundedjson
+
+MAX_JSON = 4 * 2**20  # bytes of outcome JSON
+MAX_VALUES = 100_000  # JSON values (numbers, strings, lists, objects) in the outcomes
+MAX_DEPTH = 100  # JSON nesting (each encoded level is two: the value's object and its items)
+MAX_STRING = 48_064  # bytes of one JSON string as written: 4,000 characters, each a 12-byte escaped pair
+MAX_TENSORS = 32 * 2**20  # bytes of tensor data
 MAX_MESSAGE = MAX_JSON + MAX_TENSORS + 4096
 _LENGTH = struct.Struct(">Q")
 
@@ -28,8 +41,13 @@ def frame(data: bytes) -> bytes:
     return _LENGTH.pack(len(data)) + data
 
 
-def frames(data: bytes, limit: int = 8) -> list[bytes]:
-    """Split a message into its frames (at most `limit`); Unreadable if a length runs past the end."""
+_LIMITS = boundedjson.Limits(size=MAX_JSON, nodes=MAX_VALUES, depth=MAX_DEPTH, string=MAX_STRING)
+
+
+def frames(message: bytes | bytearray | memoryview, limit: int = 8) -> list[memoryview]:
+    """Split a message into its frames (at most `limit`), views of it rather than copies;
+    Unreadable if a length runs past the end."""
+    data = memoryview(message)
     out, at = [], 0
     while at < len(data) and len(out) < limit:
         if at + _LENGTH.size > len(data):
@@ -66,33 +84,32 @@ def _externalise(node: Any, tensors: dict) -> Any:
     return node
 
 
-def unpack(json_frame: bytes, tensor_frame: bytes) -> tuple[Any, dict]:
-    """The JSON document and the tensors by name, read with size caps and no code execution."""
+def unpack(json_frame: bytes | memoryview, tensor_frame: bytes | memoryview) -> tuple[Any, dict]:
+    """The JSON document and the tensors it refers to by name, read with caps and no code execution."""
     if len(json_frame) > MAX_JSON or len(tensor_frame) > MAX_TENSORS:
         raise Unreadable("the results are larger than the grader accepts")
     try:
-        document = json.loads(json_frame.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise Unreadable(f"the results are not valid JSON ({type(exc).__name__})") from None
-    return document, _tensors(tensor_frame)
-
-
-def _tensors(blob: bytes) -> dict:
-    if not blob:
-        return {}
-    from safetensors.torch import load
+        document = boundedjson.loads(json_frame, _LIMITS)
+    except boundedjson.TooLarge as exc:
+        if exc.what == "depth":
+            raise Unreadable(f"the results are not valid JSON ({exc})") from None
+        raise Unreadable(f"the results are larger than the grader accepts: {exc}") from None
+    except boundedjson.Malformed as exc:
+        raise Unreadable(f"the results are not valid JSON ({exc})") from None
+    from grader.judging import tensorblob
 
     try:
-        return load(blob)
-    except Exception as exc:  # SafetensorError: header or offsets that do not add up
-        raise Unreadable(f"the tensor data is not valid ({type(exc).__name__})") from None
+        return document, tensorblob.tensors(memoryview(tensor_frame), set(walk_refs(document)))
+    except tensorblob.BadBlob as exc:
+        raise Unreadable(f"the tensor data is not valid ({exc})") from None
 
 
 def walk_refs(node: Any) -> Iterator[str]:
-    """Every tensor reference in a JSON document (for tests and diagnostics)."""
+    """Every tensor reference (a string) in a JSON document."""
     if type(node) is dict:
         if set(node) == {"$tensor"}:
-            yield node["$tensor"]
+            if type(node["$tensor"]) is str:
+                yield node["$tensor"]
             return
         for value in node.values():
             yield from walk_refs(value)

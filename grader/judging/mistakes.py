@@ -27,6 +27,12 @@ class MistakeFile:
     path: Path
     hint: str  # "" when the file has no HINT literal (validate reports it)
 
+    @property
+    def unreviewed(self) -> bool:
+        """A draft mined from a class (`pytorch-tutor mine`) whose hint is not written yet: a student's code,
+        never run by the grader until an instructor has read it and written the hint (validate refuses it)."""
+        return self.hint.strip() == "TODO"
+
 
 def mistake_files(paths: list[Path]) -> list[MistakeFile]:
     return [MistakeFile(p.stem, p, literal_string(p, "HINT") or "") for p in paths]

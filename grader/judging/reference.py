@@ -64,7 +64,8 @@ def mistake_book(exercise: Exercise) -> MistakeBook:
     files = tuple((p, p.stat().st_mtime) for p in exercise.mistakes)
     key = (id(checks), id(reference), files)
     if key not in _books:
-        _books[key] = MistakeBook(mistake_files([p for p, _ in files]), exercise.solution, exercise.id, transformed)
+        reviewed = [m for m in mistake_files([p for p, _ in files]) if not m.unreviewed]
+        _books[key] = MistakeBook(reviewed, exercise.solution, exercise.id, transformed)
     return _books[key]
 
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from grader.judging.channel import Unreadable
+from grader.judging.channel import MAX_VALUES, Unreadable
 from grader.text import clean_line
 
 MAX_DEPTH = 40
-MAX_NODES = 500_000
+MAX_NODES = MAX_VALUES
 MAX_ITEMS = 10_000
 MAX_TEXT = 4_000
 MAX_FRAMES = 16

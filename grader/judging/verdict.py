@@ -75,9 +75,15 @@ def _judge_case(check: Any, call: str, exp: dict, got: dict) -> CheckResult | No
     hint = _specific(check, mismatch.key, mismatch.kind)
     if hint is None:
         generic = generic_hint(mismatch.kind, mismatch.expected, mismatch.got, mismatch.expected_kind, mismatch.got_kind)
-        hint = f"{generic} {check.hint}".strip()
+        hint = f"{generic} {check.hint}".strip() or fallback_hint(check.target)
     return CheckResult(check.name, False, check.points, call, mismatch.text(), mismatch.expected, mismatch.got,
                        hint=hint, target=check.target)
+
+
+def fallback_hint(target: str) -> str:
+    """For a wrong value when the check has no hint of its own (validate warns about that)."""
+    return (f"Run the call above yourself and print what `{target}` returns, then compare each step with what its "
+            "docstring asks; the hints for it go from a nudge to nearly the answer.")
 
 
 def _specific(check: Any, key: str, kind: str) -> str | None:

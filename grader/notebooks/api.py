@@ -17,6 +17,13 @@ from grader.notebooks.display import plain_text, show, show_error
 from grader.notebooks.kernel import check, course_for  # noqa: F401  (check: one place for every call a cell makes)
 
 
+class Shown(str):
+    """A hint already shown: in a notebook the cell's Out[n] does not print it a second time."""
+
+    def _ipython_display_(self) -> None:
+        pass
+
+
 class Rows(list):
     """`progress()`'s rows, with a one-line repr for the cell's Out[n]."""
 
@@ -40,9 +47,10 @@ def hint(exercise: str | int, function: str | None = None, course=None) -> str |
         return show_error(exc.message, exc.hint)
     title = f"Hint {index + 1} of {len(hints)}" + (f" for `{target}`" if target else "") + f" ({ex.id}):"
     call = f'hint("{ex.number:02d}"' + (f', "{target}"' if function else "") + ")"
-    after = f"Run `{call}` again for a stronger hint." if index + 1 < len(hints) else ""
+    last = f'That was the last hint{" for `" + target + "`" if target else ""}: `solution("{ex.number:02d}")` opens once you pass.'
+    after = f"Run `{call}` again for a stronger hint." if index + 1 < len(hints) else last
     show(message_html(title, hints[index], after, colour=AMBER), "\n".join(filter(None, [title, hints[index], after])))
-    return hints[index]
+    return Shown(hints[index])
 
 
 def progress(course=None) -> Rows | None:

@@ -23,6 +23,7 @@ from pathlib import Path
 from grader.errors import TutorError
 from grader.isolation import protocol
 from grader.isolation.forked import GRACE, child_env
+from grader.isolation.sandbox import wall_limit
 from grader.text import clean_block
 
 START = 180.0  # seconds the server may take to import torch and fork its zygote
@@ -38,10 +39,17 @@ class Server:
         code = Path(__file__).resolve().parents[2]  # where grader/ lives, installed or not
         ours, theirs = socket.socketpair()
         self.log = tempfile.TemporaryFile()  # what it says if it fails to start
-        argv = [sys.executable, "-m", "grader.notebooks.server", str(theirs.fileno()), str(os.getpid())]
-        self.proc = subprocess.Popen(argv, pass_fds=(theirs.fileno(),), cwd=code, env=child_env(), start_new_session=True,
-                                     stdin=subprocess.DEVNULL, stdout=self.log, stderr=self.log)  # a session of its own:
-        # Jupyter kills a kernel's whole process group on restart, and the server must live to clean up after itself
+        if sys.platform == "win32":  # no descriptor passing: the socket is handed over with socket.share()
+            argv = [sys.executable, "-m", "grader.notebooks.server", "share", str(os.getpid())]
+            self.proc = subprocess.Popen(argv, cwd=code, env=child_env(), stdin=subprocess.PIPE, stdout=self.log,
+                                         stderr=self.log, creationflags=subprocess.CREATE_NEW_PROCESS_GROUP)
+            self.proc.stdin.write(theirs.share(self.proc.pid))
+            self.proc.stdin.close()
+        else:
+            argv = [sys.executable, "-m", "grader.notebooks.server", str(theirs.fileno()), str(os.getpid())]
+            self.proc = subprocess.Popen(argv, pass_fds=(theirs.fileno(),), cwd=code, env=child_env(), start_new_session=True,
+                                         stdin=subprocess.DEVNULL, stdout=self.log, stderr=self.log)  # a session of its own:
+            # Jupyter kills a kernel's whole process group on restart, and the server must live to clean up after itself
         theirs.close()
         self.sock, self.hello = ours, None
 
@@ -98,7 +106,7 @@ def grade(request: dict, timeout: float) -> dict:
             _server = Server()
         server = _server
         try:
-            return server.ask(request, 2 * (timeout + GRACE) + 60)  # a learn job, an inspect job, the reference
+            return server.ask(request, 2 * (wall_limit(timeout) + GRACE) + 60)  # a learn job, an inspect job, the reference
         except BaseException:  # no answer, or Ctrl-C / the kernel's interrupt button: this server is done
             server.close(now=True)
             _server = None

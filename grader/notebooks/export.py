@@ -66,3 +66,15 @@ def _fence(text: str) -> str:
             inside = False
         out.append(line)
     return "\n".join(out + ["```"] * inside)
+
+
+def how_to_open(folder: Path) -> str:
+    """How to open notebooks in `folder` with what this machine has: Jupyter if it is installed, else how to get it."""
+    import shutil
+
+    if shutil.which("jupyter-lab"):
+        return f"`jupyter lab {folder}`"
+    if shutil.which("jupyter-notebook"):
+        return f"`jupyter notebook {folder}`"
+    return (f"Jupyter is not installed here: `pip install jupyterlab`, then `jupyter lab {folder}`; "
+            "or open the .ipynb file in VS Code (its Jupyter extension)")

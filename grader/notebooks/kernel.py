@@ -33,6 +33,9 @@ class NotebookResult(ExerciseResult):
     def __repr__(self) -> str:
         return f"<{self.exercise}: {self.status}, {sum(c.passed for c in self.checks)} of {len(self.checks)} checks passed>"
 
+    def _ipython_display_(self) -> None:
+        """Already shown by `check`: the cell's Out[n] adds nothing after the table."""
+
 
 def check(exercise: str | int, course: str | os.PathLike | None = None) -> ExerciseResult | None:
     """Grade exercise `exercise` on what this notebook defined; show the result and return it."""
@@ -55,7 +58,17 @@ def check(exercise: str | int, course: str | os.PathLike | None = None) -> Exerc
         show_error(exc.message, exc.hint)
         return None
     show_result(result)
+    _torch_note()
     return result
+
+
+def _torch_note() -> None:
+    """One plain line under the result for a torch outside the tested versions (as `check` prints)."""
+    from grader.torchversions import installed_torch_note
+
+    note = installed_torch_note()
+    if note:
+        print(note)
 
 
 def course_for(course: str | os.PathLike | None):

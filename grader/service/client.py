@@ -17,7 +17,7 @@ from grader.isolation import protocol
 from grader.service import transport
 
 NO_SERVER_ENV = "PYTORCH_TUTOR_NO_SERVER"
-REPLY_CAP = 64 * 2**20
+REPLY_CAP = protocol.MAX_HEAD  # a result with its captured output (check --all: 16 MiB in all)
 CONNECT_SECONDS = 2.0
 
 

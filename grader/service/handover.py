@@ -54,7 +54,9 @@ def _answer(root: Path, options: dict) -> int | None:
         sys.stdout.write(_output(results, options["format"], answer.get("text"), options["all"]))
     except reply.Malformed:
         return None
-    return 0 if all(r.passed for r in results) else 1
+    from grader.results import exit_status
+
+    return exit_status(results)
 
 
 def _output(results: list, fmt: str, text, every: bool) -> str:

@@ -48,7 +48,7 @@ def run_check(fields: dict, course, pool, cache) -> dict:
     progress = Progress(course.state_dir)
     recorded = is_own_file(course, ex, learner)
     if recorded:
-        progress.record_check(ex.id, result.passed, focus=result.focus)
+        progress.record_result(ex.id, result)
     text = render(result, fields, progress.warnings, None if recorded else f"{learner}", ex.id) if fields["format"] == "text" else ""
     return {"result": result.to_dict(), "text": text}
 
@@ -87,23 +87,28 @@ def _console(fields: dict):
 
 
 def _warnings(console, warnings: list) -> None:
+    """As cli's `_warn`: the progress file's warnings, and a note on an untested torch."""
     from rich.text import Text
 
+    from grader.frontends.render import safe
+    from grader.torchversions import installed_torch_note
+
     for warning in warnings:
-        console.print(Text.assemble(("warning:", "yellow"), f" {warning}"))
+        console.print(Text.assemble(("warning: ", "yellow"), safe(warning)))
+    note = installed_torch_note()
+    if note:
+        console.print(note, markup=False, highlight=False)
 
 
 def render(result, fields: dict, warnings: list, not_recorded: str | None, exercise_id: str) -> str:
     """What the cold `check` prints to a terminal like the client's (its width, its colours)."""
-    from rich.text import Text
-
-    from grader.frontends.render import show_result
+    from grader.frontends.render import safe, show_result
 
     console = _console(fields)
     _warnings(console, warnings)
     show_result(console, result, COMMAND)
     if not_recorded is not None:
-        console.print(Text(f"(progress not recorded: {not_recorded} is not {exercise_id}'s own file)", style="dim"))
+        console.print(safe(f"(progress not recorded: {not_recorded} is not {exercise_id}'s own file)", style="dim"))
     return console.file.getvalue()
 
 

@@ -19,7 +19,7 @@ class Malformed(Exception):
 
 _SGR = re.compile(r"\x1b\[[0-9;]{0,40}m")
 _OTHER = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_LINE = ("call", "message", "expected", "got", "hint", "mistake", "target", "name")
+_LINE = ("call", "message", "expected", "got", "hint", "mistake", "target", "name", "differs_at")
 _MAX_TEXT = 8 * 2**20
 
 
@@ -30,7 +30,8 @@ def result(data) -> ExerciseResult:
     fields = dict(exercise=_text(data, "exercise"), title=_text(data, "title"), status=data.get("status"),
                   message=_text(data, "message"), hint=_text(data, "hint"), file=_text(data, "file"),
                   output=clean_block(_text(data, "output", _MAX_TEXT)), elapsed=_number(data, "elapsed"),
-                  traceback=_frames(data.get("traceback")), isolation=_names(data.get("isolation")))
+                  traceback=_frames(data.get("traceback")), isolation=_names(data.get("isolation")),
+                  limit=clean_line(_text(data, "limit", 40)))
     if fields["status"] not in (PASSED, FAILED, ERROR):
         raise Malformed("bad status")
     checks = data.get("checks")

@@ -19,10 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+from grader import boundedjson
 from grader.errors import TutorError
 from grader.submission.cells import clean_magics, drop_checks, split_lines
+from grader.submission.source import MAX_CELL, MAX_NOTEBOOK, MAX_SOURCE, SMALLER, read_limited, too_large
 
 _RESAVE = "Open it in Jupyter and save it again, or grade a .py file instead."
+_NOTEBOOK = boundedjson.Limits(size=MAX_NOTEBOOK, nodes=200_000, depth=64, string=MAX_NOTEBOOK, scalar=100_000)
 
 
 @dataclass
@@ -48,11 +51,12 @@ class Script:
 
     def map_back(self, payload: dict | None, finished, job_file: str) -> dict | None:
         """Point the learner frames (and a timeout's last frame) at the submission, in place."""
-        generated = re.compile(rf" ?\({re.escape(self.job_name)}, line \d+\)")  # a SyntaxError's "(x.py, line 11)"
+        generated = re.compile(rf" ?\({re.escape(self.job_name)}, line (\d+)\)")  # a SyntaxError's "(x.py, line 11)"
+        own = (lambda m: "") if self.segments else (lambda m: f" ({self.path.name}, line {m[1]})")  # the learner's name
         for error in _errors(payload):
             error["frames"] = [self._frame(f, job_file) for f in error["frames"]]
-            if self.segments and isinstance(error.get("message"), str):
-                error["message"] = generated.sub("", error["message"])
+            if isinstance(error.get("message"), str):
+                error["message"] = generated.sub(own, error["message"])
         found = re.fullmatch(r"line (\d+), in (.+)", finished.last_frame or "")
         if found and self.segments:
             label, line = self.locate(int(found[1]))
@@ -92,7 +96,7 @@ def read_script(learner: Path) -> Script:
         script.job_name = "pytorch_tutor_notebook.py"  # a name no learner import can shadow
         return script
     try:
-        source = learner.read_bytes().decode("utf-8")
+        source = read_limited(learner, MAX_SOURCE, "file").decode("utf-8")
     except OSError as exc:
         raise TutorError(f"Cannot read {learner}: {exc.strerror}.") from None
     except UnicodeDecodeError as exc:
@@ -117,14 +121,15 @@ def extract(path: Path) -> Script:
 def read_cells(path: Path) -> list[tuple[str, str]]:
     """(label, source) of every code cell; a TutorError for anything but a version 4 notebook with code."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_limited(Path(path), MAX_NOTEBOOK, "notebook").decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise TutorError(f"Cannot read {path}: {exc}.") from None
     return parse_cells(text, str(path))
 
 
 def parse_cells(text: str, name: str) -> list[tuple[str, str]]:
-    """`read_cells` for a notebook's text; `name` is how messages call the notebook."""
+    """`read_cells` for a notebook's text; `name` is how messages call the notebook. Bounded: the text,
+    its JSON values, each cell's code and all of its code together have limits, checked before parsing."""
     data = _json(text, name)
     version = data.get("nbformat") if isinstance(data, dict) else None
     if version != 4:
@@ -135,6 +140,9 @@ def parse_cells(text: str, name: str) -> list[tuple[str, str]]:
     code = [(i, c) for i, c in enumerate(data["cells"], 1) if isinstance(c, dict) and c.get("cell_type") == "code"]
     counts = Counter(_count(c) for _, c in code)
     cells = [_code(name, i, c, counts) for i, c in code]
+    total = sum(len(source) for _, source in cells)
+    if total > MAX_SOURCE:
+        too_large(name, "notebook's code", total, MAX_SOURCE)
     if not any(source.strip() for _, source in cells):
         raise TutorError(f"{name} has no code cells to grade.", hint="Write your code in code cells; `pytorch-tutor notebook NN` makes a notebook to start from.")
     return cells
@@ -142,13 +150,20 @@ def parse_cells(text: str, name: str) -> list[tuple[str, str]]:
 
 def _json(text: str, name: str):
     """The notebook's JSON; a TutorError for text that is not JSON, or too deeply nested to read safely."""
+    if len(text) > MAX_NOTEBOOK:
+        too_large(name, "notebook", len(text.encode("utf-8", "replace")), MAX_NOTEBOOK)
     try:
+        boundedjson.scan(text, _NOTEBOOK)
         return json.loads(text)
+    except boundedjson.TooLarge as exc:
+        if exc.what == "depth":
+            raise TutorError(f"{name} is not a valid notebook: its JSON is nested too deeply.", hint=_RESAVE) from None
+        raise TutorError(f"{name}: your notebook is too large to grade ({exc}).", hint=SMALLER) from None
+    except boundedjson.Malformed as exc:
+        raise TutorError(f"{name} is not a valid notebook: it is not JSON ({exc}).", hint=_RESAVE) from None
     except json.JSONDecodeError as exc:
         raise TutorError(f"{name} is not a valid notebook: it is not JSON ({exc.msg}, line {exc.lineno}).", hint=_RESAVE) from None
-    except RecursionError:
-        raise TutorError(f"{name} is not a valid notebook: its JSON is nested too deeply.", hint=_RESAVE) from None
-    except ValueError as exc:  # e.g. a number with more digits than Python converts
+    except (ValueError, RecursionError) as exc:  # e.g. a number with more digits than Python converts
         raise TutorError(f"{name} is not a valid notebook: {exc}.", hint=_RESAVE) from None
 
 
@@ -157,6 +172,8 @@ def _code(name: str, number: int, cell: dict, counts: Counter) -> tuple[str, str
     source = "".join(source) if isinstance(source, list) and all(isinstance(s, str) for s in source) else source
     if not isinstance(source, str):
         raise TutorError(f"{name} is not a valid notebook: cell {number} has no readable source.", hint=_RESAVE)
+    if len(source) > MAX_CELL:
+        too_large(name, f"notebook's cell {number}", len(source), MAX_CELL)
     count = _count(cell)
     return (f"In [{count}]" if count is not None and counts[count] == 1 else f"cell {number}"), source
 

@@ -51,7 +51,7 @@ def _probe_numpy(ns, array):
     result = ns.tensor_from_numpy(array)
     snapshot = result.clone() if isinstance(result, torch.Tensor) else result
     array.flat[0] += 100
-    return {"result": snapshot, "result after array[0] += 100": result}
+    return {"result": snapshot, "result after array.flat[0] += 100": result}
 
 
 def _random_array(g: torch.Generator) -> tuple:
@@ -81,6 +81,7 @@ CHECKS = [
         target="tensor_from_list",
         args=[([[1, 2], [3, 4]],), ([1.5, -2.0, 3.25],), ([[[7]]],), ([],)],
         random=_random_list,
+        hint="Build the tensor with `torch.tensor(data, dtype=torch.float32)`: same nesting, float32 values.",
     ),
     Check(
         "tensor_from_numpy",
@@ -89,18 +90,21 @@ CHECKS = [
         random=_random_array,
         probe=_probe_numpy,
         describe=lambda a: f"tensor_from_numpy(np.array of shape {a.shape}, dtype {a.dtype}), then changed the array",
+        hint="The tensor must share the array's memory and keep its dtype: `torch.from_numpy(array)`.",
     ),
     Check(
         "zeros_and_ones",
         target="zeros_and_ones",
         args=[(2, 3), (1, 1), (0, 4)],
         random=lambda g: _shape(g),
+        hint="Return a tuple `(zeros, ones)` of float32 tensors of shape (rows, cols): `torch.zeros`, `torch.ones`.",
     ),
     Check(
         "uniform_random",
         target="uniform_random",
         args=[(2, 3, 0), (1, 5, 42), (3, 3, 7)],
         random=lambda g: (*_shape(g), int(torch.randint(0, 10_000, (1,), generator=g))),
+        hint="Seed first with `torch.manual_seed(seed)`, then draw once with `torch.rand(rows, cols)`.",
     ),
     Check(
         "matmul_reshape",
@@ -111,6 +115,7 @@ CHECKS = [
             (torch.tensor([[2.0]]), torch.tensor([[3.0]]), (1, 1, 1)),
         ],
         random=_random_matmul,
+        hint="The matrix product is `x @ y` (not `*`); then `.reshape(shape)` keeps the row-major order.",
     ),
     Check(
         "add_row_bias",
@@ -122,5 +127,6 @@ CHECKS = [
         random=_random_bias,
         probe=_probe_bias,
         describe=lambda m, b: f"add_row_bias(matrix of shape {tuple(m.shape)}, bias of shape {tuple(b.shape)})",
+        hint="`matrix + bias` broadcasts the (cols,) bias over every row and makes a new tensor; leave `matrix` as it was.",
     ),
 ]

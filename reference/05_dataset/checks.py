@@ -196,6 +196,8 @@ CHECKS = [
         n_random=0,
         probe=_probe_together,
         describe=lambda n, b: f"list(make_loader(SquaresDataset({n}), batch_size={b}, shuffle=False))",
+        hint="Each batch is a pair (inputs, targets) of stacked tensors, in the dataset's order when shuffle=False; "
+        "let `DataLoader(dataset, batch_size=batch_size, shuffle=shuffle)` do the batching.",
         depends_on=("SquaresDataset",),
     ),
     Check(

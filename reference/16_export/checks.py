@@ -312,6 +312,8 @@ CHECKS = [
         random=lambda g: (3 * torch.randn(_int(g, 1, 6), _int(g, 1, 5), generator=g), [1.0, 2.5][_int(g, 0, 1)]),
         n_random=2,
         probe=with_gradients("clip_rows", names=("x",)),
+        hint="Scale each row by limit / m where its largest absolute value m is above limit, by 1 elsewhere: "
+        "`x * (limit / x.abs().amax(dim=1, keepdim=True).clamp(min=limit))`.",
     ),
     Check(
         "clip_rows under torch.export",

@@ -6,7 +6,8 @@ backward that ignores `grad_output`), and returns the output, whether a custom F
 made it, the input after the call (a forward that changes its input in place shows there), and
 the gradient. The reference agrees with torch's own (`F.silu`, `torch.round`, `torch.clamp` for
 values and gradients; the straight-through gradient is the identity) on every case here:
-verified when the exercise was written.
+verified when the exercise was written, except Clamp's gradient exactly at a bound, a convention
+the exercise states (1, bounds included: torch.clamp's before torch 2.15, which gives 0 since).
 
 gradcheck in float64 cannot run on the trusted side (the learner's code never does), so the
 probe sends what gradcheck looks at: the outputs at x and at x ± eps along each element, and the
@@ -488,8 +489,9 @@ CHECKS = [
         hint="forward returns x.clamp(low, high); backward returns grad_output where low <= x <= high (0 elsewhere), "
         "then None, None for low and high.",
         hints={
-            "gradient of x": "The gradient passes where low <= x <= high, bounds included, as torch.clamp's does, and is "
-            "0 where the value was cut off: grad_output * ((x >= low) & (x <= high)).",
+            "gradient of x": "The gradient passes where low <= x <= high, bounds included (the convention this "
+            "exercise states: torch.clamp's before torch 2.15, which gives 0 at a bound since), and is 0 where the "
+            "value was cut off: grad_output * ((x >= low) & (x <= high)).",
             "x after the call": "forward changed the caller's x in place (`x.clamp_`): the caller's tensor is now "
             "clamped too. Return a new tensor, `x.clamp(low, high)`.",
             "raised": RAISED,

@@ -77,8 +77,10 @@ def prairielearn(config, run: Run) -> dict:
 def check_output(check: dict, printed: str) -> str:
     """A check as the student reads it: the problem, where in the file, the hint (and the output, if shown)."""
     where = [f"where: {w['file']}, line {w['line']}" + (f": {w['code']}" if w["code"] else "") for w in check["where"]]
-    parts = ["passed" if check["passed"] else f"problem: {check['message'] or 'failed'}", *where,
-             check["hint"] and f"hint: {check['hint']}"]
+    where += [f"values first differ at {check['differs_at']}"] if check.get("differs_at") else []
+    call = check.get("call") or ""
+    parts = ["passed" if check["passed"] else f"problem: {check['message'] or 'failed'}", call and f"called: {call}",
+             *where, check["hint"] and f"hint: {check['hint']}"]
     if printed:
         parts.append("your code printed:\n" + clean_block(printed, MAX_PRINTED))
     return "\n".join(p for p in parts if p)
@@ -94,9 +96,7 @@ def summary(run: Run) -> str:
         lines.append(f"{g.exercise_id}: {e['status']}, {passed} of {len(e['checks'])} checks, "
                      f"{e['score']} of {e['max_score']} points{why}")
     lines += [f"note: {n}" for n in run.notes]
-    if run.isolation:
-        lines.append("your code ran behind: " + ", ".join(run.isolation))
-    return "\n".join(lines)
+    return "\n".join(lines)  # the isolation layers are for the instructor: the autograder's log, not the student's page
 
 
 def _headline(run: Run) -> str:

@@ -118,6 +118,8 @@ def grade(config: Config, found: Found, hidden: tuple, run: report.Run, writer: 
         grading.require_boundary(config.unsafe, run.notes)
         grade_files(course, config, [(ex, found.files[ex.id]) for ex in todo], pool, hidden, checks,
                     lambda i, graded: _record(run, writer, config, i, graded, started), run)
+    if run.isolation:  # for the instructor (Gradescope keeps the log from students), not the student's feedback
+        _say("isolation layers around the learner's code: " + ", ".join(run.isolation))
 
 
 def _pool(config: Config, found: Found):
@@ -126,7 +128,7 @@ def _pool(config: Config, found: Found):
     if not found.readable:
         return contextlib.nullcontext()
     from grader.isolation import torchsetup
-    from grader.isolation.pool import Pool
+    from grader.isolation.backend import Pool
 
     torchsetup.prepare()
     return Pool(max(1, min(config.jobs, sum(not f[3] for f in found.files.values()))))

@@ -3,5 +3,5 @@ HINT = "`matrix += bias` changes the caller's tensor in place; `matrix + bias` m
 
 
 def add_row_bias(matrix, bias):
-    matrix += bias
+    matrix += bias  # MISTAKE
     return matrix

@@ -6,4 +6,4 @@ HINT = (
 
 
 def add_row_bias(matrix, bias):
-    return matrix + bias.unsqueeze(1)
+    return matrix + bias.unsqueeze(1)  # MISTAKE

@@ -3,4 +3,4 @@ HINT = '`*` multiplies element by element; the matrix product is `x @ y` (or `to
 
 
 def matmul_reshape(x, y, shape):
-    return (x * y).reshape(shape)
+    return (x * y).reshape(shape)  # MISTAKE

@@ -4,4 +4,4 @@ HINT = "float64 is double precision; PyTorch's default float type is float32: us
 
 
 def tensor_from_list(data):
-    return torch.tensor(data, dtype=torch.float64)
+    return torch.tensor(data, dtype=torch.float64)  # MISTAKE

@@ -7,4 +7,4 @@ HINT = (
 
 
 def tensor_from_numpy(array):
-    return torch.Tensor(array)
+    return torch.Tensor(array)  # MISTAKE

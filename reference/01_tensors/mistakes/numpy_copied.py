@@ -4,4 +4,4 @@ HINT = '`torch.tensor(array)` copies the data; `torch.from_numpy(array)` shares 
 
 
 def tensor_from_numpy(array):
-    return torch.tensor(array)
+    return torch.tensor(array)  # MISTAKE

@@ -5,4 +5,4 @@ HINT = '`torch.randn` samples a normal distribution; uniform samples in [0, 1) c
 
 def uniform_random(rows, cols, seed):
     torch.manual_seed(seed)
-    return torch.randn(rows, cols)
+    return torch.randn(rows, cols)  # MISTAKE

@@ -4,4 +4,4 @@ HINT = 'Random numbers are only reproducible after `torch.manual_seed(seed)`, ca
 
 
 def uniform_random(rows, cols, seed):
-    return torch.rand(rows, cols)
+    return torch.rand(rows, cols)  # MISTAKE

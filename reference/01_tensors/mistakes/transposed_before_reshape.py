@@ -3,4 +3,4 @@ HINT = '`reshape` reads elements in row-major order; transposing first changes w
 
 
 def matmul_reshape(x, y, shape):
-    return (x @ y).T.reshape(shape)
+    return (x @ y).T.reshape(shape)  # MISTAKE

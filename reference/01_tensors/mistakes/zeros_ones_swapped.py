@@ -4,4 +4,4 @@ HINT = "The tuple's order matters: return `(zeros, ones)`."
 
 
 def zeros_and_ones(rows, cols):
-    return torch.ones(rows, cols), torch.zeros(rows, cols)
+    return torch.ones(rows, cols), torch.zeros(rows, cols)  # MISTAKE

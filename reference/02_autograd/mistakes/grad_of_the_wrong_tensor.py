@@ -7,4 +7,4 @@ HINT = (
 def grad_of(f, x):
     t = x.detach().requires_grad_()
     f(t).backward()
-    return x.grad
+    return x.grad  # MISTAKE

@@ -8,4 +8,4 @@ def grad_of(f, x):
     t = x.detach().requires_grad_()
     loss = f(t)
     loss.backward()
-    return loss
+    return loss  # MISTAKE

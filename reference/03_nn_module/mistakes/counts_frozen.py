@@ -7,5 +7,5 @@ HINT = (
 def count_parameters(model):
     total = 0
     for p in model.parameters():
-        total += p.numel()
+        total += p.numel()  # MISTAKE
     return total

@@ -5,4 +5,4 @@ HINT = (
 
 
 def count_parameters(model):
-    return sum(t.numel() for t in model.state_dict().values())
+    return sum(t.numel() for t in model.state_dict().values())  # MISTAKE

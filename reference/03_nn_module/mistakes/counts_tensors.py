@@ -5,4 +5,4 @@ HINT = (
 
 
 def count_parameters(model):
-    return len([p for p in model.parameters() if p.requires_grad])
+    return len([p for p in model.parameters() if p.requires_grad])  # MISTAKE

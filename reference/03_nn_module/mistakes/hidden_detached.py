@@ -15,6 +15,6 @@ class TwoLayerNet(nn.Module):
         self.fc2 = nn.Linear(hidden, out_features)
 
     def forward(self, x):
-        h = self.fc1(x).detach().numpy()
+        h = self.fc1(x).detach().numpy()  # MISTAKE
         h = torch.from_numpy(np.maximum(h, 0))
         return self.fc2(h)

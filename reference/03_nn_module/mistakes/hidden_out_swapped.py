@@ -9,7 +9,7 @@ HINT = (
 class TwoLayerNet(nn.Module):
     def __init__(self, in_features, hidden, out_features):
         super().__init__()
-        self.model = nn.Sequential(nn.Linear(in_features, out_features), nn.ReLU(), nn.Linear(out_features, hidden))
+        self.model = nn.Sequential(nn.Linear(in_features, out_features), nn.ReLU(), nn.Linear(out_features, hidden))  # MISTAKE
 
     def forward(self, x):
         return self.model(x)

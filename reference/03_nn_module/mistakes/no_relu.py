@@ -13,4 +13,4 @@ class TwoLayerNet(nn.Module):
         self.fc2 = nn.Linear(hidden, out_features)
 
     def forward(self, x):
-        return self.fc2(self.fc1(x))
+        return self.fc2(self.fc1(x))  # MISTAKE

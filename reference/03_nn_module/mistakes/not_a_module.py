@@ -7,7 +7,7 @@ HINT = (
 )
 
 
-class TwoLayerNet:
+class TwoLayerNet:  # MISTAKE
     def __init__(self, in_features, hidden, out_features):
         self.fc1 = nn.Linear(in_features, hidden)
         self.fc2 = nn.Linear(hidden, out_features)

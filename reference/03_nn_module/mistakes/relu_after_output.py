@@ -11,7 +11,7 @@ class TwoLayerNet(nn.Module):
         super().__init__()
         self.layers = nn.Sequential(
             nn.Linear(in_features, hidden), nn.ReLU(),
-            nn.Linear(hidden, out_features), nn.ReLU(),
+            nn.Linear(hidden, out_features), nn.ReLU(),  # MISTAKE
         )
 
     def forward(self, x):

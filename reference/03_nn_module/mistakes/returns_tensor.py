@@ -7,7 +7,7 @@ HINT = (
 
 
 def count_parameters(model):
-    total = torch.tensor(0)
+    total = torch.tensor(0)  # MISTAKE
     for p in model.parameters():
         if p.requires_grad:
             total += p.numel()

@@ -13,4 +13,4 @@ def train_one_epoch(model: nn.Module, loader, loss_fn, optimizer) -> float:
         loss = loss_fn(model(inputs), targets)
         loss.backward()
         optimizer.step()
-    return loss.item()
+    return loss.item()  # MISTAKE

@@ -15,6 +15,6 @@ def train_one_epoch(model: nn.Module, loader, loss_fn, optimizer) -> float:
         loss = loss_fn(model(inputs), targets)
         loss.backward()
         optimizer.step()
-        running_loss += loss
+        running_loss += loss  # MISTAKE
         batches += 1
     return running_loss / batches

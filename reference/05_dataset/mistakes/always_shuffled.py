@@ -6,4 +6,4 @@ HINT = "Pass the `shuffle` argument on, not `shuffle=True`: with `shuffle=False`
 
 def make_loader(dataset, batch_size, shuffle, seed=0):
     generator = torch.Generator().manual_seed(seed)
-    return DataLoader(dataset, batch_size=batch_size, shuffle=True, generator=generator)
+    return DataLoader(dataset, batch_size=batch_size, shuffle=True, generator=generator)  # MISTAKE

@@ -6,4 +6,4 @@ HINT = "Pass `batch_size=batch_size` to the DataLoader: its default is 1 item pe
 
 def make_loader(dataset, batch_size, shuffle, seed=0):
     generator = torch.Generator().manual_seed(seed)
-    return DataLoader(dataset, shuffle=shuffle, generator=generator)
+    return DataLoader(dataset, shuffle=shuffle, generator=generator)  # MISTAKE

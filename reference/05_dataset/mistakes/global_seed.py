@@ -9,5 +9,5 @@ HINT = (
 
 
 def make_loader(dataset, batch_size, shuffle, seed=0):
-    torch.manual_seed(seed)  # make the shuffle reproducible
+    torch.manual_seed(seed)  # make the shuffle reproducible  # MISTAKE
     return DataLoader(dataset, batch_size=batch_size, shuffle=shuffle)

@@ -17,4 +17,4 @@ class SquaresDataset(Dataset):
     def __getitem__(self, i):
         if i < 0 or i >= self.n:
             raise IndexError(i)
-        return torch.tensor([i]), torch.tensor([i ** 2])
+        return torch.tensor([i]), torch.tensor([i ** 2])  # MISTAKE

@@ -6,4 +6,4 @@ HINT = "Pass `shuffle=shuffle` to the DataLoader: by default it visits the items
 
 def make_loader(dataset, batch_size, shuffle, seed=0):
     generator = torch.Generator().manual_seed(seed)
-    return DataLoader(dataset, batch_size=batch_size, generator=generator)
+    return DataLoader(dataset, batch_size=batch_size, generator=generator)  # MISTAKE

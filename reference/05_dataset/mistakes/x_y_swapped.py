@@ -15,4 +15,4 @@ class SquaresDataset(Dataset):
         if not 0 <= i < self.n:
             raise IndexError(i)
         square = torch.tensor([float(i * i)])
-        return square, torch.tensor([float(i)])
+        return square, torch.tensor([float(i)])  # MISTAKE

@@ -4,4 +4,4 @@ HINT = 'Don\'t assume a GPU: return `torch.device("cuda")` only when `torch.cuda
 
 
 def pick_device():
-    return torch.device("cuda")  # the course machine has a GPU
+    return torch.device("cuda")  # the course machine has a GPU  # MISTAKE

@@ -7,4 +7,4 @@ HINT = (
 
 
 def pick_device():
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")  # MISTAKE

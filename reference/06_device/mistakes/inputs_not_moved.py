@@ -7,6 +7,6 @@ def predict_on(model, inputs, device):
     model.to(device)
     model.eval()
     with torch.no_grad():
-        inputs.to(device)
+        inputs.to(device)  # MISTAKE
         outputs = model(inputs)
     return outputs.cpu()

@@ -8,4 +8,4 @@ def to_device(obj, device):
         return [to_device(v, device) for v in obj]
     if isinstance(obj, tuple):
         return tuple(to_device(v, device) for v in obj)
-    return obj.to(device)
+    return obj.to(device)  # MISTAKE

@@ -7,4 +7,4 @@ def predict_on(model, inputs, device):
     model.to(device)
     model.eval()
     with torch.no_grad():
-        return model(inputs.to(device))
+        return model(inputs.to(device))  # MISTAKE

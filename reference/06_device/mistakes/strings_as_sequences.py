@@ -14,6 +14,6 @@ def to_device(obj, device):
         return obj.to(device)
     if isinstance(obj, Mapping):
         return {k: to_device(v, device) for k, v in obj.items()}
-    if isinstance(obj, Sequence):
+    if isinstance(obj, Sequence):  # MISTAKE
         return type(obj)(to_device(v, device) for v in obj)
     return obj

@@ -8,7 +8,7 @@ HINT = (
 
 def to_device(obj, device):
     if isinstance(obj, Tensor):
-        obj.to(device)  # as if it moved the tensor in place, like model.to(device)
+        obj.to(device)  # as if it moved the tensor in place, like model.to(device)  # MISTAKE
         return obj
     if isinstance(obj, dict):
         return {k: to_device(v, device) for k, v in obj.items()}

@@ -12,5 +12,5 @@ def to_device(obj, device):
     if isinstance(obj, dict):
         return {k: to_device(v, device) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
-        return [to_device(v, device) for v in obj]
+        return [to_device(v, device) for v in obj]  # MISTAKE
     return obj

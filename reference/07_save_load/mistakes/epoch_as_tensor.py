@@ -8,5 +8,5 @@ HINT = (
 
 def save_checkpoint(path, model, optimizer, epoch):
     torch.save(
-        {"model": model.state_dict(), "optimizer": optimizer.state_dict(), "epoch": torch.tensor(epoch)}, path
+        {"model": model.state_dict(), "optimizer": optimizer.state_dict(), "epoch": torch.tensor(epoch)}, path  # MISTAKE
     )

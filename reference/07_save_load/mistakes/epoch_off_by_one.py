@@ -7,5 +7,5 @@ def load_checkpoint(path, model, optimizer):
     checkpoint = torch.load(path, weights_only=True)
     model.load_state_dict(checkpoint["model"])
     optimizer.load_state_dict(checkpoint["optimizer"])
-    start_epoch = checkpoint["epoch"] + 1  # continue with the next epoch
+    start_epoch = checkpoint["epoch"] + 1  # continue with the next epoch  # MISTAKE
     return start_epoch

@@ -8,6 +8,6 @@ HINT = (
 
 def load_checkpoint(path, model, optimizer):
     checkpoint = torch.load(path, weights_only=True)
-    model_state = checkpoint["model"]  # noqa: F841  (read, but never put into the model)
+    model_state = checkpoint["model"]  # noqa: F841  (read, but never put into the model)  # MISTAKE
     optimizer.load_state_dict(checkpoint["optimizer"])
     return checkpoint["epoch"]

@@ -10,4 +10,4 @@ def load_checkpoint(path, model, optimizer):
     checkpoint = torch.load(path, weights_only=True)
     model.load_state_dict(checkpoint["model"])
     optimizer.load_state_dict(checkpoint["optimizer"])
-    epoch = checkpoint["epoch"]  # noqa: F841
+    epoch = checkpoint["epoch"]  # noqa: F841  # MISTAKE

@@ -12,4 +12,4 @@ HINT = (
 
 def save_checkpoint(path, model, optimizer, epoch):
     # the whole objects: simple, but only loadable with weights_only=False
-    torch.save({"model": model, "optimizer": optimizer, "epoch": epoch}, path)
+    torch.save({"model": model, "optimizer": optimizer, "epoch": epoch}, path)  # MISTAKE

@@ -9,4 +9,4 @@ HINT = (
 
 
 def bce_with_logits(logits, targets):
-    return (logits.clamp(min=0) - logits * targets + torch.log1p(torch.exp(-logits.abs()))).mean()
+    return (logits.clamp(min=0) - logits * targets + torch.log1p(torch.exp(-logits.abs()))).mean()  # MISTAKE

@@ -10,4 +10,4 @@ HINT = (
 
 def bce_with_logits(logits, targets):
     p = torch.sigmoid(logits)
-    return -(targets * torch.log(p) + (1 - targets) * torch.log(1 - p)).mean()
+    return -(targets * torch.log(p) + (1 - targets) * torch.log(1 - p)).mean()  # MISTAKE

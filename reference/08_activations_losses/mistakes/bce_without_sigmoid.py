@@ -8,4 +8,4 @@ HINT = (
 
 
 def bce_with_logits(logits, targets):
-    return -(targets * torch.log(logits) + (1 - targets) * torch.log(1 - logits)).mean()
+    return -(targets * torch.log(logits) + (1 - targets) * torch.log(1 - logits)).mean()  # MISTAKE

@@ -5,10 +5,10 @@ HINT = (
 
 
 def softmax(x, dim=-1):
-    e = (x - x.amax(dim=-1, keepdim=True)).exp()
+    e = (x - x.amax(dim=-1, keepdim=True)).exp()  # MISTAKE
     return e / e.sum(dim=-1, keepdim=True)
 
 
 def log_softmax(x, dim=-1):
-    z = x - x.amax(dim=-1, keepdim=True)
+    z = x - x.amax(dim=-1, keepdim=True)  # MISTAKE
     return z - z.exp().sum(dim=-1, keepdim=True).log()

@@ -10,6 +10,6 @@ HINT = (
 def cross_entropy(logits, targets):
     if targets.dtype != torch.long or targets.shape != logits.shape[:1]:
         raise ValueError("targets must be class indices")
-    probs = softmax(logits, dim=1)  # noqa: F821 - the reference's
+    probs = softmax(logits, dim=1)  # noqa: F821 - the reference's  # MISTAKE
     logp = log_softmax(probs, dim=1)  # noqa: F821 - the reference's
     return -logp[torch.arange(len(targets)), targets].mean()

@@ -6,4 +6,4 @@ HINT = (
 
 
 def log_softmax(x, dim=-1):
-    return softmax(x, dim).log()  # noqa: F821 - the reference's
+    return softmax(x, dim).log()  # noqa: F821 - the reference's  # MISTAKE

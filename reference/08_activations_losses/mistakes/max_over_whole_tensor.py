@@ -6,10 +6,10 @@ HINT = (
 
 
 def softmax(x, dim=-1):
-    e = (x - x.max()).exp()
+    e = (x - x.max()).exp()  # MISTAKE
     return e / e.sum(dim=dim, keepdim=True)
 
 
 def log_softmax(x, dim=-1):
-    z = x - x.max()
+    z = x - x.max()  # MISTAKE
     return z - z.exp().sum(dim=dim, keepdim=True).log()

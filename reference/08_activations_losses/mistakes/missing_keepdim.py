@@ -6,10 +6,10 @@ HINT = (
 
 
 def softmax(x, dim=-1):
-    e = (x - x.max(dim=dim).values).exp()
+    e = (x - x.max(dim=dim).values).exp()  # MISTAKE
     return e / e.sum(dim=dim)
 
 
 def log_softmax(x, dim=-1):
-    z = x - x.max(dim=dim).values
+    z = x - x.max(dim=dim).values  # MISTAKE
     return z - z.exp().sum(dim=dim).log()

@@ -8,9 +8,9 @@ HINT = (
 
 
 def softmax(x, dim=-1):
-    e = torch.exp(x)
+    e = torch.exp(x)  # MISTAKE
     return e / e.sum(dim=dim, keepdim=True)
 
 
 def log_softmax(x, dim=-1):
-    return x - torch.log(torch.exp(x).sum(dim=dim, keepdim=True))
+    return x - torch.log(torch.exp(x).sum(dim=dim, keepdim=True))  # MISTAKE

@@ -10,4 +10,4 @@ HINT = (
 def cross_entropy(logits, targets):
     if targets.dtype != torch.long or targets.shape != logits.shape[:1]:
         raise ValueError("targets must be class indices")
-    return log_softmax(logits, dim=1)[torch.arange(len(targets)), targets].mean()  # noqa: F821 - the reference's
+    return log_softmax(logits, dim=1)[torch.arange(len(targets)), targets].mean()  # noqa: F821 - the reference's  # MISTAKE

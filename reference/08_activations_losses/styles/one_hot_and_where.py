@@ -1,5 +1,9 @@
 """08 solved with max(...).values (not detached), a one-hot mask for the loss, and BCE split by sign with
-torch.where on clamped inputs (so that the unused branch never sees exp(1000))."""
+torch.where on inputs masked by torch.where too (so that the unused branch never sees exp(1000)).
+
+Masked with where, not clamp: at x = 0 the loss is smooth, but `clamp(x, max=0)` has a kink there, and the
+slope torch gives at a clamp's bound changed (1 before torch 2.15, 0 since), so the same formula written
+with clamp had the gradient 0.5 - y on one torch and -y on the other. `where` passes x itself at x = 0."""
 import torch
 import torch.nn.functional as F
 
@@ -26,11 +30,13 @@ def cross_entropy(logits, targets):
 
 
 def bce_with_logits(logits, targets):
-    pos = logits.clamp(min=0)
-    neg = logits.clamp(max=0)
+    positive = logits > 0
+    zeros = torch.zeros_like(logits)
+    pos = torch.where(positive, logits, zeros)
+    neg = torch.where(positive, zeros, logits)
     # x > 0: (1 - y) x + log(1 + e^-x);  x <= 0: -y x + log(1 + e^x)
     loss = torch.where(
-        logits > 0,
+        positive,
         (1 - targets) * logits + torch.log1p(torch.exp(-pos)),
         -targets * logits + torch.log1p(torch.exp(neg)),
     )

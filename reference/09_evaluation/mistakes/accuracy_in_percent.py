@@ -14,4 +14,4 @@ def evaluate(model, loader, loss_fn):
             correct += (outputs.argmax(dim=1) == targets).sum().item()
             seen += len(targets)
     model.train(was_training)
-    return total_loss / seen, 100 * correct / seen
+    return total_loss / seen, 100 * correct / seen  # MISTAKE

@@ -16,6 +16,6 @@ def evaluate(model, loader, loss_fn):
             outputs = model(inputs)
             total_loss += loss_fn(outputs, targets).item() * len(targets)
             seen += len(targets)
-            accuracies.append((outputs.argmax(dim=1) == targets).float().mean().item())
+            accuracies.append((outputs.argmax(dim=1) == targets).float().mean().item())  # MISTAKE
     model.train(was_training)
     return total_loss / seen, sum(accuracies) / len(accuracies)

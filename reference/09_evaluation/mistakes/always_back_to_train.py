@@ -15,5 +15,5 @@ def evaluate(model, loader, loss_fn):
             total_loss += loss_fn(outputs, targets).item() * len(targets)
             correct += (outputs.argmax(dim=1) == targets).sum().item()
             seen += len(targets)
-    model.train()
+    model.train()  # MISTAKE
     return total_loss / seen, correct / seen

@@ -7,5 +7,5 @@ HINT = (
 
 
 def confusion_matrix(preds, targets, num_classes):
-    counts = torch.bincount(targets * num_classes + preds)
+    counts = torch.bincount(targets * num_classes + preds)  # MISTAKE
     return counts.reshape(num_classes, num_classes)

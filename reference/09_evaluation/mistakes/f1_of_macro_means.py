@@ -12,4 +12,4 @@ def precision_recall_f1(confusion):
     zero = torch.zeros_like(tp)
     p = torch.where(m.sum(0) > 0, tp / m.sum(0), zero).mean().item()
     r = torch.where(m.sum(1) > 0, tp / m.sum(1), zero).mean().item()
-    return p, r, (2 * p * r / (p + r) if p + r > 0 else 0.0)
+    return p, r, (2 * p * r / (p + r) if p + r > 0 else 0.0)  # MISTAKE

@@ -11,5 +11,5 @@ def precision_recall_f1(confusion):
     tp = m.diagonal()
     p = torch.nan_to_num(tp / m.sum(dim=0))
     r = torch.nan_to_num(tp / m.sum(dim=1))
-    f1 = 2 * p * r / (p + r)
+    f1 = 2 * p * r / (p + r)  # MISTAKE
     return p.mean().item(), r.mean().item(), f1.mean().item()

@@ -7,7 +7,7 @@ HINT = (
 
 
 def confusion_matrix(preds, targets, num_classes):
-    m = torch.zeros(num_classes, num_classes)
+    m = torch.zeros(num_classes, num_classes)  # MISTAKE
     for t, p in zip(targets, preds):
         m[t, p] += 1
     return m

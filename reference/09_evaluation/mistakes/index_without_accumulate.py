@@ -9,5 +9,5 @@ HINT = (
 
 def confusion_matrix(preds, targets, num_classes):
     m = torch.zeros(num_classes, num_classes, dtype=torch.long)
-    m[targets, preds] += 1
+    m[targets, preds] += 1  # MISTAKE
     return m

@@ -14,7 +14,7 @@ def evaluate(model, loader, loss_fn):
     with torch.no_grad():
         for inputs, targets in loader:
             outputs = model(inputs)
-            losses.append(loss_fn(outputs, targets).item())
+            losses.append(loss_fn(outputs, targets).item())  # MISTAKE
             correct += (outputs.argmax(dim=1) == targets).sum().item()
             seen += len(targets)
     model.train(was_training)

@@ -7,5 +7,5 @@ HINT = (
 
 def precision_recall_f1(confusion):
     total = confusion.sum().item()
-    score = confusion.trace().item() / total if total else 0.0
+    score = confusion.trace().item() / total if total else 0.0  # MISTAKE
     return score, score, score

@@ -12,4 +12,4 @@ def precision_recall_f1(confusion):
     precision = tp / confusion.sum(dim=0)
     recall = tp / confusion.sum(dim=1)
     f1 = 2 * precision * recall / (precision + recall)
-    return torch.nanmean(precision).item(), torch.nanmean(recall).item(), torch.nanmean(f1).item()
+    return torch.nanmean(precision).item(), torch.nanmean(recall).item(), torch.nanmean(f1).item()  # MISTAKE

@@ -7,7 +7,7 @@ HINT = (
 
 def precision_recall_f1(confusion):
     tp = confusion.diagonal().double()
-    precision = tp / confusion.sum(dim=0)
-    recall = tp / confusion.sum(dim=1)
+    precision = tp / confusion.sum(dim=0)  # MISTAKE
+    recall = tp / confusion.sum(dim=1)  # MISTAKE
     f1 = 2 * precision * recall / (precision + recall)
     return precision.mean().item(), recall.mean().item(), f1.mean().item()

@@ -7,6 +7,6 @@ HINT = (
 
 
 def make_data(w_true, b_true, n, noise_std, generator):
-    X = torch.randn(n, len(w_true))
-    y = X @ w_true + b_true + noise_std * torch.randn(n)
+    X = torch.randn(n, len(w_true))  # MISTAKE
+    y = X @ w_true + b_true + noise_std * torch.randn(n)  # MISTAKE
     return X, y

@@ -14,7 +14,7 @@ def train(model, X, y, lr, epochs, batch_size):
         for i in range(0, len(X), batch_size):
             xb, yb = X[i : i + batch_size], y[i : i + batch_size]
             optimizer.zero_grad()
-            loss = ((model(xb).squeeze(1) - yb) ** 2 / 2).mean()
+            loss = ((model(xb).squeeze(1) - yb) ** 2 / 2).mean()  # MISTAKE
             loss.backward()
             optimizer.step()
             losses.append(loss.item())

@@ -12,6 +12,6 @@ HINT = (
 def recover(w_true, b_true, seed):
     X, y = make_data(w_true, b_true, 200, 0.01, torch.Generator().manual_seed(seed))
     model = nn.Linear(len(w_true), 1)
-    train(model, X, y, lr=5.0, epochs=10, batch_size=50)  # "bigger steps, faster fit"
+    train(model, X, y, lr=5.0, epochs=10, batch_size=50)  # "bigger steps, faster fit"  # MISTAKE
     w_exact, b_exact = closed_form(X, y)
     return model.weight.detach()[0], model.bias.detach()[0], w_exact, b_exact

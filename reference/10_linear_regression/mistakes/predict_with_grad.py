@@ -6,4 +6,4 @@ HINT = (
 
 
 def predict(model, X):
-    return model(X).squeeze(1)
+    return model(X).squeeze(1)  # MISTAKE

@@ -5,4 +5,4 @@ HINT = "`nn.Linear(d, 1)` predicts shape (n, 1); return one prediction per row, 
 
 def predict(model, X):
     with torch.no_grad():
-        return model(X)
+        return model(X)  # MISTAKE

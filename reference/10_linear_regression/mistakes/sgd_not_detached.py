@@ -13,4 +13,4 @@ def recover(w_true, b_true, seed):
     model = nn.Linear(len(w_true), 1)
     train(model, X, y, lr=0.2, epochs=10, batch_size=50)
     w_exact, b_exact = closed_form(X, y)
-    return model.weight[0], model.bias[0], w_exact, b_exact
+    return model.weight[0], model.bias[0], w_exact, b_exact  # MISTAKE

@@ -17,7 +17,7 @@ def train(model, X, y, lr, epochs, batch_size):
         for i in range(0, len(X), batch_size):
             xb, yb = X[i : i + batch_size], y[i : i + batch_size]
             optimizer.zero_grad()
-            loss = loss_fn(model(xb), yb)  # (b, 1) against (b,)
+            loss = loss_fn(model(xb), yb)  # (b, 1) against (b,)  # MISTAKE
             loss.backward()
             optimizer.step()
             losses.append(loss.item())

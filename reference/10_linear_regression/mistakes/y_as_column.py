@@ -10,4 +10,4 @@ def make_data(w_true, b_true, n, noise_std, generator):
     X = torch.randn(n, len(w_true), generator=generator)
     y = X @ w_true + b_true
     y += noise_std * torch.randn(n, generator=generator)
-    return X, y.reshape(-1, 1)
+    return X, y.reshape(-1, 1)  # MISTAKE

@@ -8,6 +8,6 @@ HINT = (
 
 
 def fit(model, batches, loss_fn, lr, warmup_steps, accumulation=1, max_norm=None):
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)  # MISTAKE
     scheduler = make_scheduler(optimizer, warmup_steps, len(batches) // accumulation)
     return [train_step(model, b, loss_fn, optimizer, i, accumulation, max_norm, scheduler) for i, b in enumerate(batches)]

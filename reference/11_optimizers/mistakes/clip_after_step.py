@@ -15,7 +15,7 @@ def train_step(model, batch, loss_fn, optimizer, micro_step, accumulation=1, max
     if (micro_step + 1) % accumulation == 0:
         optimizer.step()
         if max_norm is not None:
-            torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
+            torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)  # MISTAKE
         if scheduler is not None:
             scheduler.step()
     return loss.item()

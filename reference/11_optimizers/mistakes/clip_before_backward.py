@@ -14,7 +14,7 @@ def train_step(model, batch, loss_fn, optimizer, micro_step, accumulation=1, max
     loss = loss_fn(model(inputs), targets)
     last = (micro_step + 1) % accumulation == 0
     if last and max_norm is not None:
-        torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
+        torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)  # MISTAKE
     (loss / accumulation).backward()
     if last:
         optimizer.step()

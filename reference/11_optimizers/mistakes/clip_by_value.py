@@ -14,7 +14,7 @@ def train_step(model, batch, loss_fn, optimizer, micro_step, accumulation=1, max
     (loss / accumulation).backward()
     if (micro_step + 1) % accumulation == 0:
         if max_norm is not None:
-            torch.nn.utils.clip_grad_value_(model.parameters(), max_norm)
+            torch.nn.utils.clip_grad_value_(model.parameters(), max_norm)  # MISTAKE
         optimizer.step()
         if scheduler is not None:
             scheduler.step()

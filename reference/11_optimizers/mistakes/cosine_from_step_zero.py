@@ -10,5 +10,5 @@ HINT = (
 def warmup_cosine(step, warmup_steps, total_steps):
     if step < warmup_steps:
         return (step + 1) / warmup_steps
-    progress = min(step / total_steps, 1.0)
+    progress = min(step / total_steps, 1.0)  # MISTAKE
     return 0.5 * (1.0 + math.cos(math.pi * progress))

@@ -9,5 +9,5 @@ HINT = (
 def warmup_cosine(step, warmup_steps, total_steps):
     if step < warmup_steps:
         return (step + 1) / warmup_steps
-    progress = (step - warmup_steps) / (total_steps - warmup_steps)
+    progress = (step - warmup_steps) / (total_steps - warmup_steps)  # MISTAKE
     return 0.5 * (1.0 + math.cos(math.pi * progress))

@@ -9,4 +9,4 @@ HINT = (
 
 def make_scheduler(optimizer, warmup_steps, total_steps):
     base_lr = optimizer.param_groups[0]["lr"]
-    return torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: base_lr * warmup_cosine(step, warmup_steps, total_steps))
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: base_lr * warmup_cosine(step, warmup_steps, total_steps))  # MISTAKE

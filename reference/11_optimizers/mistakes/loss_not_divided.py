@@ -12,7 +12,7 @@ def train_step(model, batch, loss_fn, optimizer, micro_step, accumulation=1, max
     if micro_step % accumulation == 0:
         optimizer.zero_grad()
     loss = loss_fn(model(inputs), targets)
-    loss.backward()
+    loss.backward()  # MISTAKE
     if (micro_step + 1) % accumulation == 0:
         if max_norm is not None:
             torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)

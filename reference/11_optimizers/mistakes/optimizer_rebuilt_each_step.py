@@ -13,6 +13,6 @@ def fit(model, batches, loss_fn, lr, warmup_steps, accumulation=1, max_norm=None
     losses = []
     for i, batch in enumerate(batches):
         if i % accumulation == 0:  # a new optimizer, at this step's learning rate
-            optimizer = torch.optim.AdamW(model.parameters(), lr=lr * warmup_cosine(i // accumulation, warmup_steps, total_steps))
+            optimizer = torch.optim.AdamW(model.parameters(), lr=lr * warmup_cosine(i // accumulation, warmup_steps, total_steps))  # MISTAKE
         losses.append(train_step(model, batch, loss_fn, optimizer, i, accumulation, max_norm))
     return losses

@@ -7,7 +7,7 @@ def train_step(model, batch, loss_fn, optimizer, micro_step, accumulation=1, max
     inputs, targets = batch
     if micro_step % accumulation == 0:
         optimizer.zero_grad()
-    loss = loss_fn(model(inputs), targets) / accumulation
+    loss = loss_fn(model(inputs), targets) / accumulation  # MISTAKE
     loss.backward()
     if (micro_step + 1) % accumulation == 0:
         if max_norm is not None:

@@ -9,5 +9,5 @@ HINT = (
 
 def fit(model, batches, loss_fn, lr, warmup_steps, accumulation=1, max_norm=None):
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr)
-    scheduler = make_scheduler(optimizer, warmup_steps, len(batches))
+    scheduler = make_scheduler(optimizer, warmup_steps, len(batches))  # MISTAKE
     return [train_step(model, b, loss_fn, optimizer, i, accumulation, max_norm, scheduler) for i, b in enumerate(batches)]

@@ -17,6 +17,6 @@ def train_step(model, batch, loss_fn, optimizer, micro_step, accumulation=1, max
         if max_norm is not None:
             torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
         if scheduler is not None:
-            scheduler.step()
+            scheduler.step()  # MISTAKE
         optimizer.step()
     return loss.item()

@@ -17,5 +17,5 @@ def train_step(model, batch, loss_fn, optimizer, micro_step, accumulation=1, max
             torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
         optimizer.step()
     if scheduler is not None:
-        scheduler.step()
+        scheduler.step()  # MISTAKE
     return loss.item()

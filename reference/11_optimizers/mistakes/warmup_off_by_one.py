@@ -9,6 +9,6 @@ HINT = (
 
 def warmup_cosine(step, warmup_steps, total_steps):
     if step < warmup_steps:
-        return step / warmup_steps
+        return step / warmup_steps  # MISTAKE
     progress = min((step - warmup_steps) / (total_steps - warmup_steps), 1.0)
     return 0.5 * (1.0 + math.cos(math.pi * progress))

@@ -16,5 +16,5 @@ def train_step(model, batch, loss_fn, optimizer, micro_step, accumulation=1, max
         optimizer.step()
         if scheduler is not None:
             scheduler.step()
-        optimizer.zero_grad()
+        optimizer.zero_grad()  # MISTAKE
     return loss.item()

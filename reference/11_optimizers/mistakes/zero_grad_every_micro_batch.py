@@ -8,7 +8,7 @@ HINT = (
 
 def train_step(model, batch, loss_fn, optimizer, micro_step, accumulation=1, max_norm=None, scheduler=None):
     inputs, targets = batch
-    optimizer.zero_grad()
+    optimizer.zero_grad()  # MISTAKE
     loss = loss_fn(model(inputs), targets)
     (loss / accumulation).backward()
     if (micro_step + 1) % accumulation == 0:

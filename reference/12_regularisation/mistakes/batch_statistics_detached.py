@@ -9,8 +9,8 @@ HINT = (
 
 def batch_norm(x, running_mean, running_var, weight, bias, training, momentum=0.1, eps=1e-5):
     if training:
-        mean = x.mean(0).detach()
-        var = x.var(0, correction=0).detach()
+        mean = x.mean(0).detach()  # MISTAKE
+        var = x.var(0, correction=0).detach()  # MISTAKE
         with torch.no_grad():
             running_mean.mul_(1 - momentum).add_(momentum * mean)
             running_var.mul_(1 - momentum).add_(momentum * x.var(0))

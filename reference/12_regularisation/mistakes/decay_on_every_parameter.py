@@ -6,4 +6,4 @@ HINT = (
 
 
 def param_groups(model, weight_decay):
-    return [{"params": list(model.parameters()), "weight_decay": weight_decay}]
+    return [{"params": list(model.parameters()), "weight_decay": weight_decay}]  # MISTAKE

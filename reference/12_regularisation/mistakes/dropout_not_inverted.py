@@ -15,5 +15,5 @@ class Dropout(nn.Module):
 
     def forward(self, x):
         if self.training:
-            return x * (torch.rand_like(x) > self.p)
+            return x * (torch.rand_like(x) > self.p)  # MISTAKE
         return x * (1 - self.p)

@@ -17,4 +17,4 @@ class Dropout(nn.Module):
         if not self.training:
             return x
         mask = (torch.rand_like(x) > self.p).float()
-        return x * mask
+        return x * mask  # MISTAKE

@@ -17,5 +17,5 @@ class Dropout(nn.Module):
             return x
         if self.p == 1:
             return x * 0
-        keep = torch.rand_like(x) < self.p
+        keep = torch.rand_like(x) < self.p  # MISTAKE
         return x * keep / (1 - self.p)

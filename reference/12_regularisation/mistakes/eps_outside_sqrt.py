@@ -15,4 +15,4 @@ def batch_norm(x, running_mean, running_var, weight, bias, training, momentum=0.
             running_var.mul_(1 - momentum).add_(momentum * x.var(0, correction=1))
     else:
         mean, var = running_mean, running_var
-    return (x - mean) / (torch.sqrt(var) + eps) * weight + bias
+    return (x - mean) / (torch.sqrt(var) + eps) * weight + bias  # MISTAKE

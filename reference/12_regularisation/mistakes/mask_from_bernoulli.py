@@ -18,5 +18,5 @@ class Dropout(nn.Module):
             return x
         if self.p == 1:
             return x * 0
-        mask = torch.bernoulli(torch.full_like(x, 1 - self.p))
+        mask = torch.bernoulli(torch.full_like(x, 1 - self.p))  # MISTAKE
         return x * mask / (1 - self.p)

@@ -11,8 +11,8 @@ def batch_norm(x, running_mean, running_var, weight, bias, training, momentum=0.
         mean = x.mean(0)
         var = x.var(0, correction=0)
         with torch.no_grad():
-            running_mean.copy_(momentum * running_mean + (1 - momentum) * mean)
-            running_var.copy_(momentum * running_var + (1 - momentum) * x.var(0))
+            running_mean.copy_(momentum * running_mean + (1 - momentum) * mean)  # MISTAKE
+            running_var.copy_(momentum * running_var + (1 - momentum) * x.var(0))  # MISTAKE
     else:
         mean, var = running_mean, running_var
     return (x - mean) / torch.sqrt(var + eps) * weight + bias

@@ -7,4 +7,4 @@ HINT = (
 def param_groups(model, weight_decay):
     decay = [p for p in model.parameters() if p.ndim >= 2]
     no_decay = [p for p in model.parameters() if p.ndim < 2]
-    return [{"params": decay, "weight_decay": weight_decay}, {"params": no_decay}]
+    return [{"params": decay, "weight_decay": weight_decay}, {"params": no_decay}]  # MISTAKE

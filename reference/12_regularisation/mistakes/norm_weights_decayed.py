@@ -8,7 +8,7 @@ HINT = (
 def param_groups(model, weight_decay):
     decay, no_decay = [], []
     for name, p in model.named_parameters():
-        if name.endswith("bias"):
+        if name.endswith("bias"):  # MISTAKE
             no_decay.append(p)
         else:
             decay.append(p)

@@ -9,7 +9,7 @@ HINT = (
 def batch_norm(x, running_mean, running_var, weight, bias, training, momentum=0.1, eps=1e-5):
     if training:
         mean = x.mean(0)
-        var = x.var(0)
+        var = x.var(0)  # MISTAKE
         with torch.no_grad():
             running_mean.mul_(1 - momentum).add_(momentum * mean)
             running_var.mul_(1 - momentum).add_(momentum * var)

@@ -10,7 +10,7 @@ def param_groups(model, weight_decay):
     decay, no_decay = [], []
     for module in model.modules():
         for name, p in module.named_parameters(recurse=False):
-            if isinstance(module, nn.Linear) and name == "weight":
+            if isinstance(module, nn.Linear) and name == "weight":  # MISTAKE
                 decay.append(p)
             else:
                 no_decay.append(p)

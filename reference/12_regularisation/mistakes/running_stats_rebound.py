@@ -11,8 +11,8 @@ def batch_norm(x, running_mean, running_var, weight, bias, training, momentum=0.
     if training:
         mean = x.mean(0)
         var = x.var(0, correction=0)
-        running_mean = (1 - momentum) * running_mean + momentum * mean.detach()
-        running_var = (1 - momentum) * running_var + momentum * x.var(0).detach()
+        running_mean = (1 - momentum) * running_mean + momentum * mean.detach()  # MISTAKE
+        running_var = (1 - momentum) * running_var + momentum * x.var(0).detach()  # MISTAKE
     else:
         mean, var = running_mean, running_var
     return (x - mean) / torch.sqrt(var + eps) * weight + bias

@@ -13,7 +13,7 @@ def batch_norm(x, running_mean, running_var, weight, bias, training, momentum=0.
         var = x.var(0, correction=0)
         with torch.no_grad():
             running_mean.mul_(1 - momentum).add_(momentum * mean)
-            running_var.mul_(1 - momentum).add_(momentum * var)
+            running_var.mul_(1 - momentum).add_(momentum * var)  # MISTAKE
     else:
         mean, var = running_mean, running_var
     return (x - mean) / torch.sqrt(var + eps) * weight + bias

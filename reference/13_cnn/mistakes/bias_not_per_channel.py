@@ -15,5 +15,5 @@ def conv2d_unfold(x, weight, bias=None, stride=1, padding=0):
     cols = F.unfold(x, (kh, kw), padding=padding, stride=stride)
     out = weight.reshape(out_channels, -1) @ cols
     if bias is not None:
-        out = out + bias
+        out = out + bias  # MISTAKE
     return out.view(n, out_channels, h_out, w_out)

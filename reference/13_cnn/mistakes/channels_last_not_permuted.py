@@ -9,4 +9,4 @@ HINT = (
 def prepare_images(images):
     if images.ndim == 3:
         images = images.unsqueeze(0)
-    return images.to(torch.float32) / 255
+    return images.to(torch.float32) / 255  # MISTAKE

@@ -10,4 +10,4 @@ def prepare_images(images):
     if images.ndim == 3:
         images = images.unsqueeze(0)
     n, h, w, c = images.shape
-    return images.reshape(n, c, h, w).to(torch.float32) / 255
+    return images.reshape(n, c, h, w).to(torch.float32) / 255  # MISTAKE

@@ -7,4 +7,4 @@ HINT = (
 def conv_output_size(size, kernel_size, stride=1, padding=0, dilation=1):
     if size + 2 * padding < kernel_size:
         raise ValueError("the kernel does not fit")
-    return (size + 2 * padding - kernel_size) // stride + 1
+    return (size + 2 * padding - kernel_size) // stride + 1  # MISTAKE

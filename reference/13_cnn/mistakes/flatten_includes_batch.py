@@ -18,4 +18,4 @@ class SmallCNN(nn.Module):
     def forward(self, x):
         x = self.pool(torch.relu(self.conv1(x)))
         x = self.pool(torch.relu(self.conv2(x)))
-        return self.fc(torch.flatten(x))
+        return self.fc(torch.flatten(x))  # MISTAKE

@@ -15,7 +15,7 @@ class SmallCNN(nn.Module):
         self.conv1 = nn.Conv2d(1, 8, 3, padding=1)
         self.conv2 = nn.Conv2d(8, 16, 3, padding=1)
         self.pool = nn.MaxPool2d(2)
-        self.fc = nn.Linear(16 * 5 * 5, 10)
+        self.fc = nn.Linear(16 * 5 * 5, 10)  # MISTAKE
 
     def forward(self, x):
         x = self.pool(torch.relu(self.conv1(x)))

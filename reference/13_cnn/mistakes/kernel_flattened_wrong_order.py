@@ -13,7 +13,7 @@ def conv2d_unfold(x, weight, bias=None, stride=1, padding=0):
     h_out = (height + 2 * padding - kh) // stride + 1
     w_out = (width + 2 * padding - kw) // stride + 1
     cols = F.unfold(x, (kh, kw), padding=padding, stride=stride)
-    kernel = weight.permute(0, 2, 3, 1).reshape(out_channels, -1)
+    kernel = weight.permute(0, 2, 3, 1).reshape(out_channels, -1)  # MISTAKE
     out = kernel @ cols
     if bias is not None:
         out = out + bias.view(1, -1, 1)

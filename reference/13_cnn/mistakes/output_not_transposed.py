@@ -13,7 +13,7 @@ def conv2d_unfold(x, weight, bias=None, stride=1, padding=0):
     h_out = (height + 2 * padding - kh) // stride + 1
     w_out = (width + 2 * padding - kw) // stride + 1
     cols = F.unfold(x, (kh, kw), padding=padding, stride=stride)
-    out = cols.transpose(1, 2) @ weight.view(out_channels, -1).t()
+    out = cols.transpose(1, 2) @ weight.view(out_channels, -1).t()  # MISTAKE
     if bias is not None:
         out = out + bias
     return out.reshape(n, out_channels, h_out, w_out)

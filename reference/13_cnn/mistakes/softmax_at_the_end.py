@@ -19,4 +19,4 @@ class SmallCNN(nn.Module):
     def forward(self, x):
         x = self.pool(torch.relu(self.conv1(x)))
         x = self.pool(torch.relu(self.conv2(x)))
-        return torch.softmax(self.fc(torch.flatten(x, 1)), dim=1)
+        return torch.softmax(self.fc(torch.flatten(x, 1)), dim=1)  # MISTAKE

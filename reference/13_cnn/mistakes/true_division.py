@@ -8,4 +8,4 @@ def conv_output_size(size, kernel_size, stride=1, padding=0, dilation=1):
     span = dilation * (kernel_size - 1) + 1
     if size + 2 * padding < span:
         raise ValueError("the kernel does not fit")
-    return (size + 2 * padding - span) / stride + 1
+    return (size + 2 * padding - span) / stride + 1  # MISTAKE

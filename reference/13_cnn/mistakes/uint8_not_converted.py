@@ -7,4 +7,4 @@ HINT = (
 def prepare_images(images):
     if images.ndim == 3:
         images = images.unsqueeze(0)
-    return images.permute(0, 3, 1, 2)
+    return images.permute(0, 3, 1, 2)  # MISTAKE

@@ -16,5 +16,5 @@ class LSTMClassifier(nn.Module):
 
     def forward(self, tokens, lengths):
         packed = pack_padded_sequence(self.embedding(tokens), lengths, batch_first=True, enforce_sorted=False)
-        _, (c_n, h_n) = self.lstm(packed)
+        _, (c_n, h_n) = self.lstm(packed)  # MISTAKE
         return self.fc(h_n[-1])

@@ -16,6 +16,6 @@ class LSTMClassifier(nn.Module):
         self.fc = nn.Linear(hidden_size, num_classes)
 
     def forward(self, tokens, lengths):
-        packed = pack_padded_sequence(self.embedding(tokens), lengths, batch_first=True)
+        packed = pack_padded_sequence(self.embedding(tokens), lengths, batch_first=True)  # MISTAKE
         _, (h_n, _) = self.lstm(packed)
         return self.fc(h_n[-1])

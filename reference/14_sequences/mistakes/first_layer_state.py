@@ -17,4 +17,4 @@ class LSTMClassifier(nn.Module):
     def forward(self, tokens, lengths):
         packed = pack_padded_sequence(self.embedding(tokens), lengths, batch_first=True, enforce_sorted=False)
         _, (h_n, _) = self.lstm(packed)
-        return self.fc(h_n[0])
+        return self.fc(h_n[0])  # MISTAKE

@@ -18,4 +18,4 @@ class LSTMClassifier(nn.Module):
     def forward(self, tokens, lengths):
         packed = pack_padded_sequence(self.embedding(tokens), lengths, batch_first=True, enforce_sorted=False)
         _, (h_n, _) = self.lstm(packed)
-        return self.fc(h_n[:, -1])
+        return self.fc(h_n[:, -1])  # MISTAKE

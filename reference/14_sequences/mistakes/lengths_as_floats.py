@@ -11,6 +11,6 @@ HINT = (
 def collate(batch, pad_idx=0):
     sequences = [tokens for tokens, _ in batch]
     padded = pad_sequence(sequences, batch_first=True, padding_value=pad_idx)
-    lengths = torch.Tensor([len(tokens) for tokens in sequences])
+    lengths = torch.Tensor([len(tokens) for tokens in sequences])  # MISTAKE
     labels = torch.tensor([label for _, label in batch])
     return padded, lengths, labels

@@ -16,7 +16,7 @@ class LSTMClassifier(nn.Module):
         self.fc = nn.Linear(hidden_size, num_classes)
 
     def forward(self, tokens, lengths):
-        lengths = lengths.to(tokens.device)  # "everything on one device"
+        lengths = lengths.to(tokens.device)  # "everything on one device"  # MISTAKE
         packed = pack_padded_sequence(self.embedding(tokens), lengths, batch_first=True, enforce_sorted=False)
         _, (h_n, _) = self.lstm(packed)
         return self.fc(h_n[-1])

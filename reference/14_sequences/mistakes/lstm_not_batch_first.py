@@ -12,7 +12,7 @@ class LSTMClassifier(nn.Module):
     def __init__(self, vocab_size, embed_dim, hidden_size, num_classes, pad_idx=0, num_layers=1):
         super().__init__()
         self.embedding = nn.Embedding(vocab_size, embed_dim, padding_idx=pad_idx)
-        self.lstm = nn.LSTM(embed_dim, hidden_size, num_layers=num_layers)
+        self.lstm = nn.LSTM(embed_dim, hidden_size, num_layers=num_layers)  # MISTAKE
         self.fc = nn.Linear(hidden_size, num_classes)
 
     def forward(self, tokens, lengths):

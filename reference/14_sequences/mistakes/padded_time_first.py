@@ -9,5 +9,5 @@ HINT = (
 
 def collate(batch, pad_idx=0):
     sequences = [tokens for tokens, _ in batch]
-    padded = pad_sequence(sequences, padding_value=pad_idx)
+    padded = pad_sequence(sequences, padding_value=pad_idx)  # MISTAKE
     return padded, torch.tensor([len(t) for t in sequences]), torch.tensor([label for _, label in batch])

@@ -9,5 +9,5 @@ HINT = (
 
 def collate(batch, pad_idx=0):
     sequences = [tokens for tokens, _ in batch]
-    padded = pad_sequence(sequences, batch_first=True)
+    padded = pad_sequence(sequences, batch_first=True)  # MISTAKE
     return padded, torch.tensor([len(t) for t in sequences]), torch.tensor([label for _, label in batch])

@@ -18,4 +18,4 @@ class LSTMClassifier(nn.Module):
     def forward(self, tokens, lengths):
         packed = pack_padded_sequence(self.embedding(tokens), lengths, batch_first=True, enforce_sorted=False)
         output, _ = pad_packed_sequence(self.lstm(packed)[0], batch_first=True)
-        return self.fc(output[:, -1])
+        return self.fc(output[:, -1])  # MISTAKE

@@ -8,7 +8,7 @@ HINT = (
 
 def make_optimizer(model, lr, weight_decay):
     trainable = [p for p in model.parameters() if p.requires_grad]
-    return torch.optim.Adam(
+    return torch.optim.Adam(  # MISTAKE
         [
             {"params": [p for p in trainable if p.ndim >= 2], "weight_decay": weight_decay},
             {"params": [p for p in trainable if p.ndim < 2], "weight_decay": 0.0},

@@ -8,7 +8,7 @@ HINT = (
 
 def adapt(model, num_classes):
     for layer in model.backbone:
-        if isinstance(layer, nn.Conv2d):
+        if isinstance(layer, nn.Conv2d):  # MISTAKE
             layer.requires_grad_(False)
     head = nn.Linear(model.head.in_features, num_classes)
     nn.init.zeros_(head.weight)

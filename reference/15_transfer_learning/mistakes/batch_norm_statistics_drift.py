@@ -9,7 +9,7 @@ HINT = (
 
 
 def train_head(model, optimizer, batches):
-    model.train()
+    model.train()  # MISTAKE
     losses = []
     for images, labels in batches:
         optimizer.zero_grad()

@@ -8,4 +8,4 @@ HINT = (
 
 
 def make_optimizer(model, lr, weight_decay):
-    return torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=lr, weight_decay=weight_decay)
+    return torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=lr, weight_decay=weight_decay)  # MISTAKE

@@ -6,5 +6,5 @@ HINT = (
 
 def load_pretrained(path):
     model = PretrainedNet()  # noqa: F821
-    model.load_state_dict(pretrained_state())  # noqa: F821
+    model.load_state_dict(pretrained_state())  # noqa: F821  # MISTAKE
     return model.eval()

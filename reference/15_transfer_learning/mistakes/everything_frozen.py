@@ -12,5 +12,5 @@ def adapt(model, num_classes):
     nn.init.zeros_(head.bias)
     model.head = head
     for p in model.parameters():
-        p.requires_grad = False
+        p.requires_grad = False  # MISTAKE
     return model

@@ -9,7 +9,7 @@ HINT = (
 
 
 def make_optimizer(model, lr, weight_decay):
-    params = list(model.parameters())
+    params = list(model.parameters())  # MISTAKE
     return torch.optim.AdamW(
         [
             {"params": [p for p in params if p.ndim >= 2], "weight_decay": weight_decay},

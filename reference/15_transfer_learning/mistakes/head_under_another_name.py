@@ -9,7 +9,7 @@ HINT = (
 
 def adapt(model, num_classes):
     model.backbone.requires_grad_(False)
-    model.fc = nn.Linear(model.head.in_features, num_classes)
+    model.fc = nn.Linear(model.head.in_features, num_classes)  # MISTAKE
     nn.init.zeros_(model.fc.weight)
     nn.init.zeros_(model.fc.bias)
     return model

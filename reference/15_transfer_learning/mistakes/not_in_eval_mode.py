@@ -10,4 +10,4 @@ HINT = (
 def load_pretrained(path):
     model = PretrainedNet()  # noqa: F821
     model.load_state_dict(safetensors.torch.load_file(path))
-    return model
+    return model  # MISTAKE

@@ -7,6 +7,6 @@ HINT = (
 
 def fine_tune(path, num_classes, batches, lr, weight_decay):
     model = load_pretrained(path)  # noqa: F821
-    optimizer = make_optimizer(model, lr, weight_decay)  # noqa: F821
+    optimizer = make_optimizer(model, lr, weight_decay)  # noqa: F821  # MISTAKE
     model = adapt(model, num_classes)  # noqa: F821
     return model, optimizer, train_head(model, optimizer, batches)  # noqa: F821

@@ -8,7 +8,7 @@ HINT = (
 
 
 def adapt(model, num_classes):
-    model.backbone.requires_grad = False
+    model.backbone.requires_grad = False  # MISTAKE
     head = nn.Linear(model.head.in_features, num_classes)
     nn.init.zeros_(head.weight)
     nn.init.zeros_(head.bias)

@@ -8,4 +8,4 @@ HINT = (
 
 def load_pretrained(path):
     model = PretrainedNet().eval()  # noqa: F821
-    return model.load_state_dict(safetensors.torch.load_file(path))
+    return model.load_state_dict(safetensors.torch.load_file(path))  # MISTAKE

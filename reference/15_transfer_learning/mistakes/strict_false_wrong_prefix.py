@@ -9,5 +9,5 @@ HINT = (
 
 def load_pretrained(path):
     model = PretrainedNet()  # noqa: F821
-    model.backbone.load_state_dict(safetensors.torch.load_file(path), strict=False)
+    model.backbone.load_state_dict(safetensors.torch.load_file(path), strict=False)  # MISTAKE
     return model.eval()

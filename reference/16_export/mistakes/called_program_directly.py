@@ -4,4 +4,4 @@ HINT = ("An ExportedProgram is not called directly: `program.module()` gives the
 
 def predict(program, batches):
     with torch.inference_mode():
-        return torch.cat([program(x) for x in batches])
+        return torch.cat([program(x) for x in batches])  # MISTAKE

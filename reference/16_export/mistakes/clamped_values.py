@@ -4,4 +4,4 @@ HINT = ("`torch.clamp(x, -limit, limit)` cuts each value off at the limit, which
 
 
 def clip_rows(x, limit):
-    return torch.clamp(x, -limit, limit)
+    return torch.clamp(x, -limit, limit)  # MISTAKE

@@ -6,5 +6,5 @@ HINT = ("`model.eval()` came after the export: the program had already recorded 
 def export_model(model, in_features):
     example = torch.randn(4, in_features)
     program = torch.export.export(model, (example,), dynamic_shapes={"x": {0: torch.export.Dim("batch")}})
-    model.eval()
+    model.eval()  # MISTAKE
     return program

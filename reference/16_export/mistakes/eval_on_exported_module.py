@@ -3,6 +3,6 @@ HINT = ("`program.module().eval()` is not supported: the mode was fixed when the
 
 
 def predict(program, batches):
-    module = program.module().eval()
+    module = program.module().eval()  # MISTAKE
     with torch.inference_mode():
         return torch.cat([module(x) for x in batches])

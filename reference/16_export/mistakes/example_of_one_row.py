@@ -5,5 +5,5 @@ HINT = ("The example batch has one row, and export treats a size of 1 as special
 
 def export_model(model, in_features):
     model.eval()
-    example = torch.randn(1, in_features)  # "one sample is enough to trace"
+    example = torch.randn(1, in_features)  # "one sample is enough to trace"  # MISTAKE
     return torch.export.export(model, (example,), dynamic_shapes={"x": {0: torch.export.Dim.AUTO}})

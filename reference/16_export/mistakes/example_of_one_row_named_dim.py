@@ -4,5 +4,5 @@ HINT = ("Export refused because the example batch has one row: a size of 1 is sp
 
 def export_model(model, in_features):
     model.eval()
-    example = torch.randn(1, in_features)
+    example = torch.randn(1, in_features)  # MISTAKE
     return torch.export.export(model, (example,), dynamic_shapes={"x": {0: torch.export.Dim("batch")}})

@@ -4,6 +4,6 @@ HINT = ("Your clip_rows decides with a Python `if` on a tensor's value. That run
 
 
 def clip_rows(x, limit):
-    if (x.abs() > limit).any():  # only when some row needs it
+    if (x.abs() > limit).any():  # only when some row needs it  # MISTAKE
         return x * (limit / x.abs().amax(dim=1, keepdim=True).clamp(min=limit))
     return x

@@ -5,4 +5,4 @@ HINT = ("The values are right, but an all-zero row gets a nan gradient: `limit /
 
 def clip_rows(x, limit):
     m = x.abs().amax(dim=1, keepdim=True)
-    return x * (limit / m).clamp(max=1.0)
+    return x * (limit / m).clamp(max=1.0)  # MISTAKE

@@ -5,4 +5,4 @@ HINT = ("Without `dynamic_shapes` every size of the example is fixed in the prog
 
 def export_model(model, in_features):
     model.eval()
-    return torch.export.export(model, (torch.randn(5, in_features),))
+    return torch.export.export(model, (torch.randn(5, in_features),))  # MISTAKE

@@ -5,5 +5,5 @@ HINT = ("`torch.no_grad()` stops gradients but still makes ordinary tensors; thi
 
 def predict(program, batches):
     module = program.module()
-    with torch.no_grad():
+    with torch.no_grad():  # MISTAKE
         return torch.cat([module(x) for x in batches])

@@ -3,4 +3,4 @@ HINT = ("Return the ExportedProgram itself, as `torch.export.load(path)` gives i
 
 
 def load_program(path):
-    return torch.export.load(path).module()
+    return torch.export.load(path).module()  # MISTAKE

@@ -9,7 +9,7 @@ HINT = (
 def fit(model, optimizer, data, max_epochs, patience):
     best_loss, best_epoch, waited, losses = math.inf, 0, 0, []
     best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
-    for epoch in range(max_epochs):
+    for epoch in range(max_epochs):  # MISTAKE
         train_epoch(model, optimizer, *data["train"])  # noqa: F821
         loss = val_loss(model, *data["val"])  # noqa: F821
         losses.append(loss)

@@ -12,7 +12,7 @@ def fit(model, optimizer, data, max_epochs, patience):
     best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
     for epoch in range(1, max_epochs + 1):
         train_epoch(model, optimizer, *data["train"])  # noqa: F821
-        loss = val_loss(model, *data["test"])  # noqa: F821
+        loss = val_loss(model, *data["test"])  # noqa: F821  # MISTAKE
         losses.append(loss)
         if loss < best_loss:
             best_loss, best_epoch, waited = loss, epoch, 0

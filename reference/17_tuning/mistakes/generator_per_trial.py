@@ -10,6 +10,6 @@ HINT = (
 def random_configs(space, n, seed):
     configs = []
     for _ in range(n):
-        g = torch.Generator().manual_seed(seed)
+        g = torch.Generator().manual_seed(seed)  # MISTAKE
         configs.append({key: values[int(torch.randint(len(values), (1,), generator=g))] for key, values in space.items()})
     return configs

@@ -8,5 +8,5 @@ HINT = (
 
 
 def grid(space):
-    keys = list(space)[::-1]
+    keys = list(space)[::-1]  # MISTAKE
     return [{k: dict(zip(keys, values))[k] for k in space} for values in itertools.product(*(space[k] for k in keys))]

@@ -19,7 +19,7 @@ def fit(model, optimizer, data, max_epochs, patience):
             best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
         else:
             waited += 1
-            if waited > patience:
+            if waited > patience:  # MISTAKE
                 break
     model.load_state_dict(best_state)
     return {"val_losses": losses, "best_epoch": best_epoch, "best_val_loss": best_loss}

@@ -8,5 +8,5 @@ HINT = (
 
 
 def random_configs(space, n, seed):
-    torch.manual_seed(seed)
-    return [{key: values[int(torch.randint(len(values), (1,)))] for key, values in space.items()} for _ in range(n)]
+    torch.manual_seed(seed)  # MISTAKE
+    return [{key: values[int(torch.randint(len(values), (1,)))] for key, values in space.items()} for _ in range(n)]  # MISTAKE

@@ -16,5 +16,5 @@ def search(configs, data, max_epochs, patience, seed):
                        "epochs": len(result["val_losses"])})
         test_losses.append(val_loss(model, *data["test"]))  # noqa: F821
         models.append(model)
-    best = min(range(len(trials)), key=lambda i: test_losses[i])
+    best = min(range(len(trials)), key=lambda i: test_losses[i])  # MISTAKE
     return {"trials": trials, "best": best, "test_loss": test_losses[best]}

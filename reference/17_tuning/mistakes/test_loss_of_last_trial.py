@@ -14,4 +14,4 @@ def search(configs, data, max_epochs, patience, seed):
         trials.append({"config": config, "best_epoch": result["best_epoch"], "val_loss": result["best_val_loss"],
                        "epochs": len(result["val_losses"])})
     best = min(range(len(trials)), key=lambda i: trials[i]["val_loss"])
-    return {"trials": trials, "best": best, "test_loss": val_loss(model, *data["test"])}  # noqa: F821
+    return {"trials": trials, "best": best, "test_loss": val_loss(model, *data["test"])}  # noqa: F821  # MISTAKE

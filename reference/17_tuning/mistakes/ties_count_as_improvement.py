@@ -13,7 +13,7 @@ def fit(model, optimizer, data, max_epochs, patience):
         train_epoch(model, optimizer, *data["train"])  # noqa: F821
         loss = val_loss(model, *data["val"])  # noqa: F821
         losses.append(loss)
-        if loss <= best_loss:
+        if loss <= best_loss:  # MISTAKE
             best_loss, best_epoch, waited = loss, epoch, 0
             best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
         else:

@@ -11,7 +11,7 @@ def search(configs, data, max_epochs, patience, seed):
     for config in configs:
         model = make_model(config["hidden"], seed)  # noqa: F821
         result = fit(model, torch.optim.SGD(model.parameters(), lr=config["lr"]), data, max_epochs, patience)  # noqa: F821
-        trials.append({"config": config, "best_epoch": result["best_epoch"], "val_loss": result["val_losses"][-1],
+        trials.append({"config": config, "best_epoch": result["best_epoch"], "val_loss": result["val_losses"][-1],  # MISTAKE
                        "epochs": len(result["val_losses"])})
         models.append(model)
     best = min(range(len(trials)), key=lambda i: trials[i]["val_loss"])

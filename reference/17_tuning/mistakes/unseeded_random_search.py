@@ -8,4 +8,4 @@ HINT = (
 
 
 def random_configs(space, n, seed):
-    return [{key: random.choice(values) for key, values in space.items()} for _ in range(n)]
+    return [{key: random.choice(values) for key, values in space.items()} for _ in range(n)]  # MISTAKE

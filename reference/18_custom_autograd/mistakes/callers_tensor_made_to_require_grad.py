@@ -9,7 +9,7 @@ HINT = (
 
 def check_gradients(fn, *inputs):
     prepared = tuple(
-        x.double().requires_grad_(True) if isinstance(x, torch.Tensor) and x.is_floating_point() else x
+        x.double().requires_grad_(True) if isinstance(x, torch.Tensor) and x.is_floating_point() else x  # MISTAKE
         for x in inputs
     )
     return torch.autograd.gradcheck(fn, prepared, raise_exception=False)

@@ -17,4 +17,4 @@ class SiLU(torch.autograd.Function):
     def backward(ctx, grad_output):
         (x,) = ctx.saved_tensors
         s = torch.sigmoid(x)
-        return s * (1 + x * (1 - s))
+        return s * (1 + x * (1 - s))  # MISTAKE

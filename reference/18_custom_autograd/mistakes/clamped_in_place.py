@@ -13,7 +13,7 @@ class Clamp(torch.autograd.Function):
     def forward(ctx, x, low, high):
         ctx.save_for_backward(x)
         ctx.low, ctx.high = low, high
-        return x.clamp_(low, high)
+        return x.clamp_(low, high)  # MISTAKE
 
     @staticmethod
     def backward(ctx, grad_output):

@@ -9,7 +9,7 @@ HINT = (
 class Clamp(torch.autograd.Function):
     @staticmethod
     def forward(ctx, x, low, high):
-        ctx.save_for_backward(x, low, high)
+        ctx.save_for_backward(x, low, high)  # MISTAKE
         return x.clamp(low, high)
 
     @staticmethod

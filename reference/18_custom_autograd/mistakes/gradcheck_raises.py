@@ -12,4 +12,4 @@ def check_gradients(fn, *inputs):
         x.detach().to(torch.float64).requires_grad_(True) if isinstance(x, torch.Tensor) and x.is_floating_point() else x
         for x in inputs
     )
-    return torch.autograd.gradcheck(fn, prepared)
+    return torch.autograd.gradcheck(fn, prepared)  # MISTAKE

@@ -9,6 +9,6 @@ HINT = (
 
 def check_gradients(fn, *inputs):
     prepared = tuple(
-        x.detach().to(torch.float64).requires_grad_(True) if isinstance(x, torch.Tensor) else x for x in inputs
+        x.detach().to(torch.float64).requires_grad_(True) if isinstance(x, torch.Tensor) else x for x in inputs  # MISTAKE
     )
     return torch.autograd.gradcheck(fn, prepared, raise_exception=False)

@@ -9,6 +9,6 @@ HINT = (
 
 def check_gradients(fn, *inputs):
     prepared = tuple(
-        x.to(torch.float64) if isinstance(x, torch.Tensor) and x.is_floating_point() else x for x in inputs
+        x.to(torch.float64) if isinstance(x, torch.Tensor) and x.is_floating_point() else x for x in inputs  # MISTAKE
     )
     return torch.autograd.gradcheck(fn, prepared, raise_exception=False)

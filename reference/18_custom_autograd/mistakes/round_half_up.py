@@ -10,7 +10,7 @@ HINT = (
 class RoundSTE(torch.autograd.Function):
     @staticmethod
     def forward(ctx, x):
-        return torch.floor(x + 0.5)
+        return torch.floor(x + 0.5)  # MISTAKE
 
     @staticmethod
     def backward(ctx, grad_output):

@@ -10,7 +10,7 @@ HINT = (
 class RoundSTE(torch.autograd.Function):
     @staticmethod
     def forward(ctx, x):
-        return torch.round(x).long()
+        return torch.round(x).long()  # MISTAKE
 
     @staticmethod
     def backward(ctx, grad_output):

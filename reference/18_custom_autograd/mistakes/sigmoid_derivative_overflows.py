@@ -16,6 +16,6 @@ class SiLU(torch.autograd.Function):
     @staticmethod
     def backward(ctx, grad_output):
         (x,) = ctx.saved_tensors
-        e = torch.exp(-x)
+        e = torch.exp(-x)  # MISTAKE
         s = 1 / (1 + e)
         return grad_output * (s + x * e / (1 + e) ** 2)

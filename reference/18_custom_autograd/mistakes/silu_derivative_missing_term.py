@@ -16,4 +16,4 @@ class SiLU(torch.autograd.Function):
     @staticmethod
     def backward(ctx, grad_output):
         (x,) = ctx.saved_tensors
-        return grad_output * torch.sigmoid(x)
+        return grad_output * torch.sigmoid(x)  # MISTAKE

@@ -16,4 +16,4 @@ class RoundSTE(torch.autograd.Function):
     @staticmethod
     def backward(ctx, grad_output):
         (x,) = ctx.saved_tensors
-        return grad_output * (x.abs() <= 1)
+        return grad_output * (x.abs() <= 1)  # MISTAKE

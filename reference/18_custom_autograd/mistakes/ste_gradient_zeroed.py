@@ -14,4 +14,4 @@ class RoundSTE(torch.autograd.Function):
 
     @staticmethod
     def backward(ctx, grad_output):
-        return torch.zeros_like(grad_output)
+        return torch.zeros_like(grad_output)  # MISTAKE

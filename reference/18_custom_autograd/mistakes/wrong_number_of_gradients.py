@@ -17,4 +17,4 @@ class Clamp(torch.autograd.Function):
     @staticmethod
     def backward(ctx, grad_output):
         (x,) = ctx.saved_tensors
-        return grad_output * ((x >= ctx.low) & (x <= ctx.high))
+        return grad_output * ((x >= ctx.low) & (x <= ctx.high))  # MISTAKE

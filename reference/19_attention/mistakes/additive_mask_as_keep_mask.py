@@ -15,7 +15,7 @@ def scaled_dot_product_attention(q, k, v, mask=None, is_causal=False):
         if mask.dtype == torch.bool:
             scores = scores.masked_fill(mask == 0, float("-inf"))
         else:
-            scores = scores.masked_fill(mask == 0, float("-inf"))
+            scores = scores.masked_fill(mask == 0, float("-inf"))  # MISTAKE
     if is_causal:
         keep = torch.ones(q.shape[-2], k.shape[-2], dtype=torch.bool).tril()
         scores = scores.masked_fill(~keep, float("-inf"))

@@ -13,7 +13,7 @@ def scaled_dot_product_attention(q, k, v, mask=None, is_causal=False):
     scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
     if mask is not None:
         if mask.dtype == torch.bool:
-            scores = scores.masked_fill(mask, float("-inf"))
+            scores = scores.masked_fill(mask, float("-inf"))  # MISTAKE
         else:
             scores = scores + mask
     if is_causal:

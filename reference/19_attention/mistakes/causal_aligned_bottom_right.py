@@ -17,7 +17,7 @@ def scaled_dot_product_attention(q, k, v, mask=None, is_causal=False):
         else:
             scores = scores + mask
     if is_causal:
-        keep = torch.ones(q.shape[-2], k.shape[-2], dtype=torch.bool).tril(diagonal=k.shape[-2] - q.shape[-2])
+        keep = torch.ones(q.shape[-2], k.shape[-2], dtype=torch.bool).tril(diagonal=k.shape[-2] - q.shape[-2])  # MISTAKE
         scores = scores.masked_fill(~keep, float("-inf"))
     blocked = torch.isneginf(scores).all(dim=-1, keepdim=True)
     weights = scores.masked_fill(blocked, 0.0).softmax(dim=-1)

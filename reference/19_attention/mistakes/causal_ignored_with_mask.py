@@ -15,7 +15,7 @@ def scaled_dot_product_attention(q, k, v, mask=None, is_causal=False):
             scores = scores.masked_fill(~mask, float("-inf"))
         else:
             scores = scores + mask
-    elif is_causal:
+    elif is_causal:  # MISTAKE
         keep = torch.ones(q.shape[-2], k.shape[-2], dtype=torch.bool).tril()
         scores = scores.masked_fill(~keep, float("-inf"))
     blocked = torch.isneginf(scores).all(dim=-1, keepdim=True)

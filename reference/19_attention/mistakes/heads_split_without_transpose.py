@@ -19,7 +19,7 @@ class MultiHeadSelfAttention(nn.Module):
     def forward(self, x, key_padding_mask=None, is_causal=False):
         n, length, embed = x.shape
         q, k, v = self.in_proj(x).chunk(3, dim=-1)
-        q, k, v = (t.reshape(n, self.num_heads, length, self.head_dim) for t in (q, k, v))
+        q, k, v = (t.reshape(n, self.num_heads, length, self.head_dim) for t in (q, k, v))  # MISTAKE
         mask = None if key_padding_mask is None else ~key_padding_mask[:, None, None, :]
         out = scaled_dot_product_attention(q, k, v, mask, is_causal)  # noqa: F821 - the reference's
         return self.out_proj(out.transpose(1, 2).reshape(n, length, embed))

@@ -19,4 +19,4 @@ def scaled_dot_product_attention(q, k, v, mask=None, is_causal=False):
     if is_causal:
         keep = torch.ones(q.shape[-2], k.shape[-2], dtype=torch.bool).tril()
         scores = scores.masked_fill(~keep, float("-inf"))
-    return torch.softmax(scores, dim=-1).nan_to_num(0.0) @ v
+    return torch.softmax(scores, dim=-1).nan_to_num(0.0) @ v  # MISTAKE

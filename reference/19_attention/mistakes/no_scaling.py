@@ -8,7 +8,7 @@ HINT = (
 
 
 def scaled_dot_product_attention(q, k, v, mask=None, is_causal=False):
-    scores = q @ k.transpose(-2, -1)
+    scores = q @ k.transpose(-2, -1)  # MISTAKE
     if mask is not None:
         if mask.dtype == torch.bool:
             scores = scores.masked_fill(~mask, float("-inf"))

@@ -21,4 +21,4 @@ class MultiHeadSelfAttention(nn.Module):
         q, k, v = (t.view(n, length, self.num_heads, self.head_dim).transpose(1, 2) for t in (q, k, v))
         mask = None if key_padding_mask is None else ~key_padding_mask[:, None, None, :]
         out = scaled_dot_product_attention(q, k, v, mask, is_causal)  # noqa: F821 - the reference's
-        return out.transpose(1, 2).reshape(n, length, embed)
+        return out.transpose(1, 2).reshape(n, length, embed)  # MISTAKE

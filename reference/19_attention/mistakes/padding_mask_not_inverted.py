@@ -20,6 +20,6 @@ class MultiHeadSelfAttention(nn.Module):
         n, length, embed = x.shape
         q, k, v = self.in_proj(x).chunk(3, dim=-1)
         q, k, v = (t.view(n, length, self.num_heads, self.head_dim).transpose(1, 2) for t in (q, k, v))
-        mask = None if key_padding_mask is None else key_padding_mask[:, None, None, :]
+        mask = None if key_padding_mask is None else key_padding_mask[:, None, None, :]  # MISTAKE
         out = scaled_dot_product_attention(q, k, v, mask, is_causal)  # noqa: F821 - the reference's
         return self.out_proj(out.transpose(1, 2).reshape(n, length, embed))

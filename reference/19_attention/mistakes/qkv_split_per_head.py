@@ -18,7 +18,7 @@ class MultiHeadSelfAttention(nn.Module):
 
     def forward(self, x, key_padding_mask=None, is_causal=False):
         n, length, embed = x.shape
-        qkv = self.in_proj(x).view(n, length, self.num_heads, 3 * self.head_dim).transpose(1, 2)
+        qkv = self.in_proj(x).view(n, length, self.num_heads, 3 * self.head_dim).transpose(1, 2)  # MISTAKE
         q, k, v = qkv.chunk(3, dim=-1)
         mask = None if key_padding_mask is None else ~key_padding_mask[:, None, None, :]
         out = scaled_dot_product_attention(q, k, v, mask, is_causal)  # noqa: F821 - the reference's

@@ -24,7 +24,7 @@ class MultiHeadSelfAttention(nn.Module):
         q, k, v = self.in_proj(x).chunk(3, dim=-1)
         q, k, v = (t.view(n, length, self.num_heads, self.head_dim).transpose(1, 2) for t in (q, k, v))
         mask = None if key_padding_mask is None else ~key_padding_mask[:, None, None, :]
-        scores = q @ k.transpose(-2, -1) / math.sqrt(embed)
+        scores = q @ k.transpose(-2, -1) / math.sqrt(embed)  # MISTAKE
         if mask is not None:
             scores = scores.masked_fill(~mask, float("-inf"))
         if is_causal:

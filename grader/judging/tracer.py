@@ -1,0 +1,232 @@
+"""Record the tensor each torch operation produces while the code under test runs, with the line
+of that code it came from, for "where your values first differ" (`grader.judging.where`).
+
+It runs in the learner's process (only when a check failed on values, in a job of its own) and in
+the trusted one (on the reference and the correct styles). A `TorchFunctionMode` sees each call as
+the code wrote it (`x.amax(...)`, `torch.exp`, `F.linear` inside a layer), attributed to the
+innermost frames in the file under test. Bounded: MAX_OPS values, MAX_BYTES of tensor data (small
+tensors whole, larger ones as moments and samples). Never trusted for the verdict: the trusted side
+validates it (`trace_schema`) and may only add a pointer to one of the learner's own lines.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from pathlib import Path
+from typing import Any
+
+MAX_OPS = 256
+MAX_BYTES = 4 * 2**20
+WHOLE = 4096  # tensors of at most this many elements travel whole; larger ones as a summary
+SAMPLES = 16
+MAX_CALLERS = 4  # frames in the file under test kept per op: its line, and the lines that called it
+UNINITIALISED = {"empty", "empty_like", "new_empty", "empty_strided"}
+COMPUTED, STATE, CHANGED = 0, 1, 2  # an op's "state": computed here, read from outside, read again after a change
+
+
+def summary(t: Any, room: int) -> dict | None:
+    """{"shape", "dtype", "data": the tensor or None, "stats": moments and samples or None}; None if unreadable."""
+    import torch
+
+    t = t.detach()
+    if type(t) is not torch.Tensor:
+        t = t.as_subclass(torch.Tensor)
+    if t.device.type == "meta" or t.layout != torch.strided or t.is_complex() or t.is_quantized:
+        return None
+    t.untyped_storage().data_ptr()  # raises for a tensor with no data (torch.export's fake tensors)
+    found = {"shape": [int(n) for n in t.shape], "dtype": str(t.dtype), "data": None, "stats": None}
+    size = t.numel() * t.element_size()
+    if t.numel() <= WHOLE and size <= room:
+        found["data"] = t.cpu().contiguous().clone()
+    else:
+        found["stats"] = stats(t)
+    return found
+
+
+def stats(t: Any) -> list[float]:
+    """Sum, sum of magnitudes, root of the sum of squares, min, max, and SAMPLES values at fixed places."""
+    import torch
+
+    flat = t.reshape(-1).to("cpu", torch.float64)
+    if flat.numel() == 0:
+        return [0.0] * 5
+    picks = torch.linspace(0, flat.numel() - 1, SAMPLES).round().long()
+    head = [flat.sum(), flat.abs().sum(), flat.square().sum().sqrt(), flat.min(), flat.max()]
+    return [float(v) for v in head] + [float(v) for v in flat[picks]]
+
+
+class Recorder:
+    """The ops recorded while it is active (`with recorder:`), in the order they ran."""
+
+    def __init__(self, files: list[str], max_ops: int = MAX_OPS, max_bytes: int = MAX_BYTES):
+        self.files = {str(Path(f).resolve()) for f in files}
+        self.max_ops, self.max_bytes = max_ops, max_bytes
+        self.ops: list[dict] = []
+        self.known: dict[int, tuple[int, Any]] = {}  # id(tensor) -> (op index, the tensor, kept alive)
+        self.bytes, self.truncated = 0, False
+        self._state: dict[int, int] = {}  # id(tensor read from outside) -> its version when last recorded
+        self._files: dict[str, bool] = {}
+        self._mode = None
+
+    def __enter__(self) -> "Recorder":
+        self._mode = _mode_class()(self)
+        self._mode.__enter__()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._mode.__exit__(*exc)
+
+    def trace(self, result: Any, case: int) -> dict:
+        return {"case": case, "ops": self.ops, "outputs": self.outputs(result), "truncated": self.truncated}
+
+    def frames(self) -> list[list]:
+        """[[line, function], ...] of the frames in the files under test, innermost first (at most MAX_CALLERS)."""
+        found, frame = [], sys._getframe(2)
+        while frame is not None and len(found) < MAX_CALLERS:
+            name = frame.f_code.co_filename
+            mine = self._files.get(name)
+            if mine is None:
+                mine = self._files[name] = _resolved(name) in self.files
+            if mine:
+                found.append([frame.f_lineno, frame.f_code.co_name[:100]])
+            frame = frame.f_back
+        return found
+
+    def record(self, func: Any, args: tuple, kwargs: dict, out: Any) -> None:
+        if self.truncated or getattr(func, "__name__", "") in UNINITIALISED or _compiling():
+            return
+        frames = self.frames()
+        if not frames:
+            return
+        if out is None and getattr(func, "__name__", "") == "__setitem__" and args:
+            out = args[0]  # `x[i] = v` changed x: its new value is a value the code computed
+        given, made = _tensors((args, kwargs)), _tensors(out, depth=1)
+        for read in (t for t in given if not self._seen(t) and all(t is not m for m in made)):
+            before = self._state.get(id(read))  # a value from outside (an argument, a layer's weights or buffers)
+            if before != read._version:  # as read now: never computed here, never blamed (STATE; CHANGED once an
+                self._state[id(read)] = read._version  # optimizer or a layer changed it in place during the run)
+                self._add(frames, [], False, read, state=STATE if before is None else CHANGED)
+        inputs = sorted({self.known[id(t)][0] for t in given if self._seen(t)})
+        kind = CHANGED if _in_optimizer(sys._getframe(2)) else COMPUTED  # its hyperparameters are plain numbers,
+        for tensor in made:                                               # unseen: an optimizer's values are state
+            self._add(frames, inputs, not given, tensor, state=kind)
+
+    def outputs(self, result: Any) -> list[int]:
+        """The ops whose tensors are (part of) what the probe returned."""
+        return sorted({self.known[id(t)][0] for t in _tensors(result, depth=3) if self._seen(t)})
+
+    def _seen(self, t: Any) -> bool:
+        entry = self.known.get(id(t))
+        return entry is not None and entry[1] is t
+
+    def _add(self, frames: list[list], inputs: list[int], fresh: bool, tensor: Any, state: int = COMPUTED) -> None:
+        if len(self.ops) >= self.max_ops:
+            self.truncated = True
+            return
+        if _is_parameter(tensor) and not state:
+            return  # a layer's weights made or updated in place: recorded as state where the code reads them
+        found = summary(tensor, self.max_bytes - self.bytes)  # raising (an odd tensor): record() leaves it out
+        if found is None:
+            return
+        if found["data"] is not None:
+            self.bytes += found["data"].numel() * found["data"].element_size()
+        self.known[id(tensor)] = (len(self.ops), tensor)
+        self.ops.append({"line": frames[0][0], "frames": frames, "inputs": inputs, "fresh": fresh, "state": state,
+                         **found})
+
+
+def _tensors(node: Any, depth: int = 2) -> list:
+    import torch
+
+    if isinstance(node, torch.Tensor):
+        return [node]
+    if depth <= 0:
+        return []
+    if isinstance(node, (list, tuple)):
+        return [t for item in list(node)[:64] for t in _tensors(item, depth - 1)]
+    if type(node) is dict:
+        return [t for item in list(node.values())[:64] for t in _tensors(item, depth - 1)]
+    return []
+
+
+def _in_optimizer(frame: Any) -> bool:
+    """Whether the op was called by torch.optim's code (an optimizer's or a scheduler's step)."""
+    name = frame.f_code.co_filename.replace("\\", "/")
+    return "/torch/optim/" in name
+
+
+def _compiling() -> bool:
+    """torch.export or torch.compile is tracing: its tensors hold no values."""
+    import torch
+
+    return bool(torch.compiler.is_compiling())
+
+
+def _is_parameter(t: Any) -> bool:
+    import torch
+
+    return isinstance(t, torch.nn.Parameter)
+
+
+def _resolved(name: str) -> str:
+    try:
+        return str(Path(name).resolve())
+    except (OSError, ValueError):
+        return name
+
+
+_MODE = None
+
+
+def _mode_class():
+    """The TorchFunctionMode subclass (made on first use: this module is imported without torch)."""
+    global _MODE
+    if _MODE is None:
+        from torch.overrides import TorchFunctionMode
+
+        class _Mode(TorchFunctionMode):
+            def __init__(self, recorder: Recorder):
+                super().__init__()
+                self.recorder = recorder
+
+            def __torch_function__(self, func, types, args=(), kwargs=None):
+                out = func(*args, **(kwargs or {}))
+                with contextlib.suppress(Exception):  # recording never changes what the code computes
+                    self.recorder.record(func, args, kwargs or {}, out)
+                return out
+
+        _MODE = _Mode
+    return _MODE
+
+
+def trace_case(check: Any, ns: Any, index: int, recorder: Recorder, learner: bool = False) -> dict:
+    """Run case `index` of `check` on `ns` again, as `run_case` does, with `recorder` recording.
+    Whatever the code raises ends the trace there (what was recorded is kept)."""
+    import warnings
+
+    from grader.judging.probe import seed_everything
+
+    cases, result = check.cases(), None
+    if index >= len(cases):
+        return recorder.trace(None, index)
+    seed_everything(check.seed(index))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            with recorder:
+                result = check.run(ns, cases[index])
+        except BaseException as exc:  # the code under test again: whatever it raises, keep what ran
+            if isinstance(exc, KeyboardInterrupt) and not learner:
+                raise  # on the trusted side, the user's Ctrl-C
+    return recorder.trace(result, index)
+
+
+def trace_cases(checks: list, ns: Any, module_file: str, wanted: Any) -> dict:
+    """In the learner's process: {check name: its trace} for each {check name: case index} asked for."""
+    by_name = {c.name: c for c in checks}
+    found = {}
+    for name, index in (wanted.items() if type(wanted) is dict else ()):
+        if name in by_name and type(index) is int:
+            found[name] = trace_case(by_name[name], ns, index, Recorder([module_file]), learner=True)
+    return found

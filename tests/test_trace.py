@@ -1,0 +1,144 @@
+"""Where your values first differ (issue 27): the first line of the learner's code whose value no correct
+computation produces, on a check that failed on values; in `check`, `--json`, notebooks and the gradebook.
+A forged trace is refused by its schema; a correct style never gets a pointer on its own lines."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import COURSE, cli, grade
+from grader.authoring.pointers import compose, marked_lines, pointers
+from grader.judging.channel import Unreadable, frame, pack
+from grader.judging.trace_schema import receive
+
+
+def mistake_file(tmp_path: Path, number: str, *names: str) -> tuple[Path, str]:
+    """The reference with these styles/mistakes ("styles/x", "mistakes/y") on top, as a learner's file."""
+    ex = COURSE.resolve(number)
+    source = compose(ex, *(ex.folder / f"{name}.py" for name in names))
+    path = tmp_path / f"{ex.id}_{names[-1].split('/')[-1]}.py"
+    path.write_text(source, encoding="utf-8")
+    return path, source
+
+
+@pytest.mark.parametrize("number, mistake", [
+    ("08", "dim_ignored"),  # the max taken along the wrong dim: its own line, in softmax and in log_softmax
+    ("08", "double_softmax"),  # softmax (which passes its own check) called where it should not be: the calling line
+    ("13", "kernel_flattened_wrong_order"),  # a wrong intermediate in a longer computation
+    ("19", "heads_split_without_transpose"),  # inside a module's forward
+])
+def test_a_known_mistake_is_pointed_at_its_own_line(tmp_path, number, mistake):
+    path, source = mistake_file(tmp_path, number, f"mistakes/{mistake}")
+    found = pointers(COURSE.resolve(number), path)
+    named = {line for line in found.values() if line is not None}
+    marks = marked_lines(source)
+    assert named and named <= marks | {m + 1 for m in marks}, (found, marks)
+
+
+@pytest.mark.parametrize("number", ["08", "19"])
+def test_no_line_of_a_correct_style_is_ever_named(tmp_path, number):
+    """A style under a known mistake in another function: every pointer names a line of the mistake, none
+    of the style's (whose values are correct however differently they are computed)."""
+    ex = COURSE.resolve(number)
+    mistakes = [m for m in ex.mistakes if marked_lines(m.read_text(encoding="utf-8"))][:4]
+    checked = 0
+    for style in ex.styles:
+        for mistake in mistakes:
+            path, source = mistake_file(tmp_path, number, f"styles/{style.stem}", f"mistakes/{mistake.stem}")
+            lines = source.split("\n")
+            start = lines.index(f"# ---- {style.stem} ----")
+            end = lines.index(f"# ---- {mistake.stem} ----")
+            for name, line in pointers(ex, path).items():
+                checked += line is not None
+                assert line is None or not start < line <= end + 1, (style.stem, mistake.stem, name, line)
+    assert checked, "no pointer was named at all: the test would prove nothing"
+
+
+def test_check_shows_the_line_in_text_and_json(tmp_path):
+    path, source = mistake_file(tmp_path, "08", "mistakes/dim_ignored")
+    marks = sorted(marked_lines(source))
+    text = cli(COURSE.root, "check", "08", "--file", str(path))
+    assert f"differs at  line {marks[0]}: e = (x - x.amax(dim=-1, keepdim=True)).exp()" in text.output
+    assert "the first value your code computed that no correct computation produces" in text.output
+    data = json.loads(cli(COURSE.root, "check", "08", "--file", str(path), "--json").output)
+    softmax = next(c for c in data["checks"] if c["name"] == "softmax")
+    assert softmax["differs_at"].startswith(f"line {marks[0]}: ")
+    assert all(c["differs_at"] == "" for c in data["checks"] if c["passed"])
+
+
+def test_a_passing_check_never_traces(monkeypatch):
+    import grader.judging.where as where
+
+    monkeypatch.setattr(where, "point", lambda *a, **k: pytest.fail("traced a passing check"))
+    assert grade("08", COURSE.resolve("08").solution).passed
+
+
+def test_in_a_notebook_the_pointer_names_the_cell_and_the_line(tmp_path):
+    import nbformat
+
+    solution = COURSE.resolve("08").solution.read_text(encoding="utf-8")
+    bad = "def softmax(x, dim=-1):\n    m = x.amax(dim=-1, keepdim=True)\n    e = (x - m).exp()\n    return e / e.sum(dim=dim, keepdim=True)"
+    cells = [nbformat.v4.new_code_cell(solution), nbformat.v4.new_markdown_cell("# softmax"), nbformat.v4.new_code_cell(bad)]
+    path = tmp_path / "work.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
+    result = grade("08", path)
+    softmax = next(c for c in result.checks if c.name == "softmax")
+    assert softmax.differs_at.startswith("cell 3, line 2: m = x.amax(dim=-1, keepdim=True) — "), softmax.differs_at
+
+
+def test_the_gradebook_and_gradescope_carry_the_pointer():
+    from grader.classroom.bookfiles import gradescope
+    from grader.classroom.gradebook import entry_from_result
+    from grader.results import CheckResult, ExerciseResult
+
+    check = CheckResult("softmax", False, message="values differ", differs_at="line 9: e = x.exp() — the first ...")
+    entry = entry_from_result(ExerciseResult("08", "08", "failed", checks=[check]), "alice/08.py", Path("/x"))
+    assert entry["checks"][0]["differs_at"] == "line 9: e = x.exp() — the first ..."
+    output = gradescope(["08"], {"08": entry})["tests"][0]["output"]
+    assert "values first differ at line 9: e = x.exp()" in output
+
+
+# --- the trace as the learner's process sends it: validated field by field ----------------------------
+
+
+def _sent(traces: dict) -> bytes:
+    return frame(b"{}") + pack({"traces": traces})
+
+
+def _op(**changes) -> dict:
+    import torch
+
+    op = {"line": 3, "frames": [[3, "f"]], "inputs": [], "fresh": False, "state": 0, "shape": [2], "dtype": "torch.float32",
+          "data": torch.zeros(2), "stats": None}
+    return {**op, **changes}
+
+
+def test_a_well_formed_trace_is_read():
+    found = receive(_sent({"c": {"case": 1, "ops": [_op()], "outputs": [0], "truncated": False}}), {"c": 1}, 10)
+    assert found["c"]["ops"][0]["line"] == 3 and found["c"]["outputs"] == [0]
+
+
+@pytest.mark.parametrize("what, traces", [
+    ("a check not asked for", {"other": {"case": 1, "ops": [], "outputs": [], "truncated": False}}),
+    ("another case", {"c": {"case": 2, "ops": [], "outputs": [], "truncated": False}}),
+    ("a line past the file", {"c": {"case": 1, "ops": [_op(line=11, frames=[[11, "f"]])], "outputs": [], "truncated": False}}),
+    ("an input from the future", {"c": {"case": 1, "ops": [_op(inputs=[0])], "outputs": [], "truncated": False}}),
+    ("an unknown dtype", {"c": {"case": 1, "ops": [_op(dtype="torch.evil")], "outputs": [], "truncated": False}}),
+    ("data unlike its shape", {"c": {"case": 1, "ops": [_op(shape=[3])], "outputs": [], "truncated": False}}),
+    ("both data and stats", {"c": {"case": 1, "ops": [_op(stats=[0.0] * 5)], "outputs": [], "truncated": False}}),
+    ("too many ops", {"c": {"case": 1, "ops": [_op() for _ in range(257)], "outputs": [], "truncated": False}}),
+    ("an output past the ops", {"c": {"case": 1, "ops": [_op()], "outputs": [1], "truncated": False}}),
+    ("an extra field", {"c": {"case": 1, "ops": [{**_op(), "x": 1}], "outputs": [], "truncated": False}}),
+])
+def test_a_malformed_trace_is_refused(what, traces):
+    with pytest.raises(Unreadable):
+        receive(_sent(traces), {"c": 1}, 10)
+
+
+def test_an_oversized_trace_is_refused_before_it_is_parsed():
+    huge = frame(b"{}") + frame(b"[" * (20 * 2**20)) + frame(b"")
+    with pytest.raises(Unreadable, match="larger than the grader accepts"):
+        receive(huge, {"c": 1}, 10)

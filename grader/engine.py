@@ -11,6 +11,7 @@ compared here; a check's transform of learner data runs in a second bounded job.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from grader import boundedjson
@@ -28,6 +29,7 @@ from grader.submission.cells import frame_location
 from grader.submission.notebook import Script, read_script
 from grader.text import clean_block
 
+_PARSING = threading.Lock()
 _LAYERS = boundedjson.Limits(size=65536, nodes=256, depth=4, string=8192)  # the layers report (learner-side bytes)
 
 
@@ -117,9 +119,10 @@ def receive(finished: Finished, checks) -> tuple[dict, dict | None, str]:
     if len(parts) < 3:
         return layers, None, ""  # it stopped before reporting: the Finished says why
     try:
-        document, tensors = channel.unpack(parts[1], parts[2])
-        del parts, message
-        return layers, schema.payload(document, tensors, {c.name: len(c.cases()) for c in checks.CHECKS}), ""
+        with _PARSING:  # `grade`'s workers parse one job's results at a time: their objects are bounded once, not per worker
+            document, tensors = channel.unpack(parts[1], parts[2])
+            del parts, message
+            return layers, schema.payload(document, tensors, {c.name: len(c.cases()) for c in checks.CHECKS}), ""
     except Unreadable as exc:
         return layers, None, f"your code's results could not be read: {exc}"
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
+
 import pytest
 
 from conftest import python_json
+from grader.isolation import lazyshapes
 
 GRADIENTS = """
 import json, sys
@@ -102,8 +105,9 @@ def outcome(fn, args):
     except Exception as exc:
         return ["raised", type(exc).__name__]
 names = sorted(lazyshapes._PLAIN) + ["sym_eq", "expect_true"]
-print(json.dumps({name: [[outcome(getattr(real, name), a), outcome(getattr(lazyshapes._StandIn(real.__spec__), name), a)]
-                         for a in inputs] for name in names}))
+stand_in = lazyshapes._StandIn(real.__spec__)
+print(json.dumps({name: [[outcome(getattr(real, name), a), outcome(getattr(stand_in, name), a)] for a in inputs]
+                  if hasattr(real, name) else "missing" for name in names}))
 """
 
 
@@ -111,6 +115,9 @@ def test_what_the_stand_in_answers_itself_is_what_the_real_functions_answer():
     table = python_json(PLAIN)
     assert len(table) >= 10
     for name, pairs in table.items():
+        if pairs == "missing":  # not in this torch (2.11 has no has_guarding_hint): the stand-in must not answer it
+            assert name not in lazyshapes._defined_in(importlib.util.find_spec(lazyshapes.NAME).origin), name
+            continue
         for real, stand_in in pairs:
             assert stand_in == real, name
         assert any(real[0] == "ok" for real, _ in pairs), name  # each was really exercised

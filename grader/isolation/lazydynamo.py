@@ -7,7 +7,7 @@ outside `torch.compile`. Every check that trains a model paid that twice: in the
 learner's process and in the trusted one.
 
 `install()` puts a stand-in module under that name. It answers those two calls,
-and `compiled_autograd._disable()` (which `torch.func.grad` enters on every call),
+`is_compiling()` (torch 2.6's `torch.func.grad` asks), and `compiled_autograd._disable()` (which `torch.func.grad` enters on every call),
 as eager mode does; any other use (an attribute, a submodule, `torch.compile`)
 imports the real module and hands over to it, re-arming the functions it was
 asked to `disable` so the real one wraps them. Nothing changes for code that
@@ -47,6 +47,11 @@ class _StandIn(types.ModuleType):
         if self._real is not None:
             return self._real.graph_break(*args, **kwargs)
         return None  # outside torch.compile a graph break does nothing
+
+    def is_compiling(self) -> bool:
+        if self._real is not None:
+            return self._real.is_compiling()
+        return False  # nothing compiles while the stand-in is there (torch 2.6's torch.func.grad asks)
 
     def disable(self, fn=None, recursive=True, **kwargs):
         if self._real is not None:

@@ -41,6 +41,7 @@ class _StandIn(types.ModuleType):
         super().__init__(NAME, "stand-in until symbolic shapes are used (grader/isolation/lazyshapes.py)")
         self.__spec__, self.__file__ = spec, spec.origin
         self._real = None
+        self._plain = _defined_in(spec.origin)  # older torch lacks some (2.11: has_guarding_hint): never answer those
 
     def sym_eq(self, x, y):
         if self._real is None and _plain_pair(x, y):
@@ -57,15 +58,17 @@ class _StandIn(types.ModuleType):
     def __getattr__(self, name: str):
         if name.startswith("__") and name not in _FORWARDED_DUNDERS:
             raise AttributeError(name)
-        if name in _PLAIN and self._real is None:
+        if name in self._plain and self._real is None:
             return _answering(name, *_PLAIN[name])
         return getattr(materialise(), name)
 
 
 def _answering(name: str, plain, answer):
     """`name` answered here for plain arguments (`plain(*args)`), by the real module for any other."""
-    def function(*args):
-        return answer(*args) if plain(*args) else getattr(materialise(), name)(*args)
+    def function(*args, **kwargs):
+        if not kwargs and plain(*args):
+            return answer(*args)
+        return getattr(materialise(), name)(*args, **kwargs)
 
     function.__name__ = function.__qualname__ = name
     return function
@@ -83,20 +86,34 @@ def _first(a):
     return a
 
 
-# What the real functions do with plain Python values (torch 2.13's symbolic_shapes.py): a plain bool
+# What the real functions do with plain Python values (symbolic_shapes.py of torch 2.6 to 2.15; each torch
+# defines only some of them, and the stand-in answers only those: `_defined_in`): a plain bool
 # (or int) is returned as it is; `sym_and`/`sym_or` apply & and | in turn; a plain number is no nested int
 # and has a hint.
 _PLAIN = {
-    **{name: (_bool, _first) for name in ("guard_bool", "guard_or_false", "guard_or_true", "guard_size_oblivious",
-                                           "statically_known_true")},
+    **{name: (_bool, _first) for name in ("definitely_true", "guard_bool", "guard_or_false", "guard_or_true",
+                                           "guard_size_oblivious", "statically_known_true")},
+    "_advise_is_size": (lambda a: type(a) is int, lambda a: None),  # torch 2.6's torch._check_is_size: nothing for an int
     "guard_int": (lambda a: type(a) is int, _first),
     "guarding_hint_or_throw": (lambda a: type(a) in (int, bool), _first),
     "has_guarding_hint": (lambda a: type(a) in (int, float, bool), lambda a: True),
+    "has_hint": (lambda a: type(a) in (int, float, bool), lambda a: True),  # torch 2.11 (2.13: has_guarding_hint)
+    "size_hint": (lambda a, fallback=None: type(a) is int, lambda a, fallback=None: a),  # torch 2.11 (2.13: guarding_hint_or_throw)
     "is_concrete_int": (lambda a: type(a) in (int, bool), lambda a: True),
     "is_nested_int": (lambda s: type(s) in (int, float, bool), lambda s: False),
     "sym_and": (_bools, lambda *xs: functools.reduce(operator.and_, xs)),
     "sym_or": (_bools, lambda *xs: functools.reduce(operator.or_, xs)),
 }
+
+
+def _defined_in(origin: str) -> frozenset[str]:
+    """The names of `_PLAIN` that this torch's module defines at its top level (read from its source)."""
+    try:
+        with open(origin, encoding="utf-8") as source:
+            text = source.read()
+    except (OSError, UnicodeDecodeError):
+        return frozenset()
+    return frozenset(name for name in _PLAIN if f"\ndef {name}(" in text)
 
 
 def _plain_pair(x, y) -> bool:

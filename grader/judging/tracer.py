@@ -29,9 +29,9 @@ def summary(t: Any, room: int) -> dict | None:
     """{"shape", "dtype", "data": the tensor or None, "stats": moments and samples or None}; None if unreadable."""
     import torch
 
+    if type(t) is not torch.Tensor and type(t) is not torch.nn.Parameter:
+        return None  # a subclass (torch.export's fake tensors among them): no plain values to compare
     t = t.detach()
-    if type(t) is not torch.Tensor:
-        t = t.as_subclass(torch.Tensor)
     if t.device.type == "meta" or t.layout != torch.strided or t.is_complex() or t.is_quantized:
         return None
     t.untyped_storage().data_ptr()  # raises for a tensor with no data (torch.export's fake tensors)
@@ -39,6 +39,8 @@ def summary(t: Any, room: int) -> dict | None:
     size = t.numel() * t.element_size()
     if t.numel() <= WHOLE and size <= room:
         found["data"] = t.cpu().contiguous().clone()
+        if type(found["data"]) is not torch.Tensor:  # made under a fake mode
+            return None
     else:
         found["stats"] = stats(t)
     return found

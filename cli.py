@@ -9,6 +9,12 @@ import json
 from pathlib import Path
 from typing import Optional
 
+if __name__ == "__main__":  # before typer: a warm grading server may answer `check` at once
+    from grader.service.handover import hand_over
+    import sys
+
+    hand_over(sys.argv[1:])
+
 import typer
 from typer.core import TyperGroup
 
@@ -50,6 +56,9 @@ def main(
     ),
 ) -> None:
     _state["course"] = course
+    from grader.frontends.render import degrade_streams
+
+    degrade_streams()
 
 
 def _course():
@@ -70,15 +79,19 @@ def check(
     file: Optional[Path] = typer.Option(None, "--file", "-f", help="Grade this file instead of the exercise's stub."),
     all_: bool = typer.Option(False, "--all", help="Check every exercise, in one table."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    fmt: str = typer.Option("text", "--format", help="text, json, or diagnostics (FILE:LINE:COL: error: ... lines for editors)."),
+    no_server: bool = typer.Option(False, "--no-server", help="Grade in this process, without the warm grading server."),
 ) -> None:
     """Grade your solution to one exercise (or --all of them)."""
     from grader.progress import Progress
+
+    as_json, diagnostics = _format(fmt, as_json)
 
     course = _course()
     if all_ or exercise is None:
         if not all_:
             raise TutorError("Name an exercise to check, or use --all.", hint=f"For example: {COMMAND} check 01")
-        _check_all(course, Progress(course.state_dir), as_json)
+        _check_all(course, Progress(course.state_dir), as_json, diagnostics)
     from grader.engine import check_exercise
     from grader.frontends.workspace import is_own_file, learner_file
 
@@ -91,6 +104,11 @@ def check(
         progress.record_result(ex.id, result)
     if as_json:
         typer.echo(result.to_json())
+    elif diagnostics:
+        from grader.frontends.diagnostics import diagnostic_lines
+
+        for line in diagnostic_lines(result):
+            typer.echo(line)
     else:
         from grader.frontends.render import show_result
 
@@ -104,12 +122,24 @@ def check(
     raise typer.Exit(exit_status([result]))
 
 
-def _check_all(course, progress, as_json: bool) -> None:
+def _format(fmt: str, as_json: bool) -> tuple[bool, bool]:
+    """(JSON?, diagnostics?) from --format and --json."""
+    if fmt not in ("text", "json", "diagnostics"):
+        raise TutorError(f"There is no output format {fmt!r}.", hint="Choose one of: text, json, diagnostics.")
+    return as_json or fmt == "json", fmt == "diagnostics"
+
+
+def _check_all(course, progress, as_json: bool, diagnostics: bool = False) -> None:
     from grader.frontends.batch import check_all
 
     results = check_all(course, progress)
     if as_json:
         typer.echo(json.dumps([r.to_dict() for r in results], indent=2))
+    elif diagnostics:
+        from grader.frontends.diagnostics import diagnostic_lines
+
+        for line in (line for r in results for line in diagnostic_lines(r)):
+            typer.echo(line)
     else:
         from grader.frontends.tables import show_all_results
 
@@ -232,7 +262,7 @@ def validate(
     """For course authors: prove exercises sound (reference passes along every path, stub fails, mistakes get their hints)."""
     from grader.authoring.validate import unsound, validate_exercises
     from grader.frontends.tables import show_validation
-    from grader.isolation.pool import Pool
+    from grader.isolation.backend import Pool
 
     course = _course()
     chosen = [course.resolve(e) for e in exercises] if exercises else list(course.exercises)
@@ -423,12 +453,34 @@ def notebook(
 
 
 @app.command()
+def server(
+    action: str = typer.Argument("status", help="run (in this terminal), status or stop."),
+    idle: Optional[float] = typer.Option(None, "--idle", min=1, help="Seconds without a request before it ends (default 900, or $PYTORCH_TUTOR_SERVER_IDLE)."),
+) -> None:
+    """The course's warm grading server: `check` starts it in the background and hands it each job."""
+    from grader.service.control import server_command
+
+    code, text = server_command(_course().root, action, idle)
+    typer.echo(text)
+    raise typer.Exit(code)
+
+
+@app.command()
+def lsp() -> None:
+    """A language server for editors: grades an exercise file on save and shows failing checks as diagnostics (needs the editor extra)."""
+    from grader.service.lsp import serve
+
+    serve()
+
+
+@app.command()
 def doctor(as_json: bool = typer.Option(False, "--json", help="Print the report as JSON.")) -> None:
     """Show which layers of the OS boundary around learner code this machine supports, and why not."""
     from grader.frontends.doctor import doctor_report, show_doctor
-    from grader.isolation.boundary import detect
+    from grader.isolation.backend import detect, file_system_wall, name
 
-    report = doctor_report(detect())
+    layers = detect()
+    report = doctor_report(layers, name(), file_system_wall(layers))
     if as_json:
         typer.echo(json.dumps(report, indent=2))
     else:

@@ -11,12 +11,12 @@ compared here; a check's transform of learner data runs in a second bounded job.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from grader import boundedjson
 from grader.course import Course, Exercise
-from grader.isolation import torchsetup
-from grader.isolation.pool import Pool
+from grader.isolation import backend
 from grader.isolation.sandbox import Finished, Limits
 from grader.judging import channel, schema
 from grader.judging.channel import Unreadable
@@ -28,6 +28,7 @@ from grader.submission.cells import frame_location
 from grader.submission.notebook import Script, read_script
 from grader.text import clean_block
 
+_PARSING = threading.Lock()
 _LAYERS = boundedjson.Limits(size=65536, nodes=256, depth=4, string=8192)  # the layers report (learner-side bytes)
 
 
@@ -44,8 +45,7 @@ def check_exercise(course: Course, exercise: Exercise, file: Path | None = None,
     harden()
     if pool is not None:
         return _check(course, exercise, script, limits, pool, private)
-    torchsetup.prepare(preload=exercise.preload)
-    with Pool(1) as own:  # forked here, from a process that has imported torch and no course code yet
+    with backend.cold_pool(exercise.preload) as own:  # Linux: forked here, after torch's import and before any course code
         return _check(course, exercise, script, limits, own, private)
 
 
@@ -90,9 +90,7 @@ def harden() -> None:
     or ptrace it), and a subreaper (orphans of its keepers are its to kill)."""
     global _hardened
     if not _hardened:
-        from grader.isolation.boundary import harden_trusted
-
-        harden_trusted()
+        backend.harden_trusted()
         _hardened = True
 
 
@@ -117,9 +115,10 @@ def receive(finished: Finished, checks) -> tuple[dict, dict | None, str]:
     if len(parts) < 3:
         return layers, None, ""  # it stopped before reporting: the Finished says why
     try:
-        document, tensors = channel.unpack(parts[1], parts[2])
-        del parts, message
-        return layers, schema.payload(document, tensors, {c.name: len(c.cases()) for c in checks.CHECKS}), ""
+        with _PARSING:  # `grade`'s workers parse one job's results at a time: their objects are bounded once, not per worker
+            document, tensors = channel.unpack(parts[1], parts[2])
+            del parts, message
+            return layers, schema.payload(document, tensors, {c.name: len(c.cases()) for c in checks.CHECKS}), ""
     except Unreadable as exc:
         return layers, None, f"your code's results could not be read: {exc}"
 

@@ -15,6 +15,9 @@ import tempfile  # noqa: E402
 # One temporary folder for everything this test session (and the processes it starts) makes, so a
 # test can see exactly what grading left behind, whatever else runs on the machine.
 tempfile.tempdir = os.environ["TMPDIR"] = tempfile.mkdtemp(prefix="pytorch-tutor-tests-")
+# Every command a test runs grades cold, in its own process, and starts no background server;
+# the server's own tests (test_server.py) turn it back on for the processes they start.
+os.environ["PYTORCH_TUTOR_NO_SERVER"] = "1"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
@@ -82,7 +85,7 @@ def warm_pool():
     """One pool of warm workers for the whole test session (learner code still runs in a fresh fork)."""
     global _POOL
     if _POOL is None:
-        from grader.isolation.pool import Pool
+        from grader.isolation.backend import Pool
 
         _POOL = Pool().__enter__()
     return _POOL

@@ -119,3 +119,16 @@ def test_the_stack_dump_search_finds_the_learners_frame_after_a_flood_of_file_qu
     monitor.learner, monitor.limits = "submission.py", Limits()
     dump = 'File "' * 170_000 + '\nStack (most recent call first):\n  File "/tmp/submission.py", line 7 in spin\n'
     assert monitor._last_frame(dump) == "line 7, in spin"
+
+
+def test_the_similarity_check_tokenizes_no_more_of_a_submission_than_it_compares():
+    from grader.classroom.similarity import MAX_TOKENS, tokens
+
+    tracemalloc.start()
+    try:
+        words, _ = tokens("x = [" + "1," * 400_000 + "]\n")  # 800,000 tokens
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(words) == MAX_TOKENS
+    assert peak < 40 * 2**20, f"{peak:,} bytes to read {MAX_TOKENS:,} tokens"

@@ -21,8 +21,10 @@ LAYERS = [
     ["grader.engine"],
     ["grader.frontends.render", "grader.frontends.render_html", "grader.frontends.tables"],  # what every front end shows results with
     ["grader.frontends", "grader.classroom", "grader.notebooks"],
+    ["grader.service"],  # the warm grading server runs the front ends' jobs
     ["grader.authoring"],  # validate grades along every front end's path
-    ["cli", "grader", "grader.notebooks.api"],  # entry points: the command line, and `from grader import check, ...`
+    ["cli", "grader", "grader.notebooks.api"],
+    ["grader.service.quick"],  # the console script: the server's hand-over, then cli  # entry points: the command line, and `from grader import check, ...`
 ]
 
 

@@ -34,7 +34,8 @@ def assert_inert(shown: str) -> None:
 
 def evil_result(status: str = "failed") -> ExerciseResult:
     check = CheckResult(f"check {EVIL}", False, call=f"softmax({EVIL})", message=f"your code raised ValueError: {EVIL}",
-                        expected="a tensor", got=EVIL, hint="try again", traceback=[[f"/tmp/{EVIL}.py", 3, EVIL, EVIL]])
+                        expected="a tensor", got=EVIL, hint="try again", traceback=[[f"/tmp/{EVIL}.py", 3, EVIL, EVIL]],
+                        differs_at=f"line 3: {EVIL} — the first value your code computed that no correct computation produces")
     return ExerciseResult("01_tensors", "Tensors", status, [check], message=EVIL if status == "error" else "",
                           file=f"/tmp/{EVIL}.py", output=EVIL, traceback=[[EVIL, 1, EVIL, EVIL]])
 

@@ -112,8 +112,10 @@ def test_checks_share_one_warm_isolated_server_that_names_cells_as_check_file_an
     assert progress(course_dir)["03_nn_module"]["attempts"] == 3
 
 
-def test_a_learner_with_no_terminal_inits_a_course_and_works_through_it_from_cells(tmp_path, kernel_env):
+@pytest.mark.parametrize("backend", ["linux", "portable"])  # portable: the server's workers are spawned (macOS, Windows)
+def test_a_learner_with_no_terminal_inits_a_course_and_works_through_it_from_cells(tmp_path, kernel_env, backend, monkeypatch):
     """Colab's way: every step is a call in a cell; the exported notebooks grade themselves."""
+    monkeypatch.setenv("PYTORCH_TUTOR_BACKEND", backend)
     before = server_folders()
     kernel = Kernel(tmp_path)
     with kernel.client.setup_kernel():

@@ -22,8 +22,8 @@ REFERENCE = (ROOT / "reference" / "01_tensors" / "solution.py").read_text()
 class Session:
     """A watch process with a pipe for keys and a reader collecting what it prints."""
 
-    def __init__(self, course: Path, *args: str):
-        env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "120", "PYTHONPATH": str(ROOT)}
+    def __init__(self, course: Path, *args: str, backend: str = "linux"):
+        env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "120", "PYTHONPATH": str(ROOT), "PYTORCH_TUTOR_BACKEND": backend}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "cli", "--course", str(course), "watch", *args],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True, cwd=course,
@@ -77,9 +77,10 @@ def course(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_watch_rechecks_on_save_survives_breakage_and_quits_cleanly(course: Path):
+@pytest.mark.parametrize("backend", ["linux", "portable"])  # portable: a spawned worker per check (macOS, Windows)
+def test_watch_rechecks_on_save_survives_breakage_and_quits_cleanly(course: Path, backend: str):
     stub = course / "exercises" / "01_tensors.py"
-    watch = Session(course)
+    watch = Session(course, backend=backend)
     try:
         watch.expect("Not started: Tensors")
         save(stub, REFERENCE.replace("return matrix + bias", "return matrix - bias"))

@@ -77,17 +77,17 @@ def grade_class(
 
 def require_boundary(unsafe: bool, warnings: list[str]) -> bool:
     """True when grading goes ahead without a file-system boundary (allowed only when `unsafe`)."""
-    from grader.isolation.boundary import detect
+    from grader.isolation.backend import detect, file_system_wall
 
     layers = detect()
-    if "landlock" in layers.in_force:
+    if file_system_wall(layers):  # Landlock on Linux, Seatbelt on macOS
         return False
     why = layers.why_missing("landlock") or "not supported here"
     if not unsafe:
         raise TutorError(
-            f"This machine has no file-system boundary around learner code (Landlock: {why}), so a submission "
+            f"This machine has no file-system boundary around learner code (Landlock or Seatbelt; Landlock: {why}), so a submission "
             "could read the reference solutions, other students' files and the gradebook.",
-            hint="Grade on Linux 5.13 or newer with Landlock enabled (`pytorch-tutor doctor` shows what is missing), "
+            hint="Grade on Linux 5.13 or newer with Landlock enabled, or on macOS (Seatbelt); `pytorch-tutor doctor` shows what is missing; "
                  "or pass --unsafe-no-sandbox to grade anyway; the gradebook then says so.")
     warnings.append(f"graded with --unsafe-no-sandbox: no file-system boundary (Landlock: {why})")
     return True
@@ -130,7 +130,7 @@ def _grade_all(course, private: Path, hidden: tuple, todo: list[Submission], tim
         return
     from grader.isolation import torchsetup
     from grader.judging.reference import load_reference
-    from grader.isolation.pool import Pool
+    from grader.isolation.backend import Pool
 
     torchsetup.prepare()  # as in every grading process (one thread): the references agree with the learner's side
     for exercise in {sub.exercise for sub in todo}:

@@ -77,10 +77,10 @@ def _sweep() -> None:
 
 
 def _require_boundary(unsafe: bool) -> None:
-    from grader.isolation.boundary import detect
+    from grader.isolation.backend import detect, file_system_wall
 
     layers = _state.setdefault("layers", detect())
-    if "landlock" not in layers.in_force and not unsafe:
+    if not file_system_wall(layers) and not unsafe:
         why = layers.why_missing("landlock") or "not supported here"
         raise TutorError(f"a Ray worker has no file-system boundary around learner code (Landlock: {why})")
 
@@ -120,7 +120,7 @@ def _pool():
     """This worker's pool of one warm zygote, started by its first task and kept for the next ones."""
     if _state["pool"] is None:
         from grader.isolation import torchsetup
-        from grader.isolation.pool import Pool
+        from grader.isolation.backend import Pool
 
         torchsetup.prepare()
         _state["pool"] = Pool(1).__enter__()  # ends with the worker: the zygote dies when its socket closes

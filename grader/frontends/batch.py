@@ -12,12 +12,15 @@ from grader.course import Course
 from grader.results import ExerciseResult
 
 
-def check_all(course: Course, progress=None, size: int | None = None) -> list[ExerciseResult]:
-    """Grade each exercise's learner file; record progress for each. Results in course order."""
-    from grader.engine import check_exercise
-    from grader.isolation.pool import Pool
+def check_all(course: Course, progress=None, size: int | None = None, pool=None) -> list[ExerciseResult]:
+    """Grade each exercise's learner file; record progress for each. Results in course order.
+    `pool`: warm zygotes to use (the grading server's), else a pool of `size` is started here."""
+    from contextlib import nullcontext
 
-    with Pool(size) as pool, ThreadPoolExecutor(pool.size) as threads:
+    from grader.engine import check_exercise
+    from grader.isolation.backend import Pool
+
+    with nullcontext(pool) if pool is not None else Pool(size) as pool, ThreadPoolExecutor(pool.size) as threads:
         futures = [threads.submit(check_exercise, course, ex, None, None, pool) for ex in course.exercises]
         results = [f.result() for f in futures]
     if progress is not None:

@@ -15,7 +15,7 @@ from grader.isolation import landlock_rules
 from grader.isolation.layers import DESCRIPTIONS, Layers
 
 
-def doctor_report(layers: Layers) -> dict:
+def doctor_report(layers: Layers, backend: str = "linux", wall: str | None = None) -> dict:
     """The report as plain data (for --json): a row per layer, in the order they are applied."""
     names = list(DESCRIPTIONS) + [name for name in (*layers.in_force, *dict(layers.missing)) if name not in DESCRIPTIONS]
     rows = []
@@ -24,7 +24,8 @@ def doctor_report(layers: Layers) -> dict:
             rows.append({"layer": name, "supported": True, "detail": DESCRIPTIONS.get(name, "")})
         elif (why := layers.why_missing(name)) is not None:
             rows.append({"layer": name, "supported": False, "detail": why})
-    return {"layers": rows, "writable": layers.writable, "landlock_abi": landlock_rules.ABI}
+    return {"layers": rows, "writable": layers.writable, "landlock_abi": landlock_rules.ABI, "backend": backend,
+            "file_system_wall": wall}
 
 
 def show_doctor(console: Console, report: dict) -> None:
@@ -37,4 +38,7 @@ def show_doctor(console: Console, report: dict) -> None:
     console.print(table)
     supported = sum(row["supported"] for row in report["layers"])
     console.print(Text(f"{supported} of {len(report['layers'])} layers in force; Landlock ABI {report['landlock_abi']}; "
-                       f"the learner writes to {report['writable'] or '(nothing)'}"))
+                       f"the learner writes to {report['writable'] or '(nothing)'}; backend: {report.get('backend', 'linux')}"))
+    if not report.get("file_system_wall"):
+        console.print(Text("No file-system wall here: learner code can read what your user can (fine for your own "
+                           "exercises; `grade` refuses without --unsafe-no-sandbox). Windows never has one."))

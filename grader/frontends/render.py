@@ -9,6 +9,7 @@ learner-derived string (output, messages, names, file names, frames) reaches ric
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from rich import box
@@ -24,12 +25,55 @@ from grader.results import ERROR, CheckResult, ExerciseResult
 from grader.text import clean_block, clean_line
 
 
+MARKS = "✓✗…—→"
+ASCII_MARKS = str.maketrans({"✓": "OK", "✗": "X", "…": "...", "—": "-", "→": "->"})
+
+
 def make_console(stderr: bool = False) -> Console:
     plain = bool(os.environ.get("NO_COLOR"))
-    console = Console(stderr=stderr, highlight=False, no_color=plain, emoji=False, soft_wrap=False)
+    stream = sys.stderr if stderr else sys.stdout
+    ascii_only = {} if can_encode(stream, MARKS) else {"file": AsciiMarks(stream)}  # cp1252: OK and X for ✓ and ✗
+    console = Console(stderr=stderr, highlight=False, no_color=plain, emoji=False, soft_wrap=False, **ascii_only)
     if not console.is_terminal and not console.is_jupyter:  # piped: no padding at the ends of lines
         console.file = TrimmedLines(console.file)
     return console
+
+
+def can_encode(stream, text: str) -> bool:
+    try:
+        text.encode(getattr(stream, "encoding", None) or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def degrade_streams() -> None:
+    """On a console that cannot encode UTF-8's marks (Windows' cp1252, a C locale), write what it cannot
+    encode as `?` rather than fail: for everything printed without the console (typer.echo)."""
+    for stream in (sys.stdout, sys.stderr):
+        if not can_encode(stream, MARKS) and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+
+
+class AsciiMarks:
+    """A text stream for rich that writes ✓ as OK, ✗ as X, … as ... (and anything else it cannot encode as ?)."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.encoding = getattr(stream, "encoding", None) or "ascii"
+
+    def write(self, text: str) -> int:
+        plain = text.translate(ASCII_MARKS).encode(self.encoding, "replace").decode(self.encoding)
+        return self.stream.write(plain)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+    def fileno(self) -> int:
+        return self.stream.fileno()
 
 
 def table_box(console: Console) -> box.Box:
@@ -97,7 +141,7 @@ def _show_check(console: Console, check: CheckResult) -> None:
     if check.traceback:
         grid.add_row("where", _traceback(check.traceback))
     if check.differs_at:
-        grid.add_row("differs at", Text(check.differs_at))
+        grid.add_row("differs at", safe(check.differs_at))
     if check.hint:
         grid.add_row("hint", safe(check.hint, style="yellow"))
     console.print(Padding(grid, (0, 0, 0, 4)))

@@ -32,7 +32,7 @@ class Watch:
         self.current = start or first_unpassed(course, self.progress) or course.exercises[0]
 
     def run(self) -> None:
-        from grader.isolation.pool import Pool
+        from grader.isolation.backend import Pool
 
         with Pool(1) as self.pool, _keys_mode():
             threading.Thread(target=self._watch_files, daemon=True).start()
@@ -143,11 +143,14 @@ def task_text(stub: Path) -> str:
 @contextlib.contextmanager
 def _keys_mode():
     """Single key presses without Enter when stdin is a terminal; restored on the way out."""
-    if not sys.stdin.isatty():
+    try:
+        import termios
+        import tty
+    except ImportError:  # Windows: keys are read a line at a time (the key, then Enter)
+        termios = None
+    if not sys.stdin.isatty() or termios is None:
         yield
         return
-    import termios
-    import tty
 
     fd = sys.stdin.fileno()
     saved = termios.tcgetattr(fd)

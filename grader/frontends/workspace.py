@@ -102,6 +102,9 @@ def init_course(target: Path) -> Path:
     state = target / STATE_DIR
     state.mkdir(exist_ok=True)
     (state / "course").write_text("pytorch-tutor course folder (references come from the installed package)\n")
+    from grader.frontends.editors import write_editor_files
+
+    write_editor_files(target)  # VS Code: a "check this exercise" task whose failures show in the Problems panel
     return target
 
 

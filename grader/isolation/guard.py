@@ -28,10 +28,10 @@ _EXEC_EVENTS = {"subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "o
 def install(forbidden_dirs: list[str], allowed_file: str, own_dir: str | None = None) -> None:
     """Refuse opening files under `forbidden_dirs`, except `allowed_file` (the learner's own) and
     anything under `own_dir` (its writable folder)."""
-    roots = tuple(os.path.realpath(d) + os.sep for d in forbidden_dirs)
-    allowed = os.path.realpath(allowed_file)
-    own = (os.path.realpath(own_dir) + os.sep,) if own_dir else ()
-    realpath, fspath, sep = os.path.realpath, os.fspath, os.sep
+    roots = tuple(folder_prefix(os.path.realpath(d)) for d in forbidden_dirs)
+    allowed = os.path.normcase(os.path.realpath(allowed_file))
+    own = (folder_prefix(os.path.realpath(own_dir)),) if own_dir else ()
+    realpath, fspath, sep, normcase = os.path.realpath, os.fspath, os.sep, os.path.normcase
 
     def hook(event: str, args: tuple) -> None:
         if event == "open":
@@ -44,9 +44,16 @@ def install(forbidden_dirs: list[str], allowed_file: str, own_dir: str | None = 
                 return
             if isinstance(full, bytes):
                 full = full.decode(errors="replace")
+            full = normcase(full)  # Windows: C:\\Course and c:\\course are one folder
             if full != allowed and (full + sep).startswith(roots) and not (full + sep).startswith(own):
                 raise PermissionError(f"exercise code may not open {fspath(path)!r}: it belongs to the grader")
         elif event in _EXEC_EVENTS:
             raise PermissionError("exercise code may not start other programs")
 
     sys.addaudithook(hook)
+
+
+def folder_prefix(path: str, pathmod=os.path) -> str:
+    """`path` as a prefix that only paths inside it start with: normalised case (Windows), one trailing
+    separator. `pathmod` is ntpath or posixpath in the tests."""
+    return pathmod.normcase(path).rstrip(pathmod.sep) + pathmod.sep

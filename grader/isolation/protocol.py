@@ -41,9 +41,11 @@ def receive(sock: socket.socket, count: int, deadline: float | None = None, cap:
     return [_read(sock, _size(sock, deadline, cap), deadline) for _ in range(count)]
 
 
-def receive_json(sock: socket.socket, extra: int = 0, deadline: float | None = None) -> tuple[dict, list[bytearray]]:
-    """A JSON object (at most MAX_HEAD bytes: a job's report, with its captured output) and `extra` frames."""
-    head = _read(sock, _size(sock, deadline, MAX_HEAD), deadline)
+def receive_json(sock: socket.socket, extra: int = 0, deadline: float | None = None,
+                 cap: int = MAX_HEAD) -> tuple[dict, list[bytearray]]:
+    """A JSON object (at most `cap` bytes, and never more than MAX_HEAD: a job's report, with its captured
+    output) and `extra` frames."""
+    head = _read(sock, _size(sock, deadline, min(cap, MAX_HEAD)), deadline)
     rest = receive(sock, extra, deadline)
     try:
         data = boundedjson.loads(head, _HEAD)  # counted first: a notebook kernel (learner code) sends these too

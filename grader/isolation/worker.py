@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import sys
 from pathlib import Path
 
@@ -88,6 +87,10 @@ def _write_raw(data: bytes) -> None:
 
 
 def _limit_files(limits: dict) -> None:
+    try:
+        import resource
+    except ImportError:  # Windows: the Job Object limits the process from outside
+        return
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     fsize = int(limits.get("file_bytes", 512 * 2**20))
     resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))

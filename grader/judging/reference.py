@@ -69,6 +69,25 @@ def mistake_book(exercise: Exercise) -> MistakeBook:
     return _books[key]
 
 
+def forget_exercise(folder: Path) -> None:
+    """Drop every module, outcome and mistake book cached from files under `folder` (a long-lived
+    process whose exercise's reference files changed in a way their modification times may not show)."""
+    import os
+    import sys
+
+    with TRUSTED:
+        inside = str(folder.resolve()) + os.sep
+        stale = {k: m for k, m in _modules.items() if str(Path(k[0]).resolve()).startswith(inside)}
+        ids = {id(m) for m in stale.values()}  # `stale` holds the modules: no id is reused meanwhile
+        for key, module in stale.items():
+            sys.modules.pop(module.__name__, None)
+            del _modules[key]
+        for key in [k for k in _expected if ids & set(k)]:
+            del _expected[key]
+        for key in [k for k in _books if ids & set(k[:2])]:
+            del _books[key]
+
+
 def _load(path: Path, name: str) -> ModuleType:
     try:
         key = (str(path), path.stat().st_mtime)

@@ -29,9 +29,9 @@ def summary(t: Any, room: int) -> dict | None:
     """{"shape", "dtype", "data": the tensor or None, "stats": moments and samples or None}; None if unreadable."""
     import torch
 
+    if type(t) is not torch.Tensor and type(t) is not torch.nn.Parameter:
+        return None  # a subclass (torch.export's fake tensors among them): no plain values to compare
     t = t.detach()
-    if type(t) is not torch.Tensor:
-        t = t.as_subclass(torch.Tensor)
     if t.device.type == "meta" or t.layout != torch.strided or t.is_complex() or t.is_quantized:
         return None
     t.untyped_storage().data_ptr()  # raises for a tensor with no data (torch.export's fake tensors)
@@ -39,6 +39,8 @@ def summary(t: Any, room: int) -> dict | None:
     size = t.numel() * t.element_size()
     if t.numel() <= WHOLE and size <= room:
         found["data"] = t.cpu().contiguous().clone()
+        if type(found["data"]) is not torch.Tensor:  # made under a fake mode
+            return None
     else:
         found["stats"] = stats(t)
     return found
@@ -108,8 +110,9 @@ class Recorder:
                 self._state[id(read)] = read._version  # optimizer or a layer changed it in place during the run)
                 self._add(frames, [], False, read, state=STATE if before is None else CHANGED)
         inputs = sorted({self.known[id(t)][0] for t in given if self._seen(t)})
-        for tensor in made:
-            self._add(frames, inputs, not given, tensor)
+        kind = CHANGED if _in_optimizer(sys._getframe(2)) else COMPUTED  # its hyperparameters are plain numbers,
+        for tensor in made:                                               # unseen: an optimizer's values are state
+            self._add(frames, inputs, not given, tensor, state=kind)
 
     def outputs(self, result: Any) -> list[int]:
         """The ops whose tensors are (part of) what the probe returned."""
@@ -147,6 +150,12 @@ def _tensors(node: Any, depth: int = 2) -> list:
     if type(node) is dict:
         return [t for item in list(node.values())[:64] for t in _tensors(item, depth - 1)]
     return []
+
+
+def _in_optimizer(frame: Any) -> bool:
+    """Whether the op was called by torch.optim's code (an optimizer's or a scheduler's step)."""
+    name = frame.f_code.co_filename.replace("\\", "/")
+    return "/torch/optim/" in name
 
 
 def _compiling() -> bool:

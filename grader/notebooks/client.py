@@ -39,10 +39,17 @@ class Server:
         code = Path(__file__).resolve().parents[2]  # where grader/ lives, installed or not
         ours, theirs = socket.socketpair()
         self.log = tempfile.TemporaryFile()  # what it says if it fails to start
-        argv = [sys.executable, "-m", "grader.notebooks.server", str(theirs.fileno()), str(os.getpid())]
-        self.proc = subprocess.Popen(argv, pass_fds=(theirs.fileno(),), cwd=code, env=child_env(), start_new_session=True,
-                                     stdin=subprocess.DEVNULL, stdout=self.log, stderr=self.log)  # a session of its own:
-        # Jupyter kills a kernel's whole process group on restart, and the server must live to clean up after itself
+        if sys.platform == "win32":  # no descriptor passing: the socket is handed over with socket.share()
+            argv = [sys.executable, "-m", "grader.notebooks.server", "share", str(os.getpid())]
+            self.proc = subprocess.Popen(argv, cwd=code, env=child_env(), stdin=subprocess.PIPE, stdout=self.log,
+                                         stderr=self.log, creationflags=subprocess.CREATE_NEW_PROCESS_GROUP)
+            self.proc.stdin.write(theirs.share(self.proc.pid))
+            self.proc.stdin.close()
+        else:
+            argv = [sys.executable, "-m", "grader.notebooks.server", str(theirs.fileno()), str(os.getpid())]
+            self.proc = subprocess.Popen(argv, pass_fds=(theirs.fileno(),), cwd=code, env=child_env(), start_new_session=True,
+                                         stdin=subprocess.DEVNULL, stdout=self.log, stderr=self.log)  # a session of its own:
+            # Jupyter kills a kernel's whole process group on restart, and the server must live to clean up after itself
         theirs.close()
         self.sock, self.hello = ours, None
 

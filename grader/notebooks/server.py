@@ -37,13 +37,14 @@ from grader.text import clean_line
 _LABEL = re.compile(r"In \[(\d{1,9})\]")
 
 
-def main(fd: int, parent: int) -> None:
-    """Serve the kernel `parent` on the socketpair end `fd` until it closes or the kernel ends."""
+def main(fd: int | str, parent: int) -> None:
+    """Serve the kernel `parent` on the socketpair end `fd` until it closes or the kernel ends ("share": the
+    socket comes as socket.share()'s bytes on stdin, on Windows)."""
     _become_server(parent)
     folder = tempfile.mkdtemp(prefix="pytorch-tutor-server-")
-    tempfile.tempdir = os.environ["TMPDIR"] = folder  # the jobs' scratch folders go here too
+    tempfile.tempdir = os.environ["TMPDIR"] = os.environ["TEMP"] = folder  # the jobs' scratch folders go here too
     try:
-        _serve(socket.socket(fileno=fd))
+        _serve(socket.fromshare(sys.stdin.buffer.read()) if fd == "share" else socket.socket(fileno=int(fd)))
     finally:
         _remove(folder)
 
@@ -56,22 +57,24 @@ def _remove(folder: str) -> None:
 
 
 def _become_server(parent: int) -> None:
-    from grader.isolation import boundary, syscalls
+    from grader.isolation import backend
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # unwinds: the pool closes, the folder goes
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # an interrupted kernel ends us itself
     if sys.platform == "linux":
+        from grader.isolation import syscalls
+
         syscalls.prctl(syscalls.PR_SET_PDEATHSIG, signal.SIGTERM)  # the kernel died, however it died
-    if os.getppid() != parent:  # it died before we asked to be told
+    if os.getppid() != parent:  # it died before we asked to be told (elsewhere: its socket's close ends us)
         sys.exit(0)
-    boundary.harden_trusted()
+    backend.harden_trusted()
 
 
 def _serve(sock: socket.socket) -> None:
     import numpy  # noqa: F401  (what every check needs, imported once, before the zygote is forked)
 
     from grader.isolation import torchsetup
-    from grader.isolation.pool import Pool
+    from grader.isolation.backend import Pool
 
     torchsetup.prepare()
     import grader.engine  # noqa: F401
@@ -89,9 +92,11 @@ def _serve(sock: socket.socket) -> None:
 
 def hello() -> dict:
     """What the server says once it is ready: who it is, and how it is protected (for tests and doctor-like checks)."""
-    from grader.isolation import syscalls
+    dumpable = None
+    if sys.platform == "linux":
+        from grader.isolation import syscalls
 
-    dumpable = syscalls.get_dumpable() if sys.platform == "linux" else None
+        dumpable = syscalls.get_dumpable()
     return {"ready": True, "pid": os.getpid(), "parent": os.getppid(), "dumpable": dumpable}
 
 
@@ -153,4 +158,4 @@ def for_notebook(result: ExerciseResult, name: str) -> ExerciseResult:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]), int(sys.argv[2]))
+    main(sys.argv[1], int(sys.argv[2]))

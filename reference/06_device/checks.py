@@ -2,7 +2,8 @@
 
 No GPU is needed: `pick_device` runs in a simulated machine (every availability query torch
 offers answers alike), moves are checked on the `meta` device (tensors with a shape and no
-data) as a stand-in for a GPU, and on a machine with CUDA the same checks also run on `cuda`.
+data) as a stand-in for a GPU, and on a machine with CUDA (or a Mac with MPS) the same checks also run on `cuda`
+(or `mps`).
 """
 
 import re
@@ -39,7 +40,9 @@ HINTS = {
 
 META, CPU = torch.device("meta"), torch.device("cpu")
 META_NOTE = "These checks use `torch.device('meta')` as a stand-in for a GPU: meta tensors have a shape and no data."
-DEVICES = [META, CPU] + ([torch.device("cuda")] if torch.cuda.is_available() else [])
+ACCELERATORS = [torch.device(kind) for kind, there in (("cuda", torch.cuda.is_available()),
+                                                         ("mps", torch.backends.mps.is_available())) if there]
+DEVICES = [META, CPU] + ACCELERATORS  # a Mac with Apple silicon also runs them on `mps`
 
 
 def _probe_pick(ns, cuda: bool, mps: bool):

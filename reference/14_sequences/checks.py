@@ -232,18 +232,20 @@ FORWARD_HINTS = {
 # ---- LSTMClassifier on a GPU ----------------------------------------------------------------------
 
 META = torch.device("meta")  # as in 06: a stand-in for a GPU, with shapes and no data
+GPU = torch.device("mps") if torch.backends.mps.is_available() else META  # a Mac's own GPU where there is one
+GPU_NAME = "a GPU (this Mac's, through MPS)" if GPU.type == "mps" else "a GPU (the meta device stands in)"
 ON_GPU = "the lengths, as pack_padded_sequence found them"
 
 
 def _probe_on_gpu(ns, sizes, tokens, lengths):
-    """The model and the tokens on the meta device, the lengths on the CPU as collate returns them. Only
+    """The model and the tokens on the GPU (the meta device, or MPS on a Mac), the lengths on the CPU as collate returns them. Only
     whether packing refused the lengths is looked at: meta tensors have no values, and some correct code
     (pad_packed_sequence, which copies data out) cannot run on them at all."""
     model = ns.LSTMClassifier(*sizes)
     if not isinstance(model, nn.Module):
         return {ON_GPU: f"LSTMClassifier(...) is a {type(model).__name__}, not an nn.Module"}
     try:
-        model.to(META)(tokens.to(META), lengths)
+        model.to(GPU)(tokens.to(GPU), lengths)
     except RuntimeError as exc:
         if "'lengths' argument should be a 1D CPU int64 tensor" in str(exc):
             return {ON_GPU: "refused: they had been moved to the model's device"}
@@ -253,7 +255,7 @@ def _probe_on_gpu(ns, sizes, tokens, lengths):
 
 
 def _describe_on_gpu(sizes, tokens, lengths) -> str:
-    return (f"model = {_sizes_text(sizes)} on a GPU (the meta device stands in); model(tokens of shape "
+    return (f"model = {_sizes_text(sizes)} on {GPU_NAME}; model(tokens of shape "
             f"{tuple(tokens.shape)} on the GPU, lengths={lengths.tolist()} on the CPU, as collate returns them)")
 
 

@@ -128,7 +128,7 @@ def _pool(config: Config, found: Found):
     if not found.readable:
         return contextlib.nullcontext()
     from grader.isolation import torchsetup
-    from grader.isolation.pool import Pool
+    from grader.isolation.backend import Pool
 
     torchsetup.prepare()
     return Pool(max(1, min(config.jobs, sum(not f[3] for f in found.files.values()))))

@@ -1,0 +1,109 @@
+"""macOS (and Linux on the portable backend): one job's process tree, read with `ps`, no /proc.
+
+The worker is spawned in a session of its own, so its members are: its process group, and every
+process below it by parent links. A process that leaves both (setsid, then a double fork) still
+carries the job's token in its environment, which `ps` shows for processes of our own user; it
+is found that way when the job is killed. Memory is the resident size of the tree's processes
+added up (pages that forked children share are counted in each: an over-estimate, never under).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from grader.isolation.proctree import TOKEN_VAR
+
+PS = "ps"
+
+
+class PsTree:
+    """The interface `grader.isolation.jobobject.JobTree` also has: adopt, count, over_memory, kill, close."""
+
+    layers: tuple[str, ...] = ()
+
+    def __init__(self, token: str):
+        self.token, self.root = token, 0
+
+    def adopt(self, popen) -> None:
+        self.root = popen.pid
+
+    def members(self, table: dict[int, tuple[int, int, int]] | None = None) -> set[int]:
+        table = snapshot() if table is None else table
+        found = {pid for pid, (_, pgid, _) in table.items() if pgid == self.root} | ({self.root} & set(table))
+        while new := {pid for pid, (ppid, _, _) in table.items() if ppid in found and pid not in found}:
+            found |= new
+        return found - {os.getpid()}
+
+    def limit(self, limits: dict) -> None:
+        pass  # nothing to set from outside: the keeper polls
+
+    def count(self) -> int:
+        return len(self.members())
+
+    def memory(self) -> int:
+        table = snapshot()
+        return sum(table[pid][2] for pid in self.members(table))
+
+    def over_memory(self, limit: int) -> bool:
+        return self.memory() > limit
+
+    def kill(self) -> None:
+        """SIGKILL the group, the tree and the token's holders until none is left (they may fork meanwhile)."""
+        for _ in range(20):
+            living = self.members() | carrying(self.token)
+            if not living:
+                return
+            _killpg(self.root)  # only while the group has members: its id cannot belong to anyone else then
+            for pid in living:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            time.sleep(0.02)
+
+    def close(self) -> None:
+        pass
+
+
+def snapshot() -> dict[int, tuple[int, int, int]]:
+    """{pid: (parent pid, process group, resident bytes)} of every process, from ps."""
+    table = {}
+    for line in _ps("-A", "-o", "pid=,ppid=,pgid=,rss=").splitlines():
+        fields = line.split()
+        if len(fields) == 4 and all(f.isdigit() for f in fields):
+            pid, ppid, pgid, rss = map(int, fields)
+            table[pid] = (ppid, pgid, rss * 1024)
+    return table
+
+
+def carrying(token: str) -> set[int]:
+    """Processes of ours whose environment holds the job's token."""
+    if not token:
+        return set()
+    wanted = f"{TOKEN_VAR}={token}"
+    env_flag = ["-E"] if sys.platform == "darwin" else ["e"]
+    found = set()
+    for line in _ps("-A", "-ww", "-o", "pid=,command=", *env_flag).splitlines():
+        pid, _, rest = line.strip().partition(" ")
+        if pid.isdigit() and wanted in rest.split() and int(pid) != os.getpid():
+            found.add(int(pid))
+    return found
+
+
+def _ps(*args: str) -> str:
+    try:
+        return subprocess.run([PS, *args], capture_output=True, text=True, errors="replace", timeout=20).stdout
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+def _killpg(pgid: int) -> None:
+    if pgid > 1:
+        try:
+            os.killpg(pgid, signal.SIGKILL)
+        except OSError:
+            pass

@@ -1,0 +1,121 @@
+"""The command line's first step, before typer, rich or torch is imported.
+
+`pytorch-tutor check NN [--file F] [--json | --format F]` is handed to the course's warm server;
+its validated answer is printed and the command ends here. Anything else, or no server to
+answer, falls through to the full command line (cli.py), and after a `check`, `watch` or `hint`
+(or a `check` the server could not answer) a server is started in the background for the next
+one. `--no-server` or `$PYTORCH_TUTOR_NO_SERVER=1`: neither.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import sys
+from pathlib import Path
+
+STARTS = ("check", "watch", "hint")  # the commands after which a server is worth having
+
+
+def hand_over(args: list[str]) -> None:
+    """Answer `check` through the server and exit, or arrange for a server to start after this command."""
+    from grader.service import client
+
+    parsed = _parse(args)
+    if parsed is None or client.disabled():
+        return
+    command, course, options = parsed
+    root = course_root(course)
+    if root is None:
+        return  # the full command line explains
+    if command == "check" and options is not None:
+        code = _answer(root, options)
+        if code is not None:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)  # nothing else to run or clean up: skip the interpreter's tear-down
+    atexit.register(client.start, root)
+
+
+def _answer(root: Path, options: dict) -> int | None:
+    """Print the server's answer to a check; its exit status, or None to grade cold instead."""
+    from grader.service import client, reply
+
+    request = client.check_request(root, options["exercise"], options["file"], options["format"])
+    answer = client.ask(root, {**request, "kind": "all"} if options["all"] else request, seconds=60 * 60)
+    try:
+        if answer is None or "fault" in answer:
+            return None
+        if "error" in answer:
+            message, hint, code = reply.error(answer["error"])
+            sys.stderr.write(f"error: {message}\n" + (f"{hint}\n" if hint else ""))
+            return code
+        results = reply.results(answer.get("results")) if options["all"] else [reply.result(answer.get("result"))]
+        sys.stdout.write(_output(results, options["format"], answer.get("text"), options["all"]))
+    except reply.Malformed:
+        return None
+    from grader.results import exit_status
+
+    return exit_status(results)
+
+
+def _output(results: list, fmt: str, text, every: bool) -> str:
+    """What the full command line prints for these results in this format."""
+    from grader.service import reply
+
+    if fmt == "json":
+        import json
+
+        return (json.dumps([r.to_dict() for r in results], indent=2) if every else results[0].to_json()) + "\n"
+    if fmt == "diagnostics":
+        from grader.frontends.diagnostics import diagnostic_lines
+
+        return "".join(line + "\n" for r in results for line in diagnostic_lines(r))
+    return reply.terminal_text(text)
+
+
+def _parse(args: list[str]) -> tuple[str, str | None, dict | None] | None:
+    """(command, --course, the check's options if the server can answer it) or None."""
+    course = os.environ.get("PYTORCH_TUTOR_COURSE")
+    while args and args[0].startswith("--course"):
+        if args[0] == "--course" and len(args) > 1:
+            course, args = args[1], args[2:]
+        elif args[0].startswith("--course="):
+            course, args = args[0].split("=", 1)[1], args[1:]
+        else:
+            return None
+    if not args or args[0] not in STARTS or "--no-server" in args or "--help" in args:
+        return None
+    return args[0], course, _check_options(args[1:]) if args[0] == "check" else None
+
+
+def _check_options(args: list[str]) -> dict | None:
+    options = {"exercise": None, "file": None, "format": "text", "all": False}
+    while args:
+        head, args = args[0], args[1:]
+        if head in ("--file", "-f", "--format") and args:
+            options["file" if head != "--format" else "format"], args = args[0], args[1:]
+        elif head == "--json":
+            options["format"] = "json"
+        elif head == "--all":
+            options["all"] = True
+        elif not head.startswith("-") and options["exercise"] is None:
+            options["exercise"] = head
+        else:
+            return None  # --all, or something only the full command line understands
+    ok = (options["exercise"] is None) == options["all"] and options["format"] in ("text", "json", "diagnostics")
+    ok = ok and not (options["all"] and options["file"])
+    return options if ok else None
+
+
+def course_root(given: str | None) -> Path | None:
+    """The course folder as `find_course` finds it (without importing it: its imports cost time)."""
+    def is_course(folder: Path) -> bool:
+        return (folder / "exercises").is_dir() and ((folder / "reference" / "course.toml").is_file()
+                                                    or (folder / ".pytorch-tutor" / "course").is_file())
+
+    if given:
+        root = Path(given).expanduser().resolve()
+        return root if is_course(root) else None
+    here = Path.cwd().resolve()
+    return next((folder for folder in (here, *here.parents) if is_course(folder)), None)

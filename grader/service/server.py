@@ -1,0 +1,173 @@
+"""`pytorch-tutor server run`: the warm grading server of one course folder and this user.
+
+Started in the background by the first `check` (`python -m grader.service.server COURSE`), it
+takes the lock beside its socket (a second server of the same course ends at once), makes itself
+non-dumpable, imports torch and the course's preloads once and forks a warm zygote before any
+course code is loaded, then answers one connection at a time: `status`, `stop`, `check`. Every
+connection's peer must be this user; a request is one frame of at most REQUEST_CAP bytes, read
+before a deadline and validated field by field. It ends after IDLE seconds without a request
+(`$PYTORCH_TUTOR_SERVER_IDLE`, default 15 minutes), when its course folder disappears, when
+the grader's code or torch changes under it, or when a client's stamp differs (it is stale).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from grader.course import find_course
+from grader.errors import TutorError
+from grader.isolation import protocol
+from grader.service import jobs, transport
+from grader.service.stamp import code_stamp
+from grader.text import clean_line
+
+IDLE_ENV = "PYTORCH_TUTOR_SERVER_IDLE"
+IDLE = 15 * 60.0
+TICK = 1.0  # seconds between looks at the course folder, the code and the idle time
+REQUEST_CAP = 64 * 1024
+READ_SECONDS = 10.0
+
+
+def main(root: str, idle: float | None = None) -> int:
+    """Serve the course at `root` until a reason to end; 0, or 1 if another server holds the lock."""
+    course_root = Path(root).resolve()
+    try:
+        path = transport.address(course_root)
+    except transport.Refused as exc:
+        raise TutorError(f"The grading server cannot start: {exc}.") from None
+    lock = _lock(path.with_suffix(".lock"))
+    if lock is None:
+        return 1
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # unwinds: the pool closes, the files go
+    signal.signal(signal.SIGINT, lambda *_: sys.exit(0))
+    folder = tempfile.mkdtemp(prefix="pytorch-tutor-server-")
+    tempfile.tempdir = os.environ["TMPDIR"] = folder  # the jobs' scratch folders go here too
+    try:
+        Server(course_root, path, idle).run()
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        path.unlink(missing_ok=True)  # ours: we hold the lock
+        shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+def _lock(path: Path, seconds: float = 10.0):
+    """The open lock file once we hold it (a stale server may take a moment to let go), else None."""
+    handle = open(path, "a")
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return handle
+        except OSError:
+            if time.monotonic() > deadline:
+                handle.close()
+                return None
+            time.sleep(0.2)
+
+
+def idle_seconds(given: float | None = None) -> float:
+    try:
+        return float(given if given is not None else os.environ.get(IDLE_ENV, IDLE))
+    except ValueError:
+        return IDLE
+
+
+class Server:
+    def __init__(self, root: Path, path: Path, idle: float | None):
+        from grader.service.cache import ReferenceCache
+
+        self.root, self.path, self.idle = root, path, idle_seconds(idle)
+        self.stamp = code_stamp()
+        self.cache = ReferenceCache(self.stamp)
+        self.started = self.last = time.time()
+        self.served = self.refused = 0
+        self.stopping = False
+
+    def run(self) -> None:
+        from grader.isolation import boundary, torchsetup
+        from grader.isolation.pool import Pool
+
+        course = find_course(self.root)
+        boundary.harden_trusted()
+        torchsetup.prepare(preload=tuple(sorted({m for ex in course.exercises for m in ex.preload})))
+        import grader.engine  # noqa: F401
+        from grader.frontends import render  # noqa: F401  (rich, once)
+
+        with Pool() as pool, transport.listen(self.path) as sock:  # forked now: torch imported, no course code
+            pool.warm()
+            self.last = time.time()  # idle from now on, not from before torch was imported
+            sock.settimeout(TICK)
+            while not self.stopping and self.why_end() is None:
+                try:
+                    conn, _ = sock.accept()
+                except socket.timeout:
+                    continue
+                with conn:
+                    self.serve(conn, pool)
+
+    def why_end(self) -> str | None:
+        if time.time() - self.last > self.idle:
+            return "idle"
+        if not (self.root / "exercises").is_dir():
+            return "the course folder is gone"
+        if code_stamp() != self.stamp:
+            return "the grader or torch changed"
+        return None
+
+    def serve(self, conn: socket.socket, pool) -> None:
+        if transport.peer_uid(conn) != os.getuid():
+            self.refused += 1
+            return
+        try:
+            request, _ = protocol.receive_json(conn, deadline=time.monotonic() + READ_SECONDS, cap=REQUEST_CAP)
+        except protocol.Lost:
+            return
+        self.last = time.time()
+        reply = self.answer(request, pool)
+        try:
+            protocol.send_json(conn, reply)
+        except OSError:
+            pass  # the client gave up (Ctrl-C): the job's result stays recorded
+        self.last = time.time()
+
+    def answer(self, request: dict, pool) -> dict:
+        kind = request.get("kind")
+        if kind == "status":
+            return {"status": self.status()}
+        if kind == "stop":
+            self.stopping = True
+            return {"stopped": True}
+        if request.get("stamp") != self.stamp:
+            self.stopping = True  # stale for this client: end, to be replaced
+            return {"stale": True}
+        if kind not in ("check", "all"):
+            return {"error": {"message": "The grading server received an unknown request.", "hint": "", "exit": 2}}
+        self.served += 1
+        try:
+            fields = jobs.check_fields(request)
+            os.chdir(fields["cwd"] if os.path.isdir(fields["cwd"]) else "/")  # relative paths read as the client's
+            run = jobs.run_all if kind == "all" else jobs.run_check
+            return run(fields, find_course(self.root), pool, self.cache)
+        except TutorError as exc:
+            return jobs.error_reply(exc)
+        except Exception as exc:  # a fault of ours: the client grades cold instead
+            return {"fault": f"{type(exc).__name__}: {clean_line(exc, 500)}"}
+        finally:
+            os.chdir("/")
+
+    def status(self) -> dict:
+        return {"pid": os.getpid(), "course": str(self.root), "started": self.started, "idle_s": self.idle,
+                "served": self.served, "refused": self.refused, "dropped": self.cache.dropped, "stamp": self.stamp}
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1], float(sys.argv[2]) if len(sys.argv) > 2 else None))

@@ -25,10 +25,16 @@ def same_outcome(a: dict, b: dict) -> bool:
     return compare(a["value"], b["value"]) is None
 
 
+_USER_CODE = clean_line("\n\nfrom user code:", MAX_TEXT)  # torch's compiler (2.6) appends the file and line there
+
+
 def _error_text(error: dict) -> tuple:
     """An error's type and message as the schema leaves a learner's: control characters escaped (a message of
-    several lines arrives as one). The trusted side's outcomes never crossed the schema; compare both alike."""
-    return tuple(clean_line(error.get(key, ""), MAX_TEXT) for key in ("type", "message"))
+    several lines arrives as one). The trusted side's outcomes never crossed the schema; compare both alike.
+    Where the compiler named the user code it was tracing, only what comes before counts: the learner's file
+    and a mistake file are different files."""
+    kind, message = (clean_line(error.get(key, ""), MAX_TEXT) for key in ("type", "message"))
+    return kind, message.split(_USER_CODE, 1)[0]
 
 
 def best_mistakes(checks: list, failures: dict, learner: dict, book) -> dict[str, Any]:

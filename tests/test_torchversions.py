@@ -90,3 +90,17 @@ def test_a_compiler_import_that_failed_half_way_in_a_warm_process_can_be_importe
         assert torchsetup.import_or_undo("half_registered")
     finally:
         CacheArtifactFactory._artifact_types.pop("pytorch-tutor-test-half-registered", None)
+
+
+def test_a_compiler_error_matches_a_mistake_whatever_file_torch_names_after_it():
+    """torch 2.6 appends "from user code: File ..." to a compiler error: the learner's file and the mistake
+    file differ there, and the mistake must still be recognised; a different error must not."""
+    from grader.judging.matching import same_outcome
+
+    def raised(message):
+        return {"error": {"type": "UserError", "message": message}}
+
+    learner = raised('Dynamic control flow is not supported\n\nfrom user code:\n   File "/tmp/mine.py", line 39')
+    mistake = raised('Dynamic control flow is not supported\n\nfrom user code:\n   File "/ref/mistakes/if.py", line 7')
+    assert same_outcome(learner, mistake)
+    assert not same_outcome(learner, raised('Something else\n\nfrom user code:\n   File "/tmp/mine.py", line 39'))

@@ -12,10 +12,9 @@ import faulthandler
 import os
 import signal
 import sys
-import traceback
 from typing import TYPE_CHECKING, NoReturn
 
-from grader.isolation import identity, landlock_rules, namespaces
+from grader.isolation import exits, identity, landlock_rules, namespaces
 from grader.isolation import syscalls as sc
 from grader.isolation.layers import Layers, Tally
 
@@ -114,23 +113,8 @@ def _learner_env(writable: str) -> None:
 
 
 def _finish(run, state, layers: Layers) -> NoReturn:
-    """Run the learner's part; exit 0, SystemExit's code, or 1 after printing the exception."""
-    code = 0
-    try:
-        run(state, layers)
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
-        if exc.code is not None and not isinstance(exc.code, int):
-            _write_stderr(f"{exc.code}\n")
-    except BaseException:
-        _print_exception()
-        code = 1
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError, AttributeError):
-            pass
-    os._exit(code & 0xFF)
+    """Run the learner's part, then exit (`exits.run_and_exit`)."""
+    exits.run_and_exit(lambda: run(state, layers))
 
 
 def step_aside(keep: int) -> None:
@@ -192,19 +176,6 @@ def die_like(kind: str, number: int) -> NoReturn:
 def crash() -> NoReturn:
     """Print what went wrong (to stderr) and exit SETUP_FAILED."""
     try:
-        _print_exception()
+        exits.print_exception()
     finally:
         os._exit(SETUP_FAILED)
-
-
-def _write_stderr(text: str) -> None:
-    try:
-        os.write(2, text.encode(errors="replace"))
-    except OSError:
-        pass
-
-
-def _print_exception() -> None:
-    """The exception being handled, written to fd 2 itself: sys.stderr may wrap an fd above 3,
-    which contain() has closed (as under pytest's capture)."""
-    _write_stderr(traceback.format_exc())

@@ -7,11 +7,10 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import stat
 import sys
 import tempfile
 
-from grader.isolation import boundary, namespaces, proctree
+from grader.isolation import boundary, jobfolders, namespaces, proctree
 from grader.isolation.sandbox import Finished, Limits, Monitor
 
 RESULTS_CAP = 37 * 2**20  # the results pipe: channel.MAX_JSON + MAX_TENSORS and the frames' headers
@@ -112,27 +111,8 @@ def _plumb(pipes: list) -> None:
 
 
 def sweep(folder: str | None = None, prefix: str = PREFIX, accept=None) -> None:
-    """Remove the folders named `prefix` + pid + "-" whose process is gone: a keeper killed before its
-    own clean-up (Ctrl-C during a check, a cancelled Ray task, an autograder's whole-run deadline)
-    cannot remove its own job folder. Only real folders (never a link) named for a pid no longer
-    alive are touched, and of those only what `accept(path)` allows, if given."""
-    root = folder or tempfile.gettempdir()
-    try:
-        names = os.listdir(root)
-    except OSError:
-        return
-    for name in names:
-        pid = name[len(prefix):].split("-", 1)[0] if name.startswith(prefix) else ""
-        path = os.path.join(root, name)
-        if pid.isdigit() and not proctree.alive(int(pid)) and _real_folder(path) and (accept is None or accept(path)):
-            shutil.rmtree(path, ignore_errors=True)
-
-
-def _real_folder(path: str) -> bool:
-    try:
-        return stat.S_ISDIR(os.lstat(path).st_mode)
-    except OSError:
-        return False
+    """Remove the folders of keepers that are gone (`jobfolders.sweep`, a pid's life read from /proc)."""
+    jobfolders.sweep(proctree.alive, folder, prefix, accept)
 
 
 def _remove(path: str) -> None:

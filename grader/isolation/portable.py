@@ -16,13 +16,11 @@ from __future__ import annotations
 
 import os
 import queue
-import shutil
-import stat
 import tempfile
 import threading
 import time
 
-from grader.isolation import seatbelt, spawner, spawnwatch
+from grader.isolation import jobfolders, seatbelt, spawner, spawnwatch
 from grader.isolation.sandbox import Finished, Limits
 from grader.isolation.spawner import PREFIX, Worker
 
@@ -133,25 +131,8 @@ class PortablePool:
 def sweep(root: str | None = None) -> None:
     """Remove job folders whose keeper is gone (killed before its own clean-up); POSIX only, where a
     pid can be asked about without /proc."""
-    if not hasattr(os, "killpg"):
-        return
-    root = root or tempfile.gettempdir()
-    try:
-        names = os.listdir(root)
-    except OSError:
-        return
-    for name in names:
-        pid = name[len(PREFIX):].split("-", 1)[0] if name.startswith(PREFIX) else ""
-        path = os.path.join(root, name)
-        if pid.isdigit() and not _alive(int(pid)) and _real_folder(path):
-            shutil.rmtree(path, ignore_errors=True)
-
-
-def _real_folder(path: str) -> bool:
-    try:
-        return stat.S_ISDIR(os.lstat(path).st_mode)
-    except OSError:
-        return False
+    if hasattr(os, "killpg"):
+        jobfolders.sweep(_alive, root, PREFIX)
 
 
 def _alive(pid: int) -> bool:

@@ -20,7 +20,8 @@ import os
 import struct
 import sys
 import threading
-import traceback
+
+from grader.isolation import exits
 
 READY = b"ready"
 _LENGTH = struct.Struct(">Q")
@@ -157,35 +158,13 @@ def job_file(folder: str, name: str, pathmod=os.path) -> str:
 
 
 def _finish(run) -> None:
-    """Exit 0, SystemExit's code, or 1 after printing the exception (as on Linux: `jobproc._finish`)."""
-    code = 0
-    try:
-        run()
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
-        if exc.code is not None and not isinstance(exc.code, int):
-            os.write(2, f"{exc.code}\n".encode(errors="replace"))
-    except BaseException:
-        _print_exception()
-        code = 1
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError, AttributeError):
-            pass
-    os._exit(code & 0xFF)
+    """Run the learner's part, then exit, as on Linux (`exits.run_and_exit`)."""
+    exits.run_and_exit(run)
 
 
 def _report_crash(code: int) -> None:
-    _print_exception()
+    exits.print_exception()
     os._exit(code)
-
-
-def _print_exception() -> None:
-    try:
-        os.write(2, traceback.format_exc().encode(errors="replace"))
-    except OSError:
-        pass
 
 
 def _write_results(data: bytes) -> None:

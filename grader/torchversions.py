@@ -10,8 +10,9 @@ import os
 import re
 
 # (major, minor) of each torch the compat run proved: every exercise sound, the stand-ins' tests
-# passing (so checks take the fast path on it). The oldest is pyproject's floor.
-TESTED = ((2, 6), (2, 11), (2, 13), (2, 15))
+# passing (so checks take the fast path on it). The oldest is pyproject's floor. (2.6 was run too: 18 of 19
+# sound, 16's untouched stub fails under export as "Unsupported: Observed exception", so it is not declared.)
+TESTED = ((2, 11), (2, 13), (2, 15))
 FORCE_STANDINS = "PYTORCH_TUTOR_STANDINS"  # "1": the stand-ins on any torch (how compat.py tests them)
 
 

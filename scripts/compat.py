@@ -32,7 +32,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PAIRS = ("3.11:2.6.0", "3.13:2.11.0", "3.11:2.13.0", "3.12:2.15.0")  # floor, Colab's, CI's, newest on PyPI
+PAIRS = ("3.13:2.11.0", "3.11:2.13.0", "3.12:2.15.0", "3.11:2.6.0")  # floor and Colab's, CI's, newest on PyPI, below the floor
 STANDIN_TESTS = ["tests/test_lazydynamo.py", "tests/test_lazyshapes.py", "tests/test_lazysympy.py"]
 
 

@@ -22,8 +22,9 @@ class Rpc:
     """A minimal LSP client: Content-Length framed JSON-RPC over the server's pipes, with deadlines."""
 
     def __init__(self, argv: list[str], env: dict):
+        # Unbuffered: select() below asks the pipe itself, so no message may wait in a buffer of ours.
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                     env=env, cwd=ROOT)
+                                     env=env, cwd=ROOT, bufsize=0)
         self.next_id = 0
 
     def send(self, method: str, params, request: bool = False) -> int | None:
@@ -43,11 +44,20 @@ class Rpc:
             assert select.select([self.proc.stdout], [], [], max(0.0, deadline - time.monotonic()))[0], "no answer in time"
             head = b""
             while not head.endswith(b"\r\n\r\n"):
-                head += self.proc.stdout.read(1)
+                head += self._read(1)
             size = int(head.split(b"Content-Length:")[1].split(b"\r\n")[0])
-            message = json.loads(self.proc.stdout.read(size))
+            message = json.loads(self._read(size))
             if wanted(message):
                 return message
+
+    def _read(self, size: int) -> bytes:
+        """Exactly `size` bytes (a raw pipe may return fewer at a time)."""
+        data = b""
+        while len(data) < size:
+            chunk = self.proc.stdout.read(size - len(data))
+            assert chunk, "the language server closed its output"
+            data += chunk
+        return data
 
     def close(self) -> None:
         self.proc.kill()

@@ -50,6 +50,7 @@ def test_a_new_exercise_leaves_the_course_wide_tests_green(tmp_path: Path):
         shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
     env = dict(os.environ, PYTHONPATH=str(copy), NO_COLOR="1")
     env.pop("PYTORCH_TUTOR_COURSE", None)
+    env.pop("PYTEST_ADDOPTS", None)  # the inner run's output is read: options given to the outer one (--durations) stay out
     made = subprocess.run([sys.executable, "-m", "cli", "--course", str(copy), "new", "99_scratch", "--title", "Scratch",
                            "--topic", "a scratch exercise"], cwd=copy, env=env, capture_output=True, text=True, timeout=120)
     assert made.returncode == 0, made.stdout + made.stderr

@@ -35,6 +35,7 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new))
 
 
+@pytest.mark.slow
 def test_new_scaffolds_a_working_example_that_validate_accepts(course: Path):
     stub = (course / "exercises" / "01_scale.py").read_text()
     assert stub.count("    raise NotImplementedError\n") == 1 and stub.startswith('"""01 · Scale and shift')
@@ -198,6 +199,7 @@ def _git(folder: Path, *args: str) -> None:
                    check=True, capture_output=True)
 
 
+@pytest.mark.slow
 def test_validate_holds_every_exercise_to_the_bar_the_course_tests_demand(course: Path):
     """Too few styles, a target that does not raise NotImplementedError, a forbidden call the stub never
     mentions: each named, and the exercise is not sound."""
@@ -214,6 +216,7 @@ def test_validate_holds_every_exercise_to_the_bar_the_course_tests_demand(course
     assert cli(course, "validate", "01", "--quick").exit_code == 1
 
 
+@pytest.mark.slow
 def test_a_check_without_hint_still_hints_at_a_wrong_value_and_validate_warns(course: Path):
     import json
     import re

@@ -154,6 +154,7 @@ def test_a_not_implemented_error_raised_inside_a_library_is_an_error_not_an_unwr
     assert found["log_softmax"]["message"] == "not implemented yet: log_softmax"
 
 
+@pytest.mark.slow
 def test_a_preloaded_module_is_in_the_learners_process_before_its_code_runs(pack: Path):
     # course.toml's `preload` (16 preloads torch.export's compiler): imported once by a cold check before it forks
     # the learner's process, which inherits it instead of importing it again. A fresh `check` process, as a learner

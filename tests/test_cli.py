@@ -263,6 +263,7 @@ def test_light_commands_do_not_import_torch(course_dir, command):
     assert out.stdout.strip().splitlines()[-1] == "NO TORCH", out.stdout + out.stderr
 
 
+@pytest.mark.slow
 def test_the_console_script_runs_end_to_end(course_dir):
     exe = shutil.which("pytorch-tutor")
     if exe is None:
@@ -277,6 +278,7 @@ def test_the_console_script_runs_end_to_end(course_dir):
     assert bad.returncode == 2 and "There is no exercise 'nope'" in bad.stderr
 
 
+@pytest.mark.slow
 def test_check_all_grades_every_exercise_in_one_table(course_dir):
     shutil.copy(ROOT / "reference" / "01_tensors" / "solution.py", course_dir / "exercises" / "01_tensors.py")
     shutil.copy(ROOT / "reference" / "05_dataset" / "solution.py", course_dir / "exercises" / "05_dataset.py")

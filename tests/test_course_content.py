@@ -59,6 +59,7 @@ def test_each_exercise_clears_the_bar_validate_checks(ex_id):
     assert found == [], "\n".join(p.text() for p in found)
 
 
+@pytest.mark.slow
 def test_validate_reports_a_broken_exercise(course_dir):
     """validate can fail: a reference that raises, a case made from the global RNG at import, a mistake
     without HINT and one that passes every check are each named."""

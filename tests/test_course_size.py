@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import COURSE, ROOT
 
 
@@ -41,6 +43,7 @@ COURSE_WIDE = [
 ]
 
 
+@pytest.mark.slow
 def test_a_new_exercise_leaves_the_course_wide_tests_green(tmp_path: Path):
     copy = tmp_path / "repo"
     copy.mkdir()

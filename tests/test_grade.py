@@ -282,6 +282,7 @@ def test_correct_files_graded_side_by_side_all_pass(course_dir, tmp_path):
     assert (row["passed"], row["submitted"]) == (6, 6), result.stdout
 
 
+@pytest.mark.slow
 def test_every_reference_solution_of_the_course_scores_full_marks_in_a_fresh_grade(course_dir, tmp_path):
     """In a process of its own (this one may have set torch up already): the trusted side computes the
     references with torch set up as the learner's side is (one thread), or 07 and 13 disagree with themselves."""

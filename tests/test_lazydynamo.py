@@ -131,6 +131,7 @@ def test_the_stand_in_is_used_only_on_the_torch_versions_it_was_tested_on(monkey
     assert not any(map(lazydynamo.tested, ["2.12.1", "2.14.0.dev20260101", "3.0.0", "nightly", ""]))
 
 
+@pytest.mark.slow
 def test_an_untested_torch_falls_back_to_the_plain_path_and_still_grades(tmp_path):
     """A torch the stand-ins were not proven on (2.12, say): no stand-in anywhere, and 04 (which builds
     optimizers) still passes, cold and warm."""

@@ -98,6 +98,7 @@ def test_notebook_refuses_to_overwrite_unless_forced(course_dir):
 # --- grading .ipynb files without a kernel -----------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_every_exercise_exported_and_filled_with_the_reference_passes(course_dir):
     for ex in COURSE.exercises:
         path = export(course_dir, f"{ex.number:02d}")
@@ -266,6 +267,7 @@ def kernel_env(monkeypatch):
     monkeypatch.delenv("PYTORCH_TUTOR_COURSE", raising=False)
 
 
+@pytest.mark.slow
 def test_a_kernel_runs_the_exported_notebook_filled_in_and_its_check_cell_passes(course_dir, kernel_env):
     path = export(course_dir, "05")
     nb = fill_with_reference(path, "05_dataset")
@@ -275,6 +277,7 @@ def test_a_kernel_runs_the_exported_notebook_filled_in_and_its_check_cell_passes
     assert progress(course_dir)["05_dataset"]["status"] == "passed"
 
 
+@pytest.mark.slow
 def test_a_kernel_grades_the_latest_definitions_whatever_the_order_and_state(course_dir, kernel_env):
     path = export(course_dir, "03")
     nb = nbformat.read(path, as_version=4)

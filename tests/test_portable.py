@@ -97,6 +97,7 @@ def _gone(pid: int) -> bool:
     return state in ("", "Z") or state.startswith("Z")
 
 
+@pytest.mark.slow
 def test_the_portable_path_needs_nothing_linux_only(tmp_path: Path):
     """A whole check of 03 passes, and hostile submissions are contained by the deadline, the memory
     limit, the tree kill and the channel's validation, with fork, /proc, unshare/mount/prctl (so
@@ -289,6 +290,7 @@ class StandInKernel32:
         return 0
 
 
+@pytest.mark.slow
 def test_on_windows_each_worker_is_held_by_a_job_object_with_the_jobs_limits(tmp_path: Path, monkeypatch):
     """The Job Object code (real ctypes structures) against a stand-in kernel32 on Linux."""
     from grader.engine import check_exercise
@@ -349,6 +351,7 @@ def test_paths_the_portable_backend_builds_hold_for_windows_inputs(user: str):
 
 # --- the learner loop and validate, through the portable backend ---------------------------------
 
+@pytest.mark.slow
 def test_the_learner_loop_works_on_the_portable_backend(course_dir: Path, monkeypatch):
     """check (a stub, a known mistake with its hint, a pass),
     list, hint and solution, each `check` a cold one whose worker is spawned beside this process."""
@@ -370,6 +373,7 @@ def test_the_learner_loop_works_on_the_portable_backend(course_dir: Path, monkey
     assert "def tensor_from_list" in cli(course_dir, "solution", "01").output
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("ex_id", ["03_nn_module"])
 def test_validate_finds_exercises_sound_on_the_portable_backend(ex_id: str):
     """The reference passes, the stub fails and every known mistake gets its own hint, each in a spawned

@@ -86,6 +86,7 @@ def comparable(result: dict) -> dict:
     return {k: v for k, v in result.items() if k != "elapsed"}
 
 
+@pytest.mark.slow
 def test_check_is_answered_by_the_server_as_a_cold_check_answers_it(served):
     course, folder = served
     before = status(course, folder)["served"]
@@ -100,6 +101,7 @@ def test_check_is_answered_by_the_server_as_a_cold_check_answers_it(served):
     assert status(course, folder)["served"] == before + 2
 
 
+@pytest.mark.slow
 def test_check_all_is_answered_by_the_server_as_a_cold_check_all_answers_it(served):
     course, folder = served
     before = status(course, folder)["served"]
@@ -202,6 +204,7 @@ def test_an_oversized_or_malformed_request_is_dropped_and_the_server_keeps_servi
     assert status(course, folder)["pid"]
 
 
+@pytest.mark.slow
 def test_a_cold_check_starts_a_server_unless_told_not_to(tmp_path):
     course, folder = copy_course(tmp_path / "c"), short_folder()
     (tmp_path / "c").mkdir(exist_ok=True)
@@ -216,6 +219,7 @@ def test_a_cold_check_starts_a_server_unless_told_not_to(tmp_path):
     assert wait_until(lambda: not list(folder.glob("*.sock")), 60)
 
 
+@pytest.mark.slow
 def test_a_stale_server_ends_instead_of_answering(tmp_path):
     course, folder = copy_course(tmp_path), short_folder()
     proc = start_server(course, folder)
@@ -229,6 +233,7 @@ def test_a_stale_server_ends_instead_of_answering(tmp_path):
     assert proc.wait(timeout=60) == 0
 
 
+@pytest.mark.slow
 def test_the_server_ends_when_idle_and_when_its_course_folder_is_gone(tmp_path):
     import shutil
 

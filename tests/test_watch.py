@@ -77,6 +77,7 @@ def course(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend", ["linux", "portable"])  # portable: a spawned worker per check (macOS, Windows)
 def test_watch_rechecks_on_save_survives_breakage_and_quits_cleanly(course: Path, backend: str):
     stub = course / "exercises" / "01_tensors.py"

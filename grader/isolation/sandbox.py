@@ -100,6 +100,7 @@ class Monitor:
         self.limits, self.learner = limits, learner
         self.started = time.monotonic()
         self.waited = 0.0  # seconds the learner's process waited for a CPU so far
+        self.learner_pid = None  # found once (it never changes), not looked up on every poll
         caps = [OUTPUT_CAP, OUTPUT_CAP, results_cap]
         self.captures = [_Capture(s, cap) for s, cap in zip(streams, caps)]
         self.threads = [threading.Thread(target=c.pump, daemon=True) for c in self.captures]
@@ -163,8 +164,9 @@ class Monitor:
 
     def _own_time(self, elapsed: float, tree: set[int]) -> float:
         """Seconds the job ran or slept: `elapsed` less its process's wait for a CPU, or its tree's CPU time."""
-        learner = self.stack_of()
-        delay = proctree.run_delay(learner) if learner else None
+        if self.learner_pid is None:
+            self.learner_pid = self.stack_of()
+        delay = proctree.run_delay(self.learner_pid) if self.learner_pid else None
         if delay is not None:
             self.waited = max(self.waited, delay)
         return max(elapsed - self.waited, proctree.cpu_seconds(tree))

@@ -128,15 +128,22 @@ def stub_problems(course: Course, exercise: Exercise, pool, problem) -> list:
 
 
 def style_problems(course: Course, exercise: Exercise, pool, problem) -> list:
-    from grader.engine import check_exercise
-
     found = []
-    for style in exercise.styles:
-        result = check_exercise(course, exercise, style, pool=pool)
+    for style, result in zip(exercise.styles, _graded(course, exercise, exercise.styles, pool)):
         failing = [f"{c.name}: {c.message}" for c in result.checks if not c.passed]
         if result.status != "passed":
             found.append(problem(style, "", f"a correct style fails: {result.message or '; '.join(failing)}"))
     return found
+
+
+def _graded(course: Course, exercise: Exercise, files: list, pool) -> list:
+    """`files` graded as learners' files, as many at a time as the pool has zygotes (one without a pool)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from grader.engine import check_exercise
+
+    with ThreadPoolExecutor(getattr(pool, "size", 1)) as threads:
+        return list(threads.map(lambda file: check_exercise(course, exercise, file, pool=pool), files))
 
 
 def mistake_problems(course: Course, exercise: Exercise, checks: Any, pool, problem) -> list:
@@ -145,15 +152,16 @@ def mistake_problems(course: Course, exercise: Exercise, checks: Any, pool, prob
     from grader.judging.verdict import judge_all
 
     expected, book = reference_outcomes(exercise)[2], mistake_book(exercise)
-    found = []
+    found, loaded = [], []
     for mistake in book.mistakes:
         if book.module(mistake) is None:
             found.append(problem(mistake.path, "", "the mistake file cannot be loaded on top of the reference"))
             continue
         outcomes = {c.name: book.outcomes(mistake, c) for c in checks.CHECKS}
-        verdicts = judge_all(checks.CHECKS, expected, outcomes, book)
-        found += _recognised(mistake, verdicts, "", problem)
-        found += _recognised(mistake, _as_learner(course, exercise, mistake, pool), " when graded as a learner's file", problem)
+        found += _recognised(mistake, judge_all(checks.CHECKS, expected, outcomes, book), "", problem)
+        loaded.append(mistake)
+    for mistake, verdicts in zip(loaded, _as_learner(course, exercise, loaded, pool)):
+        found += _recognised(mistake, verdicts, " when graded as a learner's file", problem)
     return found
 
 
@@ -168,14 +176,18 @@ def _recognised(mistake, verdicts: list, how: str, problem) -> list:
     return [problem(mistake.path, "", f"fails{how}, but never with its own hint: {why}")]
 
 
-def _as_learner(course: Course, exercise: Exercise, mistake, pool) -> list:
-    from grader.engine import check_exercise
+def _as_learner(course: Course, exercise: Exercise, mistakes: list, pool) -> list:
+    """Each mistake's checks when its file (composed onto the reference) is graded as a learner's."""
     from grader.judging.mistakes import composed_source
 
     with tempfile.TemporaryDirectory(prefix="pytorch-tutor-validate-") as tmp:
-        learner = Path(tmp) / f"{exercise.id}.py"
-        learner.write_text(composed_source(mistake.path, exercise.solution), encoding="utf-8")
-        return check_exercise(course, exercise, learner, pool=pool).checks
+        files = []
+        for i, mistake in enumerate(mistakes):
+            learner = Path(tmp) / str(i) / f"{exercise.id}.py"
+            learner.parent.mkdir()
+            learner.write_text(composed_source(mistake.path, exercise.solution), encoding="utf-8")
+            files.append(learner)
+        return [result.checks for result in _graded(course, exercise, files, pool)]
 
 
 def _comparable(result: Any) -> list:

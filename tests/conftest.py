@@ -13,8 +13,11 @@ import os  # noqa: E402
 import tempfile  # noqa: E402
 
 # One temporary folder for everything this test session (and the processes it starts) makes, so a
-# test can see exactly what grading left behind, whatever else runs on the machine.
-tempfile.tempdir = os.environ["TMPDIR"] = tempfile.mkdtemp(prefix="pytorch-tutor-tests-")
+# test can see exactly what grading left behind, whatever else runs on the machine. Under
+# pytest-xdist each worker has its own, beside the controller's (not inside it: a server's socket
+# address must stay short).
+_BASE = os.environ.setdefault("PYTORCH_TUTOR_TESTS_BASE", tempfile.gettempdir())
+tempfile.tempdir = os.environ["TMPDIR"] = tempfile.mkdtemp(prefix="pytorch-tutor-tests-", dir=_BASE)
 # Every command a test runs grades cold, in its own process, and starts no background server;
 # the server's own tests (test_server.py) turn it back on for the processes they start.
 os.environ["PYTORCH_TUTOR_NO_SERVER"] = "1"

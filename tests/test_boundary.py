@@ -139,18 +139,6 @@ def run_job(run, bound: Boundary, prepare=lambda: None, user: int | None = None)
     return outcome, job.finish(), job.layers.get("in_force", [])
 
 
-def installed_under_tmp() -> list[str]:
-    """The entries of a job's private /tmp that are not its own: where this Python or the grader is
-    installed under /tmp (a clone or a virtual environment there), that folder is bound back, read-only,
-    at its own place, so the job can still import from it. Elsewhere, none."""
-    found = set()
-    for root in landlock_rules.python_roots():
-        parts = Path(os.path.realpath(root)).parts
-        if len(parts) > 2 and parts[1] == "tmp" and os.path.exists(root):
-            found.add(parts[2])
-    return sorted(found)
-
-
 @pytest.fixture()
 def scratch(tmp_path):
     folder = tmp_path / "scratch"
@@ -207,19 +195,15 @@ def landlocked(run, readable=(), forbidden=(), write=()):
 def test_files_are_written_into_the_writable_folder_which_is_the_cwd_home_and_tmpdir(tmp_path):
     bound = Boundary(str(tmp_path), files=(("submission.py", b"answer = 42\n"), ("data.bin", b"\0\1")))
 
-    installed = installed_under_tmp()
-
     def run(state, layers):
         return {"cwd": os.getcwd(), "writable": layers.writable, "listing": sorted(os.listdir(".")),
                 "content": Path("submission.py").read_text(), "home": os.environ["HOME"],
-                "tmpdir": os.environ["TMPDIR"], "tempfile": tempfile.gettempdir(),
-                "installed": {name: attempt(lambda name=name: Path(name, "new.txt").write_text("x")) for name in installed}}
+                "tmpdir": os.environ["TMPDIR"], "tempfile": tempfile.gettempdir()}
 
     outcome, code, in_force = run_job(run, bound)
     assert code == 0
-    own = sorted(set(outcome["listing"]) - set(installed) if "tmpfs" in in_force else outcome["listing"])
-    assert own == ["data.bin", "submission.py"] and outcome["content"] == "answer = 42\n"
-    assert all(result in ("EROFS", "EACCES") for result in outcome["installed"].values()), outcome["installed"]
+    # Only the job's own files, wherever this repository or Python is installed (under /tmp too)
+    assert outcome["listing"] == ["data.bin", "submission.py"] and outcome["content"] == "answer = 42\n"
     assert outcome["cwd"] == outcome["writable"] == outcome["home"] == outcome["tmpdir"] == outcome["tempfile"]
     assert outcome["writable"] == ("/tmp" if "tmpfs" in in_force else str(tmp_path))
     assert not list(tmp_path.iterdir()), "the scratch folder is for when no private tmpfs can be had"
@@ -272,9 +256,10 @@ def test_writing_outside_the_writable_folder_fails(scratch, disk):
     existing = open_folder / "existing.txt"
     existing.write_text("original")
     existing.chmod(0o666)
-    grader_file = ROOT / "grader" / f"planted_{uuid.uuid4().hex}.py"
+    planted = f"planted_{uuid.uuid4().hex}.py"
 
     def run(state, layers):
+        grader_file = Path(sys.modules["grader"].__file__).parent / planted  # where the job reads the grader from
         return {
             "create": attempt(lambda: (open_folder / "new.txt").write_text("x")),
             "overwrite": attempt(lambda: existing.write_text("changed")),
@@ -289,7 +274,7 @@ def test_writing_outside_the_writable_folder_fails(scratch, disk):
     assert outcome.pop("devnull") == "ok"
     assert set(outcome.values()) <= {"EACCES", "EPERM", "EROFS"}, outcome
     assert sorted(p.name for p in open_folder.iterdir()) == ["existing.txt"] and existing.read_text() == "original"
-    assert not grader_file.exists()
+    assert not (ROOT / "grader" / planted).exists()
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -378,7 +363,7 @@ def test_python_and_the_grader_stay_readable_and_importable(scratch):
         import importlib
 
         return {"import": attempt(lambda: importlib.import_module(module)),
-                "grader": attempt(lambda: (ROOT / "grader" / "__init__.py").read_text()),
+                "grader": attempt(lambda: Path(sys.modules["grader"].__file__).read_text()),  # wherever the job reaches it
                 "urandom": attempt(lambda: open("/dev/urandom", "rb").read(8)), "uid": os.getuid()}
 
     outcome, code, in_force = run_job(run, scratch)
@@ -422,8 +407,7 @@ def test_tmp_and_dev_shm_are_private(scratch):
 
         outcome, code, _ = run_job(run, scratch)
     assert code == 0
-    expected_tmp = sorted([f"leak-{token}", *installed_under_tmp()])  # the installation's folder, read-only, if under /tmp
-    assert outcome == {"host_file_seen": False, "tmp": expected_tmp, "shm": [f"leak-{token}"]}
+    assert outcome == {"host_file_seen": False, "tmp": [f"leak-{token}"], "shm": [f"leak-{token}"]}  # wherever the grader is
     assert not Path("/tmp", f"leak-{token}").exists() and not Path("/dev/shm", f"leak-{token}").exists()
 
 
@@ -879,19 +863,63 @@ def test_the_boundary_and_doctor_do_not_import_torch():
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
 
 
-def test_a_python_installed_under_tmp_stays_importable_and_read_only(scratch, tmp_path):
-    """A venv or a checkout in /tmp (CI, a packaging test) is hidden by the private /tmp unless it
-    is bound back, and bound back it must not become writable."""
+def test_a_python_installed_under_tmp_stays_importable_and_read_only_and_out_of_sight(scratch, tmp_path):
+    """A venv or a checkout in /tmp (CI, a packaging test) is covered by the private /tmp: the job reads
+    it through a descriptor opened before the cover, so it imports from it lazily, cannot write to it,
+    and its /tmp shows none of it."""
     need("tmpfs")
     site = tmp_path / "site"
     (site / "tmp_pkg").mkdir(parents=True)
     (site / "tmp_pkg" / "__init__.py").write_text("VALUE = 42\n")
 
     def run(state, layers):
-        sys.path.insert(0, str(site))
-        import tmp_pkg
+        import tmp_pkg  # not imported before the boundary: found through sys.path, as Python left it
 
-        return {"value": tmp_pkg.VALUE, "write": attempt(lambda: (site / "tmp_pkg" / "x.py").write_text("x"))}
+        folder = Path(tmp_pkg.__file__).parent
+        return {"value": tmp_pkg.VALUE, "write": attempt(lambda: (folder / "x.py").write_text("x")),
+                "tmp": os.listdir("/tmp"), "old_path": os.path.exists(site)}
 
-    outcome, code, _ = run_job(run, Boundary(scratch.scratch, readable=(str(site),)))
+    job = Job(run, Boundary(scratch.scratch, readable=(str(site),)), setup=lambda: sys.path.insert(0, str(site)))
+    outcome, code = job.outcome(), job.finish()
     assert code == 0 and outcome["value"] == 42 and outcome["write"] != "ok", outcome
+    assert outcome["tmp"] == [] and not outcome["old_path"], outcome
+
+
+GRADER_UNDER_TMP = """
+import json, os, sys
+from grader.isolation.boundary import Boundary, contain
+
+assert "grader.judging.describe" not in sys.modules
+def run(state, layers):
+    import grader.judging.describe as late  # read from the grader's folder, covered by the private /tmp
+    os.write(3, json.dumps({"tmp": os.listdir("/tmp"), "in_force": layers.in_force, "late": late.__name__,
+                            "grader_seen": os.path.exists(sys.argv[2])}).encode())
+read_end, write_end = os.pipe()
+pid = os.fork()
+if pid == 0:
+    os.dup2(write_end, 3)
+    contain(Boundary(sys.argv[1]), lambda: None, run)
+os.close(write_end)
+with os.fdopen(read_end, "rb") as said:
+    print(said.read().decode())
+print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+"""
+
+
+def test_a_grader_installed_under_tmp_works_behind_an_empty_private_tmp(tmp_path):
+    """The grader package copied under /tmp (as a clone there is) and run from there: a learner's job
+    still imports grader modules it had not loaded, sees an empty /tmp, and keeps every layer."""
+    need("tmpfs")
+    import shutil
+
+    assert str(tmp_path).startswith("/tmp/"), "the tests' temporary folder is under /tmp"
+    shutil.copytree(ROOT / "grader", tmp_path / "install" / "grader", ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / "scratch").mkdir()
+    done = subprocess.run([sys.executable, "-c", GRADER_UNDER_TMP, str(tmp_path / "scratch"), str(tmp_path / "install")],
+                          cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(tmp_path / "install")},
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
+    said, _, code = done.stdout.strip().rpartition("\n")
+    assert code == "0", done.stdout[-3000:] + done.stderr[-3000:]
+    found = json.loads(said)
+    assert found["tmp"] == [] and not found["grader_seen"] and found["late"] == "grader.judging.describe", found
+    assert set(detect().in_force) - {"cgroup"} <= set(found["in_force"]), found["in_force"]

@@ -48,7 +48,7 @@ class Boundary:
     memory_bytes: int = 4 * 2**30  # for a per-job cgroup, where one is delegated
     max_processes: int = 64  # RLIMIT_NPROC of the learner's own uid (plus room for threads), and a per-job cgroup
     readable: tuple[str, ...] = ()  # extra paths the learner may read (besides Python and the grader);
-    #                                 under /tmp they are bound back read-only into the private tmpfs
+    #                                 under /tmp they are read through descriptors (isolation.relocate)
     forbidden: tuple[str, ...] = ()  # never readable, even under an allowed root
     files: tuple[tuple[str, bytes], ...] = ()  # (name, content) written into the writable folder
 

@@ -14,7 +14,7 @@ import signal
 import sys
 from typing import TYPE_CHECKING, NoReturn
 
-from grader.isolation import exits, identity, landlock_rules, namespaces
+from grader.isolation import exits, identity, landlock_rules, namespaces, relocate
 from grader.isolation import syscalls as sc
 from grader.isolation.layers import Layers, Tally
 
@@ -58,13 +58,19 @@ def learner_process(boundary: Boundary, prepare, run, tally: Tally) -> NoReturn:
 
 
 def _restrict(boundary: Boundary, tally: Tally) -> str:
-    """Every restriction of the learner's process, in order; returns the writable folder."""
-    keep = tuple(os.path.realpath(p) for p in (*landlock_rules.python_roots(), *boundary.readable))
-    writable, private = namespaces.private_tmp(boundary.scratch, boundary.tmpfs_bytes, tally, keep)
-    rules = landlock_rules.compute(boundary.readable, boundary.forbidden, private or (writable,), tally.has("proc"))
+    """Every restriction of the learner's process, in order; returns the writable folder. Landlock's
+    reading rules are opened first: what the private /tmp is about to cover (Python or the grader
+    installed under /tmp) keeps its rules, and is then read through descriptors (`relocate`)."""
+    rules = landlock_rules.compute(boundary.readable, boundary.forbidden, (), tally.has("proc"))
+    ruleset = landlock_rules.start(rules)
+    hidden = relocate.open_all(relocate.hidden_under("/tmp", (*rules.python, *rules.tops)))
+    open_before = {path: relocate.open_to_others(path, hidden) for path in rules.python if relocate.moved(path, hidden) != path}
+    writable, private = namespaces.private_tmp(boundary.scratch, boundary.tmpfs_bytes, tally)
+    hidden = hidden if "/tmp" in private else relocate.close_all(hidden)
     if os.geteuid() == 0 and not tally.has("userns"):  # a uid of its own is to come
-        namespaces.reveal((*rules.tops, writable), tally)
-    uid = identity.pick_uid(tally, _out_of_reach(rules, writable))
+        namespaces.reveal((*(t for t in rules.tops if relocate.moved(t, hidden) == t), writable), tally)
+    closed = [p for p in rules.python if not (open_before[p] if p in open_before else namespaces.open_to_others(p))]
+    uid = identity.pick_uid(tally, closed + ([writable] if namespaces.closed_ancestor(writable) else []))
     identity.write_files(writable, boundary.files, uid)
     identity.become(uid, tally)
     identity.cap_processes(boundary.max_processes + THREAD_ROOM, tally)
@@ -73,16 +79,10 @@ def _restrict(boundary: Boundary, tally: Tally) -> str:
     sc.prctl(sc.PR_SET_DUMPABLE, 1)  # its /proc files are its own again (changing uid cleared this)
     sc.die_with_parent()  # changing uid cleared this too
     tally.attempt("no_new_privs", sc.prctl, sc.PR_SET_NO_NEW_PRIVS, 1)
-    landlock_rules.apply(rules, tally)
+    relocate.relocate(hidden)
+    landlock_rules.finish(ruleset, private or (writable,), tally)
     os.chdir(writable)
     return writable
-
-
-def _out_of_reach(rules, writable: str) -> list[str]:
-    """What an unprivileged uid could not reach: Python, the grader, or the writable folder (which
-    is given to that uid, so only the folders above it count)."""
-    closed = [path for path in rules.python if not namespaces.open_to_others(path)]
-    return closed + ([writable] if namespaces.closed_ancestor(writable) else [])
 
 
 def plain(boundary: Boundary, prepare, run, why: str = NOT_LINUX) -> NoReturn:

@@ -34,22 +34,11 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from grader.isolation.layers import Tally, describe
+from grader.isolation.landlock_ruleset import ABI, ABI_ERROR, apply, finish, start  # noqa: F401 (the layer's one name)
 
 SYSTEM = ("/usr/lib", "/lib", "/lib64", "/usr/lib64", "/usr/local/lib", "/etc/ld.so.cache", "/etc/localtime",
           "/usr/share/zoneinfo", "/dev/zero", "/dev/urandom", "/dev/random", "/sys/devices/system/cpu")
 SHIPPED = ("reference", "exercises")  # packages that hold the solutions and stubs in a non-editable install
-
-try:  # at import, once: the first call looks libc up with ldconfig (a subprocess)
-    import py_landlock
-    from py_landlock import AccessFs
-
-    ABI = int(py_landlock.get_abi_version())
-    ABI_ERROR = ""
-except Exception as exc:  # ImportError off Linux, LandlockNotAvailableError where the kernel lacks it
-    py_landlock = None
-    ABI, ABI_ERROR = 0, describe(exc)
-
 
 @dataclass(frozen=True)
 class Rules:
@@ -117,66 +106,6 @@ def carve(root: str, banned: frozenset[str]) -> list[str]:
     except OSError:
         return []
     return [kept for entry in entries if not entry.is_symlink() for kept in carve(entry.path, banned)]
-
-
-def apply(rules: Rules, tally: Tally) -> None:
-    """Restrict this process (and what it starts) to `rules`; record what the kernel supports."""
-    if py_landlock is None:
-        for layer in ("landlock", "landlock_net", "landlock_scope"):
-            tally.miss(layer, ABI_ERROR)
-        return
-    ruleset = py_landlock.Landlock(strict=False)
-    every = py_landlock.abi.get_supported_fs(ABI)
-    directory, file = AccessFs.READ_FILE | AccessFs.READ_DIR | AccessFs.EXECUTE, AccessFs.READ_FILE | AccessFs.EXECUTE
-    for path in rules.read:
-        _add(ruleset, path, directory if os.path.isdir(path) else file)
-    for path in rules.write:
-        _add(ruleset, path, every)
-    device = AccessFs.READ_FILE | AccessFs.WRITE_FILE | AccessFs.TRUNCATE | AccessFs.IOCTL_DEV
-    for path in rules.devices:
-        _add(ruleset, path, (directory | device) if os.path.isdir(path) else device)
-    _note_threads(tally)
-    _warm_import_caches()
-    if tally.attempt("landlock", ruleset.apply, errors=(OSError, py_landlock.LandlockError)):
-        _abi_layer(tally, "landlock_net", 4)
-        _abi_layer(tally, "landlock_scope", 6)
-    else:
-        why = f"Landlock was not applied ({tally.missing[-1][1]})"
-        tally.miss("landlock_net", why)
-        tally.miss("landlock_scope", why)
-
-
-def _warm_import_caches() -> None:
-    """List every sys.path folder for the import system while it still can: a carved root cannot be
-    listed under Landlock, and Python's FileFinder imports only the names it has listed."""
-    from importlib.machinery import PathFinder
-
-    for entry in list(sys.path):
-        try:
-            PathFinder.find_spec("__pytorch_tutor_warm__", [entry])
-        except (ImportError, OSError, ValueError):
-            pass
-
-
-def _note_threads(tally: Tally) -> None:
-    """Landlock (ABI 7) restricts the calling thread and the threads and processes it starts later."""
-    others = len(os.listdir("/proc/self/task")) - 1
-    if others:
-        tally.miss("landlock_threads", f"{others} other thread(s) were running when Landlock was applied: not restricted")
-
-
-def _abi_layer(tally: Tally, layer: str, needs: int) -> None:
-    if ABI >= needs:
-        tally.ok(layer)
-    else:
-        tally.miss(layer, f"needs Landlock ABI {needs}; this kernel has ABI {ABI}")
-
-
-def _add(ruleset, path: str, access) -> None:
-    try:
-        ruleset.add_path_rule(path, access=access)
-    except py_landlock.PathError:  # not there for the learner: nothing to allow
-        pass
 
 
 def _existing(paths) -> list[str]:

@@ -11,7 +11,8 @@ could propagate to the host), and `mount_proc` puts a fresh procfs on /proc.
 
 In the learner's process (L), once `prepare()` has read what it needs: `private_tmp` mounts
 size-capped tmpfs on /tmp and /dev/shm (a quarter of the job's memory limit each; the keeper adds
-what they hold, `tmpfs_used`, to the memory of the job's processes, against that one limit), and `reveal` makes the Python installation reachable
+what they hold, `tmpfs_used`, to the memory of the job's processes, against that one limit; what
+they cover is read through descriptors, `grader.isolation.relocate`), and `reveal` makes the Python installation reachable
 by an unprivileged uid where it lives under a folder closed to others (on this machine Python
 is in /root/.pyenv and /root is 0700): a small tmpfs covers the closed folder and each
 readable root is bind-mounted back at its own path, so nothing else of it can be seen.
@@ -76,23 +77,15 @@ def mount_proc(tally: Tally) -> None:
         tally.miss("proc", "needs a private PID and mount namespace")
 
 
-def private_tmp(scratch: str, size: int, tally: Tally, keep: tuple[str, ...] = ()) -> tuple[str, tuple[str, ...]]:
-    """Mount the private /tmp and /dev/shm: (the writable folder, the private folders). Folders of
-    `keep` under /tmp (a Python or a grader installed there) stay reachable, bound back read-only."""
+def private_tmp(scratch: str, size: int, tally: Tally) -> tuple[str, tuple[str, ...]]:
+    """Mount the private /tmp and /dev/shm: (the writable folder, the private folders). What was under
+    /tmp (a Python or a grader installed there) is reached through descriptors: `grader.isolation.relocate`."""
     if not tally.has("mountns"):
         tally.miss("tmpfs", "needs a private mount namespace; the scratch folder is used instead")
         return scratch, ()
     options = f"size={size},mode=1777"
-    under = [path for path in dict.fromkeys(keep) if path.startswith("/tmp/") and os.path.isdir(path)]
-    fds = [os.open(path, os.O_PATH | os.O_CLOEXEC) for path in under]
-    try:
-        if not tally.attempt("tmpfs", sc.mount, "tmpfs", "/tmp", "tmpfs", _TMPFS, options):
-            return scratch, ()
-        for path, fd in zip(under, fds):
-            _bind_back(path, fd)
-    finally:
-        for fd in fds:
-            os.close(fd)
+    if not tally.attempt("tmpfs", sc.mount, "tmpfs", "/tmp", "tmpfs", _TMPFS, options):
+        return scratch, ()
     if not os.path.isdir("/dev/shm"):
         return "/tmp", ("/tmp",)
     try:
@@ -118,13 +111,6 @@ def tmpfs_used(pid: int) -> int:
             continue
         total += (found.f_blocks - found.f_bfree) * found.f_frsize
     return total
-
-
-def _bind_back(path: str, fd: int) -> None:
-    """`path`, hidden by the private /tmp, bound back at its own place, read-only."""
-    os.makedirs(path, exist_ok=True)
-    sc.mount(f"/proc/self/fd/{fd}", path, None, sc.MS_BIND | sc.MS_REC)
-    sc.mount(None, path, None, sc.MS_BIND | sc.MS_REMOUNT | sc.MS_RDONLY)
 
 
 def closed_ancestor(path: str) -> str | None:

@@ -5,6 +5,9 @@ results frame, notebook and stderr line the limits allow, and how a fork bomb en
 
 Each case runs `check 01` in a fresh process (the trusted one: it forks its own keeper) and
 reports that process's own peak RSS (getrusage RUSAGE_SELF), beside a reference solution's.
+`grade2` and `grade8` run `grade --jobs 2` / `--jobs 8` over a class of twice as many students who
+all send the largest results frame; `autograder` runs Gradescope's runner on an upload of the
+largest results frame and on one of the largest notebook (the runner's own peak RSS each time).
 The fork bomb (6 forks a generation, 5 generations) reports its time to end and the load
 average just before, right after and 5 s after.
 """

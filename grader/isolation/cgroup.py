@@ -11,10 +11,9 @@ cgroup v2 forbids processes in a cgroup whose controllers are enabled for its ch
 internal processes"), so the parent of the job cgroups must hold no process, or already have
 memory and pids in its cgroup.subtree_control. It is $PYTORCH_TUTOR_CGROUP_ROOT where that is set
 (an empty delegated cgroup: e.g. a sibling of the grader's own, under a `Delegate=yes` unit), else
-this process's own cgroup, which qualifies only where its processes were moved to a leaf of their
-own first. Nothing is moved here: `unavailable_reason()` says what is lacking and nothing is made.
-
-On a v1/v2 hybrid (memory on v1, an empty unified hierarchy) none of this is available either.
+this process's own cgroup, which qualifies only where memory and pids are enabled for its children
+already (the hierarchy's root is exempt). No process is moved here: `unavailable_reason()` says why not.
+None of this exists on a v1/v2 hybrid (memory on v1, an empty unified hierarchy).
 """
 
 from __future__ import annotations

@@ -24,13 +24,13 @@ def run_job(request: dict, extra: bytes) -> Finished:
     scratch = tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-")
     os.chmod(scratch, 0o700)
     group = cgroupjobs.open_for(limits) if os.environ.get(boundary.UNSAFE_ENV) != "1" else None
-    pipes = [os.pipe() for _ in range(3)]  # stdout, stderr, results
-    pid = os.fork()
-    if pid == 0:
-        _child(request, extra, limits, scratch, pipes, group.path if group else "")
-    for read_end, write_end in pipes:
-        os.close(write_end)
     try:
+        pipes = [os.pipe() for _ in range(3)]  # stdout, stderr, results
+        pid = os.fork()
+        if pid == 0:
+            _child(request, extra, limits, scratch, pipes, group.path if group else "")  # never returns
+        for read_end, write_end in pipes:
+            os.close(write_end)
         return _watch(pid, request, limits, [os.fdopen(r, "rb") for r, _ in pipes], group)
     finally:
         _remove(scratch)

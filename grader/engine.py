@@ -16,7 +16,7 @@ from pathlib import Path
 
 from grader import boundedjson
 from grader.course import Course, Exercise
-from grader.isolation import backend
+from grader.isolation import backend, inflight
 from grader.isolation.sandbox import Finished, Limits
 from grader.judging import channel, schema
 from grader.judging.channel import Unreadable
@@ -43,10 +43,11 @@ def check_exercise(course: Course, exercise: Exercise, file: Path | None = None,
     limits = limits or Limits(timeout=exercise.timeout)
     script = read_script(learner)  # a private copy, read once: later changes to the file do not count
     harden()
-    if pool is not None:
-        return _check(course, exercise, script, limits, pool, private)
-    with backend.cold_pool(exercise.preload) as own:  # Linux: forked here, after torch's import and before any course code
-        return _check(course, exercise, script, limits, own, private)
+    with inflight.turn():  # the results this check holds count toward a cap shared by every thread (`grade`'s workers)
+        if pool is not None:
+            return _check(course, exercise, script, limits, pool, private)
+        with backend.cold_pool(exercise.preload) as own:  # Linux: forked here, after torch's import and before any course code
+            return _check(course, exercise, script, limits, own, private)
 
 
 def _check(course: Course, exercise: Exercise, script: Script, limits: Limits, pool, private: tuple) -> ExerciseResult:

@@ -1,10 +1,13 @@
 """Figures for issue 22: the trusted process's peak resident memory while it reads the largest
 results frame, notebook and stderr line the limits allow, and how a fork bomb ends.
 
-    python scripts/hostile_figures.py [frame notebook stderr grade bomb]   (all by default)
+    python scripts/hostile_figures.py [frame notebook stderr grade grade2 grade8 autograder bomb]   (all by default)
 
 Each case runs `check 01` in a fresh process (the trusted one: it forks its own keeper) and
 reports that process's own peak RSS (getrusage RUSAGE_SELF), beside a reference solution's.
+`grade2` and `grade8` run `grade --jobs 2` / `--jobs 8` over a class of twice as many students who
+all send the largest results frame; `autograder` runs Gradescope's runner on an upload of the
+largest results frame and on one of the largest notebook (the runner's own peak RSS each time).
 The fork bomb (6 forks a generation, 5 generations) reports its time to end and the load
 average just before, right after and 5 s after.
 """
@@ -92,7 +95,7 @@ GRADE = """
 import resource, sys
 from cli import app
 try:
-    app(["grade", sys.argv[1], "-e", "01", "--timeout", "60", "--json", "-o", sys.argv[2]], standalone_mode=False)
+    app(["grade", sys.argv[1], "-e", "01", "--timeout", "60", "--json", "-o", sys.argv[2], *sys.argv[3:]], standalone_mode=False)
 finally:
     print("PEAK", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 """
@@ -116,6 +119,68 @@ def grade_class(folder: Path) -> None:
           f"{time.monotonic() - start:.1f} s ({statuses or done.stderr[-200:]})", flush=True)
 
 
+def grade_frames(folder: Path, jobs: int) -> None:
+    """`grade --jobs N` of a class of 2 N students who all send the largest results frame: each worker's
+    results arrive while the others' may still be held."""
+    subs = folder / f"class{jobs}"
+    subs.mkdir()
+    for n in range(2 * jobs):
+        (subs / f"frame{n:02d}__01_tensors.py").write_text(largest_frame())
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    start = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", GRADE, str(subs), str(folder / f"book{jobs}"), "--jobs", str(jobs)],
+                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=1800)
+    peak = next((line.split()[1] for line in done.stdout.splitlines() if line.startswith("PEAK")), "nan")
+    book = json.loads((folder / f"book{jobs}" / "grades.json").read_text())["students"] if done.returncode == 0 else {}
+    statuses = sorted({v["exercises"]["01_tensors"]["status"] for v in book.values()})
+    print(f"grade --jobs {jobs} of {2 * jobs} students who all send the largest results frame: trusted peak RSS "
+          f"{float(peak):.0f} MiB, {time.monotonic() - start:.1f} s (statuses: {', '.join(statuses) or done.stderr[-300:]})",
+          flush=True)
+
+
+AUTOGRADER = """
+import resource, runpy, sys
+sys.argv = ["runner", "--format", "gradescope"]
+try:
+    runpy.run_module("grader.classroom.autograder.runner", run_name="__main__")
+except SystemExit:
+    pass
+print("PEAK", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def autograder(folder: Path) -> None:
+    """Gradescope's run_autograder (its runner, in a container's layout) on an upload of the largest results
+    frame (01, .py), and on one of the largest notebook (01, .ipynb)."""
+    import zipfile
+
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    zip_path = folder / "gradescope.zip"
+    built = CliRunner().invoke(app, ["autograder", "gradescope", "-e", "01", "-o", str(zip_path)],
+                               env={"PYTORCH_TUTOR_COURSE": str(ROOT)})
+    assert built.exit_code == 0, built.output
+    for name, upload in (("largest results frame", ("01_tensors.py", largest_frame)),
+                         ("largest notebook", ("01_tensors.ipynb", largest_notebook))):
+        root = folder / f"ag-{upload[0]}"
+        with zipfile.ZipFile(zip_path) as archive:
+            archive.extractall(root / "source")
+        (root / "submission").mkdir()
+        (root / "submission" / upload[0]).write_text(upload[1]())
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTORCH_TUTOR_AUTOGRADER_ROOT": str(root),
+               "PYTORCH_TUTOR_AUTOGRADER_SOURCE": str(root / "source")}
+        start = time.monotonic()
+        done = subprocess.run([sys.executable, "-c", AUTOGRADER], capture_output=True, text=True, env=env, cwd=ROOT,
+                              timeout=900)
+        peak = next((line.split()[1] for line in done.stdout.splitlines() if line.startswith("PEAK")), "nan")
+        tests = json.loads((root / "results" / "results.json").read_text()).get("tests", [])
+        said = (tests[0]["output"] if tests else done.stderr[-200:]).replace("\n", " ")[:100]
+        print(f"run_autograder (Gradescope) on the {name}: trusted peak RSS {float(peak):.0f} MiB, "
+              f"{time.monotonic() - start:.1f} s ({said})", flush=True)
+
+
 def fork_bomb(folder: Path) -> None:
     import hostile
 
@@ -135,10 +200,16 @@ def fork_bomb(folder: Path) -> None:
 def main() -> None:
     import tempfile
 
-    wanted = sys.argv[1:] or [*CASES, "grade", "bomb"]
+    wanted = sys.argv[1:] or [*CASES, "grade", "grade2", "grade8", "autograder", "bomb"]
     with tempfile.TemporaryDirectory() as tmp:
         for name in ["baseline", *wanted]:
             label, suffix, make, timeout = CASES.get(name, ("reference solution (baseline)", ".py", lambda: REFERENCE, 30))
+            if name in ("grade2", "grade8"):
+                grade_frames(Path(tmp), int(name[5:]))
+                continue
+            if name == "autograder":
+                autograder(Path(tmp))
+                continue
             if name in ("bomb", "grade"):
                 (fork_bomb if name == "bomb" else grade_class)(Path(tmp))
                 continue

@@ -826,7 +826,7 @@ def test_a_job_cgroup_limits_and_is_removed():
     why = cgroup.unavailable_reason()
     if why:
         pytest.skip(f"layer 'cgroup' is not available here: {why}")
-    parent = cgroup.own_cgroup()
+    parent = cgroup.parent_folder()
     job = cgroup.JobCgroup.create(parent, f"boundary-test-{uuid.uuid4().hex[:8]}", 256 * 2**20, 8)
     pid = os.fork()
     if pid == 0:

@@ -14,8 +14,9 @@
      in I: the grader's job folder is in the host's /tmp, and `prepare()` must still read it.
 
 Each layer is tried on its own and recorded in `Layers` (in force, or missing and why); off
-Linux contain() is plain "prepare, then run". The per-job cgroup is the keeper's business
-(`grader.isolation.cgroup.JobCgroup`); `detect()` reports whether this machine has one.
+Linux contain() is plain "prepare, then run". The per-job cgroup is made and removed by the keeper
+(`grader.isolation.cgroupjobs`); C joins it first, before it forks, where the keeper made one
+(`Boundary.cgroup`). `detect()` reports whether this machine has one.
 Nothing here imports torch.
 """
 
@@ -51,6 +52,7 @@ class Boundary:
     #                                 under /tmp they are read through descriptors (isolation.relocate)
     forbidden: tuple[str, ...] = ()  # never readable, even under an allowed root
     files: tuple[tuple[str, bytes], ...] = ()  # (name, content) written into the writable folder
+    cgroup: str = ""  # the job's cgroup folder, where the keeper made one: C joins it before forking
 
     def __post_init__(self) -> None:
         if self.tmpfs_bytes <= 0:  # tmpfs reads size=0 as no limit at all
@@ -75,6 +77,8 @@ def contain(boundary: Boundary, prepare: Callable[[], Any], run: Callable[[Any, 
         jobproc.plain(boundary, prepare, run, f"switched off by {UNSAFE_ENV}=1 in the grader's environment")
     try:
         tally = Tally()
+        if boundary.cgroup:  # first: every process of the job is then born inside
+            tally.attempt("cgroup", cgroup.join, boundary.cgroup)
         os.closerange(4, 2**31 - 1)
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         sc.die_with_parent()

@@ -1,28 +1,31 @@
 """A per-job cgroup v2, for a keeper that has one delegated to it.
 
-Where the cgroup v2 hierarchy holds the `memory` and `pids` controllers and our own cgroup is
-writable (systemd's `Delegate=yes`, a container's private cgroup namespace), the keeper makes
-one child cgroup per job: memory.max, memory.swap.max = 0 and pids.max, the learner's process
-added to it, and at the end `kill_and_remove()` (cgroup.kill, wait until empty, rmdir). This is
-the only limit the kernel enforces on the whole job at once: memory.max counts the job's tmpfs
-and shared-memory pages too, so memory_bytes must leave room for the private /tmp and /dev/shm.
+Where the cgroup v2 hierarchy holds the `memory` and `pids` controllers and a cgroup is delegated
+to us (systemd's `Delegate=yes`, a container's private cgroup namespace), the keeper makes one child
+cgroup per job there (`grader.isolation.cgroupjobs`): memory.max, memory.swap.max = 0 and pids.max;
+the job's first process joins it before it forks anything (`join`), and at the end
+`kill_and_remove()` (cgroup.kill, wait until empty, rmdir). This is the only limit the kernel
+enforces on the whole job at once: memory.max counts the job's tmpfs and shared-memory pages too.
 
 cgroup v2 forbids processes in a cgroup whose controllers are enabled for its children ("no
-internal processes"): the keeper has to live in a leaf of its own (e.g. ".../keeper") before
-`JobCgroup.create` can enable memory and pids in the parent's cgroup.subtree_control.
-
-On a v1/v2 hybrid (memory on v1, an empty unified hierarchy) none of this is available:
-`unavailable_reason()` says so and nothing is created.
+internal processes"), so the parent of the job cgroups must hold no process, or already have
+memory and pids in its cgroup.subtree_control. It is $PYTORCH_TUTOR_CGROUP_ROOT where that is set
+(an empty delegated cgroup: e.g. a sibling of the grader's own, under a `Delegate=yes` unit), else
+this process's own cgroup, which qualifies only where memory and pids are enabled for its children
+already (the hierarchy's root is exempt). No process is moved here: `unavailable_reason()` says why not.
+None of this exists on a v1/v2 hybrid (memory on v1, an empty unified hierarchy).
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import sys
 import time
 
 NEEDED = ("memory", "pids")
+ROOT_ENV = "PYTORCH_TUTOR_CGROUP_ROOT"  # the folder to make job cgroups in (tests point it at a stand-in)
 
 
 def _cgroup2_mount() -> str | None:
@@ -53,12 +56,17 @@ def own_cgroup() -> str:
     return os.path.normpath(os.path.join(mount, path.lstrip("/")))
 
 
+def parent_folder() -> str:
+    """Where job cgroups are made: $PYTORCH_TUTOR_CGROUP_ROOT, else our own cgroup (LookupError if none)."""
+    return os.environ.get(ROOT_ENV) or own_cgroup()
+
+
 def unavailable_reason() -> str:
     """Why a per-job cgroup cannot be made here, or "" when it can."""
     try:
-        folder = own_cgroup()
-        with open(os.path.join(folder, "cgroup.controllers")) as f:
-            controllers = f.read().split()
+        folder = parent_folder()
+        controllers, enabled = _words(folder, "cgroup.controllers"), _words(folder, "cgroup.subtree_control")
+        busy = bool(_words(folder, "cgroup.procs"))
     except (OSError, LookupError) as exc:
         return str(exc)
     lacking = [name for name in NEEDED if name not in controllers]
@@ -66,7 +74,20 @@ def unavailable_reason() -> str:
         return f"the cgroup v2 hierarchy ({folder}) has no {' or '.join(lacking)} controller{_elsewhere(lacking)}"
     if not os.access(os.path.join(folder, "cgroup.subtree_control"), os.W_OK) or not os.access(folder, os.W_OK):
         return f"our cgroup {folder} is not delegated to us (not writable)"
+    if busy and not all(name in enabled for name in NEEDED):
+        return (f"the cgroup {folder} holds processes, so cgroup v2 enables no controller for cgroups below it: "
+                f"set {ROOT_ENV} to an empty delegated cgroup")
     return ""
+
+
+def _words(folder: str, name: str) -> list[str]:
+    with open(os.path.join(folder, name)) as f:
+        return f.read().split()
+
+
+def join(path: str) -> None:
+    """Move this process into the cgroup `path` (before it forks: its children are born there)."""
+    _write(os.path.join(path, "cgroup.procs"), str(os.getpid()))
 
 
 def _elsewhere(lacking: list[str]) -> str:
@@ -114,6 +135,8 @@ class JobCgroup:
         wait until it is empty, and remove it; OSError (EBUSY) if it is not empty by `timeout`."""
         deadline = time.monotonic() + timeout
         kill = os.path.join(self.path, "cgroup.kill")
+        if os.path.exists(kill):
+            _write(kill, "1")  # at once: a leftover must not fork while we look
         while self._populated() and time.monotonic() < deadline:
             if os.path.exists(kill):
                 _write(kill, "1")
@@ -121,15 +144,40 @@ class JobCgroup:
                 for pid in self._pids():
                     _kill(pid)
             time.sleep(0.01)
-        os.rmdir(self.path)
+        _rmdir(self.path)
+
+    def memory_broken(self) -> int:
+        """0 while the kernel has not had to act on memory.max (memory.events: oom, oom_kill); once it has,
+        the most memory the job held (memory.peak where the kernel keeps it, else the limit)."""
+        events = _read(self.path, "memory.events").split()
+        if not any(name in ("oom", "oom_kill") and count != "0" for name, count in zip(events[::2], events[1::2])):
+            return 0
+        figures = [_read(self.path, name).strip() for name in ("memory.peak", "memory.max")]
+        return next((int(n) for n in figures if n.isdigit()), 1)
 
     def _populated(self) -> bool:
-        with open(os.path.join(self.path, "cgroup.events")) as f:
-            return "populated 1" in f.read()
+        try:
+            with open(os.path.join(self.path, "cgroup.events")) as f:
+                return "populated 1" in f.read()
+        except FileNotFoundError:  # not a kernel's cgroupfs (a test's stand-in): nothing runs in it
+            return False
 
     def _pids(self) -> list[int]:
         with open(os.path.join(self.path, "cgroup.procs")) as f:
             return [int(p) for p in f.read().split()]
+
+
+def _rmdir(path: str) -> None:
+    """Remove a job cgroup. A kernel's cgroupfs removes its interface files with the folder; a stand-in
+    folder of plain files (tests) has them removed first."""
+    try:
+        os.rmdir(path)
+    except OSError as exc:
+        if exc.errno != errno.ENOTEMPTY:
+            raise
+        for name in os.listdir(path):
+            os.unlink(os.path.join(path, name))
+        os.rmdir(path)
 
 
 def _kill(pid: int) -> None:
@@ -137,6 +185,14 @@ def _kill(pid: int) -> None:
         os.kill(pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
+
+
+def _read(folder: str, name: str) -> str:
+    try:
+        with open(os.path.join(folder, name)) as f:
+            return f.read(4096)
+    except OSError:
+        return ""
 
 
 def _write(path: str, text: str) -> None:

@@ -20,7 +20,7 @@ import time
 import uuid
 from pathlib import Path
 
-from grader.isolation import proctree, protocol
+from grader.isolation import inflight, proctree, protocol
 from grader.isolation.sandbox import Finished, Limits, wall_limit
 
 GRACE = 10.0  # seconds the keeper may take beyond the learner's limit to kill, collect and reply
@@ -75,7 +75,7 @@ class Job:
     def wait(self) -> Finished:
         deadline = time.monotonic() + wall_limit(self.limits.timeout) + GRACE
         try:
-            data, (results,) = protocol.receive_json(self.sock, extra=1, deadline=deadline)
+            data, (results,) = protocol.receive_json(self.sock, extra=1, deadline=deadline, reserve=inflight.reserve)
             return Finished.from_wire(data, results)
         except (protocol.Lost, TypeError, ValueError):
             self.kill_tree()

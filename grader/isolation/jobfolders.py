@@ -13,10 +13,10 @@ import stat
 import tempfile
 
 
-def sweep(alive, folder: str | None, prefix: str, accept=None) -> None:
+def sweep(alive, folder: str | None, prefix: str, accept=None, remove=None) -> None:
     """Remove the folders under `folder` (the temporary folder by default) named `prefix` + pid + "-"
     for which `alive(pid)` is false. Only real folders (never a link) are touched, and of those only
-    what `accept(path)` allows, if given."""
+    what `accept(path)` allows, if given. `remove(path)` removes one (default: the folder and its files)."""
     root = folder or tempfile.gettempdir()
     try:
         names = os.listdir(root)
@@ -26,7 +26,7 @@ def sweep(alive, folder: str | None, prefix: str, accept=None) -> None:
         pid = name[len(prefix):].split("-", 1)[0] if name.startswith(prefix) else ""
         path = os.path.join(root, name)
         if pid.isdigit() and not alive(int(pid)) and real_folder(path) and (accept is None or accept(path)):
-            shutil.rmtree(path, ignore_errors=True)
+            remove(path) if remove is not None else shutil.rmtree(path, ignore_errors=True)
 
 
 def real_folder(path: str) -> bool:

@@ -1,5 +1,6 @@
 """One job, as a keeper runs it: fork the job's process, let it enter the boundary, watch
 it under the limits, collect stdout, stderr and the results pipe, and leave nothing behind.
+Where a delegated cgroup v2 exists, the job gets a cgroup of its own (`cgroupjobs`) as well.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import signal
 import sys
 import tempfile
 
-from grader.isolation import boundary, jobfolders, namespaces, proctree
+from grader.isolation import boundary, cgroupjobs, jobfolders, namespaces, proctree
 from grader.isolation.sandbox import Finished, Limits, Monitor
 
 RESULTS_CAP = 37 * 2**20  # the results pipe: channel.MAX_JSON + MAX_TENSORS and the frames' headers
@@ -22,19 +23,21 @@ def run_job(request: dict, extra: bytes) -> Finished:
     limits = Limits(**request["limits"])
     scratch = tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-")
     os.chmod(scratch, 0o700)
-    pipes = [os.pipe() for _ in range(3)]  # stdout, stderr, results
-    pid = os.fork()
-    if pid == 0:
-        _child(request, extra, limits, scratch, pipes)
-    for read_end, write_end in pipes:
-        os.close(write_end)
+    group = cgroupjobs.open_for(limits) if os.environ.get(boundary.UNSAFE_ENV) != "1" else None
     try:
-        return _watch(pid, request, limits, [os.fdopen(r, "rb") for r, _ in pipes])
+        pipes = [os.pipe() for _ in range(3)]  # stdout, stderr, results
+        pid = os.fork()
+        if pid == 0:
+            _child(request, extra, limits, scratch, pipes, group.path if group else "")  # never returns
+        for read_end, write_end in pipes:
+            os.close(write_end)
+        return _watch(pid, request, limits, [os.fdopen(r, "rb") for r, _ in pipes], group)
     finally:
         _remove(scratch)
+        cgroupjobs.close(group)
 
 
-def _watch(pid: int, request: dict, limits: Limits, streams: list) -> Finished:
+def _watch(pid: int, request: dict, limits: Limits, streams: list, group) -> Finished:
     me = os.getpid()
 
     def poll():
@@ -51,7 +54,8 @@ def _watch(pid: int, request: dict, limits: Limits, streams: list) -> Finished:
     stack_of = lambda: boundary.learner_pid(pid)  # noqa: E731
     learner = request.get("filename", "")
     tmpfs = (lambda: namespaces.tmpfs_used(pid)) if sys.platform == "linux" else None
-    finished = Monitor(pid, poll, tree, limits, learner, streams, RESULTS_CAP, stack_of, tmpfs).wait()
+    oom = group.memory_broken if group is not None else None
+    finished = Monitor(pid, poll, tree, limits, learner, streams, RESULTS_CAP, stack_of, tmpfs, oom).wait()
     _reap_all()
     for stream in streams:
         stream.close()
@@ -64,7 +68,7 @@ def tmpfs_size(memory_bytes: int) -> int:
     return max(min(memory_bytes // 4, 2**30), 2**20)
 
 
-def _child(request: dict, extra: bytes, limits: Limits, scratch: str, pipes: list) -> None:
+def _child(request: dict, extra: bytes, limits: Limits, scratch: str, pipes: list, group: str) -> None:
     """The job's process: standard streams on the pipes, fd 3 the results pipe, then the boundary."""
     try:
         signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -76,7 +80,7 @@ def _child(request: dict, extra: bytes, limits: Limits, scratch: str, pipes: lis
         spec = boundary.Boundary(
             scratch=scratch, tmpfs_bytes=tmpfs_size(limits.memory_bytes), memory_bytes=limits.memory_bytes,
             max_processes=limits.max_processes, readable=tuple(request.get("readable", ())),
-            forbidden=tuple(request.get("forbidden", ())), files=files,
+            forbidden=tuple(request.get("forbidden", ())), files=files, cgroup=group,
         )
         os.environ.update(request.get("env", {}))
         boundary.contain(spec, lambda: worker.prepare(request), lambda checks, layers: _run(request, checks, layers))
@@ -111,8 +115,10 @@ def _plumb(pipes: list) -> None:
 
 
 def sweep(folder: str | None = None, prefix: str = PREFIX, accept=None) -> None:
-    """Remove the folders of keepers that are gone (`jobfolders.sweep`, a pid's life read from /proc)."""
+    """Remove the folders of keepers that are gone (`jobfolders.sweep`, a pid's life read from /proc),
+    and their job cgroups."""
     jobfolders.sweep(proctree.alive, folder, prefix, accept)
+    cgroupjobs.sweep()
 
 
 def _remove(path: str) -> None:

@@ -36,17 +36,19 @@ def send_json(sock: socket.socket, data: dict, *extra: bytes) -> None:
     send(sock, json.dumps(data).encode("utf-8"), *extra)
 
 
-def receive(sock: socket.socket, count: int, deadline: float | None = None, cap: int = MAX_FRAME) -> list[bytes]:
-    """`count` frames, each at most `cap` bytes; Lost on EOF, oversize or a passed deadline."""
-    return [_read(sock, _size(sock, deadline, cap), deadline) for _ in range(count)]
+def receive(sock: socket.socket, count: int, deadline: float | None = None, cap: int = MAX_FRAME,
+            reserve=None) -> list[bytearray]:
+    """`count` frames, each at most `cap` bytes; Lost on EOF, oversize or a passed deadline. `reserve(size)`,
+    if given, is called before each frame is allocated and returns the seconds it waited (added to the deadline)."""
+    return _frames(sock, [cap] * count, deadline, reserve)
 
 
 def receive_json(sock: socket.socket, extra: int = 0, deadline: float | None = None,
-                 cap: int = MAX_HEAD) -> tuple[dict, list[bytearray]]:
+                 cap: int = MAX_HEAD, reserve=None) -> tuple[dict, list[bytearray]]:
     """A JSON object (at most `cap` bytes, and never more than MAX_HEAD: a job's report, with its captured
-    output) and `extra` frames."""
-    head = _read(sock, _size(sock, deadline, min(cap, MAX_HEAD)), deadline)
-    rest = receive(sock, extra, deadline)
+    output) and `extra` frames (`reserve` as in `receive`, for those: one reservation per reply, so a thread
+    waiting for room never holds any of its own)."""
+    head, *rest = _frames(sock, [min(cap, MAX_HEAD)] + [MAX_FRAME] * extra, deadline, reserve, first=1)
     try:
         data = boundedjson.loads(head, _HEAD)  # counted first: a notebook kernel (learner code) sends these too
     except ValueError:
@@ -54,6 +56,17 @@ def receive_json(sock: socket.socket, extra: int = 0, deadline: float | None = N
     if type(data) is not dict:
         raise Lost("a message that is not a JSON object")
     return data, rest
+
+
+def _frames(sock: socket.socket, caps: list[int], deadline: float | None, reserve, first: int = 0) -> list[bytearray]:
+    """Frames of at most `caps` bytes; those from index `first` on are passed to `reserve` before they are allocated."""
+    frames = []
+    for n, cap in enumerate(caps):
+        size = _size(sock, deadline, cap)
+        waited = reserve(size) if reserve is not None and n >= first else 0.0
+        deadline = deadline + waited if deadline is not None else None
+        frames.append(_read(sock, size, deadline))
+    return frames
 
 
 def _size(sock: socket.socket, deadline: float | None, cap: int) -> int:

@@ -93,9 +93,10 @@ class Monitor:
     `streams` are stdout, stderr and the results pipe; `results_cap` bounds the last."""
 
     def __init__(self, pid: int, poll, tree, limits: Limits, learner: str, streams: list, results_cap: int, stack_of=None,
-                 tmpfs=None):
+                 tmpfs=None, oom=None):
         self.pid, self.poll, self.tree, self.stack_of = pid, poll, tree, stack_of or (lambda: pid)
         self.tmpfs = tmpfs or (lambda: 0)  # bytes the job holds in memory-backed files (its private tmpfs)
+        self.oom = oom or (lambda: 0)  # bytes held when the kernel enforced the memory limit (a job cgroup), else 0
         self.used = (0, 0)  # (memory of the processes, of their files) when the memory limit was broken
         self.limits, self.learner = limits, learner
         self.started = time.monotonic()
@@ -115,6 +116,7 @@ class Monitor:
             broke = self._broken_limit()
             if not broke:
                 self._pause()
+        broke = broke or self._kernel_oom()  # the kernel may have killed for memory: the job then ended
         if broke in ("timed_out", "overloaded"):
             proctree.request_stack(self.stack_of() or self.pid)
             time.sleep(0.3)
@@ -159,6 +161,12 @@ class Monitor:
         rss, files = proctree.tree_rss(tree), self.tmpfs()
         if rss + files > self.limits.memory_bytes:
             self.used = (rss, files)
+            return "out_of_memory"
+        return self._kernel_oom()
+
+    def _kernel_oom(self) -> str:
+        if seen := self.oom():
+            self.used = (seen, 0)
             return "out_of_memory"
         return ""
 

@@ -94,6 +94,17 @@ def warm_pool():
     return _POOL
 
 
+# The longest modules first: with `-n auto --dist loadfile` (README's test command) each worker takes
+# the next whole module in this order, so the long ones start at once and the workers end together.
+LONGEST_FIRST = ("test_course_content.py", "test_server_parity.py", "test_adversarial.py", "test_portable.py",
+                 "test_load.py", "test_cli.py", "test_autograder.py", "test_server.py")
+
+
+def pytest_collection_modifyitems(session, config, items):
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: each module keeps its own order
+
+
 def pytest_sessionfinish(session, exitstatus):
     if _POOL is not None:
         _POOL.close()

@@ -123,7 +123,7 @@ def test_the_portable_path_needs_nothing_linux_only(tmp_path: Path):
 
 # --- macOS: the Seatbelt profile, generated from data ---------------------------------------------
 
-RULE = __import__("re").compile(r'^\((allow|deny) ([^()]+?)(?: (.*))?\)$')
+RULE = __import__("re").compile(r'^\((allow|deny) ([^()]+?)(?: (\(.*))?\)$')
 
 
 def sbpl_allows(text: str, values: dict, operation: str, path: str) -> bool:
@@ -155,14 +155,24 @@ def sbpl_allows(text: str, values: dict, operation: str, path: str) -> bool:
     return bool(verdict)
 
 
+COURSE_ON_A_MAC = "/Users/Zoë Smith/my course (1)"
+FRAMEWORK = "/Library/Frameworks/Python.framework/Versions/3.11"
+
+
+def mac_walls() -> seatbelt.Walls:
+    course, venv = COURSE_ON_A_MAC, f"{COURSE_ON_A_MAC}/.venv/lib/python3.11/site-packages"
+    return seatbelt.Walls(job="/private/var/folders/xy/T/pytorch-tutor-job-12-ab",
+                          denied=(f"{course}/reference", f"{course}/.pytorch-tutor", f"{course}/exercises", "/private/var/folders/xy/T",
+                                  course + "/.venv/lib/python3.11/site-packages/grader/secret"),
+                          checks_root=f"{course}/reference", readable=(venv, f"{course}/.venv/bin", FRAMEWORK),
+                          denied_inside=(f"{venv}/reference", f"{venv}/grader/secret"),
+                          executables=(f"{course}/.venv/bin/python", f"{FRAMEWORK}/Resources/Python.app/Contents/MacOS/Python"),
+                          listable=(f"{course}/.venv/src",))
+
+
 def test_the_seatbelt_profile_walls_off_the_course_and_opens_only_the_job_folder():
-    course = "/Users/Zoë Smith/my course (1)"
+    course, walls = COURSE_ON_A_MAC, mac_walls()
     venv = f"{course}/.venv/lib/python3.11/site-packages"
-    walls = seatbelt.Walls(job="/private/var/folders/xy/T/pytorch-tutor-job-12-ab",
-                           denied=(f"{course}/reference", f"{course}/.pytorch-tutor", f"{course}/exercises", "/private/var/folders/xy/T",
-                                   course + "/.venv/lib/python3.11/site-packages/grader/secret"),
-                           checks_root=f"{course}/reference", readable=(venv, f"{course}/.venv/bin"),
-                           denied_inside=(f"{venv}/reference", f"{venv}/grader/secret"))
     values = seatbelt.params(walls, realpath=lambda p: p)
     text = seatbelt.profile(values)
     assert course not in text, "paths travel as -D parameters, never inside the profile's text except the checks regex"
@@ -172,15 +182,87 @@ def test_the_seatbelt_profile_walls_off_the_course_and_opens_only_the_job_folder
     for denied in ("reference/03_nn_module/solution.py", "reference/03_nn_module/mistakes/m1.py", "reference",
                    ".pytorch-tutor/progress.json", "exercises/04_training_loop.py", "reference/03_nn_module/styles/checks.py"):
         assert not can_read(f"{course}/{denied}"), denied
+        assert not sbpl_allows(text, values, "file-read-metadata", f"{course}/{denied}"), denied
     assert not can_read("/private/var/folders/xy/T/another-job/x.py")
     assert can_read(f"{venv}/torch/__init__.py"), "Python inside a forbidden folder (a venv in the course) is given back"
     assert not can_read(f"{venv}/reference/01_tensors/solution.py") and not can_read(f"{venv}/grader/secret/x")
     for allowed in (f"{course}/reference/03_nn_module/checks.py", f"{walls.job}/03_nn_module.py",
-                    "/usr/lib/libSystem.B.dylib", "/Library/Frameworks/Python.framework/x.py"):
+                    "/usr/lib/libSystem.B.dylib", "/System/Library/Frameworks/Metal.framework/Metal", f"{FRAMEWORK}/lib/python3.11/os.py",
+                    f"{course}/.venv/src"):
         assert can_read(allowed), allowed
+    assert sbpl_allows(text, values, "file-map-executable", f"{venv}/torch/lib/libtorch_cpu.dylib")
+    assert not sbpl_allows(text, values, "file-map-executable", f"{venv}/reference/x.so")
+    for not_readable in ("/Users/Zoë Smith/.ssh/id_rsa", "/Library/Frameworks/Other.framework/x", f"{course}/.venv/src/pkg/x.py",
+                         "/private/etc/master.passwd", "/Users/Zoë Smith/Documents/notes.txt"):
+        assert not can_read(not_readable), not_readable
     assert can_write(f"{walls.job}/out.pt") and can_write("/dev/null")
-    for outside in (f"{course}/exercises/03_nn_module.py", "/Users/Zoë Smith/.zshrc", "/private/tmp/x", f"{course}/reference/03_nn_module/checks.py"):
+    for outside in (f"{course}/exercises/03_nn_module.py", "/Users/Zoë Smith/.zshrc", "/private/tmp/x", f"{course}/reference/03_nn_module/checks.py",
+                    f"{venv}/torch/__init__.py", "/usr/lib/x"):
         assert not can_write(outside), outside
+
+
+def sexpressions(text: str) -> list:
+    """The profile read as S-expressions (strings, #"regex" strings, ; comments), or AssertionError if unbalanced."""
+    import re
+
+    stack: list[list] = [[]]
+    for token in re.findall(r';[^\n]*|#?"(?:[^"\\]|\\.)*"|[()]|[^\s()";]+', text):
+        if token.startswith(";"):
+            continue
+        if token == "(":
+            stack.append([])
+        elif token == ")":
+            assert len(stack) > 1, "a ) closes nothing"
+            done = stack.pop()
+            stack[-1].append(done)
+        else:
+            stack[-1].append(token)
+    assert len(stack) == 1, "a ( is never closed"
+    return stack[0]
+
+
+def test_the_seatbelt_profile_is_deny_default_and_balanced_and_allows_nothing_wholesale():
+    """Without a Mac its compiler is out of reach (and no well-kept SBPL linter was found): the profile is
+    read as S-expressions here, and each rule's shape is checked."""
+    values = seatbelt.params(mac_walls(), realpath=lambda p: p)
+    forms = sexpressions(seatbelt.profile(values))
+    assert forms[0] == ["version", "1"] and forms[1] == ["deny", "default"]
+    assert all(isinstance(f, list) and f[0] in ("allow", "deny") for f in forms[1:])
+    bare = {op for action, op, *filters in forms if action == "allow" and not filters}
+    assert bare == {op for op, _ in seatbelt.rules.UNFILTERED}, bare
+    assert not bare & {"file-read*", "file-read-data", "file-write*", "file-write-data", "process-exec", "mach-lookup",
+                       "sysctl-read", "iokit-open", "network*", "network-outbound", "default", "signal"}
+    assert not any(op.startswith("network") for action, op, *_ in forms if action == "allow"), "no network rule is an allow"
+    assert forms[-1] == ["deny", "network*"], "network is denied last, whatever was allowed before"
+    assert all(f"{name}_0" in values for name in ("JOB", "DENIED", "READABLE", "INNER", "EXEC", "LIST") if name != "JOB")
+    for action, op, *filters in forms:
+        if action == "allow" and op in ("file-read*", "file-write*"):
+            params = [f[1][1].strip('"') for f in filters if isinstance(f, list) and len(f) == 2 and isinstance(f[1], list)]
+            named = {values[name] for name in params}
+            assert not any(v.startswith(f"{COURSE_ON_A_MAC}/reference") or v.startswith(f"{COURSE_ON_A_MAC}/exercises") for v in named), filters
+
+
+def test_the_seatbelt_profile_lets_the_learner_exec_only_this_python_and_reach_no_network():
+    values = seatbelt.params(mac_walls(), realpath=lambda p: p)
+    text = seatbelt.profile(values)
+    assert sbpl_allows(text, values, "process-exec", f"{COURSE_ON_A_MAC}/.venv/bin/python")
+    assert sbpl_allows(text, values, "process-exec", f"{FRAMEWORK}/Resources/Python.app/Contents/MacOS/Python")
+    for other in ("/bin/sh", "/usr/bin/curl", f"{COURSE_ON_A_MAC}/.venv/bin/pip", "/private/var/folders/xy/T/pytorch-tutor-job-12-ab/a.out"):
+        assert not sbpl_allows(text, values, "process-exec", other), other
+    for op in ("network-outbound", "network-inbound", "network-bind"):
+        assert not sbpl_allows(text, values, op, ""), op
+    no_exec = seatbelt.profile(seatbelt.params(seatbelt.Walls(job="/j"), realpath=lambda p: p))
+    assert "process-exec" not in no_exec, "no interpreter known: no exec at all, never a bare allow"
+
+
+def test_the_walls_of_a_worker_here_name_this_python_and_the_graders_folder():
+    walls = spawner.seatbelt_walls("/tmp/job", (str(ROOT / "reference"),), str(ROOT / "reference"))
+    assert os.path.realpath(sys.executable) in walls.executables
+    assert any(os.path.realpath(sys.executable).startswith(r) for r in walls.readable)
+    assert walls.listable == (str(ROOT),) and os.path.realpath(ROOT / "reference") in walls.denied
+    import torch
+
+    assert any(os.path.realpath(torch.__file__).startswith(r + os.sep) for r in walls.readable), "torch is readable"
 
 
 def test_the_seatbelt_checks_regex_matches_only_checks_files_and_refuses_unquotable_paths():
@@ -457,3 +539,28 @@ def test_on_macos_a_spare_is_used_only_for_a_job_with_the_same_walls(tmp_path: P
         assert len(spawned_for) == 2  # the warm spare was taken
         pool._take(spawner.walls_key(there)).end()
         assert len(spawned_for) == 3 and spawned_for[2] != spawned_for[0]
+
+
+@pytest.mark.skipif(sys.platform != "darwin", reason="needs macOS's own sandbox-exec (nothing here ran on a Mac)")
+def test_on_a_mac_python_and_torch_start_under_the_profile_and_the_course_stays_shut(tmp_path: Path):
+    """Only on a Mac: the profile as macOS compiles and enforces it (the stand-in tests above cannot)."""
+    job = tmp_path / "job"
+    job.mkdir()
+    walls = spawner.seatbelt_walls(str(job), (str(ROOT / "reference"),), str(ROOT / "reference"))
+    probe = textwrap.dedent(f"""
+        import torch, socket
+        print(torch.ones(2).sum().item())
+        open({str(job / 'x')!r}, 'w').write('ok')
+        for path in ({str(ROOT / 'reference/03_nn_module/solution.py')!r}, {str(Path.home() / '.zshrc')!r}):
+            try:
+                open(path).read(); print('READ', path)
+            except OSError:
+                pass
+        try:
+            socket.create_connection(('1.1.1.1', 53), timeout=2); print('NETWORK')
+        except OSError:
+            pass
+    """)
+    argv = seatbelt.command([sys.executable, "-c", probe], walls, seatbelt.TRUSTED_PATH)
+    done = subprocess.run(argv, capture_output=True, text=True, cwd=job, env={**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(job)})
+    assert done.returncode == 0 and done.stdout.split() == ["2.0"], (done.stdout, done.stderr)

@@ -75,6 +75,7 @@ class Worker:
         env["PYTHONPATH"] = python_path(code_root(Path(__file__).resolve()), env.get("PYTHONPATH", ""), os.pathsep)
         env[TOKEN_VAR], env["PYTORCH_TUTOR_PRELOAD"] = self.token, ",".join(preload)
         env["PYTHONIOENCODING"] = "utf-8"
+        env["TMPDIR"] = env["TEMP"] = env["TMP"] = self.folder  # from the start: no other folder is writable under Seatbelt
         return env
 
     def wait_ready(self, timeout: float = READY_WAIT) -> bool:
@@ -110,14 +111,19 @@ class Worker:
 
 def seatbelt_walls(folder: str, denied: tuple[str, ...], checks_root: str) -> seatbelt.Walls:
     """The job folder, the forbidden paths, and Python and the grader given back (less the solutions a
-    non-editable install ships beside them, and anything forbidden inside them)."""
+    non-editable install ships beside them, and anything forbidden inside them); exec of this Python's
+    interpreter; the folder the grader is imported from listed (Python's import system lists every
+    folder on sys.path; a folder it cannot list holds nothing it can import)."""
     from grader.isolation import landlock_rules
 
-    roots = tuple(dict.fromkeys(os.path.realpath(p) for p in landlock_rules.python_roots() if p and os.path.exists(p)))
+    executables = seatbelt.interpreter()
+    found = [*landlock_rules.python_roots(), sys.prefix, sys.base_prefix, *executables]
+    roots = tuple(dict.fromkeys(os.path.realpath(p) for p in found if p and os.path.exists(p)))
     real_denied = [os.path.realpath(p) for p in denied]
     inside = [d for d in real_denied if any(d == r or d.startswith(r.rstrip(os.sep) + os.sep) for r in roots)]
     shipped = sorted(landlock_rules.shipped_in(roots))
-    return seatbelt.Walls(folder, tuple(real_denied), checks_root, roots, tuple(dict.fromkeys([*inside, *shipped])))
+    return seatbelt.Walls(folder, tuple(real_denied), checks_root, roots, tuple(dict.fromkeys([*inside, *shipped])),
+                          executables, (code_root(Path(__file__).resolve()),))
 
 
 def code_root(module_file) -> str:

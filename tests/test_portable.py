@@ -340,7 +340,8 @@ class StandInKernel32:
 
     def SetInformationJobObject(self, job, kind, info, size):  # noqa: N802
         limits = info._obj
-        self.calls.append(("SetInformationJobObject", kind, limits.basic.flags, limits.job_memory_limit, limits.basic.active_process_limit))
+        self.calls.append(("SetInformationJobObject", kind, limits.basic.flags, limits.job_memory_limit, limits.basic.active_process_limit,
+                           limits.basic.per_job_user_time))
         return 1
 
     def OpenProcess(self, access, inherit, pid):  # noqa: N802
@@ -354,7 +355,8 @@ class StandInKernel32:
 
     def QueryInformationJobObject(self, job, kind, info, size, returned):  # noqa: N802
         if kind == jobobject.BASIC_ACCOUNTING:
-            info._obj.active_processes = self.tree.count()
+            processes, _, cpu = self.tree.sample(2**62)
+            info._obj.active_processes, info._obj.total_user_time = processes, int(cpu * jobobject.TICKS)
         else:
             info._obj.peak_job_memory_used = self.tree.memory()
         return 1
@@ -386,18 +388,19 @@ def test_on_windows_each_worker_is_held_by_a_job_object_with_the_jobs_limits(tmp
 
     monkeypatch.setattr(spawner, "OS", "win32")
     monkeypatch.setattr(jobobject.JobTree, "for_this_os", staticmethod(job_tree))
-    assert "jobobject" in detect().in_force and "Windows has no file-system wall" in detect().why_missing("seatbelt")
+    assert {"jobobject", "jobobject_time"} <= set(detect().in_force) and "Windows has no file-system wall" in detect().why_missing("seatbelt")
     learner = tmp_path / "01_tensors.py"
     learner.write_text(SOLUTION_01 + "\nwhile True:\n    pass\n")
     limits = Limits(timeout=3, memory_bytes=3 * 2**30, max_processes=16)
     with PortablePool(1) as pool:
         result = check_exercise(COURSE, COURSE.resolve("01"), learner, pool=pool, limits=limits)
     assert result.status == "error" and result.message.startswith("time limit"), result.message
-    assert "jobobject" in result.isolation
+    assert {"jobobject", "jobobject_time"} <= set(result.isolation)
     calls = made[0].calls
-    assert calls[0] == ("CreateJobObjectW",) and calls[1][2] == jobobject.KILL_ON_JOB_CLOSE
-    assert ("SetInformationJobObject", jobobject.EXTENDED_LIMITS,
-            jobobject.KILL_ON_JOB_CLOSE | jobobject.JOB_MEMORY | jobobject.ACTIVE_PROCESS, 3 * 2**30, 17) in calls
+    assert calls[0] == ("CreateJobObjectW",) and calls[1][2] == jobobject.KILL_ON_JOB_CLOSE and calls[1][5] == 0
+    flags = jobobject.KILL_ON_JOB_CLOSE | jobobject.JOB_MEMORY | jobobject.ACTIVE_PROCESS | jobobject.JOB_TIME
+    assert ("SetInformationJobObject", jobobject.EXTENDED_LIMITS, flags, 3 * 2**30, 17, 4 * jobobject.TICKS) in calls, \
+        "the job's CPU-time limit: its timeout and a second's grace, in 100 ns ticks"
     assert [c[0] for c in calls].index("AssignProcessToJobObject") < [c[0] for c in calls].index("TerminateJobObject")
     assert calls[-1][0] == "CloseHandle" and calls[-1][1] == 7
 
@@ -564,3 +567,79 @@ def test_on_a_mac_python_and_torch_start_under_the_profile_and_the_course_stays_
     argv = seatbelt.command([sys.executable, "-c", probe], walls, seatbelt.TRUSTED_PATH)
     done = subprocess.run(argv, capture_output=True, text=True, cwd=job, env={**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(job)})
     assert done.returncode == 0 and done.stdout.split() == ["2.0"], (done.stdout, done.stderr)
+
+
+# --- the time limit: the job's own time, and the OS's CPU-time limits -------------------------------
+
+def test_the_portable_time_limit_counts_the_jobs_own_time_not_the_machines_load():
+    """No durations: the clock is given its times, CPU times and load averages."""
+    from grader.isolation import spawnwatch
+
+    busy = spawnwatch.OwnTime(100.0, load=lambda: (8.0, 8.0, 8.0), cores=2)
+    assert busy(110.0, cpu=1.0) == pytest.approx(2.5), "8 runnable threads on 2 cores: a quarter of each second is the job's"
+    assert busy.waited == pytest.approx(7.5)
+    assert busy(110.0, cpu=4.0) == 4.0, "the tree's CPU time, where it is more (threads, child processes)"
+    idle = spawnwatch.OwnTime(0.0, load=lambda: (0.3, 0.3, 0.3), cores=2)
+    assert idle(3.0, cpu=0.0) == 3.0 and idle.waited == 0.0, "on an idle machine a sleeping job's time counts in full"
+    windows = spawnwatch.OwnTime(0.0, load=lambda: (8.0, 8.0, 8.0), cores=2)
+    windows.load = None  # no load average (Windows): the time since the job started
+    assert windows(3.0, cpu=0.0) == 3.0
+
+
+def test_ps_cpu_times_are_read_in_both_formats_and_the_os_cpu_limit_is_recognised():
+    import signal
+
+    from grader.isolation import ptree
+
+    assert ptree.cpu_time("00:01:02") == 62.0 and ptree.cpu_time("1:02.50") == 62.5 and ptree.cpu_time("2-01:00:00") == 176400.0
+    assert ptree.cpu_time("?") == 0.0
+    assert ptree.PsTree.out_of_time(-signal.SIGXCPU) and not ptree.PsTree.out_of_time(-signal.SIGKILL)
+    assert jobobject.JobTree.out_of_time(jobobject.OUT_OF_TIME) and not jobobject.JobTree.out_of_time(1)
+
+
+def test_the_spawned_worker_limits_its_own_cpu_time_to_the_jobs_timeout():
+    """In a child (the limit cannot be raised again): soft at the CPU time used so far plus the timeout and a
+    second's grace, hard one second above."""
+    code = ("import math, resource, time; from grader.isolation import rlimits; before = time.process_time();"
+            "print(rlimits.apply({'timeout': 3})[0], math.ceil(before + 3) + 1, *resource.getrlimit(resource.RLIMIT_CPU))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    layers, expected, soft, hard = done.stdout.rsplit(" ", 3)
+    assert "rlimit_cpu" in layers and int(soft) in (int(expected), int(expected) + 1) and int(hard) == int(soft) + 1, done.stdout
+
+
+LOOP_01 = SOLUTION_01 + "\ndef spin():\n    while True:\n        pass\n\nspin()\n"
+
+
+@pytest.mark.slow
+def test_a_job_the_keeper_does_not_stop_is_ended_by_the_os_at_its_cpu_limit(tmp_path: Path, monkeypatch):
+    """The keeper's CPU-time watch is switched off (it samples the tree once, then never again): RLIMIT_CPU
+    ends the loop (SIGXCPU), and the verdict is still a time limit, with the line it was at."""
+    from grader.engine import check_exercise
+    from grader.isolation import spawnwatch
+    from grader.isolation.portable import PortablePool
+
+    monkeypatch.setattr(spawnwatch, "TREE_POLL", 10_000.0)
+    learner = tmp_path / "01_tensors.py"
+    learner.write_text(LOOP_01)
+    with PortablePool(1, spares=False) as pool:
+        result = check_exercise(COURSE, COURSE.resolve("01"), learner, pool=pool, limits=Limits(timeout=2, memory_bytes=3 * 2**30))
+    assert result.status == "error" and result.message.startswith("time limit") and "in spin" in result.message, result.message
+    assert "rlimit_cpu" in result.isolation
+
+
+@pytest.mark.slow
+def test_a_job_on_a_machine_too_busy_is_not_graded(tmp_path: Path, monkeypatch):
+    """A load average far above the cores (patched) leaves the sleeping job almost no own time; the wall-clock
+    backstop (patched down to a second) ends it, and it is not graded, as on Linux."""
+    from grader.engine import check_exercise
+    from grader.isolation import spawnwatch
+    from grader.isolation.portable import PortablePool
+
+    monkeypatch.setattr(os, "getloadavg", lambda: (1e6, 1e6, 1e6))
+    monkeypatch.setattr(spawnwatch, "wall_limit", lambda timeout: 1.0)
+    learner = tmp_path / "01_tensors.py"
+    learner.write_text(SOLUTION_01 + "\nimport time\ntime.sleep(600)\n")
+    with PortablePool(1, spares=False) as pool:
+        result = check_exercise(COURSE, COURSE.resolve("01"), learner, pool=pool, limits=Limits(timeout=30, memory_bytes=3 * 2**30))
+    assert result.status == "error" and "busy" in result.message, result.message

@@ -157,7 +157,7 @@ def detect():
     else:
         missing.append(("seatbelt", "not macOS: no file-system wall on this backend (Linux: use the default backend)"
                         if spawner.OS != "win32" else "not macOS: Windows has no file-system wall here"))
-    in_force += ["jobobject"] if spawner.OS == "win32" else []
+    in_force += ["jobobject", "jobobject_time"] if spawner.OS == "win32" else []
     try:
         import resource  # noqa: F401
 

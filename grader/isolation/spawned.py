@@ -17,6 +17,7 @@ from __future__ import annotations
 import faulthandler
 import json
 import os
+import signal
 import struct
 import sys
 import threading
@@ -136,8 +137,19 @@ def _run(request: dict, extra: bytes) -> None:
         layers = Layers(tuple(request.get("layers", ())) + in_force, tuple(map(tuple, request.get("missing", ()))) + missing, folder)
     except BaseException:
         _report_crash(125)
-    faulthandler.dump_traceback_later(max(float(request["limits"]["timeout"]) - STACK_EARLY, 0.05))
+    _stack_on_request(float(request["limits"]["timeout"]))
     _finish(lambda: worker.run(request, checks, layers))
+
+
+def _stack_on_request(timeout: float) -> None:
+    """The Python stack to stderr when the keeper ends the job at its time limit (SIGUSR1, as on Linux)
+    or the OS does (SIGXCPU, then on to its default: the end); where signals cannot carry that (Windows),
+    just before the deadline."""
+    if hasattr(faulthandler, "register") and hasattr(signal, "SIGUSR1"):
+        faulthandler.register(signal.SIGUSR1)
+        faulthandler.register(signal.SIGXCPU, chain=True)
+    else:
+        faulthandler.dump_traceback_later(max(timeout - STACK_EARLY, 0.05))
 
 
 def _write_files(request: dict, extra: bytes, folder: str) -> None:

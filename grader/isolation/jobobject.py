@@ -128,6 +128,8 @@ class JobTree:
     def kill(self) -> None:
         self.k32.TerminateJobObject(self.handle, 137)
 
+    stop = kill  # the whole job at once: as quick as it is thorough
+
     def close(self) -> None:
         if self.handle:
             handle, self.handle = self.handle, None

@@ -37,6 +37,7 @@ class PortableJob:
         """Hand the job over (the pipe may fill before the worker is warm: not on the caller's thread), wait
         until the worker has imported torch (its time limit starts then), and watch it to the end."""
         w = self.worker
+        finished = Finished(returncode=None, elapsed=0.0, stdout="", stderr="", keeper_lost=True)
         try:
             w.hand(request, extra)
             if not w.wait_ready():
@@ -44,10 +45,10 @@ class PortableJob:
             w.tree.limit(request["limits"])  # once warm: torch's own memory is not the job's to be refused
             finished = spawnwatch.watch(w.popen, w.tree, w.streams, self.limits, request.get("filename", ""), time.monotonic())
         except BaseException:
-            finished = Finished(returncode=None, elapsed=0.0, stdout="", stderr="", keeper_lost=True)
+            pass
         finally:
+            self.done.put(finished)  # the verdict first: the sweep below is nobody's wait (the pool's close waits for it)
             w.end()
-        self.done.put(finished)
 
     def wait(self) -> Finished:
         finished = self.done.get()
@@ -66,6 +67,7 @@ class PortablePool:
         self.size = size or max(1, os.cpu_count() or 1)
         self.preload, self.keep_spares, self.trusted_preload = preload, spares, trusted_preload
         self.spares: list[Worker] = []
+        self.running: list[PortableJob] = []  # whose threads may still be sweeping up after their verdict
         self.lock = threading.Lock()
         self.closed, self.jobs, self.reusing = False, 0, True
 
@@ -100,6 +102,8 @@ class PortablePool:
     def start(self, request: dict, extra: bytes, limits: Limits) -> PortableJob:
         worker = self._take(spawner.walls_key(request))
         job = PortableJob(self, worker, request, extra, limits)
+        with self.lock:
+            self.running = [j for j in self.running if j.thread.is_alive()] + [job]
         if self.trusted_preload:  # a cold check: our own torch import runs beside the worker's
             from grader.isolation import torchsetup
 
@@ -125,6 +129,8 @@ class PortablePool:
             spares, self.spares = self.spares, []
         for worker in spares:
             worker.end()
+        for job in self.running:
+            job.thread.join(30)
         sweep()
 
 

@@ -3,8 +3,10 @@
 The keeper (the trusted process, on a thread of its own per job) holds the worker's pipes: the
 results pipe (whose first frame, `ready`, says the worker has imported torch) and the output
 pipe, each drained by a thread with a cap. The process count, memory and CPU time are read from
-its tree (`ptree.PsTree` or `jobobject.JobTree`) every TREE_POLL seconds; at the end the whole
-tree is killed.
+its tree (`ptree.PsTree` or `jobobject.JobTree`) every TREE_POLL seconds. A job that broke a limit has
+its whole tree killed before its output is collected; a worker that ended by itself has its
+process group killed (no `ps`), and the thorough sweep of the tree (parent links and the job's
+token) follows once the verdict is on its way (`Worker.end`), so it is not part of the wait.
 
 The time limit counts the job's own time from when it was handed over, as on Linux, but without
 the kernel's count of its wait for a CPU (Linux's /proc/PID/schedstat): the CPU time of its whole
@@ -73,7 +75,7 @@ def watch(popen: subprocess.Popen, tree, streams: Streams, limits: Limits, learn
     if broke in ("timed_out", "overloaded"):
         _request_stack(popen)
         _wait(popen, STACK_WAIT)  # the stack dump comes from the worker itself
-    tree.kill()
+    tree.kill() if broke else tree.stop()  # the worker ended: its group now, the thorough sweep after the verdict
     _wait(popen, 5)
     streams.join()
     broke = broke or ("timed_out" if tree.out_of_time(popen.poll()) else "")

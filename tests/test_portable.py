@@ -643,3 +643,33 @@ def test_a_job_on_a_machine_too_busy_is_not_graded(tmp_path: Path, monkeypatch):
     with PortablePool(1, spares=False) as pool:
         result = check_exercise(COURSE, COURSE.resolve("01"), learner, pool=pool, limits=Limits(timeout=30, memory_bytes=3 * 2**30))
     assert result.status == "error" and "busy" in result.message, result.message
+
+
+@pytest.mark.slow
+def test_a_prestarted_worker_serves_the_cold_check_and_is_told_its_preload_late(tmp_path: Path, monkeypatch):
+    """`prestart` spawns the worker before the exercise (and so its course.toml `preload`) is known; the pool
+    that takes it sends the preload, which is imported before the worker says it is ready."""
+    from grader.engine import check_exercise
+    from grader.isolation import portable
+
+    monkeypatch.setattr(portable, "_PRESTARTED", [])
+    portable.prestart()
+    early = portable._PRESTARTED[0]
+    learner = tmp_path / "01_tensors.py"
+    learner.write_text(SOLUTION_01 + '\nimport sys\nprint("PRELOADED", "tabnanny" in sys.modules)\n')
+    with portable.PortablePool(1, ("tabnanny",), spares=False) as pool:
+        assert not portable._PRESTARTED and pool.spares == [early]
+        result = check_exercise(COURSE, COURSE.resolve("01"), learner, pool=pool)
+    assert result.status == "passed" and "PRELOADED True" in result.output, (result.status, result.output)
+    assert early.popen.poll() is not None, "the check ran in the pre-started worker, which has ended"
+    assert not Path(early.folder).exists()
+
+
+def test_an_unused_prestarted_worker_ends_with_its_keeper(monkeypatch):
+    from grader.isolation import portable
+
+    monkeypatch.setattr(portable, "_PRESTARTED", [])
+    portable.prestart()
+    early = portable._PRESTARTED[0]
+    portable._end_prestarted()  # what atexit runs
+    assert early.popen.poll() is not None and not Path(early.folder).exists() and not portable._PRESTARTED

@@ -9,7 +9,8 @@ spawned ahead of the next job and imports torch while nothing waits for it; each
 warm spare (and a new spare starts once the job is done), so every job still gets a fresh
 process. On macOS the spare's profile already names the job's forbidden paths, so a spare is
 used only for a job with the same ones (the same course and submission folder); any other
-job gets a worker spawned for it.
+job gets a worker spawned for it. A single cold check's worker may be spawned earlier still,
+before the command line parses its arguments (`prestart`, where the walls fit any job).
 """
 
 from __future__ import annotations
@@ -72,10 +73,10 @@ class PortablePool:
         self.closed, self.jobs, self.reusing = False, 0, True
 
     def __enter__(self) -> "PortablePool":
-        sweep()
-        if spawner.OS != "darwin":  # elsewhere a spare's walls fit any job: warm them now
+        if spawner.OS != "darwin":  # elsewhere a spare's walls fit any job: warm them now (one may be warming already)
             for _ in range(self.size):
-                self.spares.append(Worker(None, self.preload))
+                self.spares.append(_prestarted(self.preload) or Worker(None, self.preload))
+        sweep()
         return self
 
     def __exit__(self, *exc) -> None:
@@ -132,6 +133,32 @@ class PortablePool:
         for job in self.running:
             job.thread.join(30)
         sweep()
+
+
+_PRESTARTED: list[Worker] = []
+
+
+def prestart() -> None:
+    """Spawn the worker of a single cold check now, before the command line has even parsed its arguments,
+    where a worker's walls do not depend on its job (not macOS: there the profile names the job's paths).
+    The next pool entered takes it (and tells it what to preload); unused, it ends with this process."""
+    if spawner.OS != "darwin" and not _PRESTARTED:
+        import atexit
+
+        _PRESTARTED.append(Worker(None, None))
+        atexit.register(_end_prestarted)
+
+
+def _prestarted(preload: tuple[str, ...]) -> Worker | None:
+    worker = _PRESTARTED.pop() if _PRESTARTED else None
+    if worker is not None:
+        worker.send_preload(preload)
+    return worker
+
+
+def _end_prestarted() -> None:
+    while _PRESTARTED:
+        _PRESTARTED.pop().end()
 
 
 def sweep(root: str | None = None) -> None:

@@ -33,6 +33,10 @@ STACK_EARLY = 0.3  # seconds before the deadline at which the Python stack is wr
 def main() -> None:
     job_pipe, output = _plumb()
     _warm()
+    preload = _read_frame(job_pipe)
+    if preload is None:
+        os._exit(0)  # its keeper ended before saying what else to import (a pre-started worker not needed)
+    _import_preload(json.loads(preload.decode("utf-8")))
     _write_results(_LENGTH.pack(len(READY)) + READY)
     request, extra = _read_request(job_pipe)
     if request is None:
@@ -63,7 +67,7 @@ def _warm() -> None:
     """torch and what every job imports, while no job is here yet (or while the trusted side computes the reference)."""
     from grader.isolation import torchsetup
 
-    torchsetup.prepare(preload=tuple(filter(None, os.environ.get("PYTORCH_TUTOR_PRELOAD", "").split(","))))
+    torchsetup.prepare()
     import numpy.random  # noqa: F401
     import safetensors.torch  # noqa: F401
 
@@ -73,6 +77,16 @@ def _warm() -> None:
     import grader.judging.probe  # noqa: F401
     import grader.judging.schema  # noqa: F401
     import grader.judging.transforms  # noqa: F401
+
+
+def _import_preload(names: list) -> None:
+    """The exercise's course.toml `preload` (the first frame on the job pipe: a pre-started worker is
+    spawned before its exercise is known, and imports torch meanwhile)."""
+    from grader.isolation import torchsetup
+
+    for name in names if isinstance(names, list) else ():
+        if isinstance(name, str):
+            torchsetup.import_or_undo(name)
 
 
 def _read_exact(fd: int, size: int) -> bytes | None:

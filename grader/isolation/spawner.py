@@ -45,18 +45,28 @@ def make_tree(token: str):
 class Worker:
     """One spawned learner process, warming or warm, with its job folder."""
 
-    def __init__(self, key: tuple | None, preload: tuple[str, ...]):
+    def __init__(self, key: tuple | None, preload: tuple[str, ...] | None):
+        """`preload`: the modules the exercise preloads, or None to say later (`send_preload`)."""
         self.key, self.token = key, uuid.uuid4().hex
         self.folder = tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-")
         os.chmod(self.folder, 0o700)
         self.layers, self.missing = ["spawned"], []
         argv = self._walled([sys.executable, "-m", "grader.isolation.spawned"])
         self.popen = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                      cwd=self.folder, env=self._env(preload), **_session())
+                                      cwd=self.folder, env=self._env(), **_session())
         self.tree = make_tree(self.token)
         self.tree.adopt(self.popen)
         self.layers += list(self.tree.layers)
         self.streams = spawnwatch.Streams(self.popen, RESULTS_CAP)
+        self.preload_sent = False
+        if preload is not None:
+            self.send_preload(preload)
+
+    def send_preload(self, preload: tuple[str, ...]) -> None:
+        """The first frame on its job pipe: the modules to import before it says it is ready."""
+        if not self.preload_sent:
+            self.preload_sent = True
+            self._send(_json_bytes(list(preload)))
 
     def _walled(self, argv: list[str]) -> list[str]:
         if OS != "darwin":
@@ -69,11 +79,11 @@ class Worker:
         self.layers.append("seatbelt")
         return seatbelt.command(argv, seatbelt_walls(self.folder, denied, checks_root), tool)
 
-    def _env(self, preload: tuple[str, ...]) -> dict:
+    def _env(self) -> dict:
         env = dict(os.environ)
         env.pop("PYTORCH_TUTOR_COURSE", None)
         env["PYTHONPATH"] = python_path(code_root(Path(__file__).resolve()), env.get("PYTHONPATH", ""), os.pathsep)
-        env[TOKEN_VAR], env["PYTORCH_TUTOR_PRELOAD"] = self.token, ",".join(preload)
+        env[TOKEN_VAR] = self.token
         env["PYTHONIOENCODING"] = "utf-8"
         env["TMPDIR"] = env["TEMP"] = env["TMP"] = self.folder  # from the start: no other folder is writable under Seatbelt
         return env
@@ -85,13 +95,16 @@ class Worker:
         """Give the worker its job (it keeps the job pipe open: closing it ends the worker)."""
         job = {**request, "folder": self.folder, "layers": self.layers, "missing": [list(m) for m in self.missing]}
         job.setdefault("env", {})[TOKEN_VAR] = self.token
-        head = _json_bytes(job)
+        self.send_preload(())  # (a no-op: sent when its pool took it)
+        self._send(_json_bytes(job), extra)
+
+    def _send(self, *parts: bytes) -> None:
         try:
-            for part in (head, extra):
+            for part in parts:
                 self.popen.stdin.write(len(part).to_bytes(8, "big") + part)
             self.popen.stdin.flush()
-        except OSError:
-            pass  # it died warming up: the watch sees it exit
+        except (OSError, ValueError):
+            pass  # it died warming up (the watch sees it exit), or its pipe is closed
 
     def end(self) -> None:
         """Kill what is left of it, close its pipes, remove its folder."""

@@ -530,7 +530,7 @@ def test_on_macos_a_spare_is_used_only_for_a_job_with_the_same_walls(tmp_path: P
     monkeypatch.setattr(seatbelt, "executable", lambda: None)  # no sandbox-exec: the spares' walls still differ
     spawned_for: list = []
     real = spawner.Worker.__init__
-    monkeypatch.setattr(spawner.Worker, "__init__", lambda self, key, preload: (spawned_for.append(key), real(self, key, preload))[1])
+    monkeypatch.setattr(spawner.Worker, "__init__", lambda self, key, preload, hint=None: (spawned_for.append(key), real(self, key, preload, hint))[1])
     checks = str(ROOT / "reference/01_tensors/checks.py")
     here, there = ({"checks": checks, "forbidden": [str(tmp_path / name)]} for name in ("a", "b"))
     with PortablePool(1) as pool:
@@ -673,3 +673,22 @@ def test_an_unused_prestarted_worker_ends_with_its_keeper(monkeypatch):
     early = portable._PRESTARTED[0]
     portable._end_prestarted()  # what atexit runs
     assert early.popen.poll() is not None and not Path(early.folder).exists() and not portable._PRESTARTED
+
+
+@pytest.mark.slow
+def test_a_spare_loads_the_last_jobs_checks_ahead_and_any_exercise_still_works_in_it(tmp_path: Path):
+    """watch checks one exercise again and again: the spare spawned after a job loads that exercise's checks
+    while it waits. A job of another exercise in that spare loads its own."""
+    from grader.engine import check_exercise
+    from grader.isolation.portable import PortablePool
+
+    first, other = tmp_path / "01_tensors.py", tmp_path / "03_nn_module.py"
+    first.write_text(SOLUTION_01)
+    other.write_text(SOLUTION_03)
+    with PortablePool(1) as pool:
+        assert check_exercise(COURSE, COURSE.resolve("01"), first, pool=pool).status == "passed"
+        hinted = pool.spares[0]
+        assert hinted.hint == {"exercise": COURSE.resolve("01").id, "checks": str(COURSE.resolve("01").checks)}
+        assert check_exercise(COURSE, COURSE.resolve("01"), first, pool=pool).status == "passed"
+        assert hinted.popen.poll() is not None, "the second check ran in the hinted spare"
+        assert check_exercise(COURSE, COURSE.resolve("03"), other, pool=pool).status == "passed", "a hint that does not fit"

@@ -71,6 +71,7 @@ class PortablePool:
         self.running: list[PortableJob] = []  # whose threads may still be sweeping up after their verdict
         self.lock = threading.Lock()
         self.closed, self.jobs, self.reusing = False, 0, True
+        self.hint: dict | None = None  # the exercise of the last job: the next spare loads its checks while it waits
 
     def __enter__(self) -> "PortablePool":
         if spawner.OS != "darwin":  # elsewhere a spare's walls fit any job: warm them now (one may be warming already)
@@ -101,6 +102,7 @@ class PortablePool:
         return found or Worker(key, self.preload)  # not waited for: it warms up while the caller goes on
 
     def start(self, request: dict, extra: bytes, limits: Limits) -> PortableJob:
+        self.hint = {"exercise": request["exercise"], "checks": request["checks"]}
         worker = self._take(spawner.walls_key(request))
         job = PortableJob(self, worker, request, extra, limits)
         with self.lock:
@@ -117,7 +119,7 @@ class PortablePool:
         with self.lock:
             if self.closed or not self.keep_spares or len(self.spares) >= self.size or (key is not None and not self.reusing):
                 return
-            self.spares.append(Worker(key, self.preload))
+            self.spares.append(Worker(key, self.preload, self.hint))
 
     def warm(self) -> "PortablePool":
         for worker in list(self.spares):

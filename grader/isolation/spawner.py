@@ -45,8 +45,9 @@ def make_tree(token: str):
 class Worker:
     """One spawned learner process, warming or warm, with its job folder."""
 
-    def __init__(self, key: tuple | None, preload: tuple[str, ...] | None):
-        """`preload`: the modules the exercise preloads, or None to say later (`send_preload`)."""
+    def __init__(self, key: tuple | None, preload: tuple[str, ...] | None, hint: dict | None = None):
+        """`preload`: the modules the exercise preloads, or None to say later (`send_preload`); `hint`: the
+        exercise its job will likely be ({"exercise", "checks"}), whose checks it loads while it waits."""
         self.key, self.token = key, uuid.uuid4().hex
         self.folder = tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-")
         os.chmod(self.folder, 0o700)
@@ -58,15 +59,15 @@ class Worker:
         self.tree.adopt(self.popen)
         self.layers += list(self.tree.layers)
         self.streams = spawnwatch.Streams(self.popen, RESULTS_CAP)
-        self.preload_sent = False
+        self.preload_sent, self.hint = False, hint
         if preload is not None:
-            self.send_preload(preload)
+            self.send_preload(preload, hint)
 
-    def send_preload(self, preload: tuple[str, ...]) -> None:
-        """The first frame on its job pipe: the modules to import before it says it is ready."""
+    def send_preload(self, preload: tuple[str, ...], hint: dict | None = None) -> None:
+        """The first frame on its job pipe: the modules to import, and the checks to load, before it says it is ready."""
         if not self.preload_sent:
             self.preload_sent = True
-            self._send(_json_bytes(list(preload)))
+            self._send(_json_bytes({"preload": list(preload), "hint": hint}))
 
     def _walled(self, argv: list[str]) -> list[str]:
         if OS != "darwin":

@@ -575,15 +575,22 @@ def test_the_portable_time_limit_counts_the_jobs_own_time_not_the_machines_load(
     """No durations: the clock is given its times, CPU times and load averages."""
     from grader.isolation import spawnwatch
 
+    warm = spawnwatch.OwnTime(100.0, load=lambda: (0.3, 0.3, 0.3), cores=2)
+    assert warm(100.0, cpu=3.0) == 0.0 and warm(100.5, cpu=3.2) == pytest.approx(0.5), \
+        "the CPU the worker used importing torch, before its job (the first sample), is not the job's"
     busy = spawnwatch.OwnTime(100.0, load=lambda: (8.0, 8.0, 8.0), cores=2)
-    assert busy(110.0, cpu=1.0) == pytest.approx(2.5), "8 runnable threads on 2 cores: a quarter of each second is the job's"
+    assert busy(100.0, cpu=0.0) == 0.0
+    assert busy(110.0, cpu=2.5) == pytest.approx(2.5), "8 runnable threads on 2 cores: a quarter of each second it ran is its own"
     assert busy.waited == pytest.approx(7.5)
-    assert busy(110.0, cpu=4.0) == 4.0, "the tree's CPU time, where it is more (threads, child processes)"
+    assert busy(111.0, cpu=2.5) == pytest.approx(3.5), "then it slept: that counts in full"
+    assert busy(111.0, cpu=6.0) == 6.0, "the tree's CPU time, where it is more (threads, child processes)"
+    sleeper = spawnwatch.OwnTime(0.0, load=lambda: (90.0, 90.0, 90.0), cores=2)
+    assert sleeper(0.0, cpu=0.0) == 0.0 and sleeper(3.0, cpu=0.01) == pytest.approx(3.0, abs=0.5), "a job that sleeps on a busy machine waits for no CPU"
     idle = spawnwatch.OwnTime(0.0, load=lambda: (0.3, 0.3, 0.3), cores=2)
-    assert idle(3.0, cpu=0.0) == 3.0 and idle.waited == 0.0, "on an idle machine a sleeping job's time counts in full"
+    assert idle(0.0, cpu=0.0) == 0.0 and idle(3.0, cpu=0.0) == 3.0 and idle.waited == 0.0, "on an idle machine a sleeping job's time counts in full"
     windows = spawnwatch.OwnTime(0.0, load=lambda: (8.0, 8.0, 8.0), cores=2)
     windows.load = None  # no load average (Windows): the time since the job started
-    assert windows(3.0, cpu=0.0) == 3.0
+    assert windows(0.0, cpu=0.0) == 0.0 and windows(3.0, cpu=0.0) == 3.0
 
 
 def test_ps_cpu_times_are_read_in_both_formats_and_the_os_cpu_limit_is_recognised():

@@ -48,6 +48,7 @@ class PortableJob:
         except BaseException:
             pass
         finally:
+            w.remove_folder()  # (again after the sweep, should a straggler write there meanwhile)
             self.done.put(finished)  # the verdict first: the sweep below is nobody's wait (the pool's close waits for it)
             w.end()
 

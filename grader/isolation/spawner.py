@@ -120,6 +120,9 @@ class Worker:
         except subprocess.TimeoutExpired:
             pass
         self.tree.close()
+        self.remove_folder()
+
+    def remove_folder(self) -> None:
         _remove(self.folder)
 
 

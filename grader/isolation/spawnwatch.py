@@ -10,8 +10,10 @@ token) follows once the verdict is on its way (`Worker.end`), so it is not part 
 
 The time limit counts the job's own time from when it was handed over, as on Linux, but without
 the kernel's count of its wait for a CPU (Linux's /proc/PID/schedstat): the CPU time of its whole
-tree, or the time since it started less an estimate of that wait from the load average (on a
-machine with more runnable threads than cores, each gets its share of them), whichever is more.
+tree, or the time since it started less an estimate of that wait, whichever is more. The estimate
+comes from the load average: with more runnable threads than cores, each gets its share of them,
+so a job with `cpu` seconds of CPU was runnable for cpu / share seconds and waited the rest of
+those (a job that sleeps waits for no CPU: its time counts in full).
 Where there is no load average (Windows), that is the time since it started. The OS enforces the
 CPU time too (`rlimits`' RLIMIT_CPU, the Job Object's time limit): a worker it ended there timed
 out. A job still running at `sandbox.wall_limit` of wall-clock time is ended and not graded
@@ -88,11 +90,14 @@ class OwnTime:
     def __init__(self, started: float, load=None, cores: int | None = None):
         self.started, self.cores = started, cores or os.cpu_count() or 1
         self.load = load or getattr(os, "getloadavg", None)  # None where the OS has no load average
-        self.waited = 0.0
+        self.waited, self.cpu_before = 0.0, None  # the CPU time the worker had used warming up (the first sample)
 
     def __call__(self, now: float, cpu: float) -> float:
-        elapsed = now - self.started
-        self.waited = max(self.waited, elapsed * (1 - self.share()))
+        """A job that got `share` of a core while it was runnable was runnable for cpu / share seconds, of which it
+        waited all but `cpu`; while it slept it waited for nothing."""
+        self.cpu_before = cpu if self.cpu_before is None else self.cpu_before
+        elapsed, share, cpu = now - self.started, self.share(), max(cpu - self.cpu_before, 0.0)
+        self.waited = max(self.waited, min(elapsed, cpu * (1 / share - 1)))
         return max(cpu, elapsed - self.waited)
 
     def share(self) -> float:

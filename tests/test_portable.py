@@ -699,3 +699,25 @@ def test_a_spare_loads_the_last_jobs_checks_ahead_and_any_exercise_still_works_i
         assert check_exercise(COURSE, COURSE.resolve("01"), first, pool=pool).status == "passed"
         assert hinted.popen.poll() is not None, "the second check ran in the hinted spare"
         assert check_exercise(COURSE, COURSE.resolve("03"), other, pool=pool).status == "passed", "a hint that does not fit"
+
+
+@pytest.mark.slow
+def test_a_worker_that_ran_its_job_and_exited_before_its_keeper_looked_is_still_graded(tmp_path: Path, monkeypatch):
+    """A cold check hands its job over before the worker is warm; on a busy machine the worker may say
+    `ready`, run the job and exit before the keeper's thread wakes up. Simulated: that thread waits for the
+    worker's exit before it looks."""
+    from grader.engine import check_exercise
+    from grader.isolation.portable import PortablePool
+
+    real = spawner.Worker.wait_ready
+
+    def late(self, timeout=spawner.READY_WAIT):
+        self.popen.wait(300)
+        return real(self, timeout)
+
+    monkeypatch.setattr(spawner.Worker, "wait_ready", late)
+    learner = tmp_path / "01_tensors.py"
+    learner.write_text(SOLUTION_01)
+    with PortablePool(1, spares=False) as pool:
+        result = check_exercise(COURSE, COURSE.resolve("01"), learner, pool=pool)
+    assert result.status == "passed", (result.status, result.message)

@@ -90,7 +90,9 @@ class Worker:
         return env
 
     def wait_ready(self, timeout: float = READY_WAIT) -> bool:
-        return self.streams.ready.wait(timeout) and self.popen.poll() is None
+        """True once it said `ready`, even if it has run its job and exited since (a job handed over early, in
+        a cold check, may finish before this thread looks); False if it died or hung warming up."""
+        return self.streams.ready.wait(timeout) and self.streams.warm
 
     def hand(self, request: dict, extra: bytes) -> None:
         """Give the worker its job (it keeps the job pipe open: closing it ends the worker)."""

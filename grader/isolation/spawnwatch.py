@@ -44,6 +44,7 @@ class Streams:
 
     def __init__(self, popen: subprocess.Popen, results_cap: int):
         self.ready = threading.Event()
+        self.warm = False  # it said `ready` (it may have run its job and exited since)
         self.results = _Capture(popen.stdout, results_cap)
         self.output = _Capture(popen.stderr, OUTPUT_CAP)
         self.threads = [threading.Thread(target=self._results, daemon=True),
@@ -54,6 +55,7 @@ class Streams:
     def _results(self) -> None:
         head = self.results.stream.read(len(READY))
         if head == READY:
+            self.warm = True
             self.ready.set()
             self.results.pump()
         else:  # it died warming up (or is not our worker): nothing from it counts

@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Optional
 
 if __name__ == "__main__":  # before typer: a warm grading server may answer `check` at once
-    from grader.service.handover import hand_over
+    from grader.service.handover import hand_over, prestart
     import sys
 
     hand_over(sys.argv[1:])
+    prestart(sys.argv[1:])
 
 import typer
 from typer.core import TyperGroup

@@ -123,7 +123,7 @@ def test_the_portable_path_needs_nothing_linux_only(tmp_path: Path):
 
 # --- macOS: the Seatbelt profile, generated from data ---------------------------------------------
 
-RULE = __import__("re").compile(r'^\((allow|deny) ([^()]+?)(?: (.*))?\)$')
+RULE = __import__("re").compile(r'^\((allow|deny) ([^()]+?)(?: (\(.*))?\)$')
 
 
 def sbpl_allows(text: str, values: dict, operation: str, path: str) -> bool:
@@ -155,14 +155,24 @@ def sbpl_allows(text: str, values: dict, operation: str, path: str) -> bool:
     return bool(verdict)
 
 
+COURSE_ON_A_MAC = "/Users/Zoë Smith/my course (1)"
+FRAMEWORK = "/Library/Frameworks/Python.framework/Versions/3.11"
+
+
+def mac_walls() -> seatbelt.Walls:
+    course, venv = COURSE_ON_A_MAC, f"{COURSE_ON_A_MAC}/.venv/lib/python3.11/site-packages"
+    return seatbelt.Walls(job="/private/var/folders/xy/T/pytorch-tutor-job-12-ab",
+                          denied=(f"{course}/reference", f"{course}/.pytorch-tutor", f"{course}/exercises", "/private/var/folders/xy/T",
+                                  course + "/.venv/lib/python3.11/site-packages/grader/secret"),
+                          checks_root=f"{course}/reference", readable=(venv, f"{course}/.venv/bin", FRAMEWORK),
+                          denied_inside=(f"{venv}/reference", f"{venv}/grader/secret"),
+                          executables=(f"{course}/.venv/bin/python", f"{FRAMEWORK}/Resources/Python.app/Contents/MacOS/Python"),
+                          listable=(f"{course}/.venv/src",))
+
+
 def test_the_seatbelt_profile_walls_off_the_course_and_opens_only_the_job_folder():
-    course = "/Users/Zoë Smith/my course (1)"
+    course, walls = COURSE_ON_A_MAC, mac_walls()
     venv = f"{course}/.venv/lib/python3.11/site-packages"
-    walls = seatbelt.Walls(job="/private/var/folders/xy/T/pytorch-tutor-job-12-ab",
-                           denied=(f"{course}/reference", f"{course}/.pytorch-tutor", f"{course}/exercises", "/private/var/folders/xy/T",
-                                   course + "/.venv/lib/python3.11/site-packages/grader/secret"),
-                           checks_root=f"{course}/reference", readable=(venv, f"{course}/.venv/bin"),
-                           denied_inside=(f"{venv}/reference", f"{venv}/grader/secret"))
     values = seatbelt.params(walls, realpath=lambda p: p)
     text = seatbelt.profile(values)
     assert course not in text, "paths travel as -D parameters, never inside the profile's text except the checks regex"
@@ -172,15 +182,87 @@ def test_the_seatbelt_profile_walls_off_the_course_and_opens_only_the_job_folder
     for denied in ("reference/03_nn_module/solution.py", "reference/03_nn_module/mistakes/m1.py", "reference",
                    ".pytorch-tutor/progress.json", "exercises/04_training_loop.py", "reference/03_nn_module/styles/checks.py"):
         assert not can_read(f"{course}/{denied}"), denied
+        assert not sbpl_allows(text, values, "file-read-metadata", f"{course}/{denied}"), denied
     assert not can_read("/private/var/folders/xy/T/another-job/x.py")
     assert can_read(f"{venv}/torch/__init__.py"), "Python inside a forbidden folder (a venv in the course) is given back"
     assert not can_read(f"{venv}/reference/01_tensors/solution.py") and not can_read(f"{venv}/grader/secret/x")
     for allowed in (f"{course}/reference/03_nn_module/checks.py", f"{walls.job}/03_nn_module.py",
-                    "/usr/lib/libSystem.B.dylib", "/Library/Frameworks/Python.framework/x.py"):
+                    "/usr/lib/libSystem.B.dylib", "/System/Library/Frameworks/Metal.framework/Metal", f"{FRAMEWORK}/lib/python3.11/os.py",
+                    f"{course}/.venv/src"):
         assert can_read(allowed), allowed
+    assert sbpl_allows(text, values, "file-map-executable", f"{venv}/torch/lib/libtorch_cpu.dylib")
+    assert not sbpl_allows(text, values, "file-map-executable", f"{venv}/reference/x.so")
+    for not_readable in ("/Users/Zoë Smith/.ssh/id_rsa", "/Library/Frameworks/Other.framework/x", f"{course}/.venv/src/pkg/x.py",
+                         "/private/etc/master.passwd", "/Users/Zoë Smith/Documents/notes.txt"):
+        assert not can_read(not_readable), not_readable
     assert can_write(f"{walls.job}/out.pt") and can_write("/dev/null")
-    for outside in (f"{course}/exercises/03_nn_module.py", "/Users/Zoë Smith/.zshrc", "/private/tmp/x", f"{course}/reference/03_nn_module/checks.py"):
+    for outside in (f"{course}/exercises/03_nn_module.py", "/Users/Zoë Smith/.zshrc", "/private/tmp/x", f"{course}/reference/03_nn_module/checks.py",
+                    f"{venv}/torch/__init__.py", "/usr/lib/x"):
         assert not can_write(outside), outside
+
+
+def sexpressions(text: str) -> list:
+    """The profile read as S-expressions (strings, #"regex" strings, ; comments), or AssertionError if unbalanced."""
+    import re
+
+    stack: list[list] = [[]]
+    for token in re.findall(r';[^\n]*|#?"(?:[^"\\]|\\.)*"|[()]|[^\s()";]+', text):
+        if token.startswith(";"):
+            continue
+        if token == "(":
+            stack.append([])
+        elif token == ")":
+            assert len(stack) > 1, "a ) closes nothing"
+            done = stack.pop()
+            stack[-1].append(done)
+        else:
+            stack[-1].append(token)
+    assert len(stack) == 1, "a ( is never closed"
+    return stack[0]
+
+
+def test_the_seatbelt_profile_is_deny_default_and_balanced_and_allows_nothing_wholesale():
+    """Without a Mac its compiler is out of reach (and no well-kept SBPL linter was found): the profile is
+    read as S-expressions here, and each rule's shape is checked."""
+    values = seatbelt.params(mac_walls(), realpath=lambda p: p)
+    forms = sexpressions(seatbelt.profile(values))
+    assert forms[0] == ["version", "1"] and forms[1] == ["deny", "default"]
+    assert all(isinstance(f, list) and f[0] in ("allow", "deny") for f in forms[1:])
+    bare = {op for action, op, *filters in forms if action == "allow" and not filters}
+    assert bare == {op for op, _ in seatbelt.rules.UNFILTERED}, bare
+    assert not bare & {"file-read*", "file-read-data", "file-write*", "file-write-data", "process-exec", "mach-lookup",
+                       "sysctl-read", "iokit-open", "network*", "network-outbound", "default", "signal"}
+    assert not any(op.startswith("network") for action, op, *_ in forms if action == "allow"), "no network rule is an allow"
+    assert forms[-1] == ["deny", "network*"], "network is denied last, whatever was allowed before"
+    assert all(f"{name}_0" in values for name in ("JOB", "DENIED", "READABLE", "INNER", "EXEC", "LIST") if name != "JOB")
+    for action, op, *filters in forms:
+        if action == "allow" and op in ("file-read*", "file-write*"):
+            params = [f[1][1].strip('"') for f in filters if isinstance(f, list) and len(f) == 2 and isinstance(f[1], list)]
+            named = {values[name] for name in params}
+            assert not any(v.startswith(f"{COURSE_ON_A_MAC}/reference") or v.startswith(f"{COURSE_ON_A_MAC}/exercises") for v in named), filters
+
+
+def test_the_seatbelt_profile_lets_the_learner_exec_only_this_python_and_reach_no_network():
+    values = seatbelt.params(mac_walls(), realpath=lambda p: p)
+    text = seatbelt.profile(values)
+    assert sbpl_allows(text, values, "process-exec", f"{COURSE_ON_A_MAC}/.venv/bin/python")
+    assert sbpl_allows(text, values, "process-exec", f"{FRAMEWORK}/Resources/Python.app/Contents/MacOS/Python")
+    for other in ("/bin/sh", "/usr/bin/curl", f"{COURSE_ON_A_MAC}/.venv/bin/pip", "/private/var/folders/xy/T/pytorch-tutor-job-12-ab/a.out"):
+        assert not sbpl_allows(text, values, "process-exec", other), other
+    for op in ("network-outbound", "network-inbound", "network-bind"):
+        assert not sbpl_allows(text, values, op, ""), op
+    no_exec = seatbelt.profile(seatbelt.params(seatbelt.Walls(job="/j"), realpath=lambda p: p))
+    assert "process-exec" not in no_exec, "no interpreter known: no exec at all, never a bare allow"
+
+
+def test_the_walls_of_a_worker_here_name_this_python_and_the_graders_folder():
+    walls = spawner.seatbelt_walls("/tmp/job", (str(ROOT / "reference"),), str(ROOT / "reference"))
+    assert os.path.realpath(sys.executable) in walls.executables
+    assert any(os.path.realpath(sys.executable).startswith(r) for r in walls.readable)
+    assert walls.listable == (str(ROOT),) and os.path.realpath(ROOT / "reference") in walls.denied
+    import torch
+
+    assert any(os.path.realpath(torch.__file__).startswith(r + os.sep) for r in walls.readable), "torch is readable"
 
 
 def test_the_seatbelt_checks_regex_matches_only_checks_files_and_refuses_unquotable_paths():
@@ -258,7 +340,8 @@ class StandInKernel32:
 
     def SetInformationJobObject(self, job, kind, info, size):  # noqa: N802
         limits = info._obj
-        self.calls.append(("SetInformationJobObject", kind, limits.basic.flags, limits.job_memory_limit, limits.basic.active_process_limit))
+        self.calls.append(("SetInformationJobObject", kind, limits.basic.flags, limits.job_memory_limit, limits.basic.active_process_limit,
+                           limits.basic.per_job_user_time))
         return 1
 
     def OpenProcess(self, access, inherit, pid):  # noqa: N802
@@ -272,7 +355,8 @@ class StandInKernel32:
 
     def QueryInformationJobObject(self, job, kind, info, size, returned):  # noqa: N802
         if kind == jobobject.BASIC_ACCOUNTING:
-            info._obj.active_processes = self.tree.count()
+            processes, _, cpu = self.tree.sample(2**62)
+            info._obj.active_processes, info._obj.total_user_time = processes, int(cpu * jobobject.TICKS)
         else:
             info._obj.peak_job_memory_used = self.tree.memory()
         return 1
@@ -304,18 +388,19 @@ def test_on_windows_each_worker_is_held_by_a_job_object_with_the_jobs_limits(tmp
 
     monkeypatch.setattr(spawner, "OS", "win32")
     monkeypatch.setattr(jobobject.JobTree, "for_this_os", staticmethod(job_tree))
-    assert "jobobject" in detect().in_force and "Windows has no file-system wall" in detect().why_missing("seatbelt")
+    assert {"jobobject", "jobobject_time"} <= set(detect().in_force) and "Windows has no file-system wall" in detect().why_missing("seatbelt")
     learner = tmp_path / "01_tensors.py"
     learner.write_text(SOLUTION_01 + "\nwhile True:\n    pass\n")
     limits = Limits(timeout=3, memory_bytes=3 * 2**30, max_processes=16)
     with PortablePool(1) as pool:
         result = check_exercise(COURSE, COURSE.resolve("01"), learner, pool=pool, limits=limits)
     assert result.status == "error" and result.message.startswith("time limit"), result.message
-    assert "jobobject" in result.isolation
+    assert {"jobobject", "jobobject_time"} <= set(result.isolation)
     calls = made[0].calls
-    assert calls[0] == ("CreateJobObjectW",) and calls[1][2] == jobobject.KILL_ON_JOB_CLOSE
-    assert ("SetInformationJobObject", jobobject.EXTENDED_LIMITS,
-            jobobject.KILL_ON_JOB_CLOSE | jobobject.JOB_MEMORY | jobobject.ACTIVE_PROCESS, 3 * 2**30, 17) in calls
+    assert calls[0] == ("CreateJobObjectW",) and calls[1][2] == jobobject.KILL_ON_JOB_CLOSE and calls[1][5] == 0
+    flags = jobobject.KILL_ON_JOB_CLOSE | jobobject.JOB_MEMORY | jobobject.ACTIVE_PROCESS | jobobject.JOB_TIME
+    assert ("SetInformationJobObject", jobobject.EXTENDED_LIMITS, flags, 3 * 2**30, 17, 4 * jobobject.TICKS) in calls, \
+        "the job's CPU-time limit: its timeout and a second's grace, in 100 ns ticks"
     assert [c[0] for c in calls].index("AssignProcessToJobObject") < [c[0] for c in calls].index("TerminateJobObject")
     assert calls[-1][0] == "CloseHandle" and calls[-1][1] == 7
 
@@ -445,7 +530,7 @@ def test_on_macos_a_spare_is_used_only_for_a_job_with_the_same_walls(tmp_path: P
     monkeypatch.setattr(seatbelt, "executable", lambda: None)  # no sandbox-exec: the spares' walls still differ
     spawned_for: list = []
     real = spawner.Worker.__init__
-    monkeypatch.setattr(spawner.Worker, "__init__", lambda self, key, preload: (spawned_for.append(key), real(self, key, preload))[1])
+    monkeypatch.setattr(spawner.Worker, "__init__", lambda self, key, preload, hint=None: (spawned_for.append(key), real(self, key, preload, hint))[1])
     checks = str(ROOT / "reference/01_tensors/checks.py")
     here, there = ({"checks": checks, "forbidden": [str(tmp_path / name)]} for name in ("a", "b"))
     with PortablePool(1) as pool:
@@ -457,3 +542,182 @@ def test_on_macos_a_spare_is_used_only_for_a_job_with_the_same_walls(tmp_path: P
         assert len(spawned_for) == 2  # the warm spare was taken
         pool._take(spawner.walls_key(there)).end()
         assert len(spawned_for) == 3 and spawned_for[2] != spawned_for[0]
+
+
+@pytest.mark.skipif(sys.platform != "darwin", reason="needs macOS's own sandbox-exec (nothing here ran on a Mac)")
+def test_on_a_mac_python_and_torch_start_under_the_profile_and_the_course_stays_shut(tmp_path: Path):
+    """Only on a Mac: the profile as macOS compiles and enforces it (the stand-in tests above cannot)."""
+    job = tmp_path / "job"
+    job.mkdir()
+    walls = spawner.seatbelt_walls(str(job), (str(ROOT / "reference"),), str(ROOT / "reference"))
+    probe = textwrap.dedent(f"""
+        import torch, socket
+        print(torch.ones(2).sum().item())
+        open({str(job / 'x')!r}, 'w').write('ok')
+        for path in ({str(ROOT / 'reference/03_nn_module/solution.py')!r}, {str(Path.home() / '.zshrc')!r}):
+            try:
+                open(path).read(); print('READ', path)
+            except OSError:
+                pass
+        try:
+            socket.create_connection(('1.1.1.1', 53), timeout=2); print('NETWORK')
+        except OSError:
+            pass
+    """)
+    argv = seatbelt.command([sys.executable, "-c", probe], walls, seatbelt.TRUSTED_PATH)
+    done = subprocess.run(argv, capture_output=True, text=True, cwd=job, env={**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(job)})
+    assert done.returncode == 0 and done.stdout.split() == ["2.0"], (done.stdout, done.stderr)
+
+
+# --- the time limit: the job's own time, and the OS's CPU-time limits -------------------------------
+
+def test_the_portable_time_limit_counts_the_jobs_own_time_not_the_machines_load():
+    """No durations: the clock is given its times, CPU times and load averages."""
+    from grader.isolation import spawnwatch
+
+    warm = spawnwatch.OwnTime(100.0, load=lambda: (0.3, 0.3, 0.3), cores=2)
+    assert warm(100.0, cpu=3.0) == 0.0 and warm(100.5, cpu=3.2) == pytest.approx(0.5), \
+        "the CPU the worker used importing torch, before its job (the first sample), is not the job's"
+    busy = spawnwatch.OwnTime(100.0, load=lambda: (8.0, 8.0, 8.0), cores=2)
+    assert busy(100.0, cpu=0.0) == 0.0
+    assert busy(110.0, cpu=2.5) == pytest.approx(2.5), "8 runnable threads on 2 cores: a quarter of each second it ran is its own"
+    assert busy.waited == pytest.approx(7.5)
+    assert busy(111.0, cpu=2.5) == pytest.approx(3.5), "then it slept: that counts in full"
+    assert busy(111.0, cpu=6.0) == 6.0, "the tree's CPU time, where it is more (threads, child processes)"
+    sleeper = spawnwatch.OwnTime(0.0, load=lambda: (90.0, 90.0, 90.0), cores=2)
+    assert sleeper(0.0, cpu=0.0) == 0.0 and sleeper(3.0, cpu=0.01) == pytest.approx(3.0, abs=0.5), "a job that sleeps on a busy machine waits for no CPU"
+    idle = spawnwatch.OwnTime(0.0, load=lambda: (0.3, 0.3, 0.3), cores=2)
+    assert idle(0.0, cpu=0.0) == 0.0 and idle(3.0, cpu=0.0) == 3.0 and idle.waited == 0.0, "on an idle machine a sleeping job's time counts in full"
+    windows = spawnwatch.OwnTime(0.0, load=lambda: (8.0, 8.0, 8.0), cores=2)
+    windows.load = None  # no load average (Windows): the time since the job started
+    assert windows(0.0, cpu=0.0) == 0.0 and windows(3.0, cpu=0.0) == 3.0
+
+
+def test_ps_cpu_times_are_read_in_both_formats_and_the_os_cpu_limit_is_recognised():
+    import signal
+
+    from grader.isolation import ptree
+
+    assert ptree.cpu_time("00:01:02") == 62.0 and ptree.cpu_time("1:02.50") == 62.5 and ptree.cpu_time("2-01:00:00") == 176400.0
+    assert ptree.cpu_time("?") == 0.0
+    assert ptree.PsTree.out_of_time(-signal.SIGXCPU) and not ptree.PsTree.out_of_time(-signal.SIGKILL)
+    assert jobobject.JobTree.out_of_time(jobobject.OUT_OF_TIME) and not jobobject.JobTree.out_of_time(1)
+
+
+def test_the_spawned_worker_limits_its_own_cpu_time_to_the_jobs_timeout():
+    """In a child (the limit cannot be raised again): soft at the CPU time used so far plus the timeout and a
+    second's grace, hard one second above."""
+    code = ("import math, resource, time; from grader.isolation import rlimits; before = time.process_time();"
+            "print(rlimits.apply({'timeout': 3})[0], math.ceil(before + 3) + 1, *resource.getrlimit(resource.RLIMIT_CPU))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    layers, expected, soft, hard = done.stdout.rsplit(" ", 3)
+    assert "rlimit_cpu" in layers and int(soft) in (int(expected), int(expected) + 1) and int(hard) == int(soft) + 1, done.stdout
+
+
+LOOP_01 = SOLUTION_01 + "\ndef spin():\n    while True:\n        pass\n\nspin()\n"
+
+
+@pytest.mark.slow
+def test_a_job_the_keeper_does_not_stop_is_ended_by_the_os_at_its_cpu_limit(tmp_path: Path, monkeypatch):
+    """The keeper's CPU-time watch is switched off (it samples the tree once, then never again): RLIMIT_CPU
+    ends the loop (SIGXCPU), and the verdict is still a time limit, with the line it was at."""
+    from grader.engine import check_exercise
+    from grader.isolation import spawnwatch
+    from grader.isolation.portable import PortablePool
+
+    monkeypatch.setattr(spawnwatch, "TREE_POLL", 10_000.0)
+    learner = tmp_path / "01_tensors.py"
+    learner.write_text(LOOP_01)
+    with PortablePool(1, spares=False) as pool:
+        result = check_exercise(COURSE, COURSE.resolve("01"), learner, pool=pool, limits=Limits(timeout=2, memory_bytes=3 * 2**30))
+    assert result.status == "error" and result.message.startswith("time limit") and "in spin" in result.message, result.message
+    assert "rlimit_cpu" in result.isolation
+
+
+@pytest.mark.slow
+def test_a_job_on_a_machine_too_busy_is_not_graded(tmp_path: Path, monkeypatch):
+    """A load average far above the cores (patched) leaves the sleeping job almost no own time; the wall-clock
+    backstop (patched down to a second) ends it, and it is not graded, as on Linux."""
+    from grader.engine import check_exercise
+    from grader.isolation import spawnwatch
+    from grader.isolation.portable import PortablePool
+
+    monkeypatch.setattr(os, "getloadavg", lambda: (1e6, 1e6, 1e6))
+    monkeypatch.setattr(spawnwatch, "wall_limit", lambda timeout: 1.0)
+    learner = tmp_path / "01_tensors.py"
+    learner.write_text(SOLUTION_01 + "\nimport time\ntime.sleep(600)\n")
+    with PortablePool(1, spares=False) as pool:
+        result = check_exercise(COURSE, COURSE.resolve("01"), learner, pool=pool, limits=Limits(timeout=30, memory_bytes=3 * 2**30))
+    assert result.status == "error" and "busy" in result.message, result.message
+
+
+@pytest.mark.slow
+def test_a_prestarted_worker_serves_the_cold_check_and_is_told_its_preload_late(tmp_path: Path, monkeypatch):
+    """`prestart` spawns the worker before the exercise (and so its course.toml `preload`) is known; the pool
+    that takes it sends the preload, which is imported before the worker says it is ready."""
+    from grader.engine import check_exercise
+    from grader.isolation import portable
+
+    monkeypatch.setattr(portable, "_PRESTARTED", [])
+    portable.prestart()
+    early = portable._PRESTARTED[0]
+    learner = tmp_path / "01_tensors.py"
+    learner.write_text(SOLUTION_01 + '\nimport sys\nprint("PRELOADED", "tabnanny" in sys.modules)\n')
+    with portable.PortablePool(1, ("tabnanny",), spares=False) as pool:
+        assert not portable._PRESTARTED and pool.spares == [early]
+        result = check_exercise(COURSE, COURSE.resolve("01"), learner, pool=pool)
+    assert result.status == "passed" and "PRELOADED True" in result.output, (result.status, result.output)
+    assert early.popen.poll() is not None, "the check ran in the pre-started worker, which has ended"
+    assert not Path(early.folder).exists()
+
+
+def test_an_unused_prestarted_worker_ends_with_its_keeper(monkeypatch):
+    from grader.isolation import portable
+
+    monkeypatch.setattr(portable, "_PRESTARTED", [])
+    portable.prestart()
+    early = portable._PRESTARTED[0]
+    portable._end_prestarted()  # what atexit runs
+    assert early.popen.poll() is not None and not Path(early.folder).exists() and not portable._PRESTARTED
+
+
+@pytest.mark.slow
+def test_a_spare_loads_the_last_jobs_checks_ahead_and_any_exercise_still_works_in_it(tmp_path: Path):
+    """watch checks one exercise again and again: the spare spawned after a job loads that exercise's checks
+    while it waits. A job of another exercise in that spare loads its own."""
+    from grader.engine import check_exercise
+    from grader.isolation.portable import PortablePool
+
+    first, other = tmp_path / "01_tensors.py", tmp_path / "03_nn_module.py"
+    first.write_text(SOLUTION_01)
+    other.write_text(SOLUTION_03)
+    with PortablePool(1) as pool:
+        assert check_exercise(COURSE, COURSE.resolve("01"), first, pool=pool).status == "passed"
+        hinted = pool.spares[0]
+        assert hinted.hint == {"exercise": COURSE.resolve("01").id, "checks": str(COURSE.resolve("01").checks)}
+        assert check_exercise(COURSE, COURSE.resolve("01"), first, pool=pool).status == "passed"
+        assert hinted.popen.poll() is not None, "the second check ran in the hinted spare"
+        assert check_exercise(COURSE, COURSE.resolve("03"), other, pool=pool).status == "passed", "a hint that does not fit"
+
+
+@pytest.mark.slow
+def test_a_worker_that_ran_its_job_and_exited_before_its_keeper_looked_is_still_graded(tmp_path: Path, monkeypatch):
+    """A cold check hands its job over before the worker is warm; on a busy machine the worker may say
+    `ready`, run the job and exit before the keeper's thread wakes up. Simulated: that thread waits for the
+    worker's exit before it looks."""
+    from grader.engine import check_exercise
+    from grader.isolation.portable import PortablePool
+
+    real = spawner.Worker.wait_ready
+
+    def late(self, timeout=spawner.READY_WAIT):
+        self.popen.wait(300)
+        return real(self, timeout)
+
+    monkeypatch.setattr(spawner.Worker, "wait_ready", late)
+    learner = tmp_path / "01_tensors.py"
+    learner.write_text(SOLUTION_01)
+    with PortablePool(1, spares=False) as pool:
+        result = check_exercise(COURSE, COURSE.resolve("01"), learner, pool=pool)
+    assert result.status == "passed", (result.status, result.message)

@@ -7,7 +7,8 @@
             elsewhere, and on Linux with PYTORCH_TUTOR_BACKEND=portable.
 
 Everything else asks this module, never the two implementations: `Pool` (the warm workers of
-`watch`, `check --all`, `grade`, notebooks), `cold_pool` (a single check), `detect` (the layers a
+`watch`, `check --all`, `grade`, notebooks), `cold_pool` (a single check) and `prestart` (its worker,
+early), `detect` (the layers a
 job gets here, for `doctor` and `grade`), `harden_trusted`, and `file_system_wall`.
 """
 
@@ -53,6 +54,16 @@ def cold_pool(preload: tuple[str, ...] = ()):
 
     torchsetup.prepare(preload=preload)
     return ZygotePool(1)
+
+
+def prestart() -> None:
+    """Start what a single cold check will need as early as possible (the command line calls this before it
+    parses its arguments). Portable: its worker is spawned now, to import torch meanwhile. Linux: nothing
+    (its keeper is forked from this process once torch is imported here)."""
+    if name() == "portable":
+        from grader.isolation.portable import prestart as portable_prestart
+
+        portable_prestart()
 
 
 def detect():

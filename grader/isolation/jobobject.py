@@ -4,8 +4,11 @@ The keeper creates the job, assigns the spawned worker to it while the worker is
 importing torch (no learner code has run, so nothing has escaped yet), and from then on every
 process the learner's code starts belongs to the job too (breakaway is not allowed). The job has:
 kill-on-close (when the keeper's handle closes, however the keeper ends, every process in it is
-killed), a memory limit over the whole job (committed memory), and an active-process limit. The
-keeper reads the job's process count and peak memory, and terminates the whole job at the end.
+killed), a memory limit over the whole job (committed memory), an active-process limit, and a
+user-mode CPU-time limit over the whole job (JOB_OBJECT_LIMIT_JOB_TIME, counted from when it is
+set: torch's import before it is not the job's; at the limit Windows ends every process in the job,
+with status ERROR_NOT_ENOUGH_QUOTA). The keeper reads the job's process count, peak memory and
+CPU time, and terminates the whole job at the end.
 
 `kernel32` is a parameter so the same code runs on Linux against a stand-in in the tests
 (`tests/test_portable.py`); only `JobTree.for_this_os()` loads the real one.
@@ -18,6 +21,10 @@ import ctypes
 KILL_ON_JOB_CLOSE = 0x2000
 JOB_MEMORY = 0x200
 ACTIVE_PROCESS = 0x8
+JOB_TIME = 0x4
+TICKS = 10_000_000  # 100-nanosecond ticks a second
+TIME_GRACE = 1.0  # seconds of CPU past the job's time limit before Windows ends it (the keeper's poll is first)
+OUT_OF_TIME = 1816  # ERROR_NOT_ENOUGH_QUOTA: the exit status of a process ended at the job's time limit
 BASIC_ACCOUNTING = 1  # JobObjectBasicAccountingInformation
 EXTENDED_LIMITS = 9  # JobObjectExtendedLimitInformation
 PROCESS_SET_QUOTA, PROCESS_TERMINATE = 0x0100, 0x0001
@@ -51,7 +58,7 @@ class Accounting(ctypes.Structure):
 class JobTree:
     """The process tree of one job, as a Job Object holds it (the interface `grader.isolation.ptree.PsTree` also has)."""
 
-    layers = ("jobobject",)
+    layers = ("jobobject", "jobobject_time")
 
     def __init__(self, kernel32):
         self.k32 = kernel32
@@ -66,11 +73,14 @@ class JobTree:
 
     def limit(self, limits: dict) -> None:
         """The job's limits, once its job is known (the worker is warm by then: torch's memory counts too)."""
-        self._set(KILL_ON_JOB_CLOSE | JOB_MEMORY | ACTIVE_PROCESS, int(limits["memory_bytes"]), int(limits["max_processes"]) + 1)
+        cpu = int((float(limits["timeout"]) + TIME_GRACE) * TICKS)
+        self._set(KILL_ON_JOB_CLOSE | JOB_MEMORY | ACTIVE_PROCESS | JOB_TIME, int(limits["memory_bytes"]),
+                  int(limits["max_processes"]) + 1, cpu)
 
-    def _set(self, flags: int, memory_bytes: int = 0, processes: int = 0) -> None:
+    def _set(self, flags: int, memory_bytes: int = 0, processes: int = 0, user_ticks: int = 0) -> None:
         info = ExtendedLimits()
         info.basic.flags = flags
+        info.basic.per_job_user_time = user_ticks  # relative: Windows adds the time the job has used so far
         info.basic.active_process_limit = processes  # the worker itself, then what the learner starts
         info.job_memory_limit = memory_bytes
         self._call("SetInformationJobObject", self.handle, EXTENDED_LIMITS, ctypes.byref(info), ctypes.sizeof(info))
@@ -88,10 +98,13 @@ class JobTree:
         finally:
             self.k32.CloseHandle(process)
 
-    def count(self) -> int:
+    def _accounting(self) -> Accounting:
         info = Accounting()
         self._call("QueryInformationJobObject", self.handle, BASIC_ACCOUNTING, ctypes.byref(info), ctypes.sizeof(info), None)
-        return int(info.active_processes)
+        return info
+
+    def count(self) -> int:
+        return int(self._accounting().active_processes)
 
     def memory(self) -> int:
         """The job's peak committed memory: at the limit, an allocation has failed (the OS refused it)."""
@@ -102,8 +115,20 @@ class JobTree:
     def over_memory(self, limit: int) -> bool:
         return self.memory() >= limit - 2**20
 
+    def sample(self, memory_limit: int) -> tuple[int, bool, float]:
+        """(processes, over the memory limit?, CPU seconds of every process the job has held), as `PsTree.sample`."""
+        info = self._accounting()
+        return int(info.active_processes), self.over_memory(memory_limit), (info.total_user_time + info.total_kernel_time) / TICKS
+
+    @staticmethod
+    def out_of_time(returncode) -> bool:
+        """Did Windows end the job at its CPU-time limit?"""
+        return returncode == OUT_OF_TIME
+
     def kill(self) -> None:
         self.k32.TerminateJobObject(self.handle, 137)
+
+    stop = kill  # the whole job at once: as quick as it is thorough
 
     def close(self) -> None:
         if self.handle:

@@ -28,9 +28,11 @@ DESCRIPTIONS = {
     "cgroup": "a per-job cgroup v2 with memory.max and pids.max (keeper side, where delegated)",
     # The portable backend (macOS, Windows, and Linux with PYTORCH_TUTOR_BACKEND=portable):
     "spawned": "a fresh process per job, spawned (never forked), its process tree watched and killed by the keeper",
-    "seatbelt": "macOS Seatbelt: no network; write only the job folder; no reads of the course's reference, progress or submissions",
+    "seatbelt": "macOS Seatbelt, deny by default: exec of Python only; no network; read only the system, Python and the job; "
+                "write only the job folder; no reads of the course's reference, progress or submissions",
     "jobobject": "a Windows Job Object: kill-on-close, a memory limit over the job, a process limit",
-    "rlimit_cpu": "RLIMIT_CPU: a CPU-time limit the learner's process cannot raise",
+    "jobobject_time": "the Job Object's CPU-time limit over the whole job (user time, from the job's start): Windows ends it there",
+    "rlimit_cpu": "RLIMIT_CPU: the job's time limit in CPU time, enforced by the OS; the learner's process cannot raise it",
     "rlimit_nofile": "RLIMIT_NOFILE: a cap on open files the learner's process cannot raise",
 }
 

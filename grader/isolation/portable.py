@@ -9,7 +9,8 @@ spawned ahead of the next job and imports torch while nothing waits for it; each
 warm spare (and a new spare starts once the job is done), so every job still gets a fresh
 process. On macOS the spare's profile already names the job's forbidden paths, so a spare is
 used only for a job with the same ones (the same course and submission folder); any other
-job gets a worker spawned for it.
+job gets a worker spawned for it. A single cold check's worker may be spawned earlier still,
+before the command line parses its arguments (`prestart`, where the walls fit any job).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ class PortableJob:
         """Hand the job over (the pipe may fill before the worker is warm: not on the caller's thread), wait
         until the worker has imported torch (its time limit starts then), and watch it to the end."""
         w = self.worker
+        finished = Finished(returncode=None, elapsed=0.0, stdout="", stderr="", keeper_lost=True)
         try:
             w.hand(request, extra)
             if not w.wait_ready():
@@ -44,10 +46,11 @@ class PortableJob:
             w.tree.limit(request["limits"])  # once warm: torch's own memory is not the job's to be refused
             finished = spawnwatch.watch(w.popen, w.tree, w.streams, self.limits, request.get("filename", ""), time.monotonic())
         except BaseException:
-            finished = Finished(returncode=None, elapsed=0.0, stdout="", stderr="", keeper_lost=True)
+            pass
         finally:
+            w.remove_folder()  # (again after the sweep, should a straggler write there meanwhile)
+            self.done.put(finished)  # the verdict first: the sweep below is nobody's wait (the pool's close waits for it)
             w.end()
-        self.done.put(finished)
 
     def wait(self) -> Finished:
         finished = self.done.get()
@@ -66,14 +69,16 @@ class PortablePool:
         self.size = size or max(1, os.cpu_count() or 1)
         self.preload, self.keep_spares, self.trusted_preload = preload, spares, trusted_preload
         self.spares: list[Worker] = []
+        self.running: list[PortableJob] = []  # whose threads may still be sweeping up after their verdict
         self.lock = threading.Lock()
         self.closed, self.jobs, self.reusing = False, 0, True
+        self.hint: dict | None = None  # the exercise of the last job: the next spare loads its checks while it waits
 
     def __enter__(self) -> "PortablePool":
-        sweep()
-        if spawner.OS != "darwin":  # elsewhere a spare's walls fit any job: warm them now
+        if spawner.OS != "darwin":  # elsewhere a spare's walls fit any job: warm them now (one may be warming already)
             for _ in range(self.size):
-                self.spares.append(Worker(None, self.preload))
+                self.spares.append(_prestarted(self.preload) or Worker(None, self.preload))
+        sweep()
         return self
 
     def __exit__(self, *exc) -> None:
@@ -98,8 +103,11 @@ class PortablePool:
         return found or Worker(key, self.preload)  # not waited for: it warms up while the caller goes on
 
     def start(self, request: dict, extra: bytes, limits: Limits) -> PortableJob:
+        self.hint = {"exercise": request["exercise"], "checks": request["checks"]}
         worker = self._take(spawner.walls_key(request))
         job = PortableJob(self, worker, request, extra, limits)
+        with self.lock:
+            self.running = [j for j in self.running if j.thread.is_alive()] + [job]
         if self.trusted_preload:  # a cold check: our own torch import runs beside the worker's
             from grader.isolation import torchsetup
 
@@ -112,7 +120,7 @@ class PortablePool:
         with self.lock:
             if self.closed or not self.keep_spares or len(self.spares) >= self.size or (key is not None and not self.reusing):
                 return
-            self.spares.append(Worker(key, self.preload))
+            self.spares.append(Worker(key, self.preload, self.hint))
 
     def warm(self) -> "PortablePool":
         for worker in list(self.spares):
@@ -125,7 +133,35 @@ class PortablePool:
             spares, self.spares = self.spares, []
         for worker in spares:
             worker.end()
+        for job in self.running:
+            job.thread.join(30)
         sweep()
+
+
+_PRESTARTED: list[Worker] = []
+
+
+def prestart() -> None:
+    """Spawn the worker of a single cold check now, before the command line has even parsed its arguments,
+    where a worker's walls do not depend on its job (not macOS: there the profile names the job's paths).
+    The next pool entered takes it (and tells it what to preload); unused, it ends with this process."""
+    if spawner.OS != "darwin" and not _PRESTARTED:
+        import atexit
+
+        _PRESTARTED.append(Worker(None, None))
+        atexit.register(_end_prestarted)
+
+
+def _prestarted(preload: tuple[str, ...]) -> Worker | None:
+    worker = _PRESTARTED.pop() if _PRESTARTED else None
+    if worker is not None:
+        worker.send_preload(preload)
+    return worker
+
+
+def _end_prestarted() -> None:
+    while _PRESTARTED:
+        _PRESTARTED.pop().end()
 
 
 def sweep(root: str | None = None) -> None:
@@ -157,7 +193,7 @@ def detect():
     else:
         missing.append(("seatbelt", "not macOS: no file-system wall on this backend (Linux: use the default backend)"
                         if spawner.OS != "win32" else "not macOS: Windows has no file-system wall here"))
-    in_force += ["jobobject"] if spawner.OS == "win32" else []
+    in_force += ["jobobject", "jobobject_time"] if spawner.OS == "win32" else []
     try:
         import resource  # noqa: F401
 

@@ -15,8 +15,10 @@ Only cross-platform Python here: no fork, no /proc, no Linux system calls.
 from __future__ import annotations
 
 import faulthandler
+import importlib
 import json
 import os
+import signal
 import struct
 import sys
 import threading
@@ -27,11 +29,17 @@ READY = b"ready"
 _LENGTH = struct.Struct(">Q")
 MAX_REQUEST = 64 * 2**20
 STACK_EARLY = 0.3  # seconds before the deadline at which the Python stack is written to stderr
+WARM = ("numpy.random", "safetensors.torch", "grader.isolation.guard", "grader.isolation.worker", "grader.judging.channel",
+        "grader.judging.probe", "grader.judging.schema", "grader.judging.transforms")  # what every job imports
 
 
 def main() -> None:
     job_pipe, output = _plumb()
     _warm()
+    first = _read_frame(job_pipe)
+    if first is None:
+        os._exit(0)  # its keeper ended before saying what else to import (a pre-started worker not needed)
+    early = _before_ready(json.loads(first.decode("utf-8")))
     _write_results(_LENGTH.pack(len(READY)) + READY)
     request, extra = _read_request(job_pipe)
     if request is None:
@@ -39,7 +47,7 @@ def main() -> None:
     threading.Thread(target=_die_with_parent, args=(job_pipe,), daemon=True).start()
     for fd in (1, 2):  # from here on, what is printed is the job's
         os.dup2(output, fd)
-    _run(request, extra)
+    _run(request, extra, early)
 
 
 def _plumb() -> tuple[int, int]:
@@ -62,16 +70,27 @@ def _warm() -> None:
     """torch and what every job imports, while no job is here yet (or while the trusted side computes the reference)."""
     from grader.isolation import torchsetup
 
-    torchsetup.prepare(preload=tuple(filter(None, os.environ.get("PYTORCH_TUTOR_PRELOAD", "").split(","))))
-    import numpy.random  # noqa: F401
-    import safetensors.torch  # noqa: F401
+    torchsetup.prepare()
+    for name in WARM:
+        importlib.import_module(name)
 
-    import grader.isolation.guard  # noqa: F401
-    import grader.isolation.worker  # noqa: F401
-    import grader.judging.channel  # noqa: F401
-    import grader.judging.probe  # noqa: F401
-    import grader.judging.schema  # noqa: F401
-    import grader.judging.transforms  # noqa: F401
+
+def _before_ready(first: dict) -> tuple | None:
+    """The first frame on the job pipe (a pre-started worker is spawned before its exercise is known): the
+    modules the exercise preloads (course.toml), and the exercise its job will likely be (a spare spawned
+    after a job: the same one, in `watch`), whose checks module is loaded now. Returns (exercise, checks
+    path, the module) or None."""
+    from grader.isolation import torchsetup, worker
+
+    for name in first.get("preload", ()):
+        torchsetup.import_or_undo(str(name))
+    hint = first.get("hint")
+    if not hint:
+        return None
+    try:
+        return hint["exercise"], hint["checks"], worker.prepare(hint)
+    except BaseException:  # the job loads it again, and reports what is wrong then
+        return None
 
 
 def _read_exact(fd: int, size: int) -> bytes | None:
@@ -118,14 +137,16 @@ def _die_with_parent(fd: int) -> None:
     os._exit(137)
 
 
-def _run(request: dict, extra: bytes) -> None:
-    """Prepare (load the checks), apply the in-process limits, write the files, run the worker; exit."""
+def _run(request: dict, extra: bytes, early: tuple | None = None) -> None:
+    """Prepare (load the checks, unless loaded for this exercise before the job came), apply the in-process
+    limits, write the files, run the worker; exit."""
     from grader.isolation import rlimits, worker
     from grader.isolation.layers import Layers
 
     folder = request["folder"]
     try:
-        checks = worker.prepare(request)
+        same = early is not None and early[:2] == (request["exercise"], request["checks"])
+        checks = early[2] if same else worker.prepare(request)
         in_force, missing = rlimits.apply(request["limits"])
         _write_files(request, extra, folder)
         os.environ.update(request.get("env", {}))
@@ -136,8 +157,19 @@ def _run(request: dict, extra: bytes) -> None:
         layers = Layers(tuple(request.get("layers", ())) + in_force, tuple(map(tuple, request.get("missing", ()))) + missing, folder)
     except BaseException:
         _report_crash(125)
-    faulthandler.dump_traceback_later(max(float(request["limits"]["timeout"]) - STACK_EARLY, 0.05))
+    _stack_on_request(float(request["limits"]["timeout"]))
     _finish(lambda: worker.run(request, checks, layers))
+
+
+def _stack_on_request(timeout: float) -> None:
+    """The Python stack to stderr when the keeper ends the job at its time limit (SIGUSR1, as on Linux)
+    or the OS does (SIGXCPU, then on to its default: the end); where signals cannot carry that (Windows),
+    just before the deadline."""
+    if hasattr(faulthandler, "register") and hasattr(signal, "SIGUSR1"):
+        faulthandler.register(signal.SIGUSR1)
+        faulthandler.register(signal.SIGXCPU, chain=True)
+    else:
+        faulthandler.dump_traceback_later(max(timeout - STACK_EARLY, 0.05))
 
 
 def _write_files(request: dict, extra: bytes, folder: str) -> None:

@@ -37,6 +37,15 @@ def hand_over(args: list[str]) -> None:
     atexit.register(client.start, root)
 
 
+def prestart(args: list[str]) -> None:
+    """A single `check` that no server answered: what its grading needs starts now, before typer is imported
+    (on the portable backend, its learner's process: it imports torch while this one parses and loads the course)."""
+    if args[:1] == ["check"] and not {"--all", "--help", "-h"} & set(args):
+        from grader.isolation.backend import prestart as backend_prestart
+
+        backend_prestart()
+
+
 def _answer(root: Path, options: dict) -> int | None:
     """Print the server's answer to a check; its exit status, or None to grade cold instead."""
     from grader.service import client, reply

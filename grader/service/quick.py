@@ -7,9 +7,10 @@ import sys
 
 
 def main() -> None:
-    from grader.service.handover import hand_over
+    from grader.service.handover import hand_over, prestart
 
     hand_over(sys.argv[1:])
+    prestart(sys.argv[1:])
     from cli import app
 
     app()

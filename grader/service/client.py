@@ -70,15 +70,15 @@ def colour_system() -> str | None:
     return "256" if "256" in os.environ.get("TERM", "") else "standard"
 
 
-def start(root: Path) -> None:
-    """Start the server of `root` in the background (it ends at once if one is running)."""
+def start(root: Path) -> subprocess.Popen | None:
+    """Start the server of `root` in the background (it ends at once if one is running); None if it cannot be."""
     try:
         log = open(transport.address(root).with_suffix(".log"), "ab")
     except (OSError, transport.Refused):
-        return
+        return None
     code = Path(__file__).resolve().parents[2]
     env = {**os.environ, "PYTHONPATH": str(code) + (os.pathsep + os.environ["PYTHONPATH"] if os.environ.get("PYTHONPATH") else "")}
     env.pop("PYTORCH_TUTOR_COURSE", None)
     with log:
-        subprocess.Popen([sys.executable, "-m", "grader.service.server", str(root)], cwd=code, env=env,
+        return subprocess.Popen([sys.executable, "-m", "grader.service.server", str(root)], cwd=code, env=env,
                          stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True, close_fds=True)

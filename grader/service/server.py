@@ -32,12 +32,15 @@ from grader.text import clean_line
 IDLE_ENV = "PYTORCH_TUTOR_SERVER_IDLE"
 IDLE = 15 * 60.0
 TICK = 1.0  # seconds between looks at the course folder, the code and the idle time
-REQUEST_CAP = 64 * 1024
+REQUEST_CAP = 4 * 2**20  # a notebook's cells are the largest request
 READ_SECONDS = 10.0
 
 
+BUSY = 3  # the exit status when another server of the course holds the lock
+
+
 def main(root: str, idle: float | None = None) -> int:
-    """Serve the course at `root` until a reason to end; 0, or 1 if another server holds the lock."""
+    """Serve the course at `root` until a reason to end; 0, or BUSY if another server holds the lock."""
     course_root = Path(root).resolve()
     try:
         path = transport.address(course_root)
@@ -45,7 +48,7 @@ def main(root: str, idle: float | None = None) -> int:
         raise TutorError(f"The grading server cannot start: {exc}.") from None
     lock = _lock(path.with_suffix(".lock"))
     if lock is None:
-        return 1
+        return BUSY
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # unwinds: the pool closes, the files go
     signal.signal(signal.SIGINT, lambda *_: sys.exit(0))
     folder = tempfile.mkdtemp(prefix="pytorch-tutor-server-")
@@ -149,20 +152,27 @@ class Server:
         if request.get("stamp") != self.stamp:
             self.stopping = True  # stale for this client: end, to be replaced
             return {"stale": True}
-        if kind not in ("check", "all"):
+        if kind not in ("check", "all", "hint", "cells"):
             return {"error": {"message": "The grading server received an unknown request.", "hint": "", "exit": 2}}
         self.served += 1
         try:
-            fields = jobs.check_fields(request)
-            os.chdir(fields["cwd"] if os.path.isdir(fields["cwd"]) else "/")  # relative paths read as the client's
-            run = jobs.run_all if kind == "all" else jobs.run_check
-            return run(fields, find_course(self.root), pool, self.cache)
+            return self.job(kind, request, pool)
         except TutorError as exc:
             return jobs.error_reply(exc)
         except Exception as exc:  # a fault of ours: the client grades cold instead
             return {"fault": f"{type(exc).__name__}: {clean_line(exc, 500)}"}
         finally:
             os.chdir("/")
+
+    def job(self, kind: str, request: dict, pool) -> dict:
+        course = find_course(self.root)
+        if kind == "hint":
+            return jobs.run_hint(request, course)
+        if kind == "cells":
+            return jobs.run_cells(request, course, pool, self.cache)
+        fields = jobs.check_fields(request)
+        os.chdir(fields["cwd"] if os.path.isdir(fields["cwd"]) else "/")  # relative paths read as the client's
+        return (jobs.run_all if kind == "all" else jobs.run_check)(fields, course, pool, self.cache)
 
     def status(self) -> dict:
         return {"pid": os.getpid(), "course": str(self.root), "started": self.started, "idle_s": self.idle,

@@ -47,13 +47,19 @@ def receive_json(sock: socket.socket, extra: int = 0, deadline: float | None = N
     output) and `extra` frames."""
     head = _read(sock, _size(sock, deadline, min(cap, MAX_HEAD)), deadline)
     rest = receive(sock, extra, deadline)
+    return parse_json(head), rest
+
+
+def parse_json(head: bytes | bytearray) -> dict:
+    """A received JSON object, counted before it is built (a notebook kernel, learner code, sends these
+    too); Lost if it is not one or too large."""
     try:
-        data = boundedjson.loads(head, _HEAD)  # counted first: a notebook kernel (learner code) sends these too
+        data = boundedjson.loads(head, _HEAD)
     except ValueError:
         raise Lost("a message that is not JSON, or too large") from None
     if type(data) is not dict:
         raise Lost("a message that is not a JSON object")
-    return data, rest
+    return data
 
 
 def _size(sock: socket.socket, deadline: float | None, cap: int) -> int:

@@ -30,13 +30,13 @@ def ask(root: Path, message: dict, seconds: float) -> dict | None:
     from grader.service.stamp import code_stamp
 
     try:
-        sock = transport.connect(transport.address(root), CONNECT_SECONDS)
+        channel = transport.connect(transport.address(root), CONNECT_SECONDS)
     except transport.Refused:
         return None
-    with sock:
+    with channel:
         try:
-            protocol.send_json(sock, {**message, "stamp": code_stamp()})
-            reply, _ = protocol.receive_json(sock, deadline=time.monotonic() + seconds, cap=REPLY_CAP)
+            channel.send({**message, "stamp": code_stamp()})
+            reply = channel.receive(time.monotonic() + seconds, REPLY_CAP)
         except (protocol.Lost, OSError):
             return None
     return None if reply.get("stale") else reply
@@ -73,7 +73,7 @@ def colour_system() -> str | None:
 def start(root: Path) -> subprocess.Popen | None:
     """Start the server of `root` in the background (it ends at once if one is running); None if it cannot be."""
     try:
-        log = open(transport.address(root).with_suffix(".log"), "ab")
+        log = open(transport.files(root).with_suffix(".log"), "ab")
     except (OSError, transport.Refused):
         return None
     code = Path(__file__).resolve().parents[2]

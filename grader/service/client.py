@@ -8,7 +8,6 @@ never an error here: the caller grades cold instead (and a fresh server is start
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -70,8 +69,11 @@ def colour_system() -> str | None:
     return "256" if "256" in os.environ.get("TERM", "") else "standard"
 
 
-def start(root: Path) -> subprocess.Popen | None:
-    """Start the server of `root` in the background (it ends at once if one is running); None if it cannot be."""
+def start(root: Path):
+    """Start the server of `root` in the background (it ends at once if one is running): its Popen, or None
+    if it cannot be started."""
+    import subprocess  # here: a warm check never starts one
+
     try:
         log = open(transport.files(root).with_suffix(".log"), "ab")
     except (OSError, transport.Refused):

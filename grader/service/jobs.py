@@ -6,6 +6,7 @@ the client to print as it is.
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -125,13 +126,19 @@ def _warnings(console, warnings: list) -> None:
     from rich.text import Text
 
     from grader.frontends.render import safe
-    from grader.torchversions import installed_torch_note
-
     for warning in warnings:
         console.print(Text.assemble(("warning: ", "yellow"), safe(warning)))
-    note = installed_torch_note()
+    note = _torch_note()
     if note:
         console.print(note, markup=False, highlight=False)
+
+
+@functools.cache
+def _torch_note() -> str | None:
+    """Read once: torch's metadata cannot change under a running server (its stamp would, and it would end)."""
+    from grader.torchversions import installed_torch_note
+
+    return installed_torch_note()
 
 
 def render(result, fields: dict, warnings: list, not_recorded: str | None, exercise_id: str) -> str:

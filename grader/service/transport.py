@@ -21,7 +21,6 @@ import hashlib
 import os
 import stat
 import sys
-import tempfile
 from pathlib import Path
 
 DIR_ENV = "PYTORCH_TUTOR_SERVER_DIR"
@@ -51,8 +50,7 @@ def server_dir() -> Path:
     """The user's private folder of servers, made 0700 if missing; Refused if it is not private."""
     given = os.environ.get(DIR_ENV)
     runtime = os.environ.get("XDG_RUNTIME_DIR")
-    folder = Path(given) if given else Path(runtime) / "pytorch-tutor" if runtime else \
-        Path(tempfile.gettempdir()) / f"pytorch-tutor-{_OS.user()}"
+    folder = Path(given) if given else Path(runtime) / "pytorch-tutor" if runtime else _temporary()
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         info = os.lstat(folder)
@@ -61,6 +59,12 @@ def server_dir() -> Path:
     if not stat.S_ISDIR(info.st_mode) or not _OS.private(info):
         raise Refused(f"{folder} is not a private folder of this user")
     return folder
+
+
+def _temporary() -> Path:
+    import tempfile  # here: its imports cost a warm check time where the folder is given
+
+    return Path(tempfile.gettempdir()) / f"pytorch-tutor-{_OS.user()}"
 
 
 def course_key(course_root: Path) -> str:

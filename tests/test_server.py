@@ -311,3 +311,28 @@ def test_a_notebooks_check_is_graded_by_the_course_server_as_by_the_kernels_own(
     assert comparable(warm.to_dict()) == comparable(cold.to_dict())
     assert any("this notebook [In [4]]" == frame[0] for c in warm.checks for frame in c.traceback) or warm.file == "this notebook"
     assert status(course, folder)["served"] == before + 1
+
+
+@pytest.mark.slow
+def test_watch_grades_on_without_a_server_that_stopped_and_a_new_one_is_started(tmp_path):
+    from test_watch import REFERENCE, Session, save
+
+    course, folder = copy_course(tmp_path), short_folder()
+    proc = start_server(course, folder)
+    stub = course / "exercises" / "01_tensors.py"
+    watch = Session(course, "01", env=server_env(folder))
+    try:
+        watch.expect("Not started: Tensors", timeout=START)
+        first = status(course, folder)
+        assert first["served"] == 1
+        assert run_cli(course, folder, "server", "stop").stdout.startswith("Stopped")
+        assert proc.wait(timeout=60) == 0
+        save(stub, REFERENCE.replace("return matrix + bias", "return matrix - bias"))
+        watch.expect("Not passed yet: Tensors (5 of 6 checks passed)", timeout=START)  # graded by watch itself
+        assert wait_until(lambda: ask(course, folder, {"kind": "status"}) is not None, START)  # and replaced
+        assert status(course, folder)["pid"] != first["pid"]
+        watch.press("q")
+        assert watch.proc.wait(timeout=60) == 0
+    finally:
+        watch.close()
+        run_cli(course, folder, "server", "stop")

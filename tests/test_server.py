@@ -336,3 +336,11 @@ def test_watch_grades_on_without_a_server_that_stopped_and_a_new_one_is_started(
     finally:
         watch.close()
         run_cli(course, folder, "server", "stop")
+
+
+def test_the_clients_modules_import_neither_torch_rich_nor_typer():
+    code = ("import sys, grader.service.handover, grader.service.client, grader.service.reply, grader.service.remote, "
+            "grader.service.transport, grader.service.stamp; print(sorted(m for m in ('torch', 'rich', 'typer') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.stdout.strip() == "[]", done.stderr

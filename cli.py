@@ -154,13 +154,17 @@ def _check_all(course, progress, as_json: bool, diagnostics: bool = False) -> No
 def watch(
     exercise: Optional[str] = typer.Argument(None, help="Exercise to start on (default: the earliest not yet passed)."),
     poll: bool = typer.Option(False, "--poll", help="Poll for changes (for network file systems)."),
+    no_server: bool = typer.Option(False, "--no-server", help="Grade in this process, without the warm grading server."),
 ) -> None:
     """Re-check the exercise you are working on every time you save it."""
     from grader.frontends.watch import Watch
+    from grader.service.client import disabled
+    from grader.service.remote import CourseServer
 
     course = _course()
     start = course.resolve(exercise) if exercise else None
-    Watch(course, _console(), COMMAND, poll=poll, start=start).run()
+    server = None if no_server or disabled() else CourseServer(course.root)
+    Watch(course, _console(), COMMAND, poll=poll, start=start, server=server).run()
 
 
 @app.command("list")
@@ -186,27 +190,12 @@ def list_exercises(as_json: bool = typer.Option(False, "--json", help="Print the
 def hint(
     exercise: str = typer.Argument(..., help="Exercise: 3, 03, nn_module or 03_nn_module."),
     function: Optional[str] = typer.Argument(None, help="The function to get a hint for (default: the one your last check failed on)."),
+    no_server: bool = typer.Option(False, "--no-server", help="Answer in this process, without the warm grading server."),
 ) -> None:
     """Show the next hint for an exercise's function (each call goes one step further)."""
-    from grader.frontends.render import safe
-    from grader.judging.hints import choose_ladder
-    from grader.progress import Progress
+    from grader.frontends.hints import show_hint
 
-    course = _course()
-    ex = course.resolve(exercise)
-    progress = Progress(course.state_dir)
-    target, hints = choose_ladder(ex.checks, function, str(progress.entry(ex.id).get("focus") or ""))
-    index = progress.next_hint(ex.id, len(hints), target)
-    console = _console()
-    about = f" for `{target}`" if target else ""
-    console.print(safe(f"Hint {index + 1} of {len(hints)}{about} ({ex.id}):", style="bold"))
-    console.print(safe(hints[index]))
-    if index + 1 < len(hints):
-        again = f"{COMMAND} hint {ex.number:02d}" + (f" {target}" if target else "")
-        console.print(safe(f"Run `{again}` again for a stronger hint.", style="dim"))
-    else:
-        console.print(safe(f"That was the last hint{about}: the reference solution (`{COMMAND} solution "
-                            f"{ex.number:02d}`) opens once you pass.", style="dim"))
+    show_hint(_console(), _course(), exercise, function, COMMAND)
 
 
 @app.command()

@@ -119,7 +119,7 @@ def receive(finished: Finished, checks) -> tuple[dict, dict | None, str]:
         with _PARSING:  # `grade`'s workers parse one job's results at a time: their objects are bounded once, not per worker
             document, tensors = channel.unpack(parts[1], parts[2])
             del parts, message
-            return layers, schema.payload(document, tensors, {c.name: len(c.cases()) for c in checks.CHECKS}), ""
+            return layers, schema.payload(document, tensors, {c.name: c.case_count() for c in checks.CHECKS}), ""
     except Unreadable as exc:
         return layers, None, f"your code's results could not be read: {exc}"
 

@@ -245,3 +245,102 @@ def test_the_server_ends_when_idle_and_when_its_course_folder_is_gone(tmp_path):
     assert gone.wait(timeout=60) == 0
     assert idle.wait(timeout=START) == 0 and b"Traceback" not in idle.stderr.read()
     assert not list(folder.glob("*.sock"))
+
+
+def test_hint_is_served_and_moves_the_same_progress_as_a_cold_hint(served):
+    course, folder = served
+    before = status(course, folder)["served"]
+    warm = run_cli(course, folder, "hint", "02")
+    assert warm.returncode == 0 and warm.stdout.startswith("Hint 1 of"), warm.stdout + warm.stderr
+    assert status(course, folder)["served"] == before + 1
+    cold = run_cli(course, folder, "hint", "02", "--no-server")
+    assert cold.returncode == 0 and cold.stdout.startswith("Hint 2 of")  # the served hint moved the progress on
+    assert warm.stdout.splitlines()[0].replace("Hint 1", "Hint 2") == cold.stdout.splitlines()[0]
+    assert status(course, folder)["served"] == before + 1
+    wrong, plain = run_cli(course, folder, "hint", "99"), run_cli(course, folder, "hint", "99", "--no-server")
+    assert wrong.returncode == plain.returncode == 2 and "There is no exercise '99'" in wrong.stderr
+    assert status(course, folder)["served"] == before + 2
+
+
+@pytest.mark.slow
+def test_watch_sends_its_checks_to_the_server_with_the_verdict_of_a_cold_watch(served):
+    from test_watch import REFERENCE, Session, save
+
+    course, folder = served
+    stub = course / "exercises" / "01_tensors.py"
+    verdicts = []
+    for args in (("01",), ("01", "--no-server")):
+        stub.write_text(REFERENCE.replace("return matrix + bias", "return matrix - bias"))
+        before = status(course, folder)["served"]
+        watch = Session(course, *args, env=server_env(folder))
+        try:
+            watch.expect("Not passed yet: Tensors (5 of 6 checks passed)", timeout=START)
+            save(stub, REFERENCE.replace("return matrix + bias", "return matrix * bias"))
+            watch.expect("✗ add_row_bias", timeout=START)
+            watch.expect("Not passed yet: Tensors (5 of 6 checks passed)")
+            verdicts.append([line for line in watch.transcript.splitlines() if line.lstrip()[:1] in ("✓", "✗")])
+            watch.press("q")
+            assert watch.proc.wait(timeout=60) == 0
+        finally:
+            watch.close()
+        verdicts.append(status(course, folder)["served"] - before)
+    assert verdicts[1] == 2 and verdicts[3] == 0  # the opening check and the one after the save; none with --no-server
+    assert verdicts[0] == verdicts[2]
+
+
+@pytest.mark.slow
+def test_a_notebooks_check_is_graded_by_the_course_server_as_by_the_kernels_own(served, monkeypatch):
+    from grader.notebooks import api, client as kernel_client, kernel
+
+    course, folder = served
+    source = (course / "reference" / "03_nn_module" / "solution.py").read_text(encoding="utf-8")
+    broken = source.replace("if p.requires_grad)", "if p.requires_grad) + 1")
+    monkeypatch.setattr(kernel, "_history", lambda: [("In [4]", broken)])
+    monkeypatch.setenv(transport.DIR_ENV, str(folder))
+    monkeypatch.delenv(client.NO_SERVER_ENV)
+    before = status(course, folder)["served"]
+    warm = api.check("03", course=course)
+    assert status(course, folder)["served"] == before + 1 and kernel_client.about() is None  # no kernel server
+    monkeypatch.setenv(client.NO_SERVER_ENV, "1")
+    try:
+        cold = api.check("03", course=course)
+        assert kernel_client.about() is not None  # graded by the kernel's own server
+    finally:
+        kernel_client.shutdown()
+    assert warm is not None and cold is not None and warm.status == cold.status == "failed"
+    assert comparable(warm.to_dict()) == comparable(cold.to_dict())
+    assert any("this notebook [In [4]]" == frame[0] for c in warm.checks for frame in c.traceback) or warm.file == "this notebook"
+    assert status(course, folder)["served"] == before + 1
+
+
+@pytest.mark.slow
+def test_watch_grades_on_without_a_server_that_stopped_and_a_new_one_is_started(tmp_path):
+    from test_watch import REFERENCE, Session, save
+
+    course, folder = copy_course(tmp_path), short_folder()
+    proc = start_server(course, folder)
+    stub = course / "exercises" / "01_tensors.py"
+    watch = Session(course, "01", env=server_env(folder))
+    try:
+        watch.expect("Not started: Tensors", timeout=START)
+        first = status(course, folder)
+        assert first["served"] == 1
+        assert run_cli(course, folder, "server", "stop").stdout.startswith("Stopped")
+        assert proc.wait(timeout=60) == 0
+        save(stub, REFERENCE.replace("return matrix + bias", "return matrix - bias"))
+        watch.expect("Not passed yet: Tensors (5 of 6 checks passed)", timeout=START)  # graded by watch itself
+        assert wait_until(lambda: ask(course, folder, {"kind": "status"}) is not None, START)  # and replaced
+        assert status(course, folder)["pid"] != first["pid"]
+        watch.press("q")
+        assert watch.proc.wait(timeout=60) == 0
+    finally:
+        watch.close()
+        run_cli(course, folder, "server", "stop")
+
+
+def test_the_clients_modules_import_neither_torch_rich_nor_typer():
+    code = ("import sys, grader.service.handover, grader.service.client, grader.service.reply, grader.service.remote, "
+            "grader.service.transport, grader.service.stamp; print(sorted(m for m in ('torch', 'rich', 'typer') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.stdout.strip() == "[]", done.stderr

@@ -22,14 +22,14 @@ REFERENCE = (ROOT / "reference" / "01_tensors" / "solution.py").read_text()
 class Session:
     """A watch process with a pipe for keys and a reader collecting what it prints."""
 
-    def __init__(self, course: Path, *args: str, backend: str = "linux"):
-        env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "120", "PYTHONPATH": str(ROOT), "PYTORCH_TUTOR_BACKEND": backend}
+    def __init__(self, course: Path, *args: str, backend: str = "linux", env: dict | None = None):
+        env = {**(env or os.environ), "NO_COLOR": "1", "COLUMNS": "120", "PYTHONPATH": str(ROOT), "PYTORCH_TUTOR_BACKEND": backend}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "cli", "--course", str(course), "watch", *args],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True, cwd=course,
         )
         self.lines: queue.Queue[str] = queue.Queue()
-        self.seen = ""
+        self.seen = self.transcript = ""  # what is not matched yet; everything read
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
@@ -44,7 +44,8 @@ class Session:
             if left <= 0:
                 raise AssertionError(f"{text!r} not printed; output so far:\n{self.seen[-3000:]}")
             try:
-                self.seen += self.lines.get(timeout=left)
+                line = self.lines.get(timeout=left)
+                self.seen, self.transcript = self.seen + line, self.transcript + line
             except queue.Empty:
                 continue
         self.seen = self.seen[self.seen.index(text) + len(text):]

@@ -1,7 +1,10 @@
 """`pytorch-tutor watch`: re-check the current exercise every time the learner saves it.
 
-One warm worker (see `grader.isolation.pool`) is started once, so a re-check costs the
-check's own compute, not a torch import. Events come from two threads into one
+Each check is sent to the course's warm grading server when one answers (`server`, given by
+the command line: it starts one and waits for it); else, or when it stops answering, a warm
+worker of our own (see `grader.isolation.pool`, started once, at the first such check) grades
+it, so a re-check costs the check's own compute, not a torch import, and the verdict is the
+same either way. Events come from two threads into one
 queue: file changes (watchfiles, on the exercises folder so editors that save by
 rename or through a temp file are seen) and key presses (h hint, l list,
 n next, r re-check, q quit). Quitting or Ctrl-C closes the pool: no process is left.
@@ -23,18 +26,21 @@ KEYS = "[h] hint  [l] list  [n] next  [r] re-check  [q] quit"
 
 
 class Watch:
-    def __init__(self, course: Course, console, command: str, poll: bool = False, start: Exercise | None = None):
-        """`start`: the exercise to open first (default: the earliest not yet passed)."""
+    def __init__(self, course: Course, console, command: str, poll: bool = False, start: Exercise | None = None,
+                 server=None):
+        """`start`: the exercise to open first (default: the earliest not yet passed). `server`: the course's
+        grading server (`ready()`, `check(exercise_id)`: its result, or None to grade here), or None."""
         self.course, self.console, self.command, self.poll = course, console, command, poll
+        self.server, self.pool = server, None
         self.progress = Progress(course.state_dir)
         self.events: queue.Queue[tuple[str, str]] = queue.Queue()
         self.stop = threading.Event()
         self.current = start or first_unpassed(course, self.progress) or course.exercises[0]
 
     def run(self) -> None:
-        from grader.isolation.backend import Pool
-
-        with Pool(1) as self.pool, _keys_mode():
+        if self.server is not None and not self.server.ready():
+            self.server = None
+        with contextlib.ExitStack() as self.stack, _keys_mode():
             threading.Thread(target=self._watch_files, daemon=True).start()
             threading.Thread(target=self._read_keys, daemon=True).start()
             self._open(self.current)
@@ -71,8 +77,10 @@ class Watch:
         from grader.frontends.render import show_result
 
         ex = self.current
-        result = check_exercise(self.course, ex, ex.stub, pool=self.pool)
-        self.progress.record_result(ex.id, result)
+        result = self.server.check(ex.id) if self.server is not None else None  # recorded by the server
+        if result is None:
+            result = check_exercise(self.course, ex, ex.stub, pool=self._pool())
+            self.progress.record_result(ex.id, result)
         show_result(self.console, result, self.command)
         self.console.print(KEYS, style="dim", markup=False)
         if result.passed:
@@ -82,6 +90,14 @@ class Watch:
                 self._open(following)
             elif following is None:
                 self.console.print("You have passed every exercise of the course.", style="bold green")
+
+    def _pool(self):
+        """Our own warm worker, started at the first check the server did not grade; closed on the way out."""
+        from grader.isolation.backend import Pool
+
+        if self.pool is None:
+            self.pool = self.stack.enter_context(Pool(1))
+        return self.pool
 
     def _hint(self) -> None:
         from grader.frontends.render import safe

@@ -16,14 +16,26 @@ TOKEN_VAR = "PYTORCH_TUTOR_JOB"
 _TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def _stat(pid: int) -> tuple[int, int] | None:
-    """(parent pid, resident pages) of a process, or None if it is gone."""
+def _stat_fields(pid: int) -> list[bytes] | None:
+    """The fields of /proc/PID/stat after the command's name (state first), or None if it is gone. Read with
+    one os.read: the watcher reads every process's, several times a second, and pathlib doubles the cost."""
     try:
-        text = Path(f"/proc/{pid}/stat").read_text()
+        fd = os.open(f"/proc/{pid}/stat", os.O_RDONLY)
     except OSError:
         return None
-    fields = text[text.rfind(")") + 2 :].split()
-    return int(fields[1]), int(fields[21])
+    try:
+        text = os.read(fd, 4096)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return text[text.rfind(b")") + 2 :].split()
+
+
+def _stat(pid: int) -> tuple[int, int] | None:
+    """(parent pid, resident pages) of a process, or None if it is gone."""
+    fields = _stat_fields(pid)
+    return (int(fields[1]), int(fields[21])) if fields and len(fields) > 21 else None
 
 
 def _all_pids() -> list[int]:
@@ -84,10 +96,10 @@ def cpu_seconds(pids: set[int]) -> float:
     """CPU time these processes used, with that of their children already reaped, in seconds."""
     total = 0
     for pid in pids:
+        fields = _stat_fields(pid)
         try:
-            text = Path(f"/proc/{pid}/stat").read_text()
-            total += sum(int(f) for f in text[text.rfind(")") + 2 :].split()[11:15])  # utime stime cutime cstime
-        except (OSError, ValueError):
+            total += sum(int(f) for f in fields[11:15]) if fields else 0  # utime stime cutime cstime
+        except ValueError:
             continue
     return total / _TICKS
 
@@ -117,11 +129,8 @@ def kill_tree(tree) -> None:
 
 def alive(pid: int) -> bool:
     """True unless the process is gone or a zombie waiting to be reaped."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state != "Z"
+    fields = _stat_fields(pid)
+    return bool(fields) and fields[0] != b"Z"
 
 
 def request_stack(pid: int) -> None:

@@ -49,13 +49,19 @@ def receive_json(sock: socket.socket, extra: int = 0, deadline: float | None = N
     output) and `extra` frames (`reserve` as in `receive`, for those: one reservation per reply, so a thread
     waiting for room never holds any of its own)."""
     head, *rest = _frames(sock, [min(cap, MAX_HEAD)] + [MAX_FRAME] * extra, deadline, reserve, first=1)
+    return parse_json(head), rest
+
+
+def parse_json(head: bytes | bytearray) -> dict:
+    """A received JSON object, counted before it is built (a notebook kernel, learner code, sends these
+    too); Lost if it is not one or too large."""
     try:
-        data = boundedjson.loads(head, _HEAD)  # counted first: a notebook kernel (learner code) sends these too
+        data = boundedjson.loads(head, _HEAD)
     except ValueError:
         raise Lost("a message that is not JSON, or too large") from None
     if type(data) is not dict:
         raise Lost("a message that is not a JSON object")
-    return data, rest
+    return data
 
 
 def _frames(sock: socket.socket, caps: list[int], deadline: float | None, reserve, first: int = 0) -> list[bytearray]:

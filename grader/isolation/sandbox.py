@@ -113,9 +113,8 @@ class Monitor:
         """Wait for the job to finish or break a limit, then end its whole tree."""
         broke = ""
         while (returncode := self.poll()) is None and not broke:
-            broke = self._broken_limit()
-            if not broke:
-                self._pause()
+            self._pause()  # first: nothing can be over a limit the moment the job starts (each look walks /proc)
+            broke = self._broken_limit() if self.poll() is None else ""
         broke = broke or self._kernel_oom()  # the kernel may have killed for memory: the job then ended
         if broke in ("timed_out", "overloaded"):
             proctree.request_stack(self.stack_of() or self.pid)

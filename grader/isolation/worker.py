@@ -68,7 +68,7 @@ def _inspect(job: dict, checks, folder: Path) -> None:
 
     wanted = [c for c in checks.CHECKS if c.transform is not None]
     document, tensors = channel.unpack(*channel.frames((folder / "input.bin").read_bytes(), 2))
-    cases = {c.name: len(c.cases()) for c in wanted}
+    cases = {c.name: c.case_count() for c in wanted}
     outcomes = schema.payload(document, tensors, cases)["outcomes"]
     done = {c.name: transformed(c, outcomes.get(c.name, [])) for c in wanted}
     _write_raw(channel.pack({"complete": True, "outcomes": done}))

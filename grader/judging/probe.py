@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import random
+import threading
 import traceback
 import warnings
 from pathlib import Path
@@ -78,16 +79,36 @@ def _spy(check: Any, module_file: str | None):
 
 
 def seed_everything(seed: int) -> None:
-    import torch
-
     random.seed(seed)
-    torch.manual_seed(seed)
+    _seed_torch(seed)
     try:
         import numpy
 
         numpy.random.seed(seed)
     except ImportError:
         pass
+
+
+_SEEDING = threading.Lock()
+
+
+def _seed_torch(seed: int) -> None:
+    """torch.manual_seed(seed), without the cost of its stack traces: for each device not initialized (CUDA,
+    XPU, ...) it queues the seed with `traceback.format_stack()`, for an error message should that device's
+    initialization fail, which reads the source of every frame (in a fresh learner process, from disk):
+    most of a warm check's own time for an exercise of many cases. The seeds queued and set are the same."""
+    import torch
+
+    with _SEEDING:  # one swap at a time: two threads interleaving could leave the stand-in in place
+        format_stack, traceback.format_stack = traceback.format_stack, _no_stack
+        try:
+            torch.manual_seed(seed)
+        finally:
+            traceback.format_stack = format_stack
+
+
+def _no_stack(*_args, **_kwargs) -> list[str]:
+    return ["  (stack not recorded by pytorch-tutor's seeding)\n"]
 
 
 def describe_error(exc: BaseException, learner_file: str | None, code_file: str | None = None) -> dict:

@@ -46,22 +46,36 @@ def judge_all(checks: list, expected: dict, learner: dict, book=None) -> list[Ch
 
 
 def judge(check: Any, expected: list[dict], learner: list[dict]) -> tuple[CheckResult, Failure | None]:
-    cases = check.cases()
+    made: list = []  # the cases, made (deep copies) only to describe the one that fails
+
+    def call_of(i: int) -> str:
+        if not made:
+            made.append(check.cases())
+        return check.call_text(made[0][i]) if i < len(made[0]) else check.target
+
     for i, exp in enumerate(expected):
-        call = check.call_text(cases[i]) if i < len(cases) else check.target
-        if "error" in exp:
-            err = exp["error"]
-            message = f"the reference itself raised {err['type']}: {err['message']}"
-            return CheckResult(check.name, False, check.points, call, message, target=check.target), None
         got = learner[i] if i < len(learner) else None
-        if got is None:
-            result = CheckResult(check.name, False, check.points, call, "no result came back for this case", target=check.target)
-            return result, None
-        result = _judge_case(check, call, exp, got)
-        if result is not None:
-            unwritten = "error" in got and (got["error"].get("not_implemented") or got["error"]["type"] == "missing")
-            return result, None if unwritten else Failure(check, i, exp, got)
+        if "error" in exp or got is None or not _agrees(check, exp, got):
+            return _failed(check, i, exp, got, call_of(i))
     return CheckResult(check.name, True, check.points, call=check.target, target=check.target), None
+
+
+def _agrees(check: Any, exp: dict, got: dict) -> bool:
+    """Whether the learner's outcome of a case is the reference's (_judge_case finds nothing wrong)."""
+    return not got.get("forbidden") and "error" not in got and compare(exp["value"], got["value"], tol=check.tolerance) is None
+
+
+def _failed(check: Any, i: int, exp: dict, got: dict | None, call: str) -> tuple[CheckResult, Failure | None]:
+    """The result of the first case that does not agree with the reference."""
+    if "error" in exp:
+        err = exp["error"]
+        message = f"the reference itself raised {err['type']}: {err['message']}"
+        return CheckResult(check.name, False, check.points, call, message, target=check.target), None
+    if got is None:
+        return CheckResult(check.name, False, check.points, call, "no result came back for this case", target=check.target), None
+    result = _judge_case(check, call, exp, got)
+    unwritten = "error" in got and (got["error"].get("not_implemented") or got["error"]["type"] == "missing")
+    return result, None if unwritten else Failure(check, i, exp, got)
 
 
 def _judge_case(check: Any, call: str, exp: dict, got: dict) -> CheckResult | None:

@@ -1,6 +1,9 @@
 """What a notebook cell calls: `from grader import check, hint, progress, solution, init`.
 
-`check` grades, through the kernel's grading server (`grader.notebooks.kernel`). The others
+`check` grades, through the course's warm grading server (`grader.service.remote`: the first
+check starts it and waits for it), or where that cannot answer (`PYTORCH_TUTOR_NO_SERVER=1`, no
+transport, a failure) through the kernel's own grading server (`grader.notebooks.kernel`); both
+grade the cells the same way, in a fresh learner process behind the same boundary. The others
 grade nothing: they read and write only the learner's own course folder, as `pytorch-tutor
 hint`, `list`, `solution` and `init` do, and show HTML in Jupyter, Colab and VS Code, plain
 text elsewhere. Each shows a problem (no course here, no such exercise) as a message and
@@ -14,7 +17,8 @@ from pathlib import Path
 
 from grader.errors import TutorError
 from grader.notebooks.display import plain_text, show, show_error
-from grader.notebooks.kernel import check, course_for  # noqa: F401  (check: one place for every call a cell makes)
+from grader.notebooks import kernel
+from grader.notebooks.kernel import course_for
 
 
 class Shown(str):
@@ -29,6 +33,23 @@ class Rows(list):
 
     def __repr__(self) -> str:
         return f"<progress: {sum(r['status'] == 'passed' for r in self)} of {len(self)} exercises passed>"
+
+
+def check(exercise: str | int, course: str | os.PathLike | None = None):
+    """Grade `exercise` on what this notebook defined; show the result and return it (None on a problem)."""
+    return kernel.check(exercise, course, grade=_grade)
+
+
+def _grade(request: dict, timeout: float) -> dict:
+    """The course's server's answer to the cells' check, else the kernel's own server's."""
+    from grader.notebooks import client
+    from grader.service import remote
+
+    if remote.ready(Path(request["course"])):
+        answer = remote.check_cells(request)
+        if answer is not None:
+            return answer
+    return client.grade(request, timeout)
 
 
 def hint(exercise: str | int, function: str | None = None, course=None) -> str | None:

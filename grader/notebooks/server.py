@@ -103,7 +103,7 @@ def hello() -> dict:
 def answer(request: dict, pool) -> dict:
     """{"result": the result as JSON} or {"error": {"message", "hint"}} for one check request."""
     try:
-        root, exercise, cells, name = _fields(request)
+        root, exercise, cells, name = request_fields(request)
         course = find_course(root)
         ex = course.resolve(exercise)
         result = for_notebook(grade_cells(course, ex, cells, pool), name)
@@ -115,7 +115,7 @@ def answer(request: dict, pool) -> dict:
         return {"error": {"message": f"the grading server failed: {type(exc).__name__}: {clean_line(exc, 500)}", "hint": ""}}
 
 
-def _fields(request: dict) -> tuple[str, str, list[tuple[str, str]], str]:
+def request_fields(request: dict) -> tuple[str, str, list[tuple[str, str]], str]:
     root, exercise, cells, name = (request.get(k) for k in ("course", "exercise", "cells", "notebook"))
     pairs = cells if isinstance(cells, list) else None
     if not (isinstance(root, str) and isinstance(exercise, str) and isinstance(name, str) and pairs is not None

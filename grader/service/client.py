@@ -8,7 +8,6 @@ never an error here: the caller grades cold instead (and a fresh server is start
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -30,13 +29,13 @@ def ask(root: Path, message: dict, seconds: float) -> dict | None:
     from grader.service.stamp import code_stamp
 
     try:
-        sock = transport.connect(transport.address(root), CONNECT_SECONDS)
+        channel = transport.connect(transport.address(root), CONNECT_SECONDS)
     except transport.Refused:
         return None
-    with sock:
+    with channel:
         try:
-            protocol.send_json(sock, {**message, "stamp": code_stamp()})
-            reply, _ = protocol.receive_json(sock, deadline=time.monotonic() + seconds, cap=REPLY_CAP)
+            channel.send({**message, "stamp": code_stamp()})
+            reply = channel.receive(time.monotonic() + seconds, REPLY_CAP)
         except (protocol.Lost, OSError):
             return None
     return None if reply.get("stale") else reply
@@ -70,15 +69,18 @@ def colour_system() -> str | None:
     return "256" if "256" in os.environ.get("TERM", "") else "standard"
 
 
-def start(root: Path) -> None:
-    """Start the server of `root` in the background (it ends at once if one is running)."""
+def start(root: Path):
+    """Start the server of `root` in the background (it ends at once if one is running): its Popen, or None
+    if it cannot be started."""
+    import subprocess  # here: a warm check never starts one
+
     try:
-        log = open(transport.address(root).with_suffix(".log"), "ab")
+        log = open(transport.files(root).with_suffix(".log"), "ab")
     except (OSError, transport.Refused):
-        return
+        return None
     code = Path(__file__).resolve().parents[2]
     env = {**os.environ, "PYTHONPATH": str(code) + (os.pathsep + os.environ["PYTHONPATH"] if os.environ.get("PYTHONPATH") else "")}
     env.pop("PYTORCH_TUTOR_COURSE", None)
     with log:
-        subprocess.Popen([sys.executable, "-m", "grader.service.server", str(root)], cwd=code, env=env,
+        return subprocess.Popen([sys.executable, "-m", "grader.service.server", str(root)], cwd=code, env=env,
                          stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True, close_fds=True)

@@ -1,10 +1,11 @@
 """The command line's first step, before typer, rich or torch is imported.
 
-`pytorch-tutor check NN [--file F] [--json | --format F]` is handed to the course's warm server;
-its validated answer is printed and the command ends here. Anything else, or no server to
-answer, falls through to the full command line (cli.py), and after a `check`, `watch` or `hint`
-(or a `check` the server could not answer) a server is started in the background for the next
-one. `--no-server` or `$PYTORCH_TUTOR_NO_SERVER=1`: neither.
+`pytorch-tutor check NN [--file F] [--json | --format F]`, `check --all` and `hint NN [FUNCTION]` are
+handed to the course's warm server; its validated answer is printed and the command ends here.
+Anything else, or no server to answer, falls through to the full command line (cli.py), and after
+a `check` or `hint` the server could not answer, a server is started in the background for the
+next one (`watch` starts and uses one itself: `grader.service.remote`). `--no-server` or
+`$PYTORCH_TUTOR_NO_SERVER=1`: neither.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ STARTS = ("check", "watch", "hint")  # the commands after which a server is wort
 
 
 def hand_over(args: list[str]) -> None:
-    """Answer `check` through the server and exit, or arrange for a server to start after this command."""
+    """Answer `check` or `hint` through the server and exit, or arrange for a server to start after this command."""
     from grader.service import client
 
     parsed = _parse(args)
@@ -28,13 +29,14 @@ def hand_over(args: list[str]) -> None:
     root = course_root(course)
     if root is None:
         return  # the full command line explains
-    if command == "check" and options is not None:
-        code = _answer(root, options)
+    if options is not None:
+        code = (_answer if command == "check" else _hint)(root, options)
         if code is not None:
             sys.stdout.flush()
             sys.stderr.flush()
             os._exit(code)  # nothing else to run or clean up: skip the interpreter's tear-down
-    atexit.register(client.start, root)
+    if command != "watch":  # watch starts (and waits for) one itself
+        atexit.register(client.start, root)
 
 
 def prestart(args: list[str]) -> None:
@@ -56,9 +58,7 @@ def _answer(root: Path, options: dict) -> int | None:
         if answer is None or "fault" in answer:
             return None
         if "error" in answer:
-            message, hint, code = reply.error(answer["error"])
-            sys.stderr.write(f"error: {message}\n" + (f"{hint}\n" if hint else ""))
-            return code
+            return _error(answer["error"])
         results = reply.results(answer.get("results")) if options["all"] else [reply.result(answer.get("result"))]
         sys.stdout.write(_output(results, options["format"], answer.get("text"), options["all"]))
     except reply.Malformed:
@@ -66,6 +66,32 @@ def _answer(root: Path, options: dict) -> int | None:
     from grader.results import exit_status
 
     return exit_status(results)
+
+
+def _hint(root: Path, options: dict) -> int | None:
+    """Print the server's hint (it moved the progress on); its exit status, or None to answer cold instead."""
+    from grader.service import client, reply
+
+    request = {"kind": "hint", "course": str(root), **options, "width": client.terminal_width(), "colour": client.colour_system()}
+    answer = client.ask(root, request, seconds=60)
+    try:
+        if answer is None or "fault" in answer:
+            return None
+        if "error" in answer:
+            return _error(answer["error"])
+        sys.stdout.write(reply.terminal_text(answer.get("text")))
+    except reply.Malformed:
+        return None
+    return 0
+
+
+def _error(data) -> int:
+    """Print an error reply as the full command line would (plainly); its exit status."""
+    from grader.service import reply
+
+    message, hint, code = reply.error(data)
+    sys.stderr.write(f"error: {message}\n" + (f"{hint}\n" if hint else ""))
+    return code
 
 
 def _output(results: list, fmt: str, text, every: bool) -> str:
@@ -95,7 +121,15 @@ def _parse(args: list[str]) -> tuple[str, str | None, dict | None] | None:
             return None
     if not args or args[0] not in STARTS or "--no-server" in args or "--help" in args:
         return None
-    return args[0], course, _check_options(args[1:]) if args[0] == "check" else None
+    options = {"check": _check_options, "hint": _hint_options}.get(args[0], lambda _: None)(args[1:])
+    return args[0], course, options
+
+
+def _hint_options(args: list[str]) -> dict | None:
+    """`hint EXERCISE [FUNCTION]`, nothing else (the rest is the full command line's to explain)."""
+    if not 1 <= len(args) <= 2 or any(a.startswith("-") for a in args):
+        return None
+    return {"exercise": args[0], "function": args[1] if len(args) == 2 else None}
 
 
 def _check_options(args: list[str]) -> dict | None:

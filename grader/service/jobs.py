@@ -6,6 +6,7 @@ the client to print as it is.
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -75,6 +76,40 @@ def run_all(fields: dict, course, pool, cache) -> dict:
     return {"results": [r.to_dict() for r in results], "text": text}
 
 
+def run_hint(request: dict, course) -> dict:
+    """{"text"} of a validated `hint NN [FUNCTION]` request: what the command line prints (progress moved on)."""
+    from grader.frontends.hints import show_hint
+
+    fields = {k: request.get(k) for k in ("course", "exercise", "function", "width", "colour")}
+    ok = (_own_course(fields["course"], course) and isinstance(fields["exercise"], str) and 0 < len(fields["exercise"]) <= 200
+          and (fields["function"] is None or isinstance(fields["function"], str) and 0 < len(fields["function"]) <= 200)
+          and fields["colour"] in COLOURS and type(fields["width"]) is int and 20 <= fields["width"] <= 1000)
+    if not ok:
+        raise TutorError("The grading server received a malformed request.")
+    console = _console(fields)
+    show_hint(console, course, fields["exercise"], fields["function"], COMMAND)
+    return {"text": console.file.getvalue()}
+
+
+def run_cells(request: dict, course, pool, cache) -> dict:
+    """{"result"} of a notebook's check (its cells), graded and recorded as the kernel's own server does."""
+    from grader.notebooks import server as kernel_server
+    from grader.progress import Progress
+
+    root, exercise, cells, name = kernel_server.request_fields(request)
+    if not _own_course(root, course):
+        raise TutorError("The grading server received a malformed request.")
+    ex = course.resolve(exercise)
+    cache.refresh(course, ex)
+    result = kernel_server.for_notebook(kernel_server.grade_cells(course, ex, cells, pool), name)
+    Progress(course.state_dir).record_result(ex.id, result)
+    return {"result": result.to_dict()}
+
+
+def _own_course(given, course) -> bool:
+    return isinstance(given, str) and os.path.isabs(given) and Path(given).resolve() == course.root.resolve()
+
+
 def _console(fields: dict):
     """A console that writes to a string as rich would to the client's terminal (its width, its colours)."""
     import io
@@ -91,13 +126,19 @@ def _warnings(console, warnings: list) -> None:
     from rich.text import Text
 
     from grader.frontends.render import safe
-    from grader.torchversions import installed_torch_note
-
     for warning in warnings:
         console.print(Text.assemble(("warning: ", "yellow"), safe(warning)))
-    note = installed_torch_note()
+    note = _torch_note()
     if note:
         console.print(note, markup=False, highlight=False)
+
+
+@functools.cache
+def _torch_note() -> str | None:
+    """Read once: torch's metadata cannot change under a running server (its stamp would, and it would end)."""
+    from grader.torchversions import installed_torch_note
+
+    return installed_torch_note()
 
 
 def render(result, fields: dict, warnings: list, not_recorded: str | None, exercise_id: str) -> str:

@@ -12,11 +12,9 @@ the grader's code or torch changes under it, or when a client's stamp differs (i
 
 from __future__ import annotations
 
-import fcntl
 import os
 import shutil
 import signal
-import socket
 import sys
 import tempfile
 import time
@@ -32,20 +30,23 @@ from grader.text import clean_line
 IDLE_ENV = "PYTORCH_TUTOR_SERVER_IDLE"
 IDLE = 15 * 60.0
 TICK = 1.0  # seconds between looks at the course folder, the code and the idle time
-REQUEST_CAP = 64 * 1024
+REQUEST_CAP = 4 * 2**20  # a notebook's cells are the largest request
 READ_SECONDS = 10.0
 
 
+BUSY = 3  # the exit status when another server of the course holds the lock
+
+
 def main(root: str, idle: float | None = None) -> int:
-    """Serve the course at `root` until a reason to end; 0, or 1 if another server holds the lock."""
+    """Serve the course at `root` until a reason to end; 0, or BUSY if another server holds the lock."""
     course_root = Path(root).resolve()
     try:
-        path = transport.address(course_root)
+        path, base = transport.address(course_root), transport.files(course_root)
     except transport.Refused as exc:
         raise TutorError(f"The grading server cannot start: {exc}.") from None
-    lock = _lock(path.with_suffix(".lock"))
+    lock = _lock(base.with_suffix(".lock"))
     if lock is None:
-        return 1
+        return BUSY
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # unwinds: the pool closes, the files go
     signal.signal(signal.SIGINT, lambda *_: sys.exit(0))
     folder = tempfile.mkdtemp(prefix="pytorch-tutor-server-")
@@ -54,24 +55,20 @@ def main(root: str, idle: float | None = None) -> int:
         Server(course_root, path, idle).run()
     finally:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        path.unlink(missing_ok=True)  # ours: we hold the lock
+        if isinstance(path, Path):
+            path.unlink(missing_ok=True)  # ours: we hold the lock
         shutil.rmtree(folder, ignore_errors=True)
     return 0
 
 
 def _lock(path: Path, seconds: float = 10.0):
     """The open lock file once we hold it (a stale server may take a moment to let go), else None."""
-    handle = open(path, "a")
     deadline = time.monotonic() + seconds
     while True:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        handle = transport.lock(path)
+        if handle is not None or time.monotonic() > deadline:
             return handle
-        except OSError:
-            if time.monotonic() > deadline:
-                handle.close()
-                return None
-            time.sleep(0.2)
+        time.sleep(0.2)
 
 
 def idle_seconds(given: float | None = None) -> float:
@@ -102,17 +99,18 @@ class Server:
         import grader.engine  # noqa: F401
         from grader.frontends import render  # noqa: F401  (rich, once)
 
-        with Pool() as pool, transport.listen(self.path) as sock:  # forked now: torch imported, no course code
+        with Pool() as pool, transport.listen(self.path) as listener:  # forked now: torch imported, no course code
             pool.warm()
             self.last = time.time()  # idle from now on, not from before torch was imported
-            sock.settimeout(TICK)
             while not self.stopping and self.why_end() is None:
                 try:
-                    conn, _ = sock.accept()
-                except socket.timeout:
+                    channel = listener.accept(TICK)
+                except transport.Refused:  # a peer of another user
+                    self.refused += 1
                     continue
-                with conn:
-                    self.serve(conn, pool)
+                if channel is not None:
+                    with channel:
+                        self.serve(channel, pool)
 
     def why_end(self) -> str | None:
         if time.time() - self.last > self.idle:
@@ -123,18 +121,15 @@ class Server:
             return "the grader or torch changed"
         return None
 
-    def serve(self, conn: socket.socket, pool) -> None:
-        if transport.peer_uid(conn) != os.getuid():
-            self.refused += 1
-            return
+    def serve(self, channel, pool) -> None:
         try:
-            request, _ = protocol.receive_json(conn, deadline=time.monotonic() + READ_SECONDS, cap=REQUEST_CAP)
+            request = channel.receive(time.monotonic() + READ_SECONDS, REQUEST_CAP)
         except protocol.Lost:
             return
         self.last = time.time()
         reply = self.answer(request, pool)
         try:
-            protocol.send_json(conn, reply)
+            channel.send(reply)
         except OSError:
             pass  # the client gave up (Ctrl-C): the job's result stays recorded
         self.last = time.time()
@@ -149,20 +144,27 @@ class Server:
         if request.get("stamp") != self.stamp:
             self.stopping = True  # stale for this client: end, to be replaced
             return {"stale": True}
-        if kind not in ("check", "all"):
+        if kind not in ("check", "all", "hint", "cells"):
             return {"error": {"message": "The grading server received an unknown request.", "hint": "", "exit": 2}}
         self.served += 1
         try:
-            fields = jobs.check_fields(request)
-            os.chdir(fields["cwd"] if os.path.isdir(fields["cwd"]) else "/")  # relative paths read as the client's
-            run = jobs.run_all if kind == "all" else jobs.run_check
-            return run(fields, find_course(self.root), pool, self.cache)
+            return self.job(kind, request, pool)
         except TutorError as exc:
             return jobs.error_reply(exc)
         except Exception as exc:  # a fault of ours: the client grades cold instead
             return {"fault": f"{type(exc).__name__}: {clean_line(exc, 500)}"}
         finally:
             os.chdir("/")
+
+    def job(self, kind: str, request: dict, pool) -> dict:
+        course = find_course(self.root)
+        if kind == "hint":
+            return jobs.run_hint(request, course)
+        if kind == "cells":
+            return jobs.run_cells(request, course, pool, self.cache)
+        fields = jobs.check_fields(request)
+        os.chdir(fields["cwd"] if os.path.isdir(fields["cwd"]) else "/")  # relative paths read as the client's
+        return (jobs.run_all if kind == "all" else jobs.run_check)(fields, course, pool, self.cache)
 
     def status(self) -> dict:
         return {"pid": os.getpid(), "course": str(self.root), "started": self.started, "idle_s": self.idle,

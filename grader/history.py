@@ -12,13 +12,14 @@ never changes a score. Nothing here imports torch.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import re
 import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
+
+from grader.isolation.filelock import exclusive
 
 NAME = "history.jsonl"
 MAX_LINES = 2000  # lines kept; the oldest go first
@@ -49,8 +50,7 @@ def append(state_dir: Path, line: dict) -> None:
     """Add `line` to the history in `state_dir`, keeping the last MAX_LINES; never raises for a file problem."""
     try:
         state_dir.mkdir(parents=True, exist_ok=True)
-        with open(state_dir / "history.lock", "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        with exclusive(state_dir / "history.lock"):
             kept = _tail(state_dir / NAME)[-(MAX_LINES - 1):]
             _replace(state_dir / NAME, "".join(kept) + json.dumps(line, ensure_ascii=False) + "\n")
     except OSError:

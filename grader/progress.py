@@ -10,7 +10,6 @@ Nothing here imports torch.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import tempfile
@@ -19,6 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
 
+from grader.isolation.filelock import exclusive
 from grader.text import clean_line
 
 VERSION = 1
@@ -101,12 +101,8 @@ class Progress:
         if not self.dir.is_dir():
             yield
             return
-        with open(self.dir / "progress.lock", "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+        with exclusive(self.dir / "progress.lock"):
+            yield
 
     def _load(self) -> dict:
         try:

@@ -130,13 +130,13 @@ def _grade_all(course, private: Path, hidden: tuple, todo: list[Submission], tim
         return
     from grader.isolation import torchsetup
     from grader.judging.reference import load_reference
-    from grader.isolation.backend import Pool
+    from grader.isolation.backend import Pool, cores
 
     torchsetup.prepare()  # as in every grading process (one thread): the references agree with the learner's side
     for exercise in {sub.exercise for sub in todo}:
         load_reference(exercise)  # here, once, before any thread: the engine's module cache is not thread-safe
 
-    size = max(1, min(jobs or len(os.sched_getaffinity(0)), len(todo)))
+    size = max(1, min(jobs or cores(), len(todo)))
     with Pool(size) as pool, ThreadPoolExecutor(size) as threads:
         futures = {threads.submit(grade_one, course, private, hidden, n, sub, timeout, pool, checks): sub
                    for n, sub in enumerate(todo)}

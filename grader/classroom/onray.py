@@ -28,6 +28,7 @@ from pathlib import Path
 from grader.classroom import gradebook, rayworker
 from grader.classroom.raysockets import socket_folder
 from grader.errors import TutorError
+from grader.isolation import backend
 from grader.text import clean_line
 
 MEMORY = 3 * 2**29  # 1.5 GiB a task: the worker and its zygote (torch imported once), and the learner's job
@@ -81,7 +82,7 @@ def _connect(ray, address: str | None, folder: str | None = None) -> bool:
         return False  # a session of the caller's (a test, a notebook): used as it is
     import logging
 
-    kwargs = {"num_cpus": len(os.sched_getaffinity(0)), "include_dashboard": False,
+    kwargs = {"num_cpus": backend.cores(), "include_dashboard": False,
               "runtime_env": {"env_vars": {"PYTHONPATH": _code_path()}}} if _local(address) else {"address": address}
     if folder and _local(address):
         kwargs["_temp_dir"] = folder

@@ -89,3 +89,9 @@ def harden_trusted() -> None:
 def file_system_wall(layers) -> str | None:
     """The layer that keeps learner code out of other files, or None where there is none."""
     return next((layer for layer in FILE_SYSTEM_WALLS if layer in layers.in_force), None)
+
+
+def cores() -> int:
+    """The cores this process may run on (its affinity where the OS has one: Linux; else all of them)."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity else (os.cpu_count() or 1)

@@ -9,7 +9,6 @@ of the run. Unchanged submissions are taken from the cache (`grader.classroom.ca
 
 from __future__ import annotations
 
-import os
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from functools import partial

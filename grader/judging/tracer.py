@@ -3,8 +3,9 @@ of that code it came from, for "where your values first differ" (`grader.judging
 
 It runs in the learner's process (only when a check failed on values, in a job of its own) and in
 the trusted one (on the reference and the correct styles). A `TorchFunctionMode` sees each call as
-the code wrote it (`x.amax(...)`, `torch.exp`, `F.linear` inside a layer), attributed to the
-innermost frames in the file under test. Bounded: MAX_OPS values, MAX_BYTES of tensor data (small
+the code wrote it (`x.amax(...)`, `torch.exp`, `F.linear` inside a layer), and what the code under
+test runs inside a `backward()` (`grader.judging.trace_modes`), attributed to the innermost frames in
+the file under test. Bounded: MAX_OPS values, MAX_BYTES of tensor data (small
 tensors whole, larger ones as moments and samples). Never trusted for the verdict: the trusted side
 validates it (`trace_schema`) and may only add a pointer to one of the learner's own lines.
 """
@@ -70,9 +71,12 @@ class Recorder:
         self._state: dict[int, int] = {}  # id(tensor read from outside) -> its version when last recorded
         self._files: dict[str, bool] = {}
         self._mode = None
+        self.outer: set[int] | None = None  # during a backward() call: ids of the frames that called it
 
     def __enter__(self) -> "Recorder":
-        self._mode = _mode_class()(self)
+        from grader.judging.trace_modes import function_mode
+
+        self._mode = function_mode(self)
         self._mode.__enter__()
         return self
 
@@ -83,7 +87,8 @@ class Recorder:
         return {"case": case, "ops": self.ops, "outputs": self.outputs(result), "truncated": self.truncated}
 
     def frames(self) -> list[list]:
-        """[[line, function], ...] of the frames in the files under test, innermost first (at most MAX_CALLERS)."""
+        """[[line, function], ...] of the frames in the files under test, innermost first (at most MAX_CALLERS);
+        none during a backward() call when the innermost is one that called it (the engine's own work)."""
         found, frame = [], sys._getframe(2)
         while frame is not None and len(found) < MAX_CALLERS:
             name = frame.f_code.co_filename
@@ -91,6 +96,8 @@ class Recorder:
             if mine is None:
                 mine = self._files[name] = _resolved(name) in self.files
             if mine:
+                if not found and self.outer is not None and id(frame) in self.outer:
+                    return []
                 found.append([frame.f_lineno, frame.f_code.co_name[:100]])
             frame = frame.f_back
         return found
@@ -103,7 +110,7 @@ class Recorder:
             return
         if out is None and getattr(func, "__name__", "") == "__setitem__" and args:
             out = args[0]  # `x[i] = v` changed x: its new value is a value the code computed
-        given, made = _tensors((args, kwargs)), _tensors(out, depth=1)
+        given, made = _tensors((args, kwargs), depth=3), _tensors(out, depth=1)  # torch.cat([a, b]) reads a and b
         for read in (t for t in given if not self._seen(t) and all(t is not m for m in made)):
             before = self._state.get(id(read))  # a value from outside (an argument, a layer's weights or buffers)
             if before != read._version:  # as read now: never computed here, never blamed (STATE; CHANGED once an
@@ -115,8 +122,24 @@ class Recorder:
             self._add(frames, inputs, not given, tensor, state=kind)
 
     def outputs(self, result: Any) -> list[int]:
-        """The ops whose tensors are (part of) what the probe returned."""
-        return sorted({self.known[id(t)][0] for t in _tensors(result, depth=3) if self._seen(t)})
+        """For each tensor the probe returned, in order: the op that made it, or -1 (made elsewhere). A
+        tensor made outside the traced code (a gradient accumulated by autograd) is the latest op of
+        equal value, when one was recorded (the backward's last op)."""
+        return [self._origin(t) for t in _tensors(result, depth=3)[:64]]
+
+    def _origin(self, t: Any) -> int:
+        import torch
+
+        if self._seen(t):
+            return self.known[id(t)][0]
+        with contextlib.suppress(Exception):
+            mine = t.detach().cpu()
+            for i in range(len(self.ops) - 1, -1, -1):
+                data = self.ops[i]["data"]
+                if data is not None and data.shape == mine.shape and data.dtype == mine.dtype and \
+                        not self.ops[i]["state"] and torch.equal(data, mine):
+                    return i
+        return -1
 
     def _seen(self, t: Any) -> bool:
         entry = self.known.get(id(t))
@@ -176,30 +199,6 @@ def _resolved(name: str) -> str:
         return str(Path(name).resolve())
     except (OSError, ValueError):
         return name
-
-
-_MODE = None
-
-
-def _mode_class():
-    """The TorchFunctionMode subclass (made on first use: this module is imported without torch)."""
-    global _MODE
-    if _MODE is None:
-        from torch.overrides import TorchFunctionMode
-
-        class _Mode(TorchFunctionMode):
-            def __init__(self, recorder: Recorder):
-                super().__init__()
-                self.recorder = recorder
-
-            def __torch_function__(self, func, types, args=(), kwargs=None):
-                out = func(*args, **(kwargs or {}))
-                with contextlib.suppress(Exception):  # recording never changes what the code computes
-                    self.recorder.record(func, args, kwargs or {}, out)
-                return out
-
-        _MODE = _Mode
-    return _MODE
 
 
 def trace_case(check: Any, ns: Any, index: int, recorder: Recorder, learner: bool = False) -> dict:

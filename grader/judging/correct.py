@@ -35,14 +35,17 @@ class Correct:
             return True
         return len(shape) == 2 and shape[0] != shape[1] and self._any_close(op, shape[::-1], True, rtol, atol)
 
-    def returned_at(self, place: int, count: int, op: Op, rtol: float, atol: float) -> bool | None:
+    def returned_at(self, place: int, count: int, op: Op, rtol: float, atol: float) -> str | None:
         """Whether `op`, the learner's returned value `place` of `count`, is what a correct computation
-        returned there; None when no correct trace says (another count, or a value made outside its code)."""
+        returned there: "right", "dtype" (the right values in another dtype) or "wrong"; None when no
+        correct trace says (another count, or a value made outside its code)."""
         theirs = [r[place] for r in self.returned if len(r) == count and r[place] is not None]
+        values = [o for o in theirs if o["shape"] == op["shape"] and close(op, o, rtol, atol)]
         if not theirs:
             return None
-        return any(o["shape"] == op["shape"] and o["dtype"] == op["dtype"] and close(op, o, rtol, atol)
-                   for o in theirs)
+        if any(o["dtype"] == op["dtype"] for o in values):
+            return "right"
+        return "dtype" if values else "wrong"
 
     def _any_close(self, op: Op, key: tuple, flip: bool, rtol: float, atol: float) -> bool:
         import torch

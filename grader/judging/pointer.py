@@ -32,7 +32,7 @@ def first_difference(trace: dict, correct: Correct, tol: tuple, why: dict | None
         why["reason"] = "too many operations to follow to the returned value"
         return None
     matched = [correct.matches(op, *_tolerances(op["dtype"], tol)) for op in ops]
-    outputs, wrong_outputs = _wrong_outputs(trace, correct, matched, tol)
+    outputs, wrong_outputs, retyped = _wrong_outputs(trace, correct, matched, tol)
     if not wrong_outputs:  # every returned value is one a correct computation makes: the difference is elsewhere
         why["reason"] = "returned values all made by a correct computation"
         return None
@@ -44,6 +44,7 @@ def first_difference(trace: dict, correct: Correct, tol: tuple, why: dict | None
         why["reason"] = "only values read from outside differ"
         return None
     first = min(blamable)
+    first = _dtype_origin(ops, first) if first in retyped else first
     if any(ops[i].get("state") == CHANGED and not matched[i] for i in _ancestors(ops, [first])):
         why["reason"] = "weights or buffers it read differ, changed during the run (by an optimizer, a layer)"
         return None
@@ -52,20 +53,33 @@ def first_difference(trace: dict, correct: Correct, tol: tuple, why: dict | None
     return first, before
 
 
-def _wrong_outputs(trace: dict, correct: Correct, matched: list[bool], tol: tuple) -> tuple[set[int], list[int]]:
-    """(the returned ops, those whose values no correct computation returned in their place); `matched`
+def _wrong_outputs(trace: dict, correct: Correct, matched: list[bool], tol: tuple) -> tuple[set, list, set]:
+    """(the returned ops, those whose values no correct computation returned in their place, those of them
+    with the right values in another dtype); `matched`
     is updated: a returned value that is only some correct intermediate is wrong. Where nothing returned
     was traced (a number, a value made elsewhere), the last op stands for what was returned."""
     ops, places = trace["ops"], trace["outputs"]
     outputs = {i for i in places if i >= 0}
     if not outputs:
         last = len(ops) - 1
-        return {last}, ([] if matched[last] else [last])
+        return {last}, ([] if matched[last] else [last]), set()
+    retyped = set()
     for place, i in enumerate(places):
         if i >= 0:
-            right = correct.returned_at(place, len(places), ops[i], *_tolerances(ops[i]["dtype"], tol))
-            matched[i] = matched[i] if right is None else (matched[i] and right)
-    return outputs, sorted(i for i in outputs if not matched[i])
+            found = correct.returned_at(place, len(places), ops[i], *_tolerances(ops[i]["dtype"], tol))
+            matched[i] = matched[i] and found in (None, "right")
+            retyped |= {i} if found == "dtype" else set()
+    return outputs, sorted(i for i in outputs if not matched[i]), retyped
+
+
+def _dtype_origin(ops: list[Op], i: int) -> int:
+    """The op that gave returned value `i` its (wrong) dtype: back through the ops of that dtype it was
+    computed from, to the first (`torch.zeros(n, n)` where counts are filled in by `m[t, p] += 1`)."""
+    while True:
+        same = [j for j in ops[i]["inputs"] if ops[j]["dtype"] == ops[i]["dtype"] and not ops[j].get("state")]
+        if not same:
+            return i
+        i = min(same)
 
 
 def describe(first: int, before: list[int], trace: dict, lines: list[str], locate, passing: set = frozenset()) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 
 from grader.judging.compare import _atol, _rtol
 from grader.judging.correct import Correct, Op
+from grader.judging.trace_returns import NUMBER
 from grader.judging.tracer import CHANGED
 
 
@@ -38,8 +39,8 @@ def first_difference(trace: dict, correct: Correct, tol: tuple, why: dict | None
         return None
     # a constant made from no tensor (torch.arange(n), torch.tensor(2.0)) is never blamed itself: its use is;
     # nor is a value read from outside (state: an argument, a layer's weights): no traced line computed it
-    blamable = [i for i in _ancestors(ops, wrong_outputs, matched) if not matched[i] and not ops[i].get("state")
-                and (not ops[i]["fresh"] or i in outputs)]
+    blamable = [i for i in _ancestors(ops, wrong_outputs, matched) if not matched[i]
+                and ops[i].get("state") in (0, NUMBER) and (not ops[i]["fresh"] or i in outputs)]
     if not blamable:
         why["reason"] = "only values read from outside differ"
         return None

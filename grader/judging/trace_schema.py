@@ -5,7 +5,7 @@ they are parsed, and anything out of shape is `Unreadable` (the check then simpl
 A trace is {"case": int, "ops": [op, ...], "outputs": [op index or -1, one per tensor returned, in order],
 "truncated": bool}; an op is
 {"line": int, "frames": [[line, function], ...], "inputs": [earlier op index, ...], "fresh": bool
-(made from no tensor), "state": 0 computed, 1 read from outside, 2 read again after a change, "shape": [int], "dtype": str, "data": a tensor reference or None, "stats": [float] or None}, exactly
+(made from no tensor), "state": 0 computed, 1 read from outside, 2 read again after a change, 3 a Python number returned, "shape": [int], "dtype": str, "data": a tensor reference or None, "stats": [float] or None}, exactly
 one of data and stats set.
 """
 
@@ -56,7 +56,7 @@ def op(data: Any, index: int, tensors: dict, lines: int) -> dict:
         raise Unreadable("a traced op is malformed")
     line, shape, dtype = data["line"], data["shape"], data["dtype"]
     state = data["state"]
-    if type(line) is not int or not 1 <= line <= lines or type(data["fresh"]) is not bool or state not in (0, 1, 2) \
+    if type(line) is not int or not 1 <= line <= lines or type(data["fresh"]) is not bool or state not in (0, 1, 2, 3) \
             or type(state) is not int:
         raise Unreadable("a traced op is malformed")
     if type(shape) is not list or len(shape) > 16 or not all(type(n) is int and 0 <= n < 2**40 for n in shape):

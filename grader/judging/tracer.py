@@ -23,6 +23,7 @@ WHOLE = 4096  # tensors of at most this many elements travel whole; larger ones 
 SAMPLES = 16
 MAX_CALLERS = 4  # frames in the file under test kept per op: its line, and the lines that called it
 UNINITIALISED = {"empty", "empty_like", "new_empty", "empty_strided"}
+CONVERSIONS = {"item", "tolist", "__float__", "__int__", "__index__"}
 COMPUTED, STATE, CHANGED = 0, 1, 2  # an op's "state": computed here, read from outside, read again after a change
 
 
@@ -72,34 +73,52 @@ class Recorder:
         self._files: dict[str, bool] = {}
         self._mode = None
         self.outer: set[int] | None = None  # during a backward() call: ids of the frames that called it
+        self.numbers: list[int] = []  # the ops that are Python numbers the code returned
+        self.converted: set[int] = set()  # the ops whose values the code turned into Python numbers
+        self._returns = None
 
     def __enter__(self) -> "Recorder":
         from grader.judging.trace_modes import function_mode
 
-        self._mode = function_mode(self)
+        from grader.judging.trace_returns import Returns
+
+        self._mode, self._returns = function_mode(self), Returns(self)
         self._mode.__enter__()
+        self._returns.__enter__()
         return self
 
     def __exit__(self, *exc: Any) -> None:
+        self._returns.__exit__(*exc)
         self._mode.__exit__(*exc)
 
     def trace(self, result: Any, case: int) -> dict:
-        return {"case": case, "ops": self.ops, "outputs": self.outputs(result), "truncated": self.truncated}
+        import torch
+
+        outputs = self.outputs(result)
+        for i in self.numbers:
+            self.ops[i]["data"] = torch.tensor(float(self.ops[i]["data"]), dtype=torch.float64)
+        return {"case": case, "ops": self.ops, "outputs": outputs, "truncated": self.truncated}
 
     def frames(self) -> list[list]:
         """[[line, function], ...] of the frames in the files under test, innermost first (at most MAX_CALLERS);
         none during a backward() call when the innermost is one that called it (the engine's own work)."""
-        found, frame = [], sys._getframe(2)
+        return self._frames_from(sys._getframe(2), self.outer)
+
+    def _frames_from(self, frame: Any, outer: set | None = None) -> list[list]:
+        found = []
         while frame is not None and len(found) < MAX_CALLERS:
-            name = frame.f_code.co_filename
-            mine = self._files.get(name)
-            if mine is None:
-                mine = self._files[name] = _resolved(name) in self.files
-            if mine:
-                if not found and self.outer is not None and id(frame) in self.outer:
+            if self.mine(frame.f_code.co_filename):
+                if not found and outer is not None and id(frame) in outer:
                     return []
                 found.append([frame.f_lineno, frame.f_code.co_name[:100]])
             frame = frame.f_back
+        return found
+
+    def mine(self, name: str) -> bool:
+        """Whether code of file `name` is under test."""
+        found = self._files.get(name)
+        if found is None:
+            found = self._files[name] = _resolved(name) in self.files
         return found
 
     def record(self, func: Any, args: tuple, kwargs: dict, out: Any) -> None:
@@ -108,6 +127,8 @@ class Recorder:
         frames = self.frames()
         if not frames:
             return
+        if getattr(func, "__name__", "") in CONVERSIONS and args and self._seen(args[0]):
+            self.converted.add(self.known[id(args[0])][0])  # `loss.item()`: a number made from that op's value
         if out is None and getattr(func, "__name__", "") == "__setitem__" and args:
             out = args[0]  # `x[i] = v` changed x: its new value is a value the code computed
         given, made = _tensors((args, kwargs), depth=3), _tensors(out, depth=1)  # torch.cat([a, b]) reads a and b
@@ -122,24 +143,27 @@ class Recorder:
             self._add(frames, inputs, not given, tensor, state=kind)
 
     def outputs(self, result: Any) -> list[int]:
-        """For each tensor the probe returned, in order: the op that made it, or -1 (made elsewhere). A
-        tensor made outside the traced code (a gradient accumulated by autograd) is the latest op of
-        equal value, when one was recorded (the backward's last op)."""
-        return [self._origin(t) for t in _tensors(result, depth=3)[:64]]
+        """For each tensor or number the probe returned, in order: the op that made it, or -1."""
+        from grader.judging.trace_returns import places
 
-    def _origin(self, t: Any) -> int:
-        import torch
+        return places(self, result)
 
-        if self._seen(t):
-            return self.known[id(t)][0]
-        with contextlib.suppress(Exception):
-            mine = t.detach().cpu()
-            for i in range(len(self.ops) - 1, -1, -1):
-                data = self.ops[i]["data"]
-                if data is not None and data.shape == mine.shape and data.dtype == mine.dtype and \
-                        not self.ops[i]["state"] and torch.equal(data, mine):
-                    return i
-        return -1
+    def add_number(self, number: Any, line: int, frame: Any, start: int) -> None:
+        """A Python number the code returned, made at `line` of `frame`'s function (kept as a float until
+        `trace()`: making a tensor here, inside the traced code, would be traced). Its inputs, as near as
+        can be told: the values this call of the function turned into numbers, and the numbers the
+        functions it called returned (ops `start` on)."""
+        from grader.judging.trace_returns import NUMBER
+
+        if len(self.ops) >= self.max_ops:
+            self.truncated = True
+            return
+        frames = [[line, frame.f_code.co_name[:100]]] + self._frames_from(frame.f_back)[:MAX_CALLERS - 1]
+        inputs = [i for i in range(start, len(self.ops)) if i in self.converted or i in self.numbers]
+        inputs = inputs if len(inputs) <= 64 else inputs[:32] + inputs[-32:]
+        self.numbers.append(len(self.ops))
+        self.ops.append({"line": line, "frames": frames, "inputs": inputs, "fresh": False, "state": NUMBER,
+                         "shape": [], "dtype": "torch.float64", "data": number, "stats": None})
 
     def _seen(self, t: Any) -> bool:
         entry = self.known.get(id(t))

@@ -18,7 +18,7 @@ from typing import Any
 from grader.judging.compare import _atol, _rtol
 from grader.judging.correct import Correct, Op
 from grader.judging.trace_returns import NUMBER
-from grader.judging.tracer import CHANGED
+from grader.judging.tracer import CHANGED, STATE
 
 
 def first_difference(trace: dict, correct: Correct, tol: tuple, why: dict | None = None) -> tuple[int, list[int]] | None:
@@ -48,6 +48,9 @@ def first_difference(trace: dict, correct: Correct, tol: tuple, why: dict | None
     first = _dtype_origin(ops, first) if first in retyped else first
     if any(ops[i].get("state") == CHANGED and not matched[i] for i in _ancestors(ops, [first])):
         why["reason"] = "weights or buffers it read differ, changed during the run (by an optimizer, a layer)"
+        return None
+    if any(ops[i].get("state") == STATE and not matched[i] for i in ops[first]["inputs"]):
+        why["reason"] = "a value it read from outside differs (weights or buffers loaded or set elsewhere)"
         return None
     before = sorted(i for i in _ancestors(ops, [first])
                     if matched[i] and not ops[i]["fresh"] and not ops[i].get("state") and i != first)

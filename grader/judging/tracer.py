@@ -132,6 +132,8 @@ class Recorder:
         if out is None and getattr(func, "__name__", "") == "__setitem__" and args:
             out = args[0]  # `x[i] = v` changed x: its new value is a value the code computed
         given, made = _tensors((args, kwargs), depth=3), _tensors(out, depth=1)  # torch.cat([a, b]) reads a and b
+        if not made:
+            return  # `w.dim()`, `w.size(0)` (an init reading a layer's shape): no value used, nothing recorded
         for read in (t for t in given if not self._seen(t) and all(t is not m for m in made)):
             before = self._state.get(id(read))  # a value from outside (an argument, a layer's weights or buffers)
             if before != read._version:  # as read now: never computed here, never blamed (STATE; CHANGED once an

@@ -77,6 +77,18 @@ def styles(exercises: list, folder: Path) -> None:
     print("\n".join(defects))
 
 
+def exercise_counts(ex, folder: Path, misses: list[str], everything: bool) -> dict[str, int]:
+    counts = {"hit": 0, "wrong": 0, "none": 0, "n/a": 0}
+    for mistake in ex.mistakes:
+        if not marked_lines(mistake.read_text(encoding="utf-8")):
+            continue
+        outcome, detail = grade_mistake(ex, mistake, folder)
+        counts[outcome] += 1
+        if outcome in ("wrong", "none") or everything:
+            misses.append(f"{ex.id}/{mistake.stem}: {outcome}: {detail}")
+    return counts
+
+
 def main(argv: list[str]) -> None:
     wanted = [a for a in argv if not a.startswith("-")]
     course = find_course(None, Path(__file__).resolve().parent.parent)
@@ -92,14 +104,7 @@ def main(argv: list[str]) -> None:
     with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for ex in exercises:
-            counts = {"hit": 0, "wrong": 0, "none": 0, "n/a": 0}
-            for mistake in ex.mistakes:
-                if not marked_lines(mistake.read_text(encoding="utf-8")):
-                    continue
-                outcome, detail = grade_mistake(ex, mistake, Path(tmp))
-                counts[outcome] += 1
-                if outcome in ("wrong", "none") or "--all" in argv:
-                    misses.append(f"{ex.id}/{mistake.stem}: {outcome}: {detail}")
+            counts = exercise_counts(ex, Path(tmp), misses, "--all" in argv)
             values = counts["hit"] + counts["none"] + counts["wrong"]
             rate = f"{counts['hit'] / values:.0%}" if values else "-"
             print(f"{ex.id:24} {sum(counts.values()):6} {values:6} {counts['hit']:4} {counts['none']:4} "

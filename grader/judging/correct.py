@@ -89,7 +89,7 @@ def close(mine: Op, theirs: Op, rtol: float, atol: float) -> bool:
 
 
 def _stats_of(op: Op) -> list[float]:
-    from grader.judging.tracer import stats
+    from grader.judging.trace_values import stats
 
     return op["stats"] if op["stats"] is not None else stats(op["data"])
 

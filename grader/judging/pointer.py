@@ -25,14 +25,11 @@ def first_difference(trace: dict, correct: Correct, tol: tuple, why: dict | None
     """(the op the learner's values first went wrong at, the matched ops it was computed from), or None
     (and, given `why`, why["reason"] says why none: for the accuracy script)."""
     why = {} if why is None else why
-    ops = trace["ops"]
-    if not ops or not correct.by_key:  # nothing traced: no tensor op of the learner's, or no correct one
-        why["reason"] = "no values traced" if correct.by_key else "no correct values"
+    ops, why["reason"] = trace["ops"], _nothing_to_follow(trace, correct)
+    if why["reason"]:
         return None
-    if trace["truncated"] and not any(i >= 0 for i in trace["outputs"]):
-        why["reason"] = "too many operations to follow to the returned value"
-        return None
-    matched = [correct.matches(op, *_tolerances(op["dtype"], tol)) for op in ops]
+    by_value = [correct.matches(op, *_tolerances(op["dtype"], tol)) for op in ops]
+    matched = list(by_value)
     outputs, wrong_outputs, retyped = _wrong_outputs(trace, correct, matched, tol)
     if not wrong_outputs:  # every returned value is one a correct computation makes: the difference is elsewhere
         why["reason"] = "returned values all made by a correct computation"
@@ -46,15 +43,35 @@ def first_difference(trace: dict, correct: Correct, tol: tuple, why: dict | None
         return None
     first = min(blamable)
     first = _dtype_origin(ops, first) if first in retyped else first
-    if any(ops[i].get("state") == CHANGED and not matched[i] for i in _ancestors(ops, [first])):
-        why["reason"] = "weights or buffers it read differ, changed during the run (by an optimizer, a layer)"
-        return None
-    if any(ops[i].get("state") == STATE and not matched[i] for i in ops[first]["inputs"]):
-        why["reason"] = "a value it read from outside differs (weights or buffers loaded or set elsewhere)"
+    outside = _not_traced_here(ops, first, matched, by_value[first])
+    if outside:
+        why["reason"] = outside
         return None
     before = sorted(i for i in _ancestors(ops, [first])
                     if matched[i] and not ops[i]["fresh"] and not ops[i].get("state") and i != first)
     return first, before
+
+
+def _nothing_to_follow(trace: dict, correct: Correct) -> str:
+    if not trace["ops"] or not correct.by_key:  # nothing traced: no tensor op of the learner's, or no correct one
+        return "no values traced" if correct.by_key else "no correct values"
+    if trace["truncated"] and not any(i >= 0 for i in trace["outputs"]):
+        return "too many operations to follow to the returned value"
+    return ""
+
+
+def _not_traced_here(ops: list[Op], first: int, matched: list[bool], a_correct_value: bool) -> str:
+    """Why the first wrong value's line is not where the code went astray, or "": it was computed from weights
+    or buffers that differ (changed during the run by an optimizer or a layer, or read as they were loaded or
+    set elsewhere), or it is a correct value returned in the wrong place by a function passed in (a lambda:
+    what returned it there is not traced)."""
+    if a_correct_value and ops[first]["frames"][0][1] == "<lambda>":
+        return "a correct value, returned in the wrong place"
+    if any(ops[i].get("state") == CHANGED and not matched[i] for i in _ancestors(ops, [first])):
+        return "weights or buffers it read differ, changed during the run (by an optimizer, a layer)"
+    if any(ops[i].get("state") == STATE and not matched[i] for i in ops[first]["inputs"]):
+        return "a value it read from outside differs (weights or buffers loaded or set elsewhere)"
+    return ""
 
 
 def _wrong_outputs(trace: dict, correct: Correct, matched: list[bool], tol: tuple) -> tuple[set, list, set]:

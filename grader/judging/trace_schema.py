@@ -15,7 +15,8 @@ from typing import Any
 
 from grader.judging.channel import Unreadable, frames, unpack
 from grader.text import clean_line
-from grader.judging.tracer import MAX_BYTES, MAX_CALLERS, MAX_OPS, SAMPLES, WHOLE
+from grader.judging.trace_values import MAX_BYTES, SAMPLES, WHOLE
+from grader.judging.tracer import MAX_CALLERS, MAX_OPS
 
 MAX_TRACED = 4  # checks traced in one job
 MAX_JSON = 2 * 2**20 * MAX_TRACED

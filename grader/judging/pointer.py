@@ -41,7 +41,7 @@ def first_difference(trace: dict, correct: Correct, tol: tuple, why: dict | None
     if not blamable:
         why["reason"] = "only values read from outside differ"
         return None
-    first = min(blamable)
+    first = _earlier_number(ops, min(blamable), matched)
     first = _dtype_origin(ops, first) if first in retyped else first
     outside = _not_traced_here(ops, first, matched, by_value[first])
     if outside:
@@ -50,6 +50,12 @@ def first_difference(trace: dict, correct: Correct, tol: tuple, why: dict | None
     before = sorted(i for i in _ancestors(ops, [first])
                     if matched[i] and not ops[i]["fresh"] and not ops[i].get("state") and i != first)
     return first, before
+
+
+def _earlier_number(ops: list[Op], first: int, matched: list[bool]) -> int:
+    """A wrong number one of the code's functions returned before `first` (a size, a count) is the likelier
+    start: numbers are used untraced (`x[:, i:i + h_out]`), so what it went into cannot be told."""
+    return next((i for i in range(first) if ops[i].get("state") == NUMBER and not matched[i]), first)
 
 
 def _nothing_to_follow(trace: dict, correct: Correct) -> str:

@@ -14,6 +14,8 @@ those match (`grader.judging.pointer`).
 from __future__ import annotations
 
 import contextlib
+import linecache
+import re
 import sys
 from typing import Any
 
@@ -101,6 +103,15 @@ class Returns:
         if not numbers or count >= MAX_PER_FUNCTION:
             return
         self._counts[frame.f_code] = count + 1
-        for number in numbers:
-            line = next((at for v, at in assigned.values() if v is number), frame.f_lineno)
+        names = _returned_names(frame)
+        for k, number in enumerate(numbers):
+            name = names[k] if len(names) == len(numbers) else ""
+            line = assigned[name][1] if name in assigned and assigned[name][0] is number else frame.f_lineno
             self.recorder.add_number(number, line, frame, start)
+
+
+def _returned_names(frame: Any) -> list[str]:
+    """["total"] for `return total`, ["a", "b"] for `return a, b`; [] for any other expression."""
+    text = linecache.getline(frame.f_code.co_filename, frame.f_lineno).split("#")[0].strip()
+    found = re.fullmatch(r"return\s+\(?([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*,?\s*\)?", text)
+    return [n.strip() for n in found[1].split(",")] if found else []

@@ -14,6 +14,9 @@ import math
 from typing import Any
 
 from grader.judging.trace_returns import NUMBER
+from grader.judging.tracer import STATE
+
+MADE = ("made",)  # the key prefix of the values a correct computation computed (not read from outside)
 
 Op = dict  # {"line", "inputs", "fresh", "shape", "dtype", "data", "stats"}
 
@@ -24,24 +27,27 @@ class Correct:
     value is compared with all of them in one operation; `returned` holds each trace's returned values."""
 
     def __init__(self, traces: list[dict]):
-        self.by_key: dict[tuple, list[Op]] = {}
+        self.by_key: dict[tuple, list[Op]] = {}  # shape -> every value; ("made",) + shape -> those not read from outside
         for trace in traces:
             for op in trace["ops"]:
                 self.by_key.setdefault(_key(op["shape"]), []).append(op)
+                if op.get("state") != STATE:
+                    self.by_key.setdefault(MADE + _key(op["shape"]), []).append(op)
         self.returned = [[trace["ops"][i] if i >= 0 else None for i in trace["outputs"]] for trace in traces]
         self.numbers = {float(op["data"]) for trace in traces for op in trace["ops"] if op.get("state") == NUMBER}
         self._stacks: dict[tuple, Any] = {}
 
     def matches(self, op: Op, rtol: float, atol: float) -> bool:
         """A number the code returned matches only a number a correct computation returned (a count of 2 is
-        not the 2.0 in some tensor); any other value, any correct value of its shape."""
+        not the 2.0 in some tensor); a value the code computed, a correct value of its shape that a correct
+        computation computed too (a padding mask left as given is not the inverted one computed from it)."""
         if op.get("state") == NUMBER:
             mine = float(op["data"])
             return any(mine == n or abs(mine - n) <= atol + rtol * abs(n) for n in self.numbers)
-        shape = _key(op["shape"])
-        if self._any_close(op, shape, False, rtol, atol):
+        shape, pool = _key(op["shape"]), (() if op.get("state") == STATE else MADE)
+        if self._any_close(op, shape, pool, False, rtol, atol):
             return True
-        return len(shape) == 2 and shape[0] != shape[1] and self._any_close(op, shape[::-1], True, rtol, atol)
+        return len(shape) == 2 and shape[0] != shape[1] and self._any_close(op, shape[::-1], pool, True, rtol, atol)
 
     def returned_at(self, place: int, count: int, op: Op, rtol: float, atol: float) -> str | None:
         """Whether `op`, the learner's returned value `place` of `count`, is what a correct computation
@@ -55,11 +61,11 @@ class Correct:
             return "right"
         return "dtype" if values else "wrong"
 
-    def _any_close(self, op: Op, key: tuple, flip: bool, rtol: float, atol: float) -> bool:
+    def _any_close(self, op: Op, key: tuple, pool: tuple, flip: bool, rtol: float, atol: float) -> bool:
         import torch
 
-        others = self.by_key.get(key, [])
-        stack = self._stack(key)
+        others = self.by_key.get(pool + key, [])
+        stack = self._stack(pool, key)
         if op["data"] is not None and stack is not None:
             mine = op["data"].reshape(key[::-1] if flip else key).double()
             mine = mine.t() if flip else mine
@@ -69,13 +75,14 @@ class Correct:
         summaries = [o for o in others if o["data"] is None or op["data"] is None]
         return not flip and any(close(op, other, rtol, atol) for other in summaries)
 
-    def _stack(self, key: tuple):
+    def _stack(self, pool: tuple, key: tuple):
         import torch
 
-        if key not in self._stacks:
-            whole = [o["data"].reshape(key).double() for o in self.by_key.get(key, []) if o["data"] is not None]
-            self._stacks[key] = torch.stack(whole) if whole else None
-        return self._stacks[key]
+        if pool + key not in self._stacks:
+            ops = self.by_key.get(pool + key, [])
+            whole = [o["data"].reshape(key).double() for o in ops if o["data"] is not None]
+            self._stacks[pool + key] = torch.stack(whole) if whole else None
+        return self._stacks[pool + key]
 
 
 def _key(shape: list[int]) -> tuple:

@@ -70,8 +70,9 @@ def _not_traced_here(ops: list[Op], first: int, matched: list[bool], a_correct_v
     """Why the first wrong value's line is not where the code went astray, or "": it was computed from weights
     or buffers that differ (changed during the run by an optimizer or a layer, or read as they were loaded or
     set elsewhere), or it is a correct value returned in the wrong place by a function passed in (a lambda:
-    what returned it there is not traced)."""
-    if a_correct_value and ops[first]["frames"][0][1] == "<lambda>":
+    what returned it there is not traced) or as a number (precision and recall swapped: where they were
+    swapped is not traced)."""
+    if a_correct_value and (ops[first]["frames"][0][1] == "<lambda>" or ops[first].get("state") == NUMBER):
         return "a correct value, returned in the wrong place"
     if any(ops[i].get("state") == CHANGED and not matched[i] for i in _ancestors(ops, [first])):
         return "weights or buffers it read differ, changed during the run (by an optimizer, a layer)"
@@ -131,12 +132,11 @@ def describe(first: int, before: list[int], trace: dict, lines: list[str], locat
 
 
 def _blamed(op: Op, passing: set) -> int:
-    """The op's line, or, while it lies in a function that passes its own checks, the line that called it."""
+    """The op's line, or, while it lies in a function that passes its own checks (however deep: a layer's
+    `forward` inside it), the line that called that function."""
     frames = op.get("frames") or [[op["line"], ""]]
-    for line, function in frames[:-1]:
-        if function not in passing:
-            return line
-    return frames[-1][0]
+    outermost = max((k for k, (_, function) in enumerate(frames[:-1]) if function in passing), default=-1)
+    return frames[outermost + 1][0]
 
 
 def _ranges(numbers: list[int]) -> str:

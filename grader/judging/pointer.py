@@ -70,9 +70,8 @@ def _not_traced_here(ops: list[Op], first: int, matched: list[bool], a_correct_v
     """Why the first wrong value's line is not where the code went astray, or "": it was computed from weights
     or buffers that differ (changed during the run by an optimizer or a layer, or read as they were loaded or
     set elsewhere), or it is a correct value returned in the wrong place by a function passed in (a lambda:
-    what returned it there is not traced) or as a number (precision and recall swapped: where they were
-    swapped is not traced)."""
-    if a_correct_value and (ops[first]["frames"][0][1] == "<lambda>" or ops[first].get("state") == NUMBER):
+    what returned it there is not traced)."""
+    if a_correct_value and ops[first]["frames"][0][1] == "<lambda>":
         return "a correct value, returned in the wrong place"
     if any(ops[i].get("state") == CHANGED and not matched[i] for i in _ancestors(ops, [first])):
         return "weights or buffers it read differ, changed during the run (by an optimizer, a layer)"

@@ -44,7 +44,7 @@ def test_a_known_mistake_is_pointed_at_its_own_line(tmp_path, number, mistake):
     assert named and named <= marks | {m + 1 for m in marks}, (found, marks)
 
 
-@pytest.mark.parametrize("number", ["08", "19"])
+@pytest.mark.parametrize("number", ["08", "13", "19"])
 def test_no_line_of_a_correct_style_is_ever_named(tmp_path, number):
     """A style under a known mistake in another function: every pointer names a line of the mistake, none
     of the style's (whose values are correct however differently they are computed)."""

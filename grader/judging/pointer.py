@@ -37,11 +37,14 @@ def first_difference(trace: dict, correct: Correct, tol: tuple, why: dict | None
     # a constant made from no tensor (torch.arange(n), torch.tensor(2.0)) is never blamed itself: its use is;
     # nor is a value read from outside (state: an argument, a layer's weights): no traced line computed it
     blamable = [i for i in _ancestors(ops, wrong_outputs, matched) if not matched[i]
-                and ops[i].get("state") in (0, NUMBER) and (not ops[i]["fresh"] or i in outputs)]
+                and (ops[i].get("state") == 0 or _own_number(ops, i, matched)) and (not ops[i]["fresh"] or i in outputs)]
     if not blamable:
         why["reason"] = "only values read from outside differ"
         return None
     first = _earlier_number(ops, min(blamable), matched)
+    if first is None:
+        why["reason"] = "a number made inside another function differs"
+        return None
     first = _dtype_origin(ops, first) if first in retyped else first
     outside = _not_traced_here(ops, first, matched, by_value[first])
     if outside:
@@ -52,10 +55,20 @@ def first_difference(trace: dict, correct: Correct, tol: tuple, why: dict | None
     return first, before
 
 
-def _earlier_number(ops: list[Op], first: int, matched: list[bool]) -> int:
-    """A wrong number one of the code's functions returned before `first` (a size, a count) is the likelier
-    start: numbers are used untraced (`x[:, i:i + h_out]`), so what it went into cannot be told."""
-    return next((i for i in range(first) if ops[i].get("state") == NUMBER and not matched[i]), first)
+def _own_number(ops: list[Op], i: int, matched: list[bool]) -> bool:
+    """Whether op `i` is a number the function under test returned itself (called by no function of the file)
+    from values that all match: a number's arguments are not traced, so a helper's number may be wrong only
+    because what it was given was."""
+    op = ops[i]
+    return op.get("state") == NUMBER and len(op["frames"]) == 1 and all(matched[j] for j in op["inputs"])
+
+
+def _earlier_number(ops: list[Op], first: int, matched: list[bool]) -> int | None:
+    """A wrong number returned before `first` (a size, a count) is the likelier start: numbers are used
+    untraced (`x[:, i:i + h_out]`), so what it went into cannot be told. It is the answer when the function
+    under test made it, else there is none (None)."""
+    earlier = next((i for i in range(first) if ops[i].get("state") == NUMBER and not matched[i]), first)
+    return earlier if earlier == first or _own_number(ops, earlier, matched) else None
 
 
 def _nothing_to_follow(trace: dict, correct: Correct) -> str:

@@ -65,6 +65,35 @@ def _in_optimizer(frame: Any) -> bool:
     return "/torch/optim/" in name
 
 
+SETUP = {"__init__", "reset_parameters", "reset_running_stats", "_reset_parameters"}
+MODAL = {"batch_norm", "dropout", "alpha_dropout", "feature_alpha_dropout", "dropout1d", "dropout2d", "dropout3d",
+         "instance_norm"}
+
+
+def _in_layer_setup(frame: Any) -> bool:
+    """Whether torch.nn's code called the op while making a layer (its weights' and buffers' first values):
+    not the code's computation; what it made is state where the code reads it."""
+    while frame is not None and "/torch/" in frame.f_code.co_filename.replace("\\", "/"):
+        if frame.f_code.co_name in SETUP and "/torch/nn/" in frame.f_code.co_filename.replace("\\", "/"):
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _modal(func: Any, frame: Any) -> bool:
+    """A layer's batch norm or dropout: its values depend on the layer's mode and running statistics, which
+    the code set elsewhere (`model.eval()`, a checkpoint): like state changed during the run."""
+    if getattr(func, "__name__", "") not in MODAL:
+        return False
+    while frame is not None and _file(frame).endswith(("/torch/overrides.py", "/torch/nn/functional.py")):
+        frame = frame.f_back  # F.batch_norm's own dispatch to the mode
+    return frame is not None and "/torch/nn/modules/" in _file(frame)
+
+
+def _file(frame: Any) -> str:
+    return frame.f_code.co_filename.replace("\\", "/")
+
+
 def _compiling() -> bool:
     """torch.export or torch.compile is tracing: its tensors hold no values."""
     import torch

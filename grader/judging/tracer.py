@@ -16,8 +16,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from grader.judging.trace_values import (MAX_BYTES, _compiling, _in_optimizer, _is_parameter, _resolved, _tensors,
-                                        summary)
+from grader.judging.trace_values import (MAX_BYTES, _compiling, _in_layer_setup, _in_optimizer, _is_parameter, _modal,
+                                        _resolved, _tensors, summary)
 
 MAX_OPS = 256
 MAX_CALLERS = 4  # frames in the file under test kept per op: its line, and the lines that called it
@@ -98,16 +98,19 @@ class Recorder:
         if out is None and getattr(func, "__name__", "") == "__setitem__" and args:
             out = args[0]  # `x[i] = v` changed x: its new value is a value the code computed
         given, made = _tensors((args, kwargs), depth=3), _tensors(out, depth=1)  # torch.cat([a, b]) reads a and b
-        if not made:
-            return  # `w.dim()`, `w.size(0)` (an init reading a layer's shape): no value used, nothing recorded
+        caller = sys._getframe(2)
+        if not made or _in_layer_setup(caller):
+            return  # `w.dim()` (no value used), a layer's first weights and buffers (state where the code reads them)
         for read in (t for t in given if not self._seen(t) and all(t is not m for m in made)):
             before = self._state.get(id(read))  # a value from outside (an argument, a layer's weights or buffers)
             if before != read._version:  # as read now: never computed here, never blamed (STATE; CHANGED once an
                 self._state[id(read)] = read._version  # optimizer or a layer changed it in place during the run)
                 self._add(frames, [], False, read, state=STATE if before is None else CHANGED)
         inputs = sorted({self.known[id(t)][0] for t in given if self._seen(t)})
-        kind = CHANGED if _in_optimizer(sys._getframe(2)) else COMPUTED  # its hyperparameters are plain numbers,
-        for tensor in made:                                               # unseen: an optimizer's values are state
+        # an optimizer's values (its hyperparameters are plain numbers, unseen) and a layer's batch norm or
+        # dropout (its mode and statistics set elsewhere) are like state changed during the run
+        kind = CHANGED if _in_optimizer(caller) or _modal(func, caller) else COMPUTED
+        for tensor in made:
             self._add(frames, inputs, not given, tensor, state=kind)
 
     def outputs(self, result: Any) -> list[int]:

@@ -28,14 +28,12 @@ def first_difference(trace: dict, correct: Correct, tol: tuple, why: dict | None
     ops, why["reason"] = trace["ops"], _nothing_to_follow(trace, correct)
     if why["reason"]:
         return None
-    by_value = [correct.matches(op, *_tolerances(op["dtype"], tol)) for op in ops]
-    matched = list(by_value)
+    matched = list(by_value := [correct.matches(op, *_tolerances(op["dtype"], tol)) for op in ops])
     outputs, wrong_outputs, retyped = _wrong_outputs(trace, correct, matched, tol)
     if not wrong_outputs:  # every returned value is one a correct computation makes: the difference is elsewhere
         why["reason"] = "returned values all made by a correct computation"
         return None
-    # a constant made from no tensor (torch.arange(n), torch.tensor(2.0)) is never blamed itself: its use is;
-    # nor is a value read from outside (state: an argument, a layer's weights): no traced line computed it
+    # never blamed: a constant made from no tensor (torch.arange(n)) itself, a value read from outside (state)
     blamable = [i for i in _ancestors(ops, wrong_outputs, matched) if not matched[i]
                 and (ops[i].get("state") == 0 or _own_number(ops, i, matched)) and (not ops[i]["fresh"] or i in outputs)]
     if not blamable:

@@ -6,7 +6,11 @@ gets a pointer or none. A mistake counts as a hit when a pointer names a marked 
 after it (where the wrong value is first used), and as wrong when a pointer names any other line.
 Mistakes whose checks fail only with errors, not on values, are listed but not counted.
 
-    python scripts/trace_accuracy.py [EXERCISE ...] [--misses]
+With --styles, every correct style goes through the same path under each marked mistake of its exercise
+(the reference, the style, then the mistake on top, so the style's functions are the learner's and some
+check fails): a pointer that names a line of the style is a defect (a correct line blamed).
+
+    python scripts/trace_accuracy.py [EXERCISE ...] [--misses | --all] [--styles]
 """
 
 from __future__ import annotations
@@ -43,10 +47,56 @@ def grade_mistake(exercise, mistake: Path, folder: Path) -> tuple[str, str]:
     return ("hit" if named else "none"), shown
 
 
+def style_pointers(exercise, style: Path, mistake: Path, folder: Path) -> tuple[int, list[str]]:
+    """(pointers named, those on a line of the style) for the style under the mistake."""
+    source = compose(exercise, style, mistake)
+    lines = source.split("\n")
+    start, end = lines.index(f"# ---- {style.stem} ----"), lines.index(f"# ---- {mistake.stem} ----")
+    file = folder / f"{exercise.id}_{style.stem}_{mistake.stem}.py"
+    file.write_text(source, encoding="utf-8")
+    found = pointers(exercise, file)
+    named = [(name, line) for name, line in found.items() if line is not None]
+    return len(named), [f"{exercise.id}/{style.stem} under {mistake.stem}: {name}: line {line} "
+                        f"`{lines[line - 1].strip()[:60]}`" for name, line in named if start < line <= end + 1]
+
+
+def styles(exercises: list, folder: Path) -> None:
+    print(f"{'exercise':24} {'styles':>6} {'runs':>5} {'named':>5} {'on a style':>10}")
+    defects, total = [], [0, 0, 0]
+    for ex in exercises:
+        marked = [m for m in ex.mistakes if marked_lines(m.read_text(encoding="utf-8"))]
+        runs = named = bad = 0
+        for style in ex.styles:
+            for mistake in marked:
+                count, wrong = style_pointers(ex, style, mistake, folder)
+                runs, named, bad = runs + 1, named + count, bad + len(wrong)
+                defects += wrong
+        print(f"{ex.id:24} {len(ex.styles):6} {runs:5} {named:5} {bad:10}", flush=True)
+        total = [total[0] + runs, total[1] + named, total[2] + bad]
+    print(f"{'all':24} {'':6} {total[0]:5} {total[1]:5} {total[2]:10}")
+    print("\n".join(defects))
+
+
+def exercise_counts(ex, folder: Path, misses: list[str], everything: bool) -> dict[str, int]:
+    counts = {"hit": 0, "wrong": 0, "none": 0, "n/a": 0}
+    for mistake in ex.mistakes:
+        if not marked_lines(mistake.read_text(encoding="utf-8")):
+            continue
+        outcome, detail = grade_mistake(ex, mistake, folder)
+        counts[outcome] += 1
+        if outcome in ("wrong", "none") or everything:
+            misses.append(f"{ex.id}/{mistake.stem}: {outcome}: {detail}")
+    return counts
+
+
 def main(argv: list[str]) -> None:
     wanted = [a for a in argv if not a.startswith("-")]
     course = find_course(None, Path(__file__).resolve().parent.parent)
     exercises = [course.resolve(w) for w in wanted] if wanted else list(course.exercises)
+    if "--styles" in argv:
+        with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return styles(exercises, Path(tmp))
     totals = {"hit": 0, "wrong": 0, "none": 0, "n/a": 0}
     misses = []
     print(f"{'exercise':24} {'marked':>6} {'values':>6} {'hit':>4} {'none':>4} {'wrong':>5}  accuracy")
@@ -54,14 +104,7 @@ def main(argv: list[str]) -> None:
     with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for ex in exercises:
-            counts = {"hit": 0, "wrong": 0, "none": 0, "n/a": 0}
-            for mistake in ex.mistakes:
-                if not marked_lines(mistake.read_text(encoding="utf-8")):
-                    continue
-                outcome, detail = grade_mistake(ex, mistake, Path(tmp))
-                counts[outcome] += 1
-                if outcome in ("wrong", "none") or "--all" in argv:
-                    misses.append(f"{ex.id}/{mistake.stem}: {outcome}: {detail}")
+            counts = exercise_counts(ex, Path(tmp), misses, "--all" in argv)
             values = counts["hit"] + counts["none"] + counts["wrong"]
             rate = f"{counts['hit'] / values:.0%}" if values else "-"
             print(f"{ex.id:24} {sum(counts.values()):6} {values:6} {counts['hit']:4} {counts['none']:4} "

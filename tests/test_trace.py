@@ -29,6 +29,12 @@ def mistake_file(tmp_path: Path, number: str, *names: str) -> tuple[Path, str]:
     ("08", "double_softmax"),  # softmax (which passes its own check) called where it should not be: the calling line
     ("13", "kernel_flattened_wrong_order"),  # a wrong intermediate in a longer computation
     ("19", "heads_split_without_transpose"),  # inside a module's forward
+    ("01", "zeros_ones_swapped"),  # both values are correct ones, returned in each other's place
+    ("01", "float64_from_list"),  # the right values in the wrong dtype: the line that made them
+    ("09", "float_counts"),  # a wrong dtype from the start: the zeros the counts were added to, not the adding
+    ("03", "no_relu"),  # the first wrong value is the returned one: its line computed it
+    ("18", "ste_clipped"),  # inside a custom Function's backward
+    ("03", "counts_frozen"),  # a Python number returned: the line that last changed it
 ])
 def test_a_known_mistake_is_pointed_at_its_own_line(tmp_path, number, mistake):
     path, source = mistake_file(tmp_path, number, f"mistakes/{mistake}")
@@ -38,7 +44,7 @@ def test_a_known_mistake_is_pointed_at_its_own_line(tmp_path, number, mistake):
     assert named and named <= marks | {m + 1 for m in marks}, (found, marks)
 
 
-@pytest.mark.parametrize("number", ["08", "19"])
+@pytest.mark.parametrize("number", ["08", "13", "19"])
 def test_no_line_of_a_correct_style_is_ever_named(tmp_path, number):
     """A style under a known mistake in another function: every pointer names a line of the mistake, none
     of the style's (whose values are correct however differently they are computed)."""
@@ -136,6 +142,24 @@ def test_a_well_formed_trace_is_read():
 def test_a_malformed_trace_is_refused(what, traces):
     with pytest.raises(Unreadable):
         receive(_sent(traces), {"c": 1}, 10)
+
+
+def test_a_value_made_elsewhere_and_a_returned_number_are_read():
+    import torch
+
+    number = _op(state=3, shape=[], dtype="torch.float64", data=torch.tensor(2.0, dtype=torch.float64))
+    found = receive(_sent({"c": {"case": 1, "ops": [_op(), number], "outputs": [-1, 1, 0], "truncated": False}}),
+                    {"c": 1}, 10)
+    assert found["c"]["outputs"] == [-1, 1, 0] and found["c"]["ops"][1]["state"] == 3
+
+
+@pytest.mark.parametrize("what, trace", [
+    ("an output before the ops", {"case": 1, "ops": [_op()], "outputs": [-2], "truncated": False}),
+    ("an unknown state", {"case": 1, "ops": [_op(state=4)], "outputs": [], "truncated": False}),
+])
+def test_a_malformed_output_or_state_is_refused(what, trace):
+    with pytest.raises(Unreadable):
+        receive(_sent({"c": trace}), {"c": 1}, 10)
 
 
 def test_an_oversized_trace_is_refused_before_it_is_parsed():

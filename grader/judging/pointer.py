@@ -3,10 +3,11 @@ correct computation produces, on the case where a check failed (issue 27).
 
 The learner's op trace (`grader.judging.tracer`, validated by `grader.judging.trace_schema`) is set
 against the values the reference and every correct style compute on the same case. A learner value
-matches when some correct value has its shape (up to size-1 dims, or transposed) and equals it up to
-the check's tolerances, in whatever dtype. Among the values the learner's wrong outputs were computed from, the
-first one that matches nothing is the answer, unless it is a returned value itself, or no correct
-computation could be traced (then there is nothing to say beyond the check's own message). Only a line of the
+matches when some correct value equals it (`grader.judging.correct`: up to the check's tolerances, size-1
+dims, a transpose and dtype; a returned value must be what a correct computation returned in its place).
+Among the values the learner's wrong outputs were computed from, the first one that matches nothing is the
+answer (a returned value too: its line computed it), unless no correct computation could be traced or only
+values read from outside differ (then there is nothing to say beyond the check's own message). Only a line of the
 learner's own file is ever named, with its code read from the trusted copy of their source.
 """
 
@@ -15,90 +16,108 @@ from __future__ import annotations
 from typing import Any
 
 from grader.judging.compare import _atol, _rtol
-from grader.judging.tracer import CHANGED
-
-Op = dict  # {"line", "inputs", "fresh", "shape", "dtype", "data", "stats"}
-
-
-class Correct:
-    """The values every correct computation produced on one case, by shape (size-1 dims left out: a value
-    kept as (N, 1) or as (N,) is the same value; so are the same numbers in another dtype). Whole values of
-    one shape are stacked once, so a learner value is compared with all of them in one operation."""
-
-    def __init__(self, traces: list[dict]):
-        self.by_key: dict[tuple, list[Op]] = {}
-        for trace in traces:
-            for op in trace["ops"]:
-                self.by_key.setdefault(_key(op["shape"]), []).append(op)
-        self._stacks: dict[tuple, Any] = {}
-
-    def matches(self, op: Op, rtol: float, atol: float) -> bool:
-        shape = _key(op["shape"])
-        if self._any_close(op, shape, False, rtol, atol):
-            return True
-        return len(shape) == 2 and shape[0] != shape[1] and self._any_close(op, shape[::-1], True, rtol, atol)
-
-    def _any_close(self, op: Op, key: tuple, flip: bool, rtol: float, atol: float) -> bool:
-        import torch
-
-        others = self.by_key.get(key, [])
-        stack = self._stack(key)
-        if op["data"] is not None and stack is not None:
-            mine = op["data"].reshape(key[::-1] if flip else key).double()
-            mine = mine.t() if flip else mine
-            close = torch.isclose(stack, mine.unsqueeze(0).expand_as(stack), rtol=rtol, atol=atol, equal_nan=True)
-            if bool(close.reshape(len(stack), -1).all(dim=1).any()):
-                return True
-        summaries = [o for o in others if o["data"] is None or op["data"] is None]
-        return not flip and any(_close(op, other, rtol, atol) for other in summaries)
-
-    def _stack(self, key: tuple):
-        import torch
-
-        if key not in self._stacks:
-            whole = [o["data"].reshape(key).double() for o in self.by_key.get(key, []) if o["data"] is not None]
-            self._stacks[key] = torch.stack(whole) if whole else None
-        return self._stacks[key]
-
-
-def _key(shape: list[int]) -> tuple:
-    return tuple(n for n in shape if n != 1)
+from grader.judging.correct import Correct, Op
+from grader.judging.trace_returns import NUMBER
+from grader.judging.tracer import CHANGED, STATE
 
 
 def first_difference(trace: dict, correct: Correct, tol: tuple, why: dict | None = None) -> tuple[int, list[int]] | None:
     """(the op the learner's values first went wrong at, the matched ops it was computed from), or None
     (and, given `why`, why["reason"] says why none: for the accuracy script)."""
     why = {} if why is None else why
-    ops = trace["ops"]
-    if not ops or not correct.by_key:  # nothing traced: no tensor op of the learner's, or no correct one
-        why["reason"] = "no values traced" if correct.by_key else "no correct values"
+    ops, why["reason"] = trace["ops"], _nothing_to_follow(trace, correct)
+    if why["reason"]:
         return None
-    if trace["truncated"] and not trace["outputs"]:
-        why["reason"] = "too many operations to follow to the returned value"
-        return None
-    matched = [correct.matches(op, *_tolerances(op["dtype"], tol)) for op in ops]
-    outputs = set(trace["outputs"]) or {len(ops) - 1}
-    wrong_outputs = [i for i in outputs if not matched[i]]
+    matched = list(by_value := [correct.matches(op, *_tolerances(op["dtype"], tol)) for op in ops])
+    outputs, wrong_outputs, retyped = _wrong_outputs(trace, correct, matched, tol)
     if not wrong_outputs:  # every returned value is one a correct computation makes: the difference is elsewhere
         why["reason"] = "returned values all made by a correct computation"
         return None
-    # a constant made from no tensor (torch.arange(n), torch.tensor(2.0)) is never blamed itself: its use is;
-    # nor is a value read from outside (state: an argument, a layer's weights): no traced line computed it
-    blamable = [i for i in _ancestors(ops, wrong_outputs) if not matched[i] and not ops[i].get("state")
-                and (not ops[i]["fresh"] or i in outputs)]
+    # never blamed: a constant made from no tensor (torch.arange(n)) itself, a value read from outside (state)
+    blamable = [i for i in _ancestors(ops, wrong_outputs, matched) if not matched[i]
+                and (ops[i].get("state") == 0 or _own_number(ops, i, matched)) and (not ops[i]["fresh"] or i in outputs)]
     if not blamable:
         why["reason"] = "only values read from outside differ"
         return None
-    first = min(blamable)
-    if first in outputs:  # the first wrong value is the returned one: the check's message says as much
-        why["reason"] = "first wrong value is the returned one"
+    first = _earlier_number(ops, min(blamable), matched)
+    if first is None:
+        why["reason"] = "a number made inside another function differs"
         return None
-    if any(ops[i].get("state") == CHANGED and not matched[i] for i in _ancestors(ops, [first])):
-        why["reason"] = "weights or buffers it read differ, changed during the run (by an optimizer, a layer)"
+    first = _dtype_origin(ops, first) if first in retyped else first
+    outside = _not_traced_here(ops, first, matched, by_value[first])
+    if outside:
+        why["reason"] = outside
         return None
     before = sorted(i for i in _ancestors(ops, [first])
                     if matched[i] and not ops[i]["fresh"] and not ops[i].get("state") and i != first)
     return first, before
+
+
+def _own_number(ops: list[Op], i: int, matched: list[bool]) -> bool:
+    """Whether op `i` is a number the function under test returned itself (called by no function of the file)
+    from values that all match: a number's arguments are not traced, so a helper's number may be wrong only
+    because what it was given was."""
+    op = ops[i]
+    return op.get("state") == NUMBER and len(op["frames"]) == 1 and all(matched[j] for j in op["inputs"])
+
+
+def _earlier_number(ops: list[Op], first: int, matched: list[bool]) -> int | None:
+    """A wrong number returned before `first` (a size, a count) is the likelier start: numbers are used
+    untraced (`x[:, i:i + h_out]`), so what it went into cannot be told. It is the answer when the function
+    under test made it, else there is none (None)."""
+    earlier = next((i for i in range(first) if ops[i].get("state") == NUMBER and not matched[i]), first)
+    return earlier if earlier == first or _own_number(ops, earlier, matched) else None
+
+
+def _nothing_to_follow(trace: dict, correct: Correct) -> str:
+    if not trace["ops"] or not correct.by_key:  # nothing traced: no tensor op of the learner's, or no correct one
+        return "no values traced" if correct.by_key else "no correct values"
+    if trace["truncated"] and not any(i >= 0 for i in trace["outputs"]):
+        return "too many operations to follow to the returned value"
+    return ""
+
+
+def _not_traced_here(ops: list[Op], first: int, matched: list[bool], a_correct_value: bool) -> str:
+    """Why the first wrong value's line is not where the code went astray, or "": it was computed from weights
+    or buffers that differ (changed during the run by an optimizer or a layer, or read as they were loaded or
+    set elsewhere), or it is a correct value returned in the wrong place by a function passed in (a lambda:
+    what returned it there is not traced)."""
+    if a_correct_value and ops[first]["frames"][0][1] == "<lambda>":
+        return "a correct value, returned in the wrong place"
+    if any(ops[i].get("state") == CHANGED and not matched[i] for i in _ancestors(ops, [first])):
+        return "weights or buffers it read differ, changed during the run (by an optimizer, a layer)"
+    if any(ops[i].get("state") == STATE and not matched[i] for i in ops[first]["inputs"]):
+        return "a value it read from outside differs (weights or buffers loaded or set elsewhere)"
+    return ""
+
+
+def _wrong_outputs(trace: dict, correct: Correct, matched: list[bool], tol: tuple) -> tuple[set, list, set]:
+    """(the returned ops, those whose values no correct computation returned in their place, those of them
+    with the right values in another dtype); `matched`
+    is updated: a returned value that is only some correct intermediate is wrong. Where nothing returned
+    was traced (a number, a value made elsewhere), the last op stands for what was returned."""
+    ops, places = trace["ops"], trace["outputs"]
+    outputs = {i for i in places if i >= 0}
+    if not outputs:
+        last = len(ops) - 1
+        return {last}, ([] if matched[last] else [last]), set()
+    retyped = set()
+    for place, i in enumerate(places):
+        if i >= 0:
+            found = correct.returned_at(place, len(places), ops[i], *_tolerances(ops[i]["dtype"], tol))
+            matched[i] = matched[i] and found in (None, "right")
+            retyped |= {i} if found == "dtype" else set()
+    return outputs, sorted(i for i in outputs if not matched[i]), retyped
+
+
+def _dtype_origin(ops: list[Op], i: int) -> int:
+    """The op that gave returned value `i` its (wrong) dtype: back through the ops of that dtype it was
+    computed from, to the first (`torch.zeros(n, n)` where counts are filled in by `m[t, p] += 1`)."""
+    while True:
+        same = [j for j in ops[i]["inputs"] if ops[j]["dtype"] == ops[i]["dtype"] and not ops[j].get("state")]
+        if not same:
+            return i
+        i = min(same)
 
 
 def describe(first: int, before: list[int], trace: dict, lines: list[str], locate, passing: set = frozenset()) -> str:
@@ -123,12 +142,11 @@ def describe(first: int, before: list[int], trace: dict, lines: list[str], locat
 
 
 def _blamed(op: Op, passing: set) -> int:
-    """The op's line, or, while it lies in a function that passes its own checks, the line that called it."""
+    """The op's line, or, while it lies in a function that passes its own checks (however deep: a layer's
+    `forward` inside it), the line that called that function."""
     frames = op.get("frames") or [[op["line"], ""]]
-    for line, function in frames[:-1]:
-        if function not in passing:
-            return line
-    return frames[-1][0]
+    outermost = max((k for k, (_, function) in enumerate(frames[:-1]) if function in passing), default=-1)
+    return frames[outermost + 1][0]
 
 
 def _ranges(numbers: list[int]) -> str:
@@ -144,13 +162,17 @@ def _ranges(numbers: list[int]) -> str:
     return "lines " + ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs) + " match"
 
 
-def _ancestors(ops: list[Op], roots: list[int]) -> set[int]:
+def _ancestors(ops: list[Op], roots: list[int], matched: list[bool] | None = None) -> set[int]:
+    """The ops `roots` were computed from; given `matched`, only through unmatched ones: a value no correct
+    computation makes whose uses all are correct values again (a head's slice of k, transposed, where the
+    reference transposes all heads at once) made nothing wrong."""
     seen, todo = set(), list(roots)
     while todo:
         i = todo.pop()
         if i not in seen:
             seen.add(i)
-            todo.extend(ops[i]["inputs"])
+            if matched is None or not matched[i]:
+                todo.extend(ops[i]["inputs"])
     return seen
 
 
@@ -160,40 +182,6 @@ def _tolerances(dtype: str, tol: tuple) -> tuple[float, float]:
     kind = getattr(torch, dtype.removeprefix("torch."), torch.float32)
     rtol, atol = tol
     return max(_rtol(kind), rtol or 0.0), max(_atol(kind), atol or 0.0)
-
-
-def _close(mine: Op, theirs: Op, rtol: float, atol: float) -> bool:
-    import torch
-
-    a, b = mine["data"], theirs["data"]
-    if a is not None and b is not None:
-        a, b = a.reshape(_key(mine["shape"])), b.reshape(_key(mine["shape"]))
-        if a.dtype.is_floating_point or b.dtype.is_floating_point:
-            return bool(torch.isclose(a.double(), b.double(), rtol=rtol, atol=atol, equal_nan=True).all())
-        return bool(torch.equal(a.long(), b.long()))
-    return _stats_close(_stats_of(mine), _stats_of(theirs), mine["shape"], rtol, atol)
-
-
-def _stats_of(op: Op) -> list[float]:
-    from grader.judging.tracer import stats
-
-    return op["stats"] if op["stats"] is not None else stats(op["data"])
-
-
-def _stats_close(a: list[float], b: list[float], shape: list[int], rtol: float, atol: float) -> bool:
-    import math
-
-    if len(a) != len(b):
-        return False
-    n = math.prod(shape) or 1
-    scales = [n, n, math.sqrt(n)] + [1] * (len(a) - 3)
-    for x, y, scale in zip(a, b, scales):
-        if math.isnan(x) or math.isnan(y):
-            if math.isnan(x) != math.isnan(y):
-                return False
-        elif x != y and not abs(x - y) <= atol * scale + rtol * max(abs(x), abs(y)):
-            return False
-    return True
 
 
 def correct_trace(check: Any, module: Any, index: int, files: list[str]) -> dict:

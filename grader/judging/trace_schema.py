@@ -2,9 +2,10 @@
 the trusted side reads them. Bounded like every other learner result: the frames are capped before
 they are parsed, and anything out of shape is `Unreadable` (the check then simply gets no pointer).
 
-A trace is {"case": int, "ops": [op, ...], "outputs": [op index, ...], "truncated": bool}; an op is
+A trace is {"case": int, "ops": [op, ...], "outputs": [op index or -1, one per tensor returned, in order],
+"truncated": bool}; an op is
 {"line": int, "frames": [[line, function], ...], "inputs": [earlier op index, ...], "fresh": bool
-(made from no tensor), "state": 0 computed, 1 read from outside, 2 read again after a change, "shape": [int], "dtype": str, "data": a tensor reference or None, "stats": [float] or None}, exactly
+(made from no tensor), "state": 0 computed, 1 read from outside, 2 read again after a change, 3 a Python number returned, "shape": [int], "dtype": str, "data": a tensor reference or None, "stats": [float] or None}, exactly
 one of data and stats set.
 """
 
@@ -14,7 +15,8 @@ from typing import Any
 
 from grader.judging.channel import Unreadable, frames, unpack
 from grader.text import clean_line
-from grader.judging.tracer import MAX_BYTES, MAX_CALLERS, MAX_OPS, SAMPLES, WHOLE
+from grader.judging.trace_values import MAX_BYTES, SAMPLES, WHOLE
+from grader.judging.tracer import MAX_CALLERS, MAX_OPS
 
 MAX_TRACED = 4  # checks traced in one job
 MAX_JSON = 2 * 2**20 * MAX_TRACED
@@ -45,7 +47,7 @@ def trace(data: Any, case: int, tensors: dict, lines: int) -> dict:
     if data["case"] != case or type(ops) is not list or len(ops) > MAX_OPS or type(data["truncated"]) is not bool:
         raise Unreadable("a trace is malformed")
     checked = [op(item, i, tensors, lines) for i, item in enumerate(ops)]
-    return {"case": case, "ops": checked, "outputs": _indices(data["outputs"], len(checked)),
+    return {"case": case, "ops": checked, "outputs": _outputs(data["outputs"], len(checked)),
             "truncated": data["truncated"]}
 
 
@@ -55,7 +57,7 @@ def op(data: Any, index: int, tensors: dict, lines: int) -> dict:
         raise Unreadable("a traced op is malformed")
     line, shape, dtype = data["line"], data["shape"], data["dtype"]
     state = data["state"]
-    if type(line) is not int or not 1 <= line <= lines or type(data["fresh"]) is not bool or state not in (0, 1, 2) \
+    if type(line) is not int or not 1 <= line <= lines or type(data["fresh"]) is not bool or state not in (0, 1, 2, 3) \
             or type(state) is not int:
         raise Unreadable("a traced op is malformed")
     if type(shape) is not list or len(shape) > 16 or not all(type(n) is int and 0 <= n < 2**40 for n in shape):
@@ -87,6 +89,13 @@ def _frames(value: Any, line: int, lines: int) -> list[list]:
 
 def _indices(value: Any, below: int) -> list[int]:
     if type(value) is not list or len(value) > MAX_REFS or not all(type(i) is int and 0 <= i < below for i in value):
+        raise Unreadable("a trace's op references are malformed")
+    return value
+
+
+def _outputs(value: Any, below: int) -> list[int]:
+    """One entry per returned tensor, in order: the op that made it, or -1 (made outside the traced code)."""
+    if type(value) is not list or len(value) > MAX_REFS or not all(type(i) is int and -1 <= i < below for i in value):
         raise Unreadable("a trace's op references are malformed")
     return value
 

@@ -3,59 +3,27 @@ of that code it came from, for "where your values first differ" (`grader.judging
 
 It runs in the learner's process (only when a check failed on values, in a job of its own) and in
 the trusted one (on the reference and the correct styles). A `TorchFunctionMode` sees each call as
-the code wrote it (`x.amax(...)`, `torch.exp`, `F.linear` inside a layer), attributed to the
-innermost frames in the file under test. Bounded: MAX_OPS values, MAX_BYTES of tensor data (small
+the code wrote it (`x.amax(...)`, `torch.exp`, `F.linear` inside a layer), and what the code under
+test runs inside a `backward()` (`grader.judging.trace_modes`), attributed to the innermost frames in
+the file under test. Bounded: MAX_OPS values, MAX_BYTES of tensor data (small
 tensors whole, larger ones as moments and samples). Never trusted for the verdict: the trusted side
 validates it (`trace_schema`) and may only add a pointer to one of the learner's own lines.
 """
 
 from __future__ import annotations
 
-import contextlib
 import sys
 from pathlib import Path
 from typing import Any
 
+from grader.judging.trace_values import (MAX_BYTES, _compiling, _in_layer_setup, _in_optimizer, _is_parameter, _modal,
+                                        _resolved, _tensors, summary)
+
 MAX_OPS = 256
-MAX_BYTES = 4 * 2**20
-WHOLE = 4096  # tensors of at most this many elements travel whole; larger ones as a summary
-SAMPLES = 16
 MAX_CALLERS = 4  # frames in the file under test kept per op: its line, and the lines that called it
 UNINITIALISED = {"empty", "empty_like", "new_empty", "empty_strided"}
+CONVERSIONS = {"item", "tolist", "__float__", "__int__", "__index__"}
 COMPUTED, STATE, CHANGED = 0, 1, 2  # an op's "state": computed here, read from outside, read again after a change
-
-
-def summary(t: Any, room: int) -> dict | None:
-    """{"shape", "dtype", "data": the tensor or None, "stats": moments and samples or None}; None if unreadable."""
-    import torch
-
-    if type(t) is not torch.Tensor and type(t) is not torch.nn.Parameter:
-        return None  # a subclass (torch.export's fake tensors among them): no plain values to compare
-    t = t.detach()
-    if t.device.type == "meta" or t.layout != torch.strided or t.is_complex() or t.is_quantized:
-        return None
-    t.untyped_storage().data_ptr()  # raises for a tensor with no data (torch.export's fake tensors)
-    found = {"shape": [int(n) for n in t.shape], "dtype": str(t.dtype), "data": None, "stats": None}
-    size = t.numel() * t.element_size()
-    if t.numel() <= WHOLE and size <= room:
-        found["data"] = t.cpu().contiguous().clone()
-        if type(found["data"]) is not torch.Tensor:  # made under a fake mode
-            return None
-    else:
-        found["stats"] = stats(t)
-    return found
-
-
-def stats(t: Any) -> list[float]:
-    """Sum, sum of magnitudes, root of the sum of squares, min, max, and SAMPLES values at fixed places."""
-    import torch
-
-    flat = t.reshape(-1).to("cpu", torch.float64)
-    if flat.numel() == 0:
-        return [0.0] * 5
-    picks = torch.linspace(0, flat.numel() - 1, SAMPLES).round().long()
-    head = [flat.sum(), flat.abs().sum(), flat.square().sum().sqrt(), flat.min(), flat.max()]
-    return [float(v) for v in head] + [float(v) for v in flat[picks]]
 
 
 class Recorder:
@@ -70,29 +38,53 @@ class Recorder:
         self._state: dict[int, int] = {}  # id(tensor read from outside) -> its version when last recorded
         self._files: dict[str, bool] = {}
         self._mode = None
+        self.outer: set[int] | None = None  # during a backward() call: ids of the frames that called it
+        self.numbers: list[int] = []  # the ops that are Python numbers the code returned
+        self.converted: set[int] = set()  # the ops whose values the code turned into Python numbers
+        self._returns = None
 
     def __enter__(self) -> "Recorder":
-        self._mode = _mode_class()(self)
+        from grader.judging.trace_modes import function_mode
+
+        from grader.judging.trace_returns import Returns
+
+        self._mode, self._returns = function_mode(self), Returns(self)
         self._mode.__enter__()
+        self._returns.__enter__()
         return self
 
     def __exit__(self, *exc: Any) -> None:
+        self._returns.__exit__(*exc)
         self._mode.__exit__(*exc)
 
     def trace(self, result: Any, case: int) -> dict:
-        return {"case": case, "ops": self.ops, "outputs": self.outputs(result), "truncated": self.truncated}
+        import torch
+
+        outputs = self.outputs(result)
+        for i in self.numbers:
+            self.ops[i]["data"] = torch.tensor(float(self.ops[i]["data"]), dtype=torch.float64)
+        return {"case": case, "ops": self.ops, "outputs": outputs, "truncated": self.truncated}
 
     def frames(self) -> list[list]:
-        """[[line, function], ...] of the frames in the files under test, innermost first (at most MAX_CALLERS)."""
-        found, frame = [], sys._getframe(2)
+        """[[line, function], ...] of the frames in the files under test, innermost first (at most MAX_CALLERS);
+        none during a backward() call when the innermost is one that called it (the engine's own work)."""
+        return self._frames_from(sys._getframe(2), self.outer)
+
+    def _frames_from(self, frame: Any, outer: set | None = None) -> list[list]:
+        found = []
         while frame is not None and len(found) < MAX_CALLERS:
-            name = frame.f_code.co_filename
-            mine = self._files.get(name)
-            if mine is None:
-                mine = self._files[name] = _resolved(name) in self.files
-            if mine:
+            if self.mine(frame.f_code.co_filename):
+                if not found and outer is not None and id(frame) in outer:
+                    return []
                 found.append([frame.f_lineno, frame.f_code.co_name[:100]])
             frame = frame.f_back
+        return found
+
+    def mine(self, name: str) -> bool:
+        """Whether code of file `name` is under test."""
+        found = self._files.get(name)
+        if found is None:
+            found = self._files[name] = _resolved(name) in self.files
         return found
 
     def record(self, func: Any, args: tuple, kwargs: dict, out: Any) -> None:
@@ -101,22 +93,48 @@ class Recorder:
         frames = self.frames()
         if not frames:
             return
+        if getattr(func, "__name__", "") in CONVERSIONS and args and self._seen(args[0]):
+            self.converted.add(self.known[id(args[0])][0])  # `loss.item()`: a number made from that op's value
         if out is None and getattr(func, "__name__", "") == "__setitem__" and args:
             out = args[0]  # `x[i] = v` changed x: its new value is a value the code computed
-        given, made = _tensors((args, kwargs)), _tensors(out, depth=1)
+        given, made = _tensors((args, kwargs), depth=3), _tensors(out, depth=1)  # torch.cat([a, b]) reads a and b
+        caller = sys._getframe(2)
+        if not made or _in_layer_setup(caller):
+            return  # `w.dim()` (no value used), a layer's first weights and buffers (state where the code reads them)
         for read in (t for t in given if not self._seen(t) and all(t is not m for m in made)):
             before = self._state.get(id(read))  # a value from outside (an argument, a layer's weights or buffers)
             if before != read._version:  # as read now: never computed here, never blamed (STATE; CHANGED once an
                 self._state[id(read)] = read._version  # optimizer or a layer changed it in place during the run)
                 self._add(frames, [], False, read, state=STATE if before is None else CHANGED)
         inputs = sorted({self.known[id(t)][0] for t in given if self._seen(t)})
-        kind = CHANGED if _in_optimizer(sys._getframe(2)) else COMPUTED  # its hyperparameters are plain numbers,
-        for tensor in made:                                               # unseen: an optimizer's values are state
+        # an optimizer's values (its hyperparameters are plain numbers, unseen) and a layer's batch norm or
+        # dropout (its mode and statistics set elsewhere) are like state changed during the run
+        kind = CHANGED if _in_optimizer(caller) or _modal(func, caller) else COMPUTED
+        for tensor in made:
             self._add(frames, inputs, not given, tensor, state=kind)
 
     def outputs(self, result: Any) -> list[int]:
-        """The ops whose tensors are (part of) what the probe returned."""
-        return sorted({self.known[id(t)][0] for t in _tensors(result, depth=3) if self._seen(t)})
+        """For each tensor or number the probe returned, in order: the op that made it, or -1."""
+        from grader.judging.trace_returns import places
+
+        return places(self, result)
+
+    def add_number(self, number: Any, line: int, frame: Any, start: int) -> None:
+        """A Python number the code returned, made at `line` of `frame`'s function (kept as a float until
+        `trace()`: making a tensor here, inside the traced code, would be traced). Its inputs, as near as
+        can be told: the values this call of the function turned into numbers, and the numbers the
+        functions it called returned (ops `start` on)."""
+        from grader.judging.trace_returns import NUMBER
+
+        if len(self.ops) >= self.max_ops:
+            self.truncated = True
+            return
+        frames = [[line, frame.f_code.co_name[:100]]] + self._frames_from(frame.f_back)[:MAX_CALLERS - 1]
+        inputs = [i for i in range(start, len(self.ops)) if i in self.converted or i in self.numbers]
+        inputs = inputs if len(inputs) <= 64 else inputs[:32] + inputs[-32:]
+        self.numbers.append(len(self.ops))
+        self.ops.append({"line": line, "frames": frames, "inputs": inputs, "fresh": False, "state": NUMBER,
+                         "shape": [], "dtype": "torch.float64", "data": number, "stats": None})
 
     def _seen(self, t: Any) -> bool:
         entry = self.known.get(id(t))
@@ -136,70 +154,6 @@ class Recorder:
         self.known[id(tensor)] = (len(self.ops), tensor)
         self.ops.append({"line": frames[0][0], "frames": frames, "inputs": inputs, "fresh": fresh, "state": state,
                          **found})
-
-
-def _tensors(node: Any, depth: int = 2) -> list:
-    import torch
-
-    if isinstance(node, torch.Tensor):
-        return [node]
-    if depth <= 0:
-        return []
-    if isinstance(node, (list, tuple)):
-        return [t for item in list(node)[:64] for t in _tensors(item, depth - 1)]
-    if type(node) is dict:
-        return [t for item in list(node.values())[:64] for t in _tensors(item, depth - 1)]
-    return []
-
-
-def _in_optimizer(frame: Any) -> bool:
-    """Whether the op was called by torch.optim's code (an optimizer's or a scheduler's step)."""
-    name = frame.f_code.co_filename.replace("\\", "/")
-    return "/torch/optim/" in name
-
-
-def _compiling() -> bool:
-    """torch.export or torch.compile is tracing: its tensors hold no values."""
-    import torch
-
-    return bool(torch.compiler.is_compiling())
-
-
-def _is_parameter(t: Any) -> bool:
-    import torch
-
-    return isinstance(t, torch.nn.Parameter)
-
-
-def _resolved(name: str) -> str:
-    try:
-        return str(Path(name).resolve())
-    except (OSError, ValueError):
-        return name
-
-
-_MODE = None
-
-
-def _mode_class():
-    """The TorchFunctionMode subclass (made on first use: this module is imported without torch)."""
-    global _MODE
-    if _MODE is None:
-        from torch.overrides import TorchFunctionMode
-
-        class _Mode(TorchFunctionMode):
-            def __init__(self, recorder: Recorder):
-                super().__init__()
-                self.recorder = recorder
-
-            def __torch_function__(self, func, types, args=(), kwargs=None):
-                out = func(*args, **(kwargs or {}))
-                with contextlib.suppress(Exception):  # recording never changes what the code computes
-                    self.recorder.record(func, args, kwargs or {}, out)
-                return out
-
-        _MODE = _Mode
-    return _MODE
 
 
 def trace_case(check: Any, ns: Any, index: int, recorder: Recorder, learner: bool = False) -> dict:

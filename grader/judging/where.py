@@ -14,7 +14,8 @@ from typing import Any
 
 from grader.judging.channel import Unreadable
 from grader.judging.compare import compare
-from grader.judging.pointer import Correct, correct_trace, describe, first_difference
+from grader.judging.correct import Correct
+from grader.judging.pointer import correct_trace, describe, first_difference
 from grader.judging.trace_schema import MAX_TRACED, receive
 
 VALUE_KINDS = {"values", "shape", "dtype", "length"}

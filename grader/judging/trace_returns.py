@@ -1,0 +1,117 @@
+"""What the probe returned, as places in a trace (`grader.judging.tracer`): for each tensor or Python number
+in the result, in order, the op that made it, or -1.
+
+A tensor the traced code made is its op; one made elsewhere (a gradient autograd accumulated) is the latest
+op of equal value, when one was recorded (the backward's last op). A Python number is traced where the code
+under test returned it (`sys.settrace`, in the files under test only): the line that last assigned the
+local returned (`total += p.numel()` for `return total`), or the return line itself; it is the latest op
+that returned that very object (a number the probe computed from it is not the code's). Python arithmetic
+is not traced: a number's inputs are taken to be every value its function's call turned into a number
+(`loss.item()`) and every number the functions it called returned, so a number is blamed only when all of
+those match (`grader.judging.pointer`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import linecache
+import re
+import sys
+from typing import Any
+
+NUMBER = 3  # an op's "state": a Python number the code returned
+MAX_PER_FUNCTION = 64  # returned numbers recorded per function of the code under test
+
+
+def places(recorder: Any, result: Any) -> list[int]:
+    return [_origin(recorder, v) for v in _values(result, 3)[:64]]
+
+
+def _values(node: Any, depth: int) -> list:
+    import torch
+
+    if isinstance(node, torch.Tensor) or (type(node) in (int, float)):
+        return [node]
+    if depth <= 0:
+        return []
+    if isinstance(node, (list, tuple)):
+        return [v for item in list(node)[:64] for v in _values(item, depth - 1)]
+    if type(node) is dict:
+        return [v for item in list(node.values())[:64] for v in _values(item, depth - 1)]
+    return []
+
+
+def _origin(recorder: Any, value: Any) -> int:
+    import torch
+
+    if type(value) in (int, float):
+        return next((i for i in reversed(recorder.numbers) if recorder.ops[i]["data"] is value), -1)
+    if recorder._seen(value):
+        return recorder.known[id(value)][0]
+    with contextlib.suppress(Exception):
+        mine = value.detach().cpu()
+        for i in range(len(recorder.ops) - 1, -1, -1):
+            data = recorder.ops[i]["data"]
+            if data is not None and data.shape == mine.shape and data.dtype == mine.dtype and \
+                    not recorder.ops[i]["state"] and torch.equal(data, mine):
+                return i
+    return -1
+
+
+class Returns:
+    """While active: the numbers the functions of the files under test return, recorded on `recorder`."""
+
+    def __init__(self, recorder: Any):
+        self.recorder = recorder
+        self._assigned: dict[int, dict[str, tuple[Any, int]]] = {}  # id(frame) -> {local: (value, line)}
+        self._line: dict[int, int] = {}
+        self._start: dict[int, int] = {}  # id(frame) -> the first op recorded during its call
+        self._counts: dict[Any, int] = {}
+        self._old = None
+
+    def __enter__(self) -> "Returns":
+        self._old = sys.gettrace()
+        sys.settrace(self._call)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        sys.settrace(self._old)
+
+    def _call(self, frame: Any, event: str, arg: Any):
+        if event != "call" or not self.recorder.mine(frame.f_code.co_filename):
+            return None
+        self._assigned[id(frame)], self._line[id(frame)] = {}, frame.f_lineno
+        self._start[id(frame)] = len(self.recorder.ops)
+        return self._local
+
+    def _local(self, frame: Any, event: str, arg: Any):
+        with contextlib.suppress(Exception):  # tracing never changes what the code computes
+            key = id(frame)
+            assigned, ran = self._assigned.setdefault(key, {}), self._line.get(key, frame.f_lineno)
+            for name, value in frame.f_locals.items():
+                if type(value) in (int, float) and assigned.get(name, (None,))[0] is not value:
+                    assigned[name] = (value, ran)
+            self._line[key] = frame.f_lineno
+            if event == "return":
+                self._returned(frame, arg, assigned, self._start.pop(key, len(self.recorder.ops)))
+                del self._assigned[key], self._line[key]
+        return self._local
+
+    def _returned(self, frame: Any, value: Any, assigned: dict, start: int) -> None:
+        numbers = [v for v in (value if type(value) in (tuple, list) else [value])[:8] if type(v) in (int, float)]
+        count = self._counts.get(frame.f_code, 0)
+        if not numbers or count >= MAX_PER_FUNCTION:
+            return
+        self._counts[frame.f_code] = count + 1
+        names = _returned_names(frame)
+        for k, number in enumerate(numbers):
+            name = names[k] if len(names) == len(numbers) else ""
+            line = assigned[name][1] if name in assigned and assigned[name][0] is number else frame.f_lineno
+            self.recorder.add_number(number, line, frame, start)
+
+
+def _returned_names(frame: Any) -> list[str]:
+    """["total"] for `return total`, ["a", "b"] for `return a, b`; [] for any other expression."""
+    text = linecache.getline(frame.f_code.co_filename, frame.f_lineno).split("#")[0].strip()
+    found = re.fullmatch(r"return\s+\(?([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*,?\s*\)?", text)
+    return [n.strip() for n in found[1].split(",")] if found else []

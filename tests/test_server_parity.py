@@ -13,7 +13,7 @@ import textwrap
 import pytest
 
 from conftest import ROOT, copy_course
-from test_server import ask, comparable, short_folder, start_server
+from test_server import ask, comparable, short_folder, start_server, stop_server
 
 from grader.service import client
 
@@ -56,5 +56,4 @@ def test_the_whole_course_grades_the_same_through_the_server_and_cold(tmp_path):
             reply = ask(root, folder, client.check_request(root, exercise, file, "json"))
             assert comparable(reply["result"]) == comparable(expected), (exercise, file)
     finally:
-        proc.terminate()
-        proc.wait(timeout=60)
+        stop_server(proc)

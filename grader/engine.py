@@ -33,24 +33,26 @@ _LAYERS = boundedjson.Limits(size=65536, nodes=256, depth=4, string=8192)  # the
 
 
 def check_exercise(course: Course, exercise: Exercise, file: Path | None = None, limits: Limits | None = None,
-                   pool=None, private: tuple = ()) -> ExerciseResult:
+                   pool=None, private: tuple = (), point: bool = True) -> ExerciseResult:
     """Grade `file` (default: the learner's stub) for `exercise`. Failing code is a result, not an error.
 
     With a `grader.isolation.pool.Pool`, its warm zygotes run the jobs; without one, a keeper of our
     own is forked now, before any course code is loaded, and serves this check's jobs. `private`:
-    more folders the learner's process must not read (class grading's submissions and gradebook)."""
+    more folders the learner's process must not read (class grading's submissions and gradebook).
+    `point=False`: no "where your values first differ" (validate, which judges only the verdicts)."""
     learner = Path(file) if file else exercise.stub
     limits = limits or Limits(timeout=exercise.timeout)
     script = read_script(learner)  # a private copy, read once: later changes to the file do not count
     harden()
     with inflight.turn():  # the results this check holds count toward a cap shared by every thread (`grade`'s workers)
         if pool is not None:
-            return _check(course, exercise, script, limits, pool, private)
+            return _check(course, exercise, script, limits, pool, private, point)
         with backend.cold_pool(exercise.preload) as own:  # Linux: forked here, after torch's import and before any course code
-            return _check(course, exercise, script, limits, own, private)
+            return _check(course, exercise, script, limits, own, private, point)
 
 
-def _check(course: Course, exercise: Exercise, script: Script, limits: Limits, pool, private: tuple) -> ExerciseResult:
+def _check(course: Course, exercise: Exercise, script: Script, limits: Limits, pool, private: tuple,
+           point: bool = True) -> ExerciseResult:
     job = pool.start(learn_request(course, exercise, script, limits, private), b"", limits)
     try:
         checks, _, expected = reference_outcomes(exercise)
@@ -65,7 +67,7 @@ def _check(course: Course, exercise: Exercise, script: Script, limits: Limits, p
         script.map_back(payload, finished, str(Path(layers.get("writable", "")) / script.job_name))
     with TRUSTED:  # seeds process-wide RNGs: one thread at a time (check --all, grade)
         result = decide(exercise, checks, expected, payload, problem, finished, limits)
-    if payload is not None and "outcomes" in payload and result.status == FAILED:
+    if point and payload is not None and "outcomes" in payload and result.status == FAILED:
         _point(pool, learn_request(course, exercise, script, limits, private), exercise, checks, expected, payload,
                result, script, limits)
     result.file, result.elapsed, result.isolation = str(script.path), round(finished.elapsed, 3), layers.get("in_force", [])

@@ -143,7 +143,7 @@ def _graded(course: Course, exercise: Exercise, files: list, pool) -> list:
     from grader.engine import check_exercise
 
     with ThreadPoolExecutor(getattr(pool, "size", 1)) as threads:
-        return list(threads.map(lambda file: check_exercise(course, exercise, file, pool=pool), files))
+        return list(threads.map(lambda file: check_exercise(course, exercise, file, pool=pool, point=False), files))
 
 
 def mistake_problems(course: Course, exercise: Exercise, checks: Any, pool, problem) -> list:

@@ -104,7 +104,7 @@ def main() -> None:
         shutil.copy(course / "reference" / "03_nn_module" / "solution.py", solved)
         torch = median_seconds([sys.executable, "-c", "import torch"], args.runs, env, 0)
         cold = median_seconds([sys.executable, "-m", "cli", "--course", str(course), "check", "03", "--file", str(solved)],
-                              args.runs, env, 0)
+                              args.runs, {**env, "PYTORCH_TUTOR_NO_SERVER": "1"}, 0)  # cold: the first check would start a server that answers the rest
         first, warm, first_trip, warm_trips = in_kernel(*filled_notebook(course), args.warm)
     if args.json:
         print(json.dumps({"import_torch": torch, "cold": cold, "first": first, "warm": statistics.median(warm)}))

@@ -80,7 +80,7 @@ def forbidden_paths(forbidden: tuple[str, ...]) -> frozenset[str]:
     for name in SHIPPED:
         try:
             spec = importlib.util.find_spec(name)  # finds, does not import
-        except (ImportError, ValueError):
+        except (ImportError, ValueError, OSError):  # OSError: an editable install's finder that cannot stat its folder
             continue
         if spec is not None:
             found.update(os.path.realpath(p) for p in (spec.submodule_search_locations or [spec.origin or ""]) if p)

@@ -359,6 +359,38 @@ def test_gradescope_a_sigterm_from_outside_leaves_final_results_saying_so(zips, 
     assert "stopped from outside (SIGTERM)" in data["output"] and data["score"] == 0
 
 
+# A SIGTERM that lands while the runner forks runs its handler inside an at-fork hook, where Python
+# prints the handler's exception and carries on ("Exception ignored in: _releaseLock", seen once in CI):
+# the run goes on to the end, and the final results must still say it was stopped.
+SIGTERM_IN_AT_FORK_HOOK = """
+import os, signal, sys
+fired = []
+def hook():
+    if not fired:
+        fired.append(1)
+        os.kill(os.getpid(), signal.SIGTERM)
+        sum(range(1000))  # bytecode after the kill: the handler runs here, inside the hook
+os.register_at_fork(after_in_parent=hook)
+from grader.classroom.autograder.runner import main
+sys.exit(main(["--format", "gradescope"]))
+"""
+
+
+@needs_boundary
+def test_gradescope_a_sigterm_swallowed_inside_a_fork_still_ends_in_results_saying_so(zips, tmp_path):
+    root = tmp_path / "autograder"
+    unpack(zips["gradescope"], root / "source")
+    (root / "submission").mkdir()
+    (root / "submission" / "01_tensors.py").write_text("while True:\n    pass\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTORCH_TUTOR_AUTOGRADER_ROOT": str(root)}
+    done = subprocess.run([sys.executable, "-P", "-c", SIGTERM_IN_AT_FORK_HOOK], env=env, cwd="/",
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    data = json.loads((root / "results" / "results.json").read_text())
+    validate(data, GRADESCOPE_TOP, GRADESCOPE_TEST)
+    assert "stopped from outside (SIGTERM)" in data["output"] and data["score"] == 0
+
+
 @needs_boundary
 def test_gradescope_show_stdout_shows_the_learners_output_escaped(tmp_path):
     zip_path = build(tmp_path, "gradescope", "--show-stdout")

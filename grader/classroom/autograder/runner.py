@@ -77,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
         _failed(run, writer, exc.message + (f" {exc.hint}" if exc.hint else ""))
     except BaseException as exc:  # noqa: BLE001 - whatever happens, the results say so
         _failed(run, writer, f"{type(exc).__name__}: {exc}")
+    if _STOPPED and run.gradable:  # the handler's exception was swallowed (it fired inside an at-fork hook)
+        _failed(run, writer, _STOPPED[0])
     with writer.lock:
         run.elapsed = time.monotonic() - started
         writer.write(config, run, final=True)
@@ -84,8 +86,13 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+_STOPPED: list[str] = []  # set by the SIGTERM handler, for when its exception cannot surface
+
+
 def _terminated(signum, frame) -> None:
-    raise TutorError("it was stopped from outside (SIGTERM), most likely at the service's time limit")
+    why = "it was stopped from outside (SIGTERM), most likely at the service's time limit"
+    _STOPPED.append(why)
+    raise TutorError(why)
 
 
 def _failed(run: report.Run, writer: Writer, why: str) -> None:

@@ -47,8 +47,8 @@ def main(root: str, idle: float | None = None) -> int:
     lock = _lock(base.with_suffix(".lock"))
     if lock is None:
         return BUSY
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # unwinds: the pool closes, the files go
-    signal.signal(signal.SIGINT, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGTERM, _asked_to_stop)  # unwinds: the pool closes, the files go
+    signal.signal(signal.SIGINT, _asked_to_stop)
     folder = tempfile.mkdtemp(prefix="pytorch-tutor-server-")
     tempfile.tempdir = os.environ["TMPDIR"] = folder  # the jobs' scratch folders go here too
     try:
@@ -59,6 +59,14 @@ def main(root: str, idle: float | None = None) -> int:
             path.unlink(missing_ok=True)  # ours: we hold the lock
         shutil.rmtree(folder, ignore_errors=True)
     return 0
+
+
+_STOP_ASKED: list[int] = []  # for a signal whose SystemExit Python drops (one landing in an at-fork hook)
+
+
+def _asked_to_stop(signum, frame) -> None:
+    _STOP_ASKED.append(signum)
+    sys.exit(0)
 
 
 def _lock(path: Path, seconds: float = 10.0):
@@ -102,7 +110,7 @@ class Server:
         with Pool() as pool, transport.listen(self.path) as listener:  # forked now: torch imported, no course code
             pool.warm()
             self.last = time.time()  # idle from now on, not from before torch was imported
-            while not self.stopping and self.why_end() is None:
+            while not (self.stopping or _STOP_ASKED) and self.why_end() is None:
                 try:
                     channel = listener.accept(TICK)
                 except transport.Refused:  # a peer of another user

@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from grader import boundedjson
+from grader import boundedjson, interrupts
 from grader.course import Course, Exercise
 from grader.isolation import backend, inflight
 from grader.isolation.sandbox import Finished, Limits
@@ -56,6 +56,7 @@ def _check(course: Course, exercise: Exercise, script: Script, limits: Limits, p
     job = pool.start(learn_request(course, exercise, script, limits, private), b"", limits)
     try:
         checks, _, expected = reference_outcomes(exercise)
+        interrupts.raise_if_noted()  # a Ctrl-C dropped while the reference ran (grader.interrupts)
         finished = job.wait()
     except BaseException:  # a broken course file, or Ctrl-C: end the learner's side too
         job.kill()

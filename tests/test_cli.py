@@ -324,6 +324,42 @@ def test_ctrl_c_during_a_check_exits_130_and_ends_the_learners_processes(course_
     assert [_cmd(pid) for pid in tree if proctree.alive(pid)] == []
 
 
+DROPPED_CTRL_C = """
+import os, signal, sys
+import grader.engine
+real = grader.engine.reference_outcomes
+
+def dropping(exercise):
+    try:
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C lands while the reference runs...
+        sum(range(100000))
+    except BaseException:
+        pass  # ...inside code not ours that drops every exception (Cython's ABC registration does)
+    return real(exercise)
+
+grader.engine.reference_outcomes = dropping
+sys.argv = ["pytorch-tutor", *sys.argv[1:]]
+import cli
+cli.main()
+"""
+
+
+def test_a_ctrl_c_that_code_not_ours_drops_still_ends_the_check_with_130(course_dir):
+    """Simulated: the SIGINT is sent from inside a stand-in for the reference computation that swallows
+    KeyboardInterrupt, as numpy.random's Cython start-up did when Ctrl-C landed in it (seen here)."""
+    from grader.isolation import proctree
+
+    learner = course_dir / "mine.py"
+    learner.write_text("while True:\n    pass\n")
+    env = dict(os.environ, NO_COLOR="1", PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen([sys.executable, "-c", DROPPED_CTRL_C, "--course", str(course_dir), "check", "01", "--file",
+                             str(learner)], cwd=course_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = proc.communicate(timeout=600)  # without the fix: the learner's loop runs to its time limit, then exit 3
+    assert proc.returncode == 130, out + err
+    assert "Traceback" not in out + err
+    assert not [p for p in proctree.descendants(proc.pid) if proctree.alive(p)]
+
+
 def _cmd(pid: int) -> str:
     try:
         return f"{pid}: " + Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:80]

@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # Lowest first. A module may import modules of a lower layer, or of its own sub-package.
 LAYERS = [
     ["grader.isolation.filelock"],  # OS-specific, so in isolation/, but depends on nothing: progress and history lock with it
-    ["grader.errors", "grader.results", "grader.text", "grader.history", "grader.boundedjson", "grader.torchversions"],
+    ["grader.errors", "grader.results", "grader.text", "grader.history", "grader.boundedjson", "grader.torchversions",
+     "grader.interrupts"],
     ["grader.course", "grader.progress"],
     ["grader.stubs"],  # the pristine stubs, read from git or the package
     ["grader.judging", "grader.submission"],

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from grader import interrupts
 from grader.judging.channel import Unreadable
 from grader.judging.compare import compare
 from grader.judging.correct import Correct
@@ -62,6 +63,7 @@ def point(pool, request: dict, exercise, checks: list, expected: dict, outcomes:
     try:
         with TRUSTED:  # seeds process-wide RNGs, like every trusted run
             correct = _correct_or_none(exercise, by_name, cases)
+        interrupts.raise_if_noted()
         finished = job.wait()
     except BaseException:
         job.kill()

@@ -11,6 +11,6 @@ def main() -> None:
 
     hand_over(sys.argv[1:])
     prestart(sys.argv[1:])
-    from cli import app
+    from cli import main as command_line
 
-    app()
+    command_line()

@@ -23,7 +23,7 @@ def hand_over(args: list[str]) -> None:
     from grader.service import client
 
     parsed = _parse(args)
-    if parsed is None or client.disabled():
+    if parsed is None or client.disabled() or "--no-server" in args:
         return
     command, course, options = parsed
     root = course_root(course)
@@ -46,6 +46,18 @@ def prestart(args: list[str]) -> None:
         from grader.isolation.backend import prestart as backend_prestart
 
         backend_prestart()
+
+
+def grade_here(args: list[str]) -> None:
+    """A single `check NN` that no server answered: grade it here without typer, and exit (the atexit hook
+    `hand_over` registered still starts a server for the next one). Anything else returns, for cli.py."""
+    parsed = _parse(args)
+    if parsed is None or parsed[0] != "check" or parsed[2] is None or parsed[2]["all"]:
+        return
+    from grader.frontends.checkone import check_alone
+
+    _, course, options = parsed
+    sys.exit(check_alone(course or None, options["exercise"], options["file"], options["format"], "pytorch-tutor"))
 
 
 def _answer(root: Path, options: dict) -> int | None:
@@ -119,7 +131,7 @@ def _parse(args: list[str]) -> tuple[str, str | None, dict | None] | None:
             course, args = args[0].split("=", 1)[1], args[1:]
         else:
             return None
-    if not args or args[0] not in STARTS or "--no-server" in args or "--help" in args:
+    if not args or args[0] not in STARTS or "--help" in args:
         return None
     options = {"check": _check_options, "hint": _hint_options}.get(args[0], lambda _: None)(args[1:])
     return args[0], course, options
@@ -133,13 +145,15 @@ def _hint_options(args: list[str]) -> dict | None:
 
 
 def _check_options(args: list[str]) -> dict | None:
-    options = {"exercise": None, "file": None, "format": "text", "all": False}
+    options, as_json = {"exercise": None, "file": None, "format": "text", "all": False}, False
     while args:
         head, args = args[0], args[1:]
         if head in ("--file", "-f", "--format") and args:
             options["file" if head != "--format" else "format"], args = args[0], args[1:]
         elif head == "--json":
-            options["format"] = "json"
+            as_json = True  # whatever --format says, as the full command line does
+        elif head == "--no-server":
+            pass
         elif head == "--all":
             options["all"] = True
         elif not head.startswith("-") and options["exercise"] is None:
@@ -147,6 +161,7 @@ def _check_options(args: list[str]) -> dict | None:
         else:
             return None  # --all, or something only the full command line understands
     ok = (options["exercise"] is None) == options["all"] and options["format"] in ("text", "json", "diagnostics")
+    options["format"] = "json" if as_json else options["format"]
     ok = ok and not (options["all"] and options["file"])
     return options if ok else None
 

@@ -7,10 +7,11 @@ import sys
 
 
 def main() -> None:
-    from grader.service.handover import hand_over, prestart
+    from grader.service.handover import grade_here, hand_over, prestart
 
     hand_over(sys.argv[1:])
     prestart(sys.argv[1:])
+    grade_here(sys.argv[1:])  # a single cold check: without typer
     from cli import app
 
     app()

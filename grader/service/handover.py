@@ -57,7 +57,20 @@ def grade_here(args: list[str]) -> None:
     from grader.frontends.checkone import check_alone
 
     _, course, options = parsed
-    sys.exit(check_alone(course or None, options["exercise"], options["file"], options["format"], "pytorch-tutor"))
+    exit_now(check_alone(course or None, options["exercise"], options["file"], options["format"], "pytorch-tutor"))
+
+
+def exit_now(code: int) -> None:
+    """Exit with `code` as sys.exit would after a cold check (output flushed, atexit hooks run: the server's
+    start), but without the interpreter's tear-down: with torch loaded, freeing every module's objects takes
+    longer than all the check did after the learner's code ended. The check's processes are gone by now."""
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
 
 
 def _answer(root: Path, options: dict) -> int | None:

@@ -2,10 +2,10 @@
 
 `pytorch-tutor check NN [--file F] [--json | --format F]`, `check --all` and `hint NN [FUNCTION]` are
 handed to the course's warm server; its validated answer is printed and the command ends here.
-Anything else, or no server to answer, falls through to the full command line (cli.py), and after
-a `check` or `hint` the server could not answer, a server is started in the background for the
-next one (`watch` starts and uses one itself: `grader.service.remote`). `--no-server` or
-`$PYTORCH_TUTOR_NO_SERVER=1`: neither.
+A single `check NN` no server answered is graded here, still without typer (`grade_here`); anything
+else falls through to the full command line (cli.py). After a `check` or `hint` the server could not
+answer, a server is started in the background for the next one (`watch` starts and uses one itself:
+`grader.service.remote`). `--no-server` or `$PYTORCH_TUTOR_NO_SERVER=1`: neither.
 """
 
 from __future__ import annotations

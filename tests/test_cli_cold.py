@@ -60,3 +60,16 @@ def test_a_cold_check_keeps_the_reference_outcomes_for_the_next_one(course_dir):
     assert first.returncode == 0 and cached.is_file()
     second = console_script(course_dir, "check", "03")
     assert second.returncode == 0 and second.stdout == first.stdout
+
+
+@pytest.mark.parametrize("args, started", [(["check", "03"], True), (["--course", "c", "check", "03"], True),
+                                           (["--course=c", "check", "03", "--json"], True), (["check", "--all"], False),
+                                           (["--course", "c", "list"], False), (["--course"], False)])
+def test_a_single_checks_worker_is_prestarted_whatever_course_option_comes_first(monkeypatch, args, started):
+    from grader.isolation import backend
+    from grader.service import handover
+
+    calls = []
+    monkeypatch.setattr(backend, "prestart", lambda: calls.append(True))
+    handover.prestart(args)
+    assert bool(calls) == started

@@ -42,7 +42,8 @@ def hand_over(args: list[str]) -> None:
 def prestart(args: list[str]) -> None:
     """A single `check` that no server answered: what its grading needs starts now, before typer is imported
     (on the portable backend, its learner's process: it imports torch while this one parses and loads the course)."""
-    if args[:1] == ["check"] and not {"--all", "--help", "-h"} & set(args):
+    command = _command(args)
+    if command is not None and command[1][:1] == ["check"] and not {"--all", "--help", "-h"} & set(command[1]):
         from grader.isolation.backend import prestart as backend_prestart
 
         backend_prestart()
@@ -136,6 +137,18 @@ def _output(results: list, fmt: str, text, every: bool) -> str:
 
 def _parse(args: list[str]) -> tuple[str, str | None, dict | None] | None:
     """(command, --course, the check's options if the server can answer it) or None."""
+    command = _command(args)
+    if command is None:
+        return None
+    course, args = command
+    if not args or args[0] not in STARTS or "--help" in args:
+        return None
+    options = {"check": _check_options, "hint": _hint_options}.get(args[0], lambda _: None)(args[1:])
+    return args[0], course, options
+
+
+def _command(args: list[str]) -> tuple[str | None, list[str]] | None:
+    """(--course or $PYTORCH_TUTOR_COURSE, the command and its arguments), or None for an odd --course."""
     course = os.environ.get("PYTORCH_TUTOR_COURSE")
     while args and args[0].startswith("--course"):
         if args[0] == "--course" and len(args) > 1:
@@ -144,10 +157,7 @@ def _parse(args: list[str]) -> tuple[str, str | None, dict | None] | None:
             course, args = args[0].split("=", 1)[1], args[1:]
         else:
             return None
-    if not args or args[0] not in STARTS or "--help" in args:
-        return None
-    options = {"check": _check_options, "hint": _hint_options}.get(args[0], lambda _: None)(args[1:])
-    return args[0], course, options
+    return course, args
 
 
 def _hint_options(args: list[str]) -> dict | None:

@@ -26,8 +26,8 @@ def check_one(course, exercise: str, file: Path | None, as_json: bool, diagnosti
 
     ex = course.resolve(exercise)
     learner = learner_file(course, ex, file)
-    result = check_exercise(course, ex, learner, cache=course.state_dir / REFERENCE_CACHE,  # one check: its reference from disk
-                            meanwhile=_ready_to_show)
+    cache = course.state_dir / REFERENCE_CACHE  # one check in this process: its reference's outcomes from disk
+    result = check_exercise(course, ex, learner, cache=cache, meanwhile=_ready_to_show)
     progress = Progress(course.state_dir)
     recorded = is_own_file(course, ex, learner)  # another file's result is not the course's progress
     if recorded:

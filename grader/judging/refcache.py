@@ -71,7 +71,9 @@ def load(folder: Path, exercise: Exercise, wanted: str) -> dict | None:
             return None
         head, body = channel.frames(data, 2)
         header = boundedjson.loads(head, _HEADER)
-        if type(header) is not dict or header.get("key") != wanted or header.get("sha256") != hashlib.sha256(body).hexdigest():
+        if type(header) is not dict or header.get("key") != wanted:
+            return None
+        if header.get("sha256") != hashlib.sha256(body).hexdigest():
             return None
         json_frame, tensor_frame = channel.frames(body, 2)
         document, tensors = channel.unpack(json_frame, tensor_frame)

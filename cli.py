@@ -10,11 +10,14 @@ from pathlib import Path
 from typing import Optional
 
 if __name__ == "__main__":  # before typer: a warm grading server may answer `check` at once
-    from grader.service.handover import hand_over, prestart
+    from grader import interrupts
+    from grader.service.handover import grade_here, hand_over, prestart
     import sys
 
+    interrupts.install()
     hand_over(sys.argv[1:])
     prestart(sys.argv[1:])
+    grade_here(sys.argv[1:])  # a single cold check: without typer
 
 import typer
 from typer.core import TyperGroup
@@ -87,43 +90,17 @@ def check(
     no_server: bool = typer.Option(False, "--no-server", help="Grade in this process, without the warm grading server."),
 ) -> None:
     """Grade your solution to one exercise (or --all of them)."""
-    from grader.progress import Progress
+    from grader.frontends.checkone import check_one
 
     as_json, diagnostics = _format(fmt, as_json)
-
     course = _course()
     if all_ or exercise is None:
         if not all_:
             raise TutorError("Name an exercise to check, or use --all.", hint=f"For example: {COMMAND} check 01")
+        from grader.progress import Progress
+
         _check_all(course, Progress(course.state_dir), as_json, diagnostics)
-    from grader.engine import check_exercise
-    from grader.frontends.workspace import is_own_file, learner_file
-
-    ex = course.resolve(exercise)
-    learner = learner_file(course, ex, file)
-    result = check_exercise(course, ex, learner)
-    progress = Progress(course.state_dir)
-    recorded = is_own_file(course, ex, learner)  # another file's result is not the course's progress
-    if recorded:
-        progress.record_result(ex.id, result)
-    if as_json:
-        typer.echo(result.to_json())
-    elif diagnostics:
-        from grader.frontends.diagnostics import diagnostic_lines
-
-        for line in diagnostic_lines(result):
-            typer.echo(line)
-    else:
-        from grader.frontends.render import show_result
-
-        console = _console()
-        _warn(console, progress)
-        show_result(console, result, COMMAND)
-        if not recorded:
-            from grader.frontends.render import safe
-
-            console.print(safe(f"(progress not recorded: {learner} is not {ex.id}'s own file)", style="dim"))
-    raise typer.Exit(exit_status([result]))
+    raise typer.Exit(check_one(course, exercise, file, as_json, diagnostics, COMMAND, typer.echo))
 
 
 def _format(fmt: str, as_json: bool) -> tuple[bool, bool]:
@@ -481,17 +458,9 @@ def doctor(as_json: bool = typer.Option(False, "--json", help="Print the report 
 
 
 def _warn(console, progress) -> None:
-    from grader.torchversions import installed_torch_note
+    from grader.frontends.checkone import warn
 
-    for warning in progress.warnings:
-        from rich.text import Text
-
-        from grader.frontends.render import safe
-
-        console.print(Text.assemble(("warning: ", "yellow"), safe(warning)))
-    note = installed_torch_note()
-    if note:
-        console.print(note, markup=False, highlight=False)
+    warn(console, progress)
 
 
 def main() -> None:

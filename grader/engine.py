@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Callable
 
 from grader import boundedjson, interrupts
 from grader.course import Course, Exercise
@@ -20,7 +21,7 @@ from grader.isolation import backend, inflight
 from grader.isolation.sandbox import Finished, Limits
 from grader.judging import channel, schema
 from grader.judging.channel import Unreadable
-from grader.judging.reference import TRUSTED, mistake_book, reference_outcomes
+from grader.judging.reference import TRUSTED, LazyBook, cached_outcomes, reference_outcomes
 from grader.judging.stopped import limit_hit, stopped_hint, stopped_reason
 from grader.judging.verdict import judge_all
 from grader.results import ERROR, FAILED, PASSED, CheckResult, ExerciseResult
@@ -33,29 +34,34 @@ _LAYERS = boundedjson.Limits(size=65536, nodes=256, depth=4, string=8192)  # the
 
 
 def check_exercise(course: Course, exercise: Exercise, file: Path | None = None, limits: Limits | None = None,
-                   pool=None, private: tuple = (), point: bool = True) -> ExerciseResult:
+                   pool=None, private: tuple = (), point: bool = True, cache: Path | None = None,
+                   meanwhile: Callable[[], None] | None = None) -> ExerciseResult:
     """Grade `file` (default: the learner's stub) for `exercise`. Failing code is a result, not an error.
 
     With a `grader.isolation.pool.Pool`, its warm zygotes run the jobs; without one, a keeper of our
     own is forked now, before any course code is loaded, and serves this check's jobs. `private`:
     more folders the learner's process must not read (class grading's submissions and gradebook).
-    `point=False`: no "where your values first differ" (validate, which judges only the verdicts)."""
+    `point=False`: no "where your values first differ" (validate, which judges only the verdicts). `cache`: a
+    folder of reference outcomes on disk (`grader.judging.refcache`), for a process that grades once.
+    `meanwhile`: what the caller will need next (its output's imports), run while the learner's code runs."""
     learner = Path(file) if file else exercise.stub
     limits = limits or Limits(timeout=exercise.timeout)
     script = read_script(learner)  # a private copy, read once: later changes to the file do not count
     harden()
     with inflight.turn():  # the results this check holds count toward a cap shared by every thread (`grade`'s workers)
         if pool is not None:
-            return _check(course, exercise, script, limits, pool, private, point)
+            return _check(course, exercise, script, limits, pool, private, point, cache, meanwhile)
         with backend.cold_pool(exercise.preload) as own:  # Linux: forked here, after torch's import and before any course code
-            return _check(course, exercise, script, limits, own, private, point)
+            return _check(course, exercise, script, limits, own, private, point, cache, meanwhile)
 
 
 def _check(course: Course, exercise: Exercise, script: Script, limits: Limits, pool, private: tuple,
-           point: bool = True) -> ExerciseResult:
+           point: bool = True, cache: Path | None = None, meanwhile=None) -> ExerciseResult:
     job = pool.start(learn_request(course, exercise, script, limits, private), b"", limits)
     try:
-        checks, _, expected = reference_outcomes(exercise)
+        checks, expected = cached_outcomes(exercise, cache) if cache else reference_outcomes(exercise)[0::2]
+        if meanwhile is not None:
+            meanwhile()
         interrupts.raise_if_noted()  # a Ctrl-C dropped while the reference ran (grader.interrupts)
         finished = job.wait()
     except BaseException:  # a broken course file, or Ctrl-C: end the learner's side too
@@ -170,7 +176,7 @@ def decide(exercise: Exercise, checks, expected: dict, payload: dict | None, pro
         if err["type"] == "BlockingIOError" and err["message"].startswith("[Errno 11]"):  # fork() past RLIMIT_NPROC
             message = f"process limit: your code started more than {limits.max_processes} processes ({message[30:]})"
         return _not_graded(result, checks, message, _fix_first(err["frames"]))
-    result.checks = judge_all(checks.CHECKS, expected, payload["outcomes"], mistake_book(exercise))
+    result.checks = judge_all(checks.CHECKS, expected, payload["outcomes"], LazyBook(exercise))
     result.status = PASSED if all(c.passed for c in result.checks) else FAILED
     return result
 

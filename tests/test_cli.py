@@ -327,17 +327,19 @@ def test_ctrl_c_during_a_check_exits_130_and_ends_the_learners_processes(course_
 DROPPED_CTRL_C = """
 import os, signal, sys
 import grader.engine
-real = grader.engine.reference_outcomes
 
-def dropping(exercise):
-    try:
-        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C lands while the reference runs...
-        sum(range(100000))
-    except BaseException:
-        pass  # ...inside code not ours that drops every exception (Cython's ABC registration does)
-    return real(exercise)
+def dropping(real):
+    def outcomes(*args):
+        try:
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C lands while the reference runs (or is read)...
+            sum(range(100000))
+        except BaseException:
+            pass  # ...inside code not ours that drops every exception (Cython's ABC registration does)
+        return real(*args)
+    return outcomes
 
-grader.engine.reference_outcomes = dropping
+grader.engine.reference_outcomes = dropping(grader.engine.reference_outcomes)
+grader.engine.cached_outcomes = dropping(grader.engine.cached_outcomes)
 sys.argv = ["pytorch-tutor", *sys.argv[1:]]
 import cli
 cli.main()

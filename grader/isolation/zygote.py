@@ -30,11 +30,10 @@ def serve(fd: int) -> None:
     from grader.isolation import keeper, torchsetup
 
     torchsetup.prepare(warm=True)  # children inherit it
-    _warm_imports()
-
     become_keeper()
     sock = socket.socket(fileno=fd)
-    protocol.send(sock, b"ready")
+    protocol.send(sock, b"ready")  # torch is here: the first job may be sent now (it waits in the socket)
+    _warm_imports()  # meanwhile, not before: a cold check's trusted side computes the reference instead of waiting
     while True:
         try:
             request, extra = protocol.receive_json(sock, extra=1)

@@ -32,6 +32,12 @@ def check_points(exercise: Exercise) -> list[tuple[str, float]]:
 
 def load_reference(exercise: Exercise) -> tuple[ModuleType, ModuleType]:
     """The checks module and the reference solution, loaded in this process."""
+    with TRUSTED:
+        return load_checks(exercise), _load(exercise.solution, reference_module_name(exercise.id))
+
+
+def load_checks(exercise: Exercise) -> ModuleType:
+    """The checks module alone, loaded in this process (as `load_reference` loads it)."""
     from grader.judging.probe import seed_everything
 
     with TRUSTED:
@@ -42,7 +48,7 @@ def load_reference(exercise: Exercise) -> tuple[ModuleType, ModuleType]:
         if hasattr(checks, "MISTAKES"):
             raise TutorError(f"{exercise.checks} defines MISTAKES: known mistakes are files now, one per mistake, "
                              f"in {exercise.folder / 'mistakes'} (docs/authoring.md).")
-        return checks, _load(exercise.solution, reference_module_name(exercise.id))
+        return checks
 
 
 def reference_outcomes(exercise: Exercise) -> tuple[ModuleType, ModuleType, dict]:
@@ -56,6 +62,36 @@ def reference_outcomes(exercise: Exercise) -> tuple[ModuleType, ModuleType, dict
             raw = run_checks(checks.CHECKS, reference, str(exercise.solution))
             _expected[key] = {c.name: transformed(c, raw[c.name]) for c in checks.CHECKS}
         return checks, reference, _expected[key]
+
+
+def cached_outcomes(exercise: Exercise, folder: Path) -> tuple[ModuleType, dict]:
+    """The checks and the reference's outcomes, as `reference_outcomes` computes them, read from the
+    disk cache in `folder` when it holds them for these files and versions (`grader.judging.refcache`;
+    then the reference solution is not even loaded), else computed and stored there."""
+    from grader.judging import refcache
+
+    with TRUSTED:
+        wanted = refcache.key(exercise)
+        found = refcache.load(folder, exercise, wanted)
+        if found is not None:
+            checks = load_checks(exercise)
+            if refcache.fits(found, {c.name: c.case_count() for c in checks.CHECKS}):
+                return checks, found
+        checks, _, expected = reference_outcomes(exercise)
+        refcache.store(folder, exercise, wanted, expected)
+        return checks, expected
+
+
+class LazyBook:
+    """`mistake_book(exercise)`, made only when a verdict first asks for it (a passing check never does)."""
+
+    def __init__(self, exercise: Exercise):
+        self._exercise, self._book = exercise, None
+
+    def __getattr__(self, name: str):
+        if self._book is None:
+            self._book = mistake_book(self._exercise)
+        return getattr(self._book, name)
 
 
 def mistake_book(exercise: Exercise) -> MistakeBook:

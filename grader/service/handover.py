@@ -2,10 +2,10 @@
 
 `pytorch-tutor check NN [--file F] [--json | --format F]`, `check --all` and `hint NN [FUNCTION]` are
 handed to the course's warm server; its validated answer is printed and the command ends here.
-Anything else, or no server to answer, falls through to the full command line (cli.py), and after
-a `check` or `hint` the server could not answer, a server is started in the background for the
-next one (`watch` starts and uses one itself: `grader.service.remote`). `--no-server` or
-`$PYTORCH_TUTOR_NO_SERVER=1`: neither.
+A single `check NN` no server answered is graded here, still without typer (`grade_here`); anything
+else falls through to the full command line (cli.py). After a `check` or `hint` the server could not
+answer, a server is started in the background for the next one (`watch` starts and uses one itself:
+`grader.service.remote`). `--no-server` or `$PYTORCH_TUTOR_NO_SERVER=1`: neither.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def hand_over(args: list[str]) -> None:
     from grader.service import client
 
     parsed = _parse(args)
-    if parsed is None or client.disabled():
+    if parsed is None or client.disabled() or "--no-server" in args:
         return
     command, course, options = parsed
     root = course_root(course)
@@ -42,10 +42,36 @@ def hand_over(args: list[str]) -> None:
 def prestart(args: list[str]) -> None:
     """A single `check` that no server answered: what its grading needs starts now, before typer is imported
     (on the portable backend, its learner's process: it imports torch while this one parses and loads the course)."""
-    if args[:1] == ["check"] and not {"--all", "--help", "-h"} & set(args):
+    command = _command(args)
+    if command is not None and command[1][:1] == ["check"] and not {"--all", "--help", "-h"} & set(command[1]):
         from grader.isolation.backend import prestart as backend_prestart
 
         backend_prestart()
+
+
+def grade_here(args: list[str]) -> None:
+    """A single `check NN` that no server answered: grade it here without typer, and exit (the atexit hook
+    `hand_over` registered still starts a server for the next one). Anything else returns, for cli.py."""
+    parsed = _parse(args)
+    if parsed is None or parsed[0] != "check" or parsed[2] is None or parsed[2]["all"]:
+        return
+    from grader.frontends.checkone import check_alone
+
+    _, course, options = parsed
+    exit_now(check_alone(course or None, options["exercise"], options["file"], options["format"], "pytorch-tutor"))
+
+
+def exit_now(code: int) -> None:
+    """Exit with `code` as sys.exit would after a cold check (output flushed, atexit hooks run: the server's
+    start), but without the interpreter's tear-down: with torch loaded, freeing every module's objects takes
+    longer than all the check did after the learner's code ended. The check's processes are gone by now."""
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
 
 
 def _answer(root: Path, options: dict) -> int | None:
@@ -111,6 +137,18 @@ def _output(results: list, fmt: str, text, every: bool) -> str:
 
 def _parse(args: list[str]) -> tuple[str, str | None, dict | None] | None:
     """(command, --course, the check's options if the server can answer it) or None."""
+    command = _command(args)
+    if command is None:
+        return None
+    course, args = command
+    if not args or args[0] not in STARTS or "--help" in args:
+        return None
+    options = {"check": _check_options, "hint": _hint_options}.get(args[0], lambda _: None)(args[1:])
+    return args[0], course, options
+
+
+def _command(args: list[str]) -> tuple[str | None, list[str]] | None:
+    """(--course or $PYTORCH_TUTOR_COURSE, the command and its arguments), or None for an odd --course."""
     course = os.environ.get("PYTORCH_TUTOR_COURSE")
     while args and args[0].startswith("--course"):
         if args[0] == "--course" and len(args) > 1:
@@ -119,10 +157,7 @@ def _parse(args: list[str]) -> tuple[str, str | None, dict | None] | None:
             course, args = args[0].split("=", 1)[1], args[1:]
         else:
             return None
-    if not args or args[0] not in STARTS or "--no-server" in args or "--help" in args:
-        return None
-    options = {"check": _check_options, "hint": _hint_options}.get(args[0], lambda _: None)(args[1:])
-    return args[0], course, options
+    return course, args
 
 
 def _hint_options(args: list[str]) -> dict | None:
@@ -133,13 +168,15 @@ def _hint_options(args: list[str]) -> dict | None:
 
 
 def _check_options(args: list[str]) -> dict | None:
-    options = {"exercise": None, "file": None, "format": "text", "all": False}
+    options, as_json = {"exercise": None, "file": None, "format": "text", "all": False}, False
     while args:
         head, args = args[0], args[1:]
         if head in ("--file", "-f", "--format") and args:
             options["file" if head != "--format" else "format"], args = args[0], args[1:]
         elif head == "--json":
-            options["format"] = "json"
+            as_json = True  # whatever --format says, as the full command line does
+        elif head == "--no-server":
+            pass
         elif head == "--all":
             options["all"] = True
         elif not head.startswith("-") and options["exercise"] is None:
@@ -147,6 +184,7 @@ def _check_options(args: list[str]) -> dict | None:
         else:
             return None  # --all, or something only the full command line understands
     ok = (options["exercise"] is None) == options["all"] and options["format"] in ("text", "json", "diagnostics")
+    options["format"] = "json" if as_json else options["format"]
     ok = ok and not (options["all"] and options["file"])
     return options if ok else None
 

@@ -7,10 +7,13 @@ import sys
 
 
 def main() -> None:
-    from grader.service.handover import hand_over, prestart
+    from grader import interrupts
+    from grader.service.handover import grade_here, hand_over, prestart
 
+    interrupts.install()  # before any work: a Ctrl-C that code not ours drops is still noted
     hand_over(sys.argv[1:])
     prestart(sys.argv[1:])
+    grade_here(sys.argv[1:])  # a single cold check: without typer
     from cli import main as command_line
 
     command_line()

@@ -76,7 +76,7 @@ class Recorder:
             if self.mine(frame.f_code.co_filename):
                 if not found and outer is not None and id(frame) in outer:
                     return []
-                found.append([frame.f_lineno, frame.f_code.co_name[:100]])
+                found.append([frame.f_lineno, _function(frame)])
             frame = frame.f_back
         return found
 
@@ -129,7 +129,7 @@ class Recorder:
         if len(self.ops) >= self.max_ops:
             self.truncated = True
             return
-        frames = [[line, frame.f_code.co_name[:100]]] + self._frames_from(frame.f_back)[:MAX_CALLERS - 1]
+        frames = [[line, _function(frame)]] + self._frames_from(frame.f_back)[:MAX_CALLERS - 1]
         inputs = [i for i in range(start, len(self.ops)) if i in self.converted or i in self.numbers]
         inputs = inputs if len(inputs) <= 64 else inputs[:32] + inputs[-32:]
         self.numbers.append(len(self.ops))
@@ -154,6 +154,11 @@ class Recorder:
         self.known[id(tensor)] = (len(self.ops), tensor)
         self.ops.append({"line": frames[0][0], "frames": frames, "inputs": inputs, "fresh": fresh, "state": state,
                          **found})
+
+
+def _function(frame: Any) -> str:
+    """The function's qualified name (`Net.forward`, `fit.<locals>.<lambda>`): whose code it is."""
+    return getattr(frame.f_code, "co_qualname", frame.f_code.co_name)[:100]
 
 
 def trace_case(check: Any, ns: Any, index: int, recorder: Recorder, learner: bool = False) -> dict:

@@ -148,6 +148,7 @@ def _tolerances(dtype: str, tol: tuple) -> tuple[float, float]:
 
 def correct_trace(check: Any, module: Any, index: int, files: list[str]) -> dict:
     """A correct computation's trace of case `index` (trusted side: larger caps, every op of `files`)."""
-    from grader.judging.tracer import Recorder, trace_case
+    from grader.judging.trace_run import trace_case
+    from grader.judging.tracer import Recorder
 
     return trace_case(check, module, index, Recorder(files, max_ops=4096, max_bytes=64 * 2**20))

@@ -16,8 +16,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from grader.judging.trace_values import (MAX_BYTES, _compiling, _in_layer_setup, _in_optimizer, _is_parameter, _modal,
-                                        _resolved, _tensors, summary)
+from grader.judging.trace_values import (MAX_BYTES, _compiling, _function, _in_layer_setup, _in_optimizer, _is_parameter,
+                                        _modal, _resolved, _tensors, _version, summary)
 
 MAX_OPS = 256
 MAX_CALLERS = 4  # frames in the file under test kept per op: its line, and the lines that called it
@@ -36,6 +36,7 @@ class Recorder:
         self.known: dict[int, tuple[int, Any]] = {}  # id(tensor) -> (op index, the tensor, kept alive)
         self.bytes, self.truncated = 0, False
         self._state: dict[int, int] = {}  # id(tensor read from outside) -> its version when last recorded
+        self._versions: dict[int, int] = {}  # id(tensor recorded) -> its version when recorded
         self._files: dict[str, bool] = {}
         self._mode = None
         self.outer: set[int] | None = None  # during a backward() call: ids of the frames that called it
@@ -98,6 +99,7 @@ class Recorder:
         if out is None and getattr(func, "__name__", "") == "__setitem__" and args:
             out = args[0]  # `x[i] = v` changed x: its new value is a value the code computed
         given, made = _tensors((args, kwargs), depth=3), _tensors(out, depth=1)  # torch.cat([a, b]) reads a and b
+        made = [t for t in made if not self._unchanged(t)]  # `p.grad`, `x.float()` of a float: a value already recorded
         caller = sys._getframe(2)
         if not made or _in_layer_setup(caller):
             return  # `w.dim()` (no value used), a layer's first weights and buffers (state where the code reads them)
@@ -112,6 +114,19 @@ class Recorder:
         kind = CHANGED if _in_optimizer(caller) or _modal(func, caller) else COMPUTED
         for tensor in made:
             self._add(frames, inputs, not given, tensor, state=kind)
+
+    def record_grads(self, args: tuple) -> None:
+        """After a `backward()` call: the gradients it left on the tensors recorded so far (a leaf's `.grad`),
+        computed at the calling line from the value it was called on; what reads them (an optimizer, clipping)
+        then links to them, so a gradient that differs (a loss not divided, never zeroed) is named there."""
+        frames = self.frames()
+        if not frames or self.truncated:
+            return
+        root = sorted({self.known[id(t)][0] for t in _tensors(args, depth=1) if self._seen(t)})
+        for _, tensor in list(self.known.values()):
+            grad = tensor.grad if tensor.is_leaf and tensor.requires_grad else None
+            if grad is not None and not self._unchanged(grad):
+                self._add(frames, root, False, grad)
 
     def outputs(self, result: Any) -> list[int]:
         """For each tensor or number the probe returned, in order: the op that made it, or -1."""
@@ -136,6 +151,11 @@ class Recorder:
         self.ops.append({"line": line, "frames": frames, "inputs": inputs, "fresh": False, "state": NUMBER,
                          "shape": [], "dtype": "torch.float64", "data": number, "stats": None})
 
+    def _unchanged(self, t: Any) -> bool:
+        """Whether `t` is a tensor recorded already, unchanged since (its op stays the one later reads link to)."""
+        version = _version(t)
+        return version is not None and self._seen(t) and self._versions.get(id(t)) == version
+
     def _seen(self, t: Any) -> bool:
         entry = self.known.get(id(t))
         return entry is not None and entry[1] is t
@@ -151,43 +171,7 @@ class Recorder:
             return
         if found["data"] is not None:
             self.bytes += found["data"].numel() * found["data"].element_size()
+        self._versions[id(tensor)] = _version(tensor)
         self.known[id(tensor)] = (len(self.ops), tensor)
         self.ops.append({"line": frames[0][0], "frames": frames, "inputs": inputs, "fresh": fresh, "state": state,
                          **found})
-
-
-def _function(frame: Any) -> str:
-    """The function's qualified name (`Net.forward`, `fit.<locals>.<lambda>`): whose code it is."""
-    return getattr(frame.f_code, "co_qualname", frame.f_code.co_name)[:100]
-
-
-def trace_case(check: Any, ns: Any, index: int, recorder: Recorder, learner: bool = False) -> dict:
-    """Run case `index` of `check` on `ns` again, as `run_case` does, with `recorder` recording.
-    Whatever the code raises ends the trace there (what was recorded is kept)."""
-    import warnings
-
-    from grader.judging.probe import seed_everything
-
-    cases, result = check.cases(), None
-    if index >= len(cases):
-        return recorder.trace(None, index)
-    seed_everything(check.seed(index))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            with recorder:
-                result = check.run(ns, cases[index])
-        except BaseException as exc:  # the code under test again: whatever it raises, keep what ran
-            if isinstance(exc, KeyboardInterrupt) and not learner:
-                raise  # on the trusted side, the user's Ctrl-C
-    return recorder.trace(result, index)
-
-
-def trace_cases(checks: list, ns: Any, module_file: str, wanted: Any) -> dict:
-    """In the learner's process: {check name: its trace} for each {check name: case index} asked for."""
-    by_name = {c.name: c for c in checks}
-    found = {}
-    for name, index in (wanted.items() if type(wanted) is dict else ()):
-        if name in by_name and type(index) is int:
-            found[name] = trace_case(by_name[name], ns, index, Recorder([module_file]), learner=True)
-    return found

@@ -122,6 +122,30 @@ def test_a_tensor_read_again_unchanged_is_not_recorded_again_but_an_in_place_cha
     assert ops[2]["inputs"] == [1] and ops[3]["inputs"] == [2] and float(ops[3]["data"][0]) == 7.0
 
 
+def test_the_gradients_a_backward_call_leaves_are_recorded_at_its_line():
+    """Each `backward()` records the `.grad` it left, computed from the loss (and from the gradient it was added
+    to); one left from outside before the call is read from outside there, and what was added to it is that
+    value changed during the run (never blamed on this code: the leftover is the mistake, not the backward)."""
+    import torch
+
+    from grader.judging.tracer import CHANGED, COMPUTED, STATE, Recorder
+
+    w = torch.nn.Parameter(torch.ones(2))
+    w.grad = torch.full((2,), 5.0)  # left over from outside
+    with Recorder([__file__]) as recorder:
+        loss = (w * 3).sum()
+        loss.backward()
+    ops = recorder.ops
+    left, added = ops[-2], ops[-1]
+    assert left["state"] == STATE and left["data"].tolist() == [5.0, 5.0] and left["line"] == added["line"]
+    assert added["state"] == CHANGED and added["data"].tolist() == [8.0, 8.0]
+    assert added["inputs"] == [len(ops) - 3, len(ops) - 2]  # the loss, and the gradient it was added to
+    v = torch.nn.Parameter(torch.ones(2))
+    with Recorder([__file__]) as recorder:
+        (v * 3).sum().backward()
+    assert recorder.ops[-1]["state"] == COMPUTED and recorder.ops[-1]["data"].tolist() == [3.0, 3.0]
+
+
 def test_check_shows_the_line_in_text_and_json(tmp_path):
     path, source = mistake_file(tmp_path, "08", "mistakes/dim_ignored")
     marks = sorted(marked_lines(source))

@@ -29,6 +29,8 @@ def function_mode(recorder: Any) -> Any:
 
             def __torch_function__(self, func, types, args=(), kwargs=None):
                 if func in _backwards():
+                    with contextlib.suppress(Exception):
+                        self.recorder.record_grads(args, before=True)
                     with _backward_mode(self.recorder):
                         out = func(*args, **(kwargs or {}))
                     with contextlib.suppress(Exception):

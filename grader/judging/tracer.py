@@ -115,18 +115,24 @@ class Recorder:
         for tensor in made:
             self._add(frames, inputs, not given, tensor, state=kind)
 
-    def record_grads(self, args: tuple) -> None:
-        """After a `backward()` call: the gradients it left on the tensors recorded so far (a leaf's `.grad`),
-        computed at the calling line from the value it was called on; what reads them (an optimizer, clipping)
-        then links to them, so a gradient that differs (a loss not divided, never zeroed) is named there."""
+    def record_grads(self, args: tuple, before: bool = False) -> None:
+        """Around a `backward()` call: the gradients it left on the tensors recorded so far (a leaf's `.grad`),
+        computed at the calling line from the value it was called on (and from the gradient it added to); what
+        reads them (an optimizer, clipping) then links to them, so a gradient that differs (a loss not divided)
+        is named there. `before`: a gradient already there that was never recorded (left from outside) is read
+        from outside here, and one added to it is that value changed during the run (never blamed itself)."""
         frames = self.frames()
         if not frames or self.truncated:
             return
         root = sorted({self.known[id(t)][0] for t in _tensors(args, depth=1) if self._seen(t)})
         for _, tensor in list(self.known.values()):
             grad = tensor.grad if tensor.is_leaf and tensor.requires_grad else None
-            if grad is not None and not self._unchanged(grad):
-                self._add(frames, root, False, grad)
+            if grad is None or self._unchanged(grad) or (before and self._seen(grad)):
+                continue
+            prior = [self.known[id(grad)][0]] if self._seen(grad) else []
+            outside = before or any(self.ops[i]["state"] in (STATE, CHANGED) for i in prior)  # added to one from outside
+            self._add(frames, [] if before else root + prior, False, grad, state=STATE if before else
+                      CHANGED if outside else COMPUTED)
 
     def outputs(self, result: Any) -> list[int]:
         """For each tensor or number the probe returned, in order: the op that made it, or -1."""

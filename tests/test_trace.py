@@ -146,6 +146,34 @@ def test_the_gradients_a_backward_call_leaves_are_recorded_at_its_line():
     assert recorder.ops[-1]["state"] == COMPUTED and recorder.ops[-1]["data"].tolist() == [3.0, 3.0]
 
 
+def _lengths(sequences, given):
+    lengths = torch_module().Tensor([len(s) for s in sequences])  # the legacy constructor: no torch function
+    kept = given
+    return lengths, kept
+
+
+def torch_module():
+    import torch
+
+    return torch
+
+
+def test_a_returned_tensor_no_traced_op_made_is_made_where_it_was_assigned():
+    """`torch.Tensor([...])` is no torch function: returned by name, it is recorded at the line that assigned
+    it; a tensor the function was given and returns as it is stays made elsewhere (-1)."""
+    import inspect
+
+    from grader.judging.tracer import Recorder
+
+    given = torch_module().ones(2)
+    with Recorder([__file__]) as recorder:
+        result = _lengths([[1, 2], [3]], given)
+    trace = recorder.trace(result, 0)
+    made = trace["ops"][trace["outputs"][0]]
+    assert made["line"] == inspect.getsourcelines(_lengths)[1] + 1 and made["fresh"] and made["data"].tolist() == [2, 1]
+    assert trace["outputs"][1] == -1 and [op for op in trace["ops"] if op["state"] != 3] == [made]  # nothing else
+
+
 def test_check_shows_the_line_in_text_and_json(tmp_path):
     path, source = mistake_file(tmp_path, "08", "mistakes/dim_ignored")
     marks = sorted(marked_lines(source))

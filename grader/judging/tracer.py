@@ -43,6 +43,7 @@ class Recorder:
         self.numbers: list[int] = []  # the ops that are Python numbers the code returned
         self.converted: set[int] = set()  # the ops whose values the code turned into Python numbers
         self._returns = None
+        self._busy = False
 
     def __enter__(self) -> "Recorder":
         from grader.judging.trace_modes import function_mode
@@ -89,7 +90,7 @@ class Recorder:
         return found
 
     def record(self, func: Any, args: tuple, kwargs: dict, out: Any) -> None:
-        if self.truncated or getattr(func, "__name__", "") in UNINITIALISED or _compiling():
+        if self.truncated or self._busy or getattr(func, "__name__", "") in UNINITIALISED or _compiling():
             return
         frames = self.frames()
         if not frames:
@@ -156,6 +157,15 @@ class Recorder:
         self.numbers.append(len(self.ops))
         self.ops.append({"line": line, "frames": frames, "inputs": inputs, "fresh": False, "state": NUMBER,
                          "shape": [], "dtype": "torch.float64", "data": number, "stats": None})
+
+    def add_made(self, tensor: Any, line: int, frame: Any) -> None:
+        """A tensor the code returned that no traced op made (`torch.Tensor([...])`), made at `line` of `frame`'s
+        function (`grader.judging.trace_returns`)."""
+        self._busy = True  # what summarising it runs is not the code's
+        try:
+            self._add([[line, _function(frame)]] + self._frames_from(frame.f_back)[:MAX_CALLERS - 1], [], True, tensor)
+        finally:
+            self._busy = False
 
     def _unchanged(self, t: Any) -> bool:
         """Whether `t` is a tensor recorded already, unchanged since (its op stays the one later reads link to)."""

@@ -115,7 +115,7 @@ def test_a_tensor_read_again_unchanged_is_not_recorded_again_but_an_in_place_cha
         y = x * 2
         same = y.float()
         y.mul_(3)
-        z = y + 1
+        y + 1  # read after the change: linked to it
     ops = recorder.ops
     assert same is y
     assert len(ops) == 4, [(op["state"], op["inputs"]) for op in ops]  # x read, x * 2, y.mul_(3), y + 1

@@ -35,6 +35,9 @@ def mistake_file(tmp_path: Path, number: str, *names: str) -> tuple[Path, str]:
     ("03", "no_relu"),  # the first wrong value is the returned one: its line computed it
     ("18", "ste_clipped"),  # inside a custom Function's backward
     ("03", "counts_frozen"),  # a Python number returned: the line that last changed it
+    ("17", "early_stopping_on_test"),  # a course helper (val_loss) given the wrong split: the line that called it
+    ("15", "default_weights_not_the_file"),  # a course helper (pretrained_state) called at all: the calling line
+    ("11", "clip_by_value"),  # gradients changed in place by torch's clipping, then read by the optimizer
 ])
 def test_a_known_mistake_is_pointed_at_its_own_line(tmp_path, number, mistake):
     path, source = mistake_file(tmp_path, number, f"mistakes/{mistake}")
@@ -61,6 +64,114 @@ def test_no_line_of_a_correct_style_is_ever_named(tmp_path, number):
                 checked += line is not None
                 assert line is None or not start < line <= end + 1, (style.stem, mistake.stem, name, line)
     assert checked, "no pointer was named at all: the test would prove nothing"
+
+
+@pytest.mark.parametrize("number, style, mistake", [
+    ("17", "early_stopping_object", "early_stopping_on_test"),  # the style's own val_loss, given the test split
+    ("15", "names_and_loops", "default_weights_not_the_file"),  # the style's own pretrained_state, called at all
+])
+def test_a_correct_styles_helper_given_wrong_values_is_not_blamed(tmp_path, number, style, mistake):
+    """A helper of the style's that no check tests, called by the mistake's function: the calling line (the
+    mistake's) is named, not the helper's (once named here: the style's line was blamed)."""
+    path, source = mistake_file(tmp_path, number, f"styles/{style}", f"mistakes/{mistake}")
+    lines = source.split("\n")
+    start, end = lines.index(f"# ---- {style} ----"), lines.index(f"# ---- {mistake} ----")
+    named = {line for line in pointers(COURSE.resolve(number), path).values() if line is not None}
+    assert named and all(line > end for line in named), (named, start, end)
+
+
+def test_a_correct_number_returned_in_the_wrong_place_is_not_blamed(tmp_path):
+    """Precision and recall computed each with the other's sums: the returned numbers are correct ones in each
+    other's place, made on the return line only by converting correct values, so no line is named there."""
+    path, _ = mistake_file(tmp_path, "09", "mistakes/precision_recall_swapped")
+    found = pointers(COURSE.resolve("09"), path)
+    assert "precision_recall_f1" in found and found["precision_recall_f1"] is None, found
+
+
+@pytest.mark.parametrize("frames, checked, line", [
+    ([[5, "helper"], [20, "fit"]], {"fit"}, 20),  # a helper no check tests: the tested function's calling line
+    ([[5, "helper"], [9, "inner"], [20, "fit"]], {"fit"}, 20),  # past every untested helper
+    ([[5, "softmax"], [20, "log_softmax"]], {"softmax", "log_softmax"}, 5),  # a tested function: its own line
+    ([[5, "Net.forward"], [20, "fit"]], {"Net", "fit"}, 5),  # a method of a tested class is that class's
+    ([[5, "fit.<locals>.<lambda>"], [20, "fit"]], {"fit"}, 5),  # a function defined inside a tested one
+    ([[5, "helper"]], {"fit"}, 5),  # called from outside the file (the probe): its own line
+    ([[5, "helper"], [20, "fit"]], None, 5),  # nothing known of the checks: its own line
+])
+def test_a_value_is_blamed_on_the_nearest_tested_functions_line(frames, checked, line):
+    from grader.judging.blame import _blamed
+
+    assert _blamed({"line": frames[0][0], "frames": frames}, set(), checked) == line
+
+
+def test_a_tensor_read_again_unchanged_is_not_recorded_again_but_an_in_place_change_is():
+    """`p.grad` read twice, `x.float()` of a float: the value already recorded (later reads link to it); `x.mul_`
+    changed it: a new value, computed from the old."""
+    import torch
+
+    from grader.judging.tracer import Recorder
+
+    x = torch.ones(3)
+    with Recorder([__file__]) as recorder:
+        y = x * 2
+        same = y.float()
+        y.mul_(3)
+        y + 1  # read after the change: linked to it
+    ops = recorder.ops
+    assert same is y
+    assert len(ops) == 4, [(op["state"], op["inputs"]) for op in ops]  # x read, x * 2, y.mul_(3), y + 1
+    assert ops[2]["inputs"] == [1] and ops[3]["inputs"] == [2] and float(ops[3]["data"][0]) == 7.0
+
+
+def test_the_gradients_a_backward_call_leaves_are_recorded_at_its_line():
+    """Each `backward()` records the `.grad` it left, computed from the loss (and from the gradient it was added
+    to); one left from outside before the call is read from outside there, and what was added to it is that
+    value changed during the run (never blamed on this code: the leftover is the mistake, not the backward)."""
+    import torch
+
+    from grader.judging.tracer import CHANGED, COMPUTED, STATE, Recorder
+
+    w = torch.nn.Parameter(torch.ones(2))
+    w.grad = torch.full((2,), 5.0)  # left over from outside
+    with Recorder([__file__]) as recorder:
+        loss = (w * 3).sum()
+        loss.backward()
+    ops = recorder.ops
+    left, added = ops[-2], ops[-1]
+    assert left["state"] == STATE and left["data"].tolist() == [5.0, 5.0] and left["line"] == added["line"]
+    assert added["state"] == CHANGED and added["data"].tolist() == [8.0, 8.0]
+    assert added["inputs"] == [len(ops) - 3, len(ops) - 2]  # the loss, and the gradient it was added to
+    v = torch.nn.Parameter(torch.ones(2))
+    with Recorder([__file__]) as recorder:
+        (v * 3).sum().backward()
+    assert recorder.ops[-1]["state"] == COMPUTED and recorder.ops[-1]["data"].tolist() == [3.0, 3.0]
+
+
+def _lengths(sequences, given):
+    lengths = torch_module().Tensor([len(s) for s in sequences])  # the legacy constructor: no torch function
+    kept = given
+    return lengths, kept
+
+
+def torch_module():
+    import torch
+
+    return torch
+
+
+def test_a_returned_tensor_no_traced_op_made_is_made_where_it_was_assigned():
+    """`torch.Tensor([...])` is no torch function: returned by name, it is recorded at the line that assigned
+    it; a tensor the function was given and returns as it is stays made elsewhere (-1)."""
+    import inspect
+
+    from grader.judging.tracer import Recorder
+
+    given = torch_module().ones(2)
+    with Recorder([__file__]) as recorder:
+        result = _lengths([[1, 2], [3]], given)
+    trace = recorder.trace(result, 0)
+    made = trace["ops"][trace["outputs"][0]]
+    assert made["line"] == inspect.getsourcelines(_lengths)[1] + 1 and made["fresh"] and made["data"].tolist() == [2, 1]
+    assert trace["outputs"][1] == -1 and [op for op in trace["ops"] if op["state"] != 3] == [made]  # nothing else
 
 
 def test_check_shows_the_line_in_text_and_json(tmp_path):

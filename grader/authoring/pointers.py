@@ -39,7 +39,7 @@ def pointers(exercise: Exercise, file: Path, why: dict | None = None) -> dict[st
     from grader.judging.probe import run_checks, seed_everything
     from grader.judging.reference import TRUSTED, reference_outcomes
     from grader.judging.transforms import transformed
-    from grader.judging.tracer import trace_cases
+    from grader.judging.trace_run import trace_cases
     from grader.judging.where import correct_values, mark, wanted
     from grader.judging.verdict import judge_all
     from grader.submission.cells import split_lines

@@ -54,7 +54,7 @@ def _learn(job: dict, checks, learner_file: Path) -> None:
         _write_raw(pack({"import_error": describe_error(exc, str(learner_file))}))
         return
     if "trace" in job:  # a check failed on values: its failing case again, recording each op (grader.judging.tracer)
-        from grader.judging.tracer import trace_cases
+        from grader.judging.trace_run import trace_cases
 
         return _write_raw(pack({"traces": trace_cases(checks.CHECKS, ns, str(learner_file), job["trace"])}))
     outcomes = run_checks(checks.CHECKS, ns, str(learner_file), learner=True)

@@ -81,9 +81,13 @@ def _not_traced_here(ops: list[Op], first: int, matched: list[bool], a_correct_v
     """Why the first wrong value's line is not where the code went astray, or "": it was computed from weights
     or buffers that differ (changed during the run by an optimizer or a layer, or read as they were loaded or
     set elsewhere), or it is a correct value returned in the wrong place by a function passed in (a lambda:
-    what returned it there is not traced)."""
-    if a_correct_value and ops[first]["frames"][0][1] == "<lambda>":
+    what returned it there is not traced), or a number turned from correct values that is itself a correct
+    one (precision and recall swapped: the line that returns it only converted it; where the value was put in
+    the wrong place is not traced)."""
+    if a_correct_value and ops[first]["frames"][0][1].endswith("<lambda>"):
         return "a correct value, returned in the wrong place"
+    if a_correct_value and ops[first].get("state") == NUMBER and ops[first]["inputs"]:
+        return "a correct number made from correct values, returned in the wrong place"
     if any(ops[i].get("state") == CHANGED and not matched[i] for i in _ancestors(ops, [first])):
         return "weights or buffers it read differ, changed during the run (by an optimizer, a layer)"
     if any(ops[i].get("state") == STATE and not matched[i] for i in ops[first]["inputs"]):
@@ -120,48 +124,6 @@ def _dtype_origin(ops: list[Op], i: int) -> int:
         i = min(same)
 
 
-def describe(first: int, before: list[int], trace: dict, lines: list[str], locate, passing: set = frozenset()) -> str:
-    """`line 14: probs = ... — the first value your code computed that no correct computation produces
-    (lines 11–13 match)`; `locate(line)` gives (cell label or "", line inside it). A value computed inside
-    one of the learner's functions that passes its own checks is the call's doing: the calling line is named."""
-    from grader.text import clean_line
-
-    ops = trace["ops"]
-    line = _blamed(ops[first], passing)
-    label, at = locate(line)
-    code = clean_line(lines[line - 1].strip(), 200) if line <= len(lines) else ""
-    head = f"{label}, line {at}" if label else f"line {at}"
-    text = f"{head}: {code} — the first value your code computed that no correct computation produces"
-    earlier = sorted({_blamed(ops[i], passing) for i in before} - {line})
-    same_place = [locate(n) for n in earlier]
-    if same_place and all(lab == label for lab, _ in same_place):
-        numbers = sorted({n for _, n in same_place if n != at})
-        if numbers:
-            text += f" ({_ranges(numbers)})"
-    return text
-
-
-def _blamed(op: Op, passing: set) -> int:
-    """The op's line, or, while it lies in a function that passes its own checks (however deep: a layer's
-    `forward` inside it), the line that called that function."""
-    frames = op.get("frames") or [[op["line"], ""]]
-    outermost = max((k for k, (_, function) in enumerate(frames[:-1]) if function in passing), default=-1)
-    return frames[outermost + 1][0]
-
-
-def _ranges(numbers: list[int]) -> str:
-    """[11, 12, 13] -> "lines 11–13 match"; [4] -> "line 4 matches"; [3, 5, 6] -> "lines 3, 5–6 match"."""
-    if len(numbers) == 1:
-        return f"line {numbers[0]} matches"
-    runs = [[numbers[0], numbers[0]]]
-    for n in numbers[1:]:
-        if n == runs[-1][1] + 1:
-            runs[-1][1] = n
-        else:
-            runs.append([n, n])
-    return "lines " + ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs) + " match"
-
-
 def _ancestors(ops: list[Op], roots: list[int], matched: list[bool] | None = None) -> set[int]:
     """The ops `roots` were computed from; given `matched`, only through unmatched ones: a value no correct
     computation makes whose uses all are correct values again (a head's slice of k, transposed, where the
@@ -186,6 +148,7 @@ def _tolerances(dtype: str, tol: tuple) -> tuple[float, float]:
 
 def correct_trace(check: Any, module: Any, index: int, files: list[str]) -> dict:
     """A correct computation's trace of case `index` (trusted side: larger caps, every op of `files`)."""
-    from grader.judging.tracer import Recorder, trace_case
+    from grader.judging.trace_run import trace_case
+    from grader.judging.tracer import Recorder
 
     return trace_case(check, module, index, Recorder(files, max_ops=4096, max_bytes=64 * 2**20))

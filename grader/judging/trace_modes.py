@@ -6,6 +6,7 @@ layer). It is not active while a call it intercepted runs, so it never sees what
 that call only, a `TorchDispatchMode` (which autograd's engine carries into the backward pass) records the
 ops that code of the files under test runs there (a custom Function's `backward`, a hook), not the
 engine's own (those are attributed to the line that called `backward()`, already recorded as a whole).
+After the call, the gradients it left in `.grad` are recorded at that line (`Recorder.record_grads`).
 """
 
 from __future__ import annotations
@@ -28,8 +29,13 @@ def function_mode(recorder: Any) -> Any:
 
             def __torch_function__(self, func, types, args=(), kwargs=None):
                 if func in _backwards():
+                    with contextlib.suppress(Exception):
+                        self.recorder.record_grads(args, before=True)
                     with _backward_mode(self.recorder):
-                        return func(*args, **(kwargs or {}))
+                        out = func(*args, **(kwargs or {}))
+                    with contextlib.suppress(Exception):
+                        self.recorder.record_grads(args)
+                    return out
                 out = func(*args, **(kwargs or {}))
                 with contextlib.suppress(Exception):  # recording never changes what the code computes
                     self.recorder.record(func, args, kwargs or {}, out)

@@ -70,6 +70,9 @@ class Returns:
         self._old = None
 
     def __enter__(self) -> "Returns":
+        import torch
+
+        self._tensor = torch.Tensor
         self._old = sys.gettrace()
         sys.settrace(self._call)
         return self
@@ -89,7 +92,8 @@ class Returns:
             key = id(frame)
             assigned, ran = self._assigned.setdefault(key, {}), self._line.get(key, frame.f_lineno)
             for name, value in frame.f_locals.items():
-                if type(value) in (int, float) and assigned.get(name, (None,))[0] is not value:
+                if (type(value) in (int, float) or isinstance(value, self._tensor)) and \
+                        assigned.get(name, (None,))[0] is not value:
                     assigned[name] = (value, ran)
             self._line[key] = frame.f_lineno
             if event == "return":
@@ -98,7 +102,9 @@ class Returns:
         return self._local
 
     def _returned(self, frame: Any, value: Any, assigned: dict, start: int) -> None:
-        numbers = [v for v in (value if type(value) in (tuple, list) else [value])[:8] if type(v) in (int, float)]
+        values = list(value if type(value) in (tuple, list) else [value])[:8]
+        self._untraced(frame, values, assigned)
+        numbers = [v for v in values if type(v) in (int, float)]
         count = self._counts.get(frame.f_code, 0)
         if not numbers or count >= MAX_PER_FUNCTION:
             return
@@ -108,6 +114,18 @@ class Returns:
             name = names[k] if len(names) == len(numbers) else ""
             line = assigned[name][1] if name in assigned and assigned[name][0] is number else frame.f_lineno
             self.recorder.add_number(number, line, frame, start)
+
+
+    def _untraced(self, frame: Any, values: list, assigned: dict) -> None:
+        """Tensors returned by name that no traced op made (`torch.Tensor([...])`: the legacy constructor is
+        no torch function) and that the function was not given: made at the line that assigned them."""
+        names = _returned_names(frame)
+        code = frame.f_code
+        given = [frame.f_locals.get(n) for n in code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]]
+        for name, v in zip(names, values) if len(names) == len(values) else ():
+            if isinstance(v, self._tensor) and name in assigned and assigned[name][0] is v and \
+                    not self.recorder._seen(v) and not any(v is g for g in given):
+                self.recorder.add_made(v, assigned[name][1], frame)
 
 
 def _returned_names(frame: Any) -> list[str]:

@@ -4,7 +4,7 @@ they are parsed, and anything out of shape is `Unreadable` (the check then simpl
 
 A trace is {"case": int, "ops": [op, ...], "outputs": [op index or -1, one per tensor returned, in order],
 "truncated": bool}; an op is
-{"line": int, "frames": [[line, function], ...], "inputs": [earlier op index, ...], "fresh": bool
+{"line": int, "frames": [[line, qualified function name], ...], "inputs": [earlier op index, ...], "fresh": bool
 (made from no tensor), "state": 0 computed, 1 read from outside, 2 read again after a change, 3 a Python number returned, "shape": [int], "dtype": str, "data": a tensor reference or None, "stats": [float] or None}, exactly
 one of data and stats set.
 """

@@ -112,3 +112,17 @@ def _resolved(name: str) -> str:
         return str(Path(name).resolve())
     except (OSError, ValueError):
         return name
+
+
+def _version(t: Any) -> int | None:
+    """The tensor's version counter (bumped by each in-place change), or None where it keeps none (an
+    inference tensor)."""
+    try:
+        return t._version
+    except Exception:
+        return None
+
+
+def _function(frame: Any) -> str:
+    """The function's qualified name (`Net.forward`, `fit.<locals>.<lambda>`): whose code it is."""
+    return getattr(frame.f_code, "co_qualname", frame.f_code.co_name)[:100]

@@ -16,8 +16,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from grader.judging.trace_values import (MAX_BYTES, _compiling, _in_layer_setup, _in_optimizer, _is_parameter, _modal,
-                                        _resolved, _tensors, summary)
+from grader.judging.trace_values import (MAX_BYTES, _compiling, _function, _in_layer_setup, _in_optimizer, _is_parameter,
+                                        _modal, _resolved, _tensors, _version, summary)
 
 MAX_OPS = 256
 MAX_CALLERS = 4  # frames in the file under test kept per op: its line, and the lines that called it
@@ -36,12 +36,14 @@ class Recorder:
         self.known: dict[int, tuple[int, Any]] = {}  # id(tensor) -> (op index, the tensor, kept alive)
         self.bytes, self.truncated = 0, False
         self._state: dict[int, int] = {}  # id(tensor read from outside) -> its version when last recorded
+        self._versions: dict[int, int] = {}  # id(tensor recorded) -> its version when recorded
         self._files: dict[str, bool] = {}
         self._mode = None
         self.outer: set[int] | None = None  # during a backward() call: ids of the frames that called it
         self.numbers: list[int] = []  # the ops that are Python numbers the code returned
         self.converted: set[int] = set()  # the ops whose values the code turned into Python numbers
         self._returns = None
+        self._busy = False
 
     def __enter__(self) -> "Recorder":
         from grader.judging.trace_modes import function_mode
@@ -76,7 +78,7 @@ class Recorder:
             if self.mine(frame.f_code.co_filename):
                 if not found and outer is not None and id(frame) in outer:
                     return []
-                found.append([frame.f_lineno, frame.f_code.co_name[:100]])
+                found.append([frame.f_lineno, _function(frame)])
             frame = frame.f_back
         return found
 
@@ -88,7 +90,7 @@ class Recorder:
         return found
 
     def record(self, func: Any, args: tuple, kwargs: dict, out: Any) -> None:
-        if self.truncated or getattr(func, "__name__", "") in UNINITIALISED or _compiling():
+        if self.truncated or self._busy or getattr(func, "__name__", "") in UNINITIALISED or _compiling():
             return
         frames = self.frames()
         if not frames:
@@ -98,6 +100,7 @@ class Recorder:
         if out is None and getattr(func, "__name__", "") == "__setitem__" and args:
             out = args[0]  # `x[i] = v` changed x: its new value is a value the code computed
         given, made = _tensors((args, kwargs), depth=3), _tensors(out, depth=1)  # torch.cat([a, b]) reads a and b
+        made = [t for t in made if not self._unchanged(t)]  # `p.grad`, `x.float()` of a float: a value already recorded
         caller = sys._getframe(2)
         if not made or _in_layer_setup(caller):
             return  # `w.dim()` (no value used), a layer's first weights and buffers (state where the code reads them)
@@ -112,6 +115,25 @@ class Recorder:
         kind = CHANGED if _in_optimizer(caller) or _modal(func, caller) else COMPUTED
         for tensor in made:
             self._add(frames, inputs, not given, tensor, state=kind)
+
+    def record_grads(self, args: tuple, before: bool = False) -> None:
+        """Around a `backward()` call: the gradients it left on the tensors recorded so far (a leaf's `.grad`),
+        computed at the calling line from the value it was called on (and from the gradient it added to); what
+        reads them (an optimizer, clipping) then links to them, so a gradient that differs (a loss not divided)
+        is named there. `before`: a gradient already there that was never recorded (left from outside) is read
+        from outside here, and one added to it is that value changed during the run (never blamed itself)."""
+        frames = self.frames()
+        if not frames or self.truncated:
+            return
+        root = sorted({self.known[id(t)][0] for t in _tensors(args, depth=1) if self._seen(t)})
+        for _, tensor in list(self.known.values()):
+            grad = tensor.grad if tensor.is_leaf and tensor.requires_grad else None
+            if grad is None or self._unchanged(grad) or (before and self._seen(grad)):
+                continue
+            prior = [self.known[id(grad)][0]] if self._seen(grad) else []
+            outside = before or any(self.ops[i]["state"] in (STATE, CHANGED) for i in prior)  # added to one from outside
+            self._add(frames, [] if before else root + prior, False, grad, state=STATE if before else
+                      CHANGED if outside else COMPUTED)
 
     def outputs(self, result: Any) -> list[int]:
         """For each tensor or number the probe returned, in order: the op that made it, or -1."""
@@ -129,12 +151,26 @@ class Recorder:
         if len(self.ops) >= self.max_ops:
             self.truncated = True
             return
-        frames = [[line, frame.f_code.co_name[:100]]] + self._frames_from(frame.f_back)[:MAX_CALLERS - 1]
+        frames = [[line, _function(frame)]] + self._frames_from(frame.f_back)[:MAX_CALLERS - 1]
         inputs = [i for i in range(start, len(self.ops)) if i in self.converted or i in self.numbers]
         inputs = inputs if len(inputs) <= 64 else inputs[:32] + inputs[-32:]
         self.numbers.append(len(self.ops))
         self.ops.append({"line": line, "frames": frames, "inputs": inputs, "fresh": False, "state": NUMBER,
                          "shape": [], "dtype": "torch.float64", "data": number, "stats": None})
+
+    def add_made(self, tensor: Any, line: int, frame: Any) -> None:
+        """A tensor the code returned that no traced op made (`torch.Tensor([...])`), made at `line` of `frame`'s
+        function (`grader.judging.trace_returns`)."""
+        self._busy = True  # what summarising it runs is not the code's
+        try:
+            self._add([[line, _function(frame)]] + self._frames_from(frame.f_back)[:MAX_CALLERS - 1], [], True, tensor)
+        finally:
+            self._busy = False
+
+    def _unchanged(self, t: Any) -> bool:
+        """Whether `t` is a tensor recorded already, unchanged since (its op stays the one later reads link to)."""
+        version = _version(t)
+        return version is not None and self._seen(t) and self._versions.get(id(t)) == version
 
     def _seen(self, t: Any) -> bool:
         entry = self.known.get(id(t))
@@ -151,38 +187,7 @@ class Recorder:
             return
         if found["data"] is not None:
             self.bytes += found["data"].numel() * found["data"].element_size()
+        self._versions[id(tensor)] = _version(tensor)
         self.known[id(tensor)] = (len(self.ops), tensor)
         self.ops.append({"line": frames[0][0], "frames": frames, "inputs": inputs, "fresh": fresh, "state": state,
                          **found})
-
-
-def trace_case(check: Any, ns: Any, index: int, recorder: Recorder, learner: bool = False) -> dict:
-    """Run case `index` of `check` on `ns` again, as `run_case` does, with `recorder` recording.
-    Whatever the code raises ends the trace there (what was recorded is kept)."""
-    import warnings
-
-    from grader.judging.probe import seed_everything
-
-    cases, result = check.cases(), None
-    if index >= len(cases):
-        return recorder.trace(None, index)
-    seed_everything(check.seed(index))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            with recorder:
-                result = check.run(ns, cases[index])
-        except BaseException as exc:  # the code under test again: whatever it raises, keep what ran
-            if isinstance(exc, KeyboardInterrupt) and not learner:
-                raise  # on the trusted side, the user's Ctrl-C
-    return recorder.trace(result, index)
-
-
-def trace_cases(checks: list, ns: Any, module_file: str, wanted: Any) -> dict:
-    """In the learner's process: {check name: its trace} for each {check name: case index} asked for."""
-    by_name = {c.name: c for c in checks}
-    found = {}
-    for name, index in (wanted.items() if type(wanted) is dict else ()):
-        if name in by_name and type(index) is int:
-            found[name] = trace_case(by_name[name], ns, index, Recorder([module_file]), learner=True)
-    return found

@@ -16,7 +16,8 @@ from grader import interrupts
 from grader.judging.channel import Unreadable
 from grader.judging.compare import compare
 from grader.judging.correct import Correct
-from grader.judging.pointer import correct_trace, describe, first_difference
+from grader.judging.blame import describe
+from grader.judging.pointer import correct_trace, first_difference
 from grader.judging.trace_schema import MAX_TRACED, receive
 
 VALUE_KINDS = {"values", "shape", "dtype", "length"}
@@ -94,6 +95,7 @@ def mark(results: list, by_name: dict, correct: dict, data: bytes, cases: dict, 
         return
     failing = {r.target for r in results if not r.passed}
     passing = {r.target for r in results if r.passed and r.target} - failing
+    checked = {r.target for r in results if r.target}
     for result in results:
         trace = traces.get(result.name)
         if trace is None or result.passed:
@@ -102,7 +104,7 @@ def mark(results: list, by_name: dict, correct: dict, data: bytes, cases: dict, 
         found = first_difference(trace, correct[result.name], tolerance(by_name[result.name]), why[result.name])
         why[result.name] = why[result.name].get("reason", "")
         if found is not None:
-            result.differs_at = describe(*found, trace, lines, locate, passing)
+            result.differs_at = describe(*found, trace, lines, locate, passing, checked)
 
 
 def tolerance(check: Any) -> tuple[float | None, float | None]:

@@ -58,6 +58,15 @@ def test_editing_a_check_or_the_solution_changes_the_key(ex03, edited):
     assert refcache.load(folder, exercise, refcache.key(exercise)) is None  # stale: never served
 
 
+def test_a_file_an_author_put_beside_the_checks_is_in_the_key_and_a_new_mistake_is_not(ex03):
+    _, exercise, _ = ex03
+    before = refcache.key(exercise)
+    (exercise.folder / "mistakes" / "zz_new.py").write_text("# a mistake file\n")
+    assert refcache.key(exercise) == before
+    (exercise.folder / "table.csv").write_text("1,2\n")
+    assert refcache.key(exercise) != before
+
+
 def _corrupt(data: bytes) -> dict[str, bytes]:
     head, body = channel.frames(data, 2)
     bad_ref = channel.pack({"c": [{"value": {"$tensor": "t99"}}]})

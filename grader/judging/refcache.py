@@ -6,8 +6,9 @@ it computed to `.pytorch-tutor/reference-cache/ID.bin` (the course's state folde
 code cannot read or write behind the Linux boundary) and the next cold check reads it instead.
 
 Safe by construction:
-  keyed     by a SHA-256 of everything the outcomes depend on: the exercise's checks and solution
-            files and course.toml (their bytes), the grader's own source, and the versions of
+  keyed     by a SHA-256 of everything the outcomes depend on: every file of the exercise's reference
+            folder but its mistakes and styles (the checks, the solution, an author's data or helpers)
+            and course.toml (their bytes), the grader's own source, and the versions of
             Python, torch and numpy, the machine and the stand-in switch; any change is a miss;
   atomic    written to a temporary file in the same folder, then renamed over the old one;
   checked   the body's SHA-256 is in the header; the file is read with a size cap, its frames and
@@ -46,9 +47,17 @@ def key(exercise: Exercise) -> str:
     digest = hashlib.sha256(f"{FORMAT}\0{sys.version}\0{platform.machine()}\0{torch.__version__}\0"
                             f"{numpy.__version__}\0{os.environ.get('PYTORCH_TUTOR_STANDINS', '')}\0".encode())
     digest.update(_grader_source().encode())
-    for path in (exercise.checks, exercise.solution, exercise.folder.parent / "course.toml"):
-        digest.update(b"\0" + str(path.name).encode() + b"\0" + (path.read_bytes() if path.is_file() else b"-"))
+    for path in (*_reference_files(exercise.folder), exercise.folder.parent / "course.toml"):
+        name = path.relative_to(exercise.folder.parent).as_posix()
+        digest.update(b"\0" + name.encode() + b"\0" + (path.read_bytes() if path.is_file() else b"-"))
     return digest.hexdigest()
+
+
+def _reference_files(folder: Path) -> list[Path]:
+    """Every file of the exercise's reference folder the outcomes may depend on: the checks, the solution,
+    and whatever an author put beside them (data, helpers); not its mistakes, styles or byte code."""
+    skip = {"mistakes", "styles", "__pycache__"}
+    return sorted(p for p in folder.rglob("*") if p.is_file() and not skip & set(p.relative_to(folder).parts[:-1]))
 
 
 @functools.lru_cache(maxsize=1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -117,3 +118,27 @@ def grade(exercise_id: str, file: Path | None = None, cold: bool = False, **limi
     exercise = COURSE.resolve(exercise_id)
     lim = Limits(timeout=limits.pop("timeout", exercise.timeout), **limits)
     return check_exercise(COURSE, exercise, file, limits=lim, pool=None if cold else warm_pool())
+
+
+@contextlib.contextmanager
+def kernel_set_up(client):
+    """`client.setup_kernel()` (nbclient), started once more when the first start lost jupyter_client's
+    port race: it picks free TCP ports, then the kernel binds them, and another test's process may take
+    one in between (zmq "Address already in use", then "Kernel died before replying to kernel_info":
+    seen once in a loaded run). A second failure is a real one."""
+    for attempt in (1, 2):
+        manager = client.setup_kernel()
+        try:
+            manager.__enter__()
+            break
+        except RuntimeError as exc:
+            if attempt == 2 or "before replying to kernel_info" not in str(exc):
+                raise
+            client.km = client.kc = None
+    try:
+        yield
+    except BaseException:
+        if not manager.__exit__(*sys.exc_info()):
+            raise
+    else:
+        manager.__exit__(None, None, None)

@@ -249,7 +249,9 @@ def run_in_kernel(nb, folder: Path, order: list[int]) -> None:
     from nbclient import NotebookClient
 
     client = NotebookClient(nb, kernel_name="python3", timeout=120, allow_errors=True, resources={"metadata": {"path": str(folder)}})
-    with client.setup_kernel():
+    from conftest import kernel_set_up
+
+    with kernel_set_up(client):
         for index in order:
             client.execute_cell(nb.cells[index], index)
 

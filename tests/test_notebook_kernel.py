@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import COURSE, ROOT, grade, progress
+from conftest import COURSE, ROOT, grade, kernel_set_up, progress
 from test_notebook import export, fill_with_reference, kernel_env, shown  # noqa: F401  (kernel_env: a fixture)
 from grader.isolation import proctree
 
@@ -73,7 +73,7 @@ def test_checks_share_one_warm_isolated_server_that_names_cells_as_check_file_an
     filled = fill_with_reference(path, "03_nn_module")
     before = server_folders()
     kernel = Kernel(path.parent)
-    with kernel.client.setup_kernel():
+    with kernel_set_up(kernel.client):
         for cell in filled.cells[:-1]:
             kernel.run(cell)
         kernel.run("CALLS = []\ndef count_parameters(model):\n    CALLS.append(1)\n    print('calls so far:', len(CALLS))\n"
@@ -118,7 +118,7 @@ def test_a_learner_with_no_terminal_inits_a_course_and_works_through_it_from_cel
     monkeypatch.setenv("PYTORCH_TUTOR_BACKEND", backend)
     before = server_folders()
     kernel = Kernel(tmp_path)
-    with kernel.client.setup_kernel():
+    with kernel_set_up(kernel.client):
         made = kernel.run("from grader import init, check, hint, progress, solution\ncourse = init('my-course')")
         assert "Created" in shown(made) and (tmp_path / "my-course" / "notebooks" / "01_tensors.ipynb").exists()
         assert "as it is" in shown(kernel.run("init('my-course')"))  # run again from the top: nothing is overwritten

@@ -337,13 +337,24 @@ def test_gradescope_the_deadline_writes_partial_results(tmp_path):
     assert all(t["status"] == "failed" for t in data["tests"])
 
 
-@needs_boundary
-def test_gradescope_a_sigterm_from_outside_leaves_final_results_saying_so(zips, tmp_path):
+def _a_runaway_submission(zips, tmp_path) -> tuple[Path, dict]:
+    """An unpacked Gradescope zip whose upload is 01 looping forever, and the runner's environment."""
     root = tmp_path / "autograder"
     unpack(zips["gradescope"], root / "source")
     (root / "submission").mkdir()
     (root / "submission" / "01_tensors.py").write_text("while True:\n    pass\n")
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTORCH_TUTOR_AUTOGRADER_ROOT": str(root)}
+    return root, {**os.environ, "PYTHONPATH": str(ROOT), "PYTORCH_TUTOR_AUTOGRADER_ROOT": str(root)}
+
+
+def _says_it_was_stopped(results: Path) -> None:
+    data = json.loads(results.read_text())
+    validate(data, GRADESCOPE_TOP, GRADESCOPE_TEST)
+    assert "stopped from outside (SIGTERM)" in data["output"] and data["score"] == 0
+
+
+@needs_boundary
+def test_gradescope_a_sigterm_from_outside_leaves_final_results_saying_so(zips, tmp_path):
+    root, env = _a_runaway_submission(zips, tmp_path)
     runner = subprocess.Popen([sys.executable, "-P", "-m", "grader.classroom.autograder.runner", "--format", "gradescope"],
                               env=env, stdout=subprocess.DEVNULL, cwd="/")
     results = root / "results" / "results.json"
@@ -354,9 +365,7 @@ def test_gradescope_a_sigterm_from_outside_leaves_final_results_saying_so(zips, 
     time.sleep(1)
     runner.terminate()
     assert runner.wait(timeout=60) == 0
-    data = json.loads(results.read_text())
-    validate(data, GRADESCOPE_TOP, GRADESCOPE_TEST)
-    assert "stopped from outside (SIGTERM)" in data["output"] and data["score"] == 0
+    _says_it_was_stopped(results)
 
 
 # A SIGTERM that lands while the runner forks runs its handler inside an at-fork hook, where Python
@@ -378,17 +387,11 @@ sys.exit(main(["--format", "gradescope"]))
 
 @needs_boundary
 def test_gradescope_a_sigterm_swallowed_inside_a_fork_still_ends_in_results_saying_so(zips, tmp_path):
-    root = tmp_path / "autograder"
-    unpack(zips["gradescope"], root / "source")
-    (root / "submission").mkdir()
-    (root / "submission" / "01_tensors.py").write_text("while True:\n    pass\n")
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTORCH_TUTOR_AUTOGRADER_ROOT": str(root)}
+    root, env = _a_runaway_submission(zips, tmp_path)
     done = subprocess.run([sys.executable, "-P", "-c", SIGTERM_IN_AT_FORK_HOOK], env=env, cwd="/",
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
-    data = json.loads((root / "results" / "results.json").read_text())
-    validate(data, GRADESCOPE_TOP, GRADESCOPE_TEST)
-    assert "stopped from outside (SIGTERM)" in data["output"] and data["score"] == 0
+    _says_it_was_stopped(root / "results" / "results.json")
 
 
 @needs_boundary

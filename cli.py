@@ -5,11 +5,7 @@ Heavy modules (torch) are imported only by the commands that grade.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-from typing import Optional
-
-if __name__ == "__main__":  # before typer: a warm grading server may answer `check` at once
+if __name__ == "__main__":  # before typer, and before anything else: a warm grading server may answer `check` at once
     from grader import interrupts
     from grader.service.handover import grade_here, hand_over, prestart
     import sys
@@ -18,6 +14,10 @@ if __name__ == "__main__":  # before typer: a warm grading server may answer `ch
     hand_over(sys.argv[1:])
     prestart(sys.argv[1:])
     grade_here(sys.argv[1:])  # a single cold check: without typer
+
+import json
+from pathlib import Path
+from typing import Optional
 
 import typer
 from typer.core import TyperGroup

@@ -158,20 +158,24 @@ def test_interrupting_a_check_ends_its_server_and_the_learner_process(course_dir
     from grader.notebooks import client
 
     request = {"course": str(course_dir), "exercise": "03", "cells": [["In [1]", "while True:\n    pass"]], "notebook": "x.ipynb"}
-    before, seen, done = server_folders(), {"tree": set()}, threading.Event()
+    before, seen, done = server_folders(), {"tree": set(), "most": 0, "sent": False}, threading.Event()
 
     def interrupt_once_the_learner_runs():
         while not done.is_set() and len(seen["tree"]) < 5:  # the server, its zygote, and the job's three processes
             server = (client.about() or {}).get("pid")
             seen["tree"] = proctree.descendants(server) if server else set()
+            seen["most"], seen["server"] = max(seen["most"], len(seen["tree"])), server
             time.sleep(0.05)
         if not done.is_set():
+            seen["handler"] = signal.getsignal(signal.SIGINT)
             os.kill(os.getpid(), signal.SIGINT)  # as the kernel's stop button does
+            seen["sent"] = True
 
     threading.Thread(target=interrupt_once_the_learner_runs, daemon=True).start()
     try:
         with pytest.raises(KeyboardInterrupt):
-            client.grade(request, 30)
+            answer = client.grade(request, 30)
+            pytest.fail(f"no KeyboardInterrupt: {seen}, {str(answer)[:300]}")
     finally:
         done.set()
     assert len(seen["tree"]) >= 5 and gone(seen["tree"]) and client.about() is None

@@ -171,6 +171,9 @@ def test_interrupting_a_check_ends_its_server_and_the_learner_process(course_dir
             os.kill(os.getpid(), signal.SIGINT)  # as the kernel's stop button does
             seen["sent"] = True
 
+    # A kernel's SIGINT handler raises KeyboardInterrupt; this process's may have been changed by a library
+    # an earlier test used in it (SIG_IGN was found here in a full run), so the kernel's is put in place.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     threading.Thread(target=interrupt_once_the_learner_runs, daemon=True).start()
     try:
         with pytest.raises(KeyboardInterrupt):
@@ -178,6 +181,7 @@ def test_interrupting_a_check_ends_its_server_and_the_learner_process(course_dir
             pytest.fail(f"no KeyboardInterrupt: {seen}, {str(answer)[:300]}")
     finally:
         done.set()
+        signal.signal(signal.SIGINT, previous)
     assert len(seen["tree"]) >= 5 and gone(seen["tree"]) and client.about() is None
     assert server_folders() == before
 

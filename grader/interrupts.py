@@ -16,7 +16,10 @@ _noted: list[int] = []
 
 
 def install() -> None:
-    signal.signal(signal.SIGINT, _note_and_raise)
+    """Note each SIGINT from now on; not where SIGINT is ignored (started by `nohup`, or as a background job
+    of a script): Python keeps an inherited SIG_IGN, and so do we."""
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _note_and_raise)
 
 
 def _note_and_raise(signum, frame) -> None:

@@ -142,3 +142,12 @@ def kernel_set_up(client):
             raise
     else:
         manager.__exit__(None, None, None)
+
+
+def as_at_a_terminal() -> None:
+    """`preexec_fn` for a command line a test will Ctrl-C: SIGINT handled as a terminal's shell leaves it,
+    even when the suite was started with SIGINT ignored (a background job of a non-interactive shell, as
+    `bash .ci/run &` is: Python, and so the command line, keep an inherited SIG_IGN)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

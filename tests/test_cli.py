@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from conftest import COURSE, ROOT, cli, progress
+from conftest import COURSE, ROOT, as_at_a_terminal, cli, progress
 from grader.judging.mistakes import composed_source
 
 runner = CliRunner()
@@ -309,7 +309,8 @@ def test_ctrl_c_during_a_check_exits_130_and_ends_the_learners_processes(course_
     learner.write_text("while True:\n    pass\n")
     env = dict(os.environ, NO_COLOR="1", PYTHONPATH=str(ROOT))
     proc = subprocess.Popen([sys.executable, "-m", "cli", "--course", str(course_dir), "check", "01", "--file", str(learner)],
-                            cwd=course_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            cwd=course_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=as_at_a_terminal)
     deadline = time.monotonic() + 60
     while len(tree := proctree.descendants(proc.pid)) < 3 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -355,7 +356,8 @@ def test_a_ctrl_c_that_code_not_ours_drops_still_ends_the_check_with_130(course_
     learner.write_text("while True:\n    pass\n")
     env = dict(os.environ, NO_COLOR="1", PYTHONPATH=str(ROOT))
     proc = subprocess.Popen([sys.executable, "-c", DROPPED_CTRL_C, "--course", str(course_dir), "check", "01", "--file",
-                             str(learner)], cwd=course_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             str(learner)], cwd=course_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=as_at_a_terminal)
     out, err = proc.communicate(timeout=600)  # without the fix: the learner's loop runs to its time limit, then exit 3
     assert proc.returncode == 130, out + err
     assert "Traceback" not in out + err

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import COURSE, ROOT, copy_course
+from conftest import COURSE, ROOT, as_at_a_terminal, copy_course
 from grader.isolation import proctree
 
 REFERENCE = (ROOT / "reference" / "01_tensors" / "solution.py").read_text()
@@ -27,6 +27,7 @@ class Session:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "cli", "--course", str(course), "watch", *args],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True, cwd=course,
+            preexec_fn=as_at_a_terminal,  # Ctrl-C reaches it as at a terminal (some tests send one)
         )
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen = self.transcript = ""  # what is not matched yet; everything read

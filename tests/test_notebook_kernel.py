@@ -171,8 +171,8 @@ def test_interrupting_a_check_ends_its_server_and_the_learner_process(course_dir
             os.kill(os.getpid(), signal.SIGINT)  # as the kernel's stop button does
             seen["sent"] = True
 
-    # A kernel's SIGINT handler raises KeyboardInterrupt; this process's may have been changed by a library
-    # an earlier test used in it (SIG_IGN was found here in a full run), so the kernel's is put in place.
+    # A kernel's SIGINT handler raises KeyboardInterrupt; this process has SIG_IGN when the suite was started
+    # as a background job of a script (as `bash .ci/run &` is), so the kernel's is put in place.
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     threading.Thread(target=interrupt_once_the_learner_runs, daemon=True).start()
     try:

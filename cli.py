@@ -472,6 +472,10 @@ def main() -> None:
     interrupts.install()
     try:
         app()
+    except SystemExit as exc:
+        if interrupts.noted() and exc.code != 130:  # a Ctrl-C that code not ours dropped after the last wait
+            raise SystemExit(130) from None
+        raise
     finally:
         gc.freeze()  # what is left is freed by the exit itself; atexit handlers and module teardown still run
 

@@ -339,23 +339,27 @@ def dropping(real):
         return real(*args)
     return outcomes
 
-grader.engine.reference_outcomes = dropping(grader.engine.reference_outcomes)
-grader.engine.cached_outcomes = dropping(grader.engine.cached_outcomes)
+for name in sys.argv.pop(1).split(","):
+    setattr(grader.engine, name, dropping(getattr(grader.engine, name)))
 sys.argv = ["pytorch-tutor", *sys.argv[1:]]
 import cli
 cli.main()
 """
 
 
-def test_a_ctrl_c_that_code_not_ours_drops_still_ends_the_check_with_130(course_dir):
-    """Simulated: the SIGINT is sent from inside a stand-in for the reference computation that swallows
+@pytest.mark.parametrize("where, source", [
+    ("reference_outcomes,cached_outcomes", "while True:\n    pass\n"),  # while the reference runs: the learner's loop
+    ("decide", None),  # after the last wait, while the verdict is made: a passing file
+])
+def test_a_ctrl_c_that_code_not_ours_drops_still_ends_the_check_with_130(course_dir, where, source):
+    """Simulated: the SIGINT is sent from inside a stand-in for the trusted side's work that swallows
     KeyboardInterrupt, as numpy.random's Cython start-up did when Ctrl-C landed in it (seen here)."""
     from grader.isolation import proctree
 
     learner = course_dir / "mine.py"
-    learner.write_text("while True:\n    pass\n")
+    learner.write_text(source or (ROOT / "reference" / "01_tensors" / "solution.py").read_text())
     env = dict(os.environ, NO_COLOR="1", PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen([sys.executable, "-c", DROPPED_CTRL_C, "--course", str(course_dir), "check", "01", "--file",
+    proc = subprocess.Popen([sys.executable, "-c", DROPPED_CTRL_C, where, "--course", str(course_dir), "check", "01", "--file",
                              str(learner)], cwd=course_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             preexec_fn=as_at_a_terminal)
     out, err = proc.communicate(timeout=600)  # without the fix: the learner's loop runs to its time limit, then exit 3

@@ -462,7 +462,9 @@ def test_the_learner_loop_works_on_the_portable_backend(course_dir: Path, monkey
 @pytest.mark.parametrize("ex_id", ["03_nn_module"])
 def test_validate_finds_exercises_sound_on_the_portable_backend(ex_id: str):
     """The reference passes, the stub fails and every known mistake gets its own hint, each in a spawned
-    worker (the whole course: PYTORCH_TUTOR_BACKEND=portable python -m pytest tests/test_course_content.py)."""
+    worker. Only 03: `PYTORCH_TUTOR_BACKEND=portable python -m pytest tests/test_course_content.py` does not
+    run the whole course (its every-path validate includes `grade`, which refuses a backend with no
+    file-system wall: 19 setup errors, tried 2026-12-07)."""
     from grader.authoring.validate import validate_exercises
     from grader.isolation.portable import PortablePool
 

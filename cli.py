@@ -32,9 +32,7 @@ class _Group(TyperGroup):
 
     def invoke(self, ctx):
         try:
-            done = super().invoke(ctx)
-            interrupts.raise_if_noted()  # a Ctrl-C that code not ours dropped still ends the command as one
-            return done
+            return super().invoke(ctx)
         except TutorError as exc:
             from grader.frontends.render import make_console, show_error
 

@@ -151,3 +151,12 @@ def as_at_a_terminal() -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def process_name(pid: int) -> str:
+    """The process's name (/proc comm); "" once it is gone. A keeper's spare (`grader.isolation.spare`)
+    is named `spare.NAME` until it takes a job."""
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""

@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 
 import hostile
-from conftest import COURSE, ROOT, cli, copy_course, grade, warm_pool
+from conftest import COURSE, ROOT, cli, copy_course, grade, process_name, warm_pool
 from grader.errors import TutorError
-from grader.isolation import backend, proctree
+from grader.isolation import backend, proctree, spare
 from grader.isolation.sandbox import wall_limit
 
 pytestmark = pytest.mark.slow  # `pytest -m "not slow"` leaves this module out of the quick loop
@@ -100,11 +100,17 @@ def leftovers(before: set[int]) -> list[str]:
     deadline = time.monotonic() + 3
     while True:
         spares = {w.popen.pid for pool in _POOL_OF_TESTS for w in getattr(pool, "spares", [])}  # portable: the next job's worker
-        mine = [p for p in proctree.descendants(os.getpid()) - before - spares if proctree.alive(p)]
+        mine = [p for p in proctree.descendants(os.getpid()) - before - spares if proctree.alive(p) and not linux_spare(p)]
         named = [p for p in _pids() if _comm(p) == "ptt-leftover"]
         if not (mine or named) or time.monotonic() > deadline:
             return [f"{p} {_comm(p)}" for p in mine + named]
         time.sleep(0.1)
+
+
+def linux_spare(pid: int) -> bool:
+    """One of the next job's processes a keeper forked ahead (`grader.isolation.spare`): it and every
+    process below it still bear the spare's name (its L renames itself as it takes a job)."""
+    return all(process_name(p) == spare.NAME for p in proctree.descendants(pid))
 
 
 def _pids() -> list[int]:
@@ -123,7 +129,8 @@ def scratch_left() -> set[str]:
 
     shm = {f"/dev/shm/{n}" for n in os.listdir("/dev/shm")} if os.path.isdir("/dev/shm") else set()
     spares = {w.folder for pool in _POOL_OF_TESTS for w in getattr(pool, "spares", [])}  # portable: the next job's worker
-    return {str(p) for p in Path(tempfile.gettempdir()).glob("pytorch-tutor-job-*")} - spares | shm
+    linux_spares = {str(p) for p in Path(tempfile.gettempdir()).glob(f"pytorch-tutor-job-*-{spare.SPARE_INFIX}*")}  # a job's is renamed
+    return {str(p) for p in Path(tempfile.gettempdir()).glob("pytorch-tutor-job-*")} - spares - linux_spares | shm
 
 
 def reason_of(status: str, message: str, checks: list) -> str:
@@ -233,7 +240,7 @@ def test_a_class_of_hostile_submissions_is_graded_and_the_honest_students_pass(w
 
 
 def test_the_keeper_removes_a_scratch_folder_swapped_for_a_symlink(tmp_path: Path):
-    from grader.isolation.keeper import _remove
+    from grader.isolation.keeper import remove as _remove
 
     target = tmp_path / "elsewhere"
     target.mkdir()

@@ -10,15 +10,19 @@ import threading
 import time
 from pathlib import Path
 
-from conftest import COURSE
-from grader.isolation import keeper, proctree
+from conftest import COURSE, process_name
+from grader.isolation import keeper, proctree, spare
 from grader.engine import check_exercise
 from grader.isolation.pool import Pool
 from grader.isolation.sandbox import Limits
 
 
-def _alive_below_us(exclude: set[int]) -> list[int]:
-    return [p for p in proctree.descendants(os.getpid()) - exclude if proctree.alive(p)]
+def _alive_below_us(exclude: set[int], spares: bool = True) -> list[int]:
+    return [p for p in proctree.descendants(os.getpid()) - exclude if proctree.alive(p) and (spares or process_name(p) != spare.NAME)]
+
+
+def _spares_below_us() -> list[int]:
+    return [p for p in proctree.descendants(os.getpid()) if process_name(p) == spare.NAME and proctree.alive(p)]
 
 
 def _job_folders() -> set[str]:
@@ -31,16 +35,16 @@ def test_closing_the_pool_mid_check_ends_the_job_and_starts_no_replacement(tmp_p
     folders = _job_folders()
     before = proctree.descendants(os.getpid())
     pool = Pool(1).__enter__().warm()
-    zygotes = set(_alive_below_us(before))
+    zygotes = set(_alive_below_us(before, spares=False))
     results = []
     thread = threading.Thread(
         target=lambda: results.append(check_exercise(COURSE, COURSE.resolve("01"), learner, Limits(timeout=120), pool=pool))
     )
     thread.start()
     deadline = time.monotonic() + 30
-    while len(_alive_below_us(before)) <= len(zygotes) and time.monotonic() < deadline:  # the learner's process runs
+    while len(_alive_below_us(before, spares=False)) <= len(zygotes) and time.monotonic() < deadline:  # the learner runs
         time.sleep(0.05)
-    assert len(_alive_below_us(before)) > len(zygotes)
+    assert len(_alive_below_us(before, spares=False)) > len(zygotes)
     pool.close()
     thread.join(timeout=30)
     assert not thread.is_alive()
@@ -63,3 +67,34 @@ def test_the_sweep_removes_only_real_job_folders_whose_keeper_is_gone(tmp_path: 
     keeper.sweep(str(tmp_path))
     assert not gone.exists() and alive.is_dir()
     assert link.is_symlink() and (outside / "keep").exists()  # a link is never followed nor removed
+
+
+FRESH = "\nimport torch\nprint('process:', getattr(torch, '_seen_by_an_earlier_job', 'fresh'))\ntorch._seen_by_an_earlier_job = 'reused'\n"
+
+
+def test_a_keeper_forks_the_next_jobs_processes_ahead_and_every_job_still_gets_fresh_ones(tmp_path: Path):
+    """While a keeper waits, the next job's processes are forked and wait in the boundary's namespaces
+    (named ptt-spare); a check runs in them with the same verdict and layers, a later check in new ones,
+    and one whose spare was killed before it came is forked afresh. Closing the pool leaves no spare."""
+    learner = tmp_path / "01_tensors.py"
+    learner.write_text((COURSE.root / "reference/01_tensors/solution.py").read_text() + FRESH)
+    folders = _job_folders()
+    with Pool(1) as pool:
+        pool.warm()
+        deadline = time.monotonic() + 60
+        while len(_spares_below_us()) < 3 and time.monotonic() < deadline:  # C, I and L
+            time.sleep(0.05)
+        ahead = set(_spares_below_us())
+        assert len(ahead) == 3
+        results = [check_exercise(COURSE, COURSE.resolve("01"), learner, pool=pool)]
+        assert not [p for p in ahead if proctree.alive(p)]  # the job ran in them
+        results.append(check_exercise(COURSE, COURSE.resolve("01"), learner, pool=pool))
+        while len(_spares_below_us()) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        for pid in _spares_below_us():
+            os.kill(pid, 9)
+        results.append(check_exercise(COURSE, COURSE.resolve("01"), learner, pool=pool))
+    for result in results:
+        assert result.passed and "process: fresh" in result.output, result.output
+        assert result.isolation == results[2].isolation != []  # in a spare and forked afresh alike
+    assert _spares_below_us() == [] and _job_folders() == folders

@@ -71,15 +71,25 @@ def contain(boundary: Boundary, prepare: Callable[[], Any], run: Callable[[Any, 
     or death by the same signal), so the caller's waitpid() sees what the learner did; SETUP_FAILED (125)
     if the learner never reached run(). `prepare` must not start threads: Landlock restricts only the
     thread that applies it and what that thread starts afterwards."""
+    contain_job(lambda: (boundary, prepare, run), boundary.cgroup)
+
+
+Job = Callable[[], tuple[Boundary, Callable[[], Any], Callable[[Any, Layers], None]]]
+
+
+def contain_job(job: Job, cgroup_folder: str = "", keep: int | None = None) -> NoReturn:
+    """contain() for a job L learns of once it is in the namespaces (a spare: `grader.isolation.spare`):
+    `job()`, L's first call (still privileged), returns contain()'s arguments. `keep` is an fd above 3 left
+    open for it (the pipe the job comes on); C and I close it once they have forked."""
     if sys.platform != "linux":
-        jobproc.plain(boundary, prepare, run)
+        jobproc.plain(*job())
     if os.environ.get(UNSAFE_ENV) == "1":
-        jobproc.plain(boundary, prepare, run, f"switched off by {UNSAFE_ENV}=1 in the grader's environment")
+        jobproc.plain(*job(), f"switched off by {UNSAFE_ENV}=1 in the grader's environment")
     try:
         tally = Tally()
-        if boundary.cgroup:  # first: every process of the job is then born inside
-            tally.attempt("cgroup", cgroup.join, boundary.cgroup)
-        os.closerange(4, 2**31 - 1)
+        if cgroup_folder:  # first: every process of the job is then born inside
+            tally.attempt("cgroup", cgroup.join, cgroup_folder)
+        jobproc.close_above_3(keep)
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         sc.die_with_parent()
         namespaces.enter(tally)
@@ -87,9 +97,9 @@ def contain(boundary: Boundary, prepare: Callable[[], Any], run: Callable[[Any, 
         pid = os.fork()
         if pid == 0:
             os.close(report_r)
-            jobproc.init_process(boundary, prepare, run, tally, report_w)
+            jobproc.init_process(job, tally, report_w, keep)
         os.close(report_w)
-        jobproc.step_aside(keep=report_r)
+        jobproc.step_aside(keep=report_r, also=keep)
         fate = jobproc.read_fate(report_r, pid)
     except BaseException:
         jobproc.crash()

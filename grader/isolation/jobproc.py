@@ -29,7 +29,7 @@ THREAD_ROOM = max(16, os.cpu_count() or 1)
 NOT_LINUX = "not Linux: no namespaces, uid or Landlock (the caller's audit hook and limits still apply)"
 
 
-def init_process(boundary: Boundary, prepare, run, tally: Tally, report_w: int) -> NoReturn:
+def init_process(job, tally: Tally, report_w: int, keep: int | None = None) -> NoReturn:
     """I: pid 1 of the job's PID namespace. Forks L, reaps until L is gone, reports, exits."""
     try:
         sc.die_with_parent()
@@ -38,8 +38,8 @@ def init_process(boundary: Boundary, prepare, run, tally: Tally, report_w: int) 
         pid = os.fork()
         if pid == 0:
             os.close(report_w)
-            learner_process(boundary, prepare, run, tally)
-        step_aside(keep=report_w)
+            learner_process(job, tally)
+        step_aside(keep=report_w, also=keep)
         status = _reap_until(pid)
         os.write(report_w, fate_text(status).encode())
     except BaseException:
@@ -47,9 +47,10 @@ def init_process(boundary: Boundary, prepare, run, tally: Tally, report_w: int) 
     os._exit(0)
 
 
-def learner_process(boundary: Boundary, prepare, run, tally: Tally) -> NoReturn:
-    """L: prepare while privileged, restrict, run."""
+def learner_process(job, tally: Tally) -> NoReturn:
+    """L: learn the job (`boundary.contain_job`), prepare while privileged, restrict, run."""
     try:
+        boundary, prepare, run = job()
         state = prepare()
         writable = _restrict(boundary, tally)
     except BaseException:
@@ -117,11 +118,20 @@ def _finish(run, state, layers: Layers) -> NoReturn:
     exits.run_and_exit(lambda: run(state, layers))
 
 
-def step_aside(keep: int) -> None:
+def close_above_3(keep: int | None = None) -> None:
+    """Close every fd above 3 but `keep`."""
+    if keep is None:
+        os.closerange(4, 2**31 - 1)
+    else:
+        os.closerange(4, keep)
+        os.closerange(keep + 1, 2**31 - 1)
+
+
+def step_aside(keep: int, also: int | None = None) -> None:
     """In C and I once their child is forked: hold none of the learner's fds (stderr stays, for a
-    crash report; `keep` is the report pipe, which is fd 3 where the caller left fd 3 unopened),
-    and leave every signal that Python handles at its default."""
-    for fd in {0, 1, 3} - {keep}:
+    crash report; `keep` is the report pipe, which is fd 3 where the caller left fd 3 unopened; `also`,
+    the pipe a spare's job comes on, is L's alone), and leave every signal that Python handles at its default."""
+    for fd in {0, 1, 3, also} - {keep, None}:
         try:
             os.close(fd)
         except OSError:

@@ -1,6 +1,7 @@
 """One job, as a keeper runs it: fork the job's process, let it enter the boundary, watch
 it under the limits, collect stdout, stderr and the results pipe, and leave nothing behind.
 Where a delegated cgroup v2 exists, the job gets a cgroup of its own (`cgroupjobs`) as well.
+Elsewhere a keeper forks the next job's processes while it waits for the job (`spare`).
 """
 
 from __future__ import annotations
@@ -18,11 +19,20 @@ RESULTS_CAP = 37 * 2**20  # the results pipe: channel.MAX_JSON + MAX_TENSORS and
 PREFIX = "pytorch-tutor-job-"  # + the keeper's pid + "-": a folder whose keeper is gone can be told
 
 
-def run_job(request: dict, extra: bytes) -> Finished:
-    """Run the job `request` describes; `extra` is its input file (an inspect job's results)."""
+def run_job(request: dict, extra: bytes, spare=None) -> Finished:
+    """Run the job `request` describes; `extra` is its input file (an inspect job's results). `spare`: the
+    job's processes forked ahead (`grader.isolation.spare`), used where they are still there to take it."""
     limits = Limits(**request["limits"])
-    scratch = tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-")
-    os.chmod(scratch, 0o700)
+    if spare is not None and spare.hand(request, extra):
+        try:
+            finished = _watch(spare.pid, request, limits, spare.streams(), None)
+        finally:
+            remove(spare.scratch)
+        if finished.results or finished.timed_out or finished.overloaded:
+            return finished
+        # Nothing at all on the results pipe: L never reached the learner's code (whose first frame comes
+        # before it), so the spare died or failed before the job could start in it. Fork afresh.
+    scratch = new_scratch()
     group = cgroupjobs.open_for(limits) if os.environ.get(boundary.UNSAFE_ENV) != "1" else None
     try:
         pipes = [os.pipe() for _ in range(3)]  # stdout, stderr, results
@@ -33,8 +43,15 @@ def run_job(request: dict, extra: bytes) -> Finished:
             os.close(write_end)
         return _watch(pid, request, limits, [os.fdopen(r, "rb") for r, _ in pipes], group)
     finally:
-        _remove(scratch)
+        remove(scratch)
         cgroupjobs.close(group)
+
+
+def new_scratch(infix: str = "") -> str:
+    """The job's folder on the host, only ours (named so that `sweep` can tell whose it is)."""
+    scratch = tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-{infix}")
+    os.chmod(scratch, 0o700)
+    return scratch
 
 
 def _watch(pid: int, request: dict, limits: Limits, streams: list, group) -> Finished:
@@ -56,7 +73,7 @@ def _watch(pid: int, request: dict, limits: Limits, streams: list, group) -> Fin
     tmpfs = (lambda: namespaces.tmpfs_used(pid)) if sys.platform == "linux" else None
     oom = group.memory_broken if group is not None else None
     finished = Monitor(pid, poll, tree, limits, learner, streams, RESULTS_CAP, stack_of, tmpfs, oom).wait()
-    _reap_all()
+    reap_all()
     for stream in streams:
         stream.close()
     return finished
@@ -73,19 +90,28 @@ def _child(request: dict, extra: bytes, limits: Limits, scratch: str, pipes: lis
     try:
         signal.signal(signal.SIGINT, signal.default_int_handler)
         os.setsid()
-        _plumb(pipes)
-        from grader.isolation import worker
-
-        files = ((request["filename"], request["source"].encode("utf-8")),) if request["kind"] == "learn" else (("input.bin", extra),)
-        spec = boundary.Boundary(
-            scratch=scratch, tmpfs_bytes=tmpfs_size(limits.memory_bytes), memory_bytes=limits.memory_bytes,
-            max_processes=limits.max_processes, readable=tuple(request.get("readable", ())),
-            forbidden=tuple(request.get("forbidden", ())), files=files, cgroup=group,
-        )
-        os.environ.update(request.get("env", {}))
-        boundary.contain(spec, lambda: worker.prepare(request), lambda checks, layers: _run(request, checks, layers))
+        plumb(pipes)
+        boundary.contain_job(lambda: job_parts(request, extra, scratch, group), group)
     finally:
         os._exit(70)
+
+
+JOB_FD = 4  # where a spare's L reads its job (`grader.isolation.spare`)
+
+
+def job_parts(request: dict, extra: bytes, scratch: str, group: str) -> tuple:
+    """What `boundary.contain` is given for this job (called in L, where its environment is set too)."""
+    from grader.isolation import worker
+
+    limits = Limits(**request["limits"])
+    files = ((request["filename"], request["source"].encode("utf-8")),) if request["kind"] == "learn" else (("input.bin", extra),)
+    spec = boundary.Boundary(
+        scratch=scratch, tmpfs_bytes=tmpfs_size(limits.memory_bytes), memory_bytes=limits.memory_bytes,
+        max_processes=limits.max_processes, readable=tuple(request.get("readable", ())),
+        forbidden=tuple(request.get("forbidden", ())), files=files, cgroup=group,
+    )
+    os.environ.update(request.get("env", {}))
+    return spec, lambda: worker.prepare(request), lambda checks, layers: _run(request, checks, layers)
 
 
 def _run(request: dict, checks, layers) -> None:
@@ -104,14 +130,17 @@ def _run(request: dict, checks, layers) -> None:
     os._exit(0)  # skip atexit handlers and threads the learner's code may have left
 
 
-def _plumb(pipes: list) -> None:
+def plumb(pipes: list, job_r: int | None = None) -> None:
+    import fcntl
+
     (out_r, out_w), (err_r, err_w), (res_r, res_w) = pipes
     for fd in (out_r, err_r, res_r):
         os.close(fd)
     null = os.open(os.devnull, os.O_RDONLY)
-    for source, target in ((null, 0), (out_w, 1), (err_w, 2), (res_w, 3)):
+    job = [(fcntl.fcntl(job_r, fcntl.F_DUPFD, 64), JOB_FD)] if job_r is not None else []  # copied above the fds set here
+    for source, target in ((null, 0), (out_w, 1), (err_w, 2), (res_w, 3), *job):
         os.dup2(source, target)
-    os.closerange(4, 1 << 16)  # nothing of the keeper's (its socket to the grader) reaches the learner
+    os.closerange(JOB_FD + bool(job), 1 << 16)  # nothing of the keeper's (its socket to the grader) reaches the learner
 
 
 def sweep(folder: str | None = None, prefix: str = PREFIX, accept=None) -> None:
@@ -121,7 +150,7 @@ def sweep(folder: str | None = None, prefix: str = PREFIX, accept=None) -> None:
     cgroupjobs.sweep()
 
 
-def _remove(path: str) -> None:
+def remove(path: str) -> None:
     """Remove the job's scratch folder, even if the job swapped it for a symlink."""
     if os.path.islink(path):
         os.unlink(path)
@@ -129,7 +158,7 @@ def _remove(path: str) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def _reap_all() -> None:
+def reap_all() -> None:
     while True:
         try:
             pid, _ = os.waitpid(-1, os.WNOHANG)

@@ -12,11 +12,16 @@ from __future__ import annotations
 
 import os
 import queue
+import socket
 import threading
+import time
 
 from grader.isolation import proctree, protocol
 from grader.isolation.forked import Job, start_keeper
 from grader.isolation.sandbox import Finished, Limits
+
+
+IDLE_GRACE = 2.0  # seconds
 
 
 class _Zygote:
@@ -34,15 +39,31 @@ class _Zygote:
                 self.ready = False
         return self.ready and proctree.alive(self.pid)
 
-    def stop(self) -> None:
-        """End the zygote and any job it is running. Safe to call twice, from two threads."""
+    def stop(self, grace: float = 0.0) -> None:
+        """End the zygote and any job it is running. Safe to call twice, from two threads. `grace`: seconds
+        an idle zygote is given to end on its own once its socket is shut (it ends its spare, `spare`, as
+        nothing outside it can: a spare forked as its keeper is killed may not be found by the kill)."""
         with self.stopping:
             if self.stopped:
                 return
             self.stopped = True
+            if grace and self.ready:
+                self._end_on_its_own(grace)
             proctree.kill_tree(lambda: proctree.descendants(self.pid))
             self.proc.wait() if self.proc is not None else os.waitpid(self.pid, 0)
             self.sock.close()
+
+    def ask_to_end(self) -> None:
+        """Shut our socket: a zygote waiting for a job then ends its spare and itself."""
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def _end_on_its_own(self, grace: float) -> None:
+        deadline = time.monotonic() + grace
+        while proctree.alive(self.pid) and time.monotonic() < deadline:
+            time.sleep(0.01)
 
 
 class Pool:
@@ -99,10 +120,13 @@ class Pool:
     def close(self) -> None:
         """Stop every zygote, busy ones included (Ctrl-C during a check), with their jobs."""
         self.closed = True
+        idle = []
         while not self.idle.empty():
-            self.idle.get()
+            idle.append(self.idle.get())
+        for zygote in idle:
+            zygote.ask_to_end()
         for zygote in self.started:
-            zygote.stop()
+            zygote.stop(grace=IDLE_GRACE if zygote in idle else 0.0)  # a busy one (Ctrl-C): at once
         _sweep()  # the folders of jobs killed with their zygotes, busy ones included
 
 

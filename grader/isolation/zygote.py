@@ -27,7 +27,7 @@ def serve(fd: int) -> None:
     """Answer jobs on the socketpair end `fd` until the other end closes."""
     import numpy  # noqa: F401  (warm imports: what every check needs)
 
-    from grader.isolation import keeper, torchsetup
+    from grader.isolation import spare, torchsetup
 
     torchsetup.prepare(warm=True)  # children inherit it
     become_keeper()
@@ -35,12 +35,8 @@ def serve(fd: int) -> None:
     protocol.send(sock, b"ready")  # torch is here: the first job may be sent now (it waits in the socket)
     _warm_imports()  # meanwhile, not before: a cold check's trusted side computes the reference instead of waiting
     while True:
-        try:
-            request, extra = protocol.receive_json(sock, extra=1)
-        except protocol.Lost:
+        if not _one_job(sock, spare.fork()):  # the next job's processes forked while none is asked for
             return  # the pool closed
-        finished = keeper.run_job(request, extra[0])
-        protocol.send_json(sock, finished.to_wire(), finished.results)
 
 
 def _warm_imports() -> None:
@@ -64,17 +60,27 @@ def _warm_imports() -> None:
 
 def serve_once(fd: int) -> None:
     """Run the one job that arrives on `fd`, reply, and return (the process then exits)."""
-    from grader.isolation import keeper
+    from grader.isolation import spare
 
     become_keeper()
     _warm_imports()  # here rather than in the learner's process, while the trusted side computes the reference
-    sock = socket.socket(fileno=fd)
+    _one_job(socket.socket(fileno=fd), spare.fork())  # and the job's processes too
+
+
+def _one_job(sock: socket.socket, ahead) -> bool:
+    """Run the next job that arrives on `sock` (in the spare `ahead`, if any) and reply; False once the other
+    end has closed (the spare is then discarded)."""
+    from grader.isolation import keeper
+
     try:
         request, extra = protocol.receive_json(sock, extra=1)
     except protocol.Lost:
-        return
-    finished = keeper.run_job(request, extra[0])
+        if ahead is not None:
+            ahead.discard()
+        return False
+    finished = keeper.run_job(request, extra[0], ahead)
     protocol.send_json(sock, finished.to_wire(), finished.results)
+    return True
 
 
 def become_keeper() -> None:

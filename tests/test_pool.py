@@ -10,7 +10,7 @@ import threading
 import time
 from pathlib import Path
 
-from conftest import COURSE, process_name
+from conftest import COURSE, copy_course, process_name
 from grader.isolation import keeper, proctree, spare
 from grader.engine import check_exercise
 from grader.isolation.pool import Pool
@@ -98,3 +98,25 @@ def test_a_keeper_forks_the_next_jobs_processes_ahead_and_every_job_still_gets_f
         assert result.passed and "process: fresh" in result.output, result.output
         assert result.isolation == results[2].isolation != []  # in a spare and forked afresh alike
     assert _spares_below_us() == [] and _job_folders() == folders
+
+
+def test_a_spare_loads_the_last_jobs_checks_ahead_yet_an_edited_checks_file_or_another_exercise_is_loaded_anew(tmp_path: Path):
+    """The spare after a check of 01 loads 01's checks while it waits (as `watch` re-checks the same
+    exercise); a check of another exercise still runs, and one after 01's checks file was edited runs the
+    edited checks (their module prints at import: what the learner's process printed is in the output)."""
+    from grader.course import find_course
+
+    course = find_course(copy_course(tmp_path / "course"))
+    learner = tmp_path / "01_tensors.py"
+    learner.write_text((COURSE.root / "reference/01_tensors/solution.py").read_text())
+    checks = course.root / "reference/01_tensors/checks.py"
+    other = tmp_path / "03_nn_module.py"
+    other.write_text((COURSE.root / "reference/03_nn_module/solution.py").read_text())
+    with Pool(1) as pool:
+        first = check_exercise(course, course.resolve("01"), learner, pool=pool)
+        checks.write_text(checks.read_text() + "\nprint('checks, as edited')\n")
+        edited = check_exercise(course, course.resolve("01"), learner, pool=pool)
+        moved_on = check_exercise(course, course.resolve("03"), other, pool=pool)
+    assert first.passed and "as edited" not in first.output
+    assert edited.passed and "checks, as edited" in edited.output, edited.output
+    assert moved_on.passed, moved_on.message

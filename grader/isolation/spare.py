@@ -30,7 +30,7 @@ _HEADER = struct.Struct(">Q")  # the request's JSON length; the input bytes foll
 class Spare:
     """C's pid, the job's folder, the read ends of stdout, stderr and results, and the job pipe's write end."""
 
-    def __init__(self) -> None:
+    def __init__(self, likely: dict | None = None) -> None:
         self.scratch = keeper.new_scratch(SPARE_INFIX)
         pipes = [os.pipe() for _ in range(3)]
         job_r, self.job_w = os.pipe()
@@ -41,7 +41,7 @@ class Spare:
             if os.getppid() != keeper_pid:  # the keeper was killed as it forked us
                 os._exit(0)
             os.close(self.job_w)
-            _child(pipes, job_r)  # never returns
+            _child(pipes, job_r, likely)  # never returns
         os.close(job_r)
         for _, write_end in pipes:
             os.close(write_end)
@@ -76,14 +76,16 @@ class Spare:
         keeper.remove(self.scratch)
 
 
-def fork() -> Spare | None:
-    """A spare for the next job, where this keeper's jobs may take one."""
+def fork(last: dict | None = None) -> Spare | None:
+    """A spare for the next job, where this keeper's jobs may take one; it loads the checks of `last` (the
+    job before: in `watch` and the server, the next is most often of the same exercise) while it waits."""
     if os.environ.get(boundary.UNSAFE_ENV) == "1" or not cgroup.unavailable_reason():
         return None
-    return Spare()
+    likely = {"exercise": last["exercise"], "checks": last["checks"]} if last and "checks" in last else None
+    return Spare(likely)
 
 
-def _child(pipes: list, job_r: int) -> None:
+def _child(pipes: list, job_r: int, likely: dict | None) -> None:
     """The spare's C: as a fresh job's (`keeper._child`), with the job still to come on `job_r` (fd
     JOB_FD from here on), which L reads once it is in the namespaces. Named NAME until then (C and I
     keep the name: `ps` and the tests tell a spare from a learner's leftover by it)."""
@@ -92,16 +94,44 @@ def _child(pipes: list, job_r: int) -> None:
         os.setsid()
         keeper.plumb(pipes, job_r)
         own = _rename(NAME)
-        boundary.contain_job(lambda: _taken(own), "", keep=keeper.JOB_FD)
+        boundary.contain_job(lambda: _taken(own, likely), "", keep=keeper.JOB_FD)
     finally:
         os._exit(70)
 
 
-def _taken(own_name: str) -> tuple:
-    """In L: the job, read from the keeper; L is named as before (a learner's process again)."""
+def _taken(own_name: str, likely: dict | None) -> tuple:
+    """In L: the checks of the `likely` job loaded ahead, then the job, read from the keeper; L is named as
+    before (a learner's process again). The job's checks are loaded anew unless they are those, unchanged."""
+    ahead = _load_ahead(likely)
     document, extra = read_job(keeper.JOB_FD)
     _rename(own_name)
-    return keeper.job_parts(document["job"], extra, document["scratch"], "")
+    job = document["job"]
+    spec, prepare, run = keeper.job_parts(job, extra, document["scratch"], "")
+    if ahead is not None and ahead[0] == (job.get("exercise"), job.get("checks"), _signature(job.get("checks"))):
+        prepare = lambda: ahead[1]  # noqa: E731
+    return spec, prepare, run
+
+
+def _load_ahead(likely: dict | None) -> tuple | None:
+    """((exercise, checks path, the file's signature), the checks module) of `likely`, or None."""
+    from grader.isolation import worker
+
+    if likely is None:
+        return None
+    signature = _signature(likely["checks"])
+    try:
+        return (likely["exercise"], likely["checks"], signature), worker.prepare(likely)
+    except BaseException:  # the job loads its checks itself, and reports what is wrong then
+        return None
+
+
+def _signature(path) -> tuple | None:
+    """What changes when the file is edited: its size and modification time."""
+    try:
+        info = os.stat(path)
+    except (OSError, TypeError, ValueError):
+        return None
+    return info.st_size, info.st_mtime_ns, info.st_ino
 
 
 def _job_folder(spare_folder: str) -> str:

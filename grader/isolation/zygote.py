@@ -34,8 +34,10 @@ def serve(fd: int) -> None:
     sock = socket.socket(fileno=fd)
     protocol.send(sock, b"ready")  # torch is here: the first job may be sent now (it waits in the socket)
     _warm_imports()  # meanwhile, not before: a cold check's trusted side computes the reference instead of waiting
+    last = None
     while True:
-        if not _one_job(sock, spare.fork()):  # the next job's processes forked while none is asked for
+        last = _one_job(sock, spare.fork(last))  # the next job's processes forked while none is asked for
+        if last is None:
             return  # the pool closed
 
 
@@ -67,9 +69,9 @@ def serve_once(fd: int) -> None:
     _one_job(socket.socket(fileno=fd), spare.fork())  # and the job's processes too
 
 
-def _one_job(sock: socket.socket, ahead) -> bool:
-    """Run the next job that arrives on `sock` (in the spare `ahead`, if any) and reply; False once the other
-    end has closed (the spare is then discarded)."""
+def _one_job(sock: socket.socket, ahead) -> dict | None:
+    """Run the next job that arrives on `sock` (in the spare `ahead`, if any) and reply; the job's request, or
+    None once the other end has closed (the spare is then discarded)."""
     from grader.isolation import keeper
 
     try:
@@ -77,10 +79,10 @@ def _one_job(sock: socket.socket, ahead) -> bool:
     except protocol.Lost:
         if ahead is not None:
             ahead.discard()
-        return False
+        return None
     finished = keeper.run_job(request, extra[0], ahead)
     protocol.send_json(sock, finished.to_wire(), finished.results)
-    return True
+    return request
 
 
 def become_keeper() -> None:

@@ -599,7 +599,10 @@ def test_a_fork_past_the_process_cap_fails_in_the_learner_at_once(tmp_path):
     assert outcome["forked"] < 8 + THREAD_ROOM  # the learner itself (and its threads) count too
 
 
-def test_a_process_the_learner_leaves_behind_is_gone_once_the_job_has_exited(scratch):
+def test_a_process_the_learner_leaves_behind_is_killed_as_the_job_exits(scratch):
+    """Killed by the kernel as the job's namespace ends: C exits once I has told it how L ended, and I's
+    own end (which kills what is left in the namespace) goes on after it, so the leftover is gone within
+    moments of the job's exit (a keeper's kill of the job's tree also ends it), not at its sleep's end."""
     need("pidns")
     name = f"lo-{uuid.uuid4().hex[:12]}"  # the leftover's name in /proc/PID/comm, which the host can see
 
@@ -624,6 +627,9 @@ def test_a_process_the_learner_leaves_behind_is_gone_once_the_job_has_exited(scr
         job.send("go\n")
         assert job.outcome() == "done"
         assert job.finish() == 0
+        deadline = time.monotonic() + 10
+        while _named(name) and time.monotonic() < deadline:
+            time.sleep(0.01)
         assert _named(name) == []
     finally:  # should the boundary fail, leave nothing behind all the same
         for pid in _named(name):

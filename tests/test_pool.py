@@ -120,3 +120,15 @@ def test_a_spare_loads_the_last_jobs_checks_ahead_yet_an_edited_checks_file_or_a
     assert first.passed and "as edited" not in first.output
     assert edited.passed and "checks, as edited" in edited.output, edited.output
     assert moved_on.passed, moved_on.message
+
+
+def test_a_running_or_sleeping_process_is_not_taken_for_one_in_its_exit_path():
+    """kill_tree counts a process in the kernel's exit path as ended (it never runs code again): the flag
+    is read from the right field of /proc/PID/stat, so no living process is ever passed over."""
+    sleeper = subprocess.Popen(["sleep", "30"])
+    try:
+        assert not proctree.exiting(sleeper.pid) and not proctree.exiting(os.getpid())
+        proctree.kill_tree(lambda: {sleeper.pid})
+        assert sleeper.wait(timeout=10) == -9
+    finally:
+        sleeper.kill()

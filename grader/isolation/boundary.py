@@ -3,7 +3,9 @@
 `contain()` is called in a freshly forked child and never returns. Three processes:
 
   C  the caller's child: closes every fd above 3, dies with its parent, unshares the job's
-     namespaces (`namespaces.enter`), forks I, and exits the way the learner did;
+     namespaces (`namespaces.enter`), forks I, and exits the way the learner did as soon as I has
+     told it (I's own end, with the namespace's, goes on after: `proctree.kill_tree` counts a
+     process in the kernel's exit path as ended, and a keeper reaps I once it has answered);
   I  pid 1 of the job's PID namespace, a tiny init: private mounts, a fresh /proc, forks L,
      reaps every child until L is gone, tells C how L ended, and exits, upon which the kernel
      kills whatever is left in the namespace (L must not be pid 1 itself: pid 1 ignores

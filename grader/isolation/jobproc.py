@@ -160,13 +160,11 @@ def fate_text(status: int | None) -> str:
 
 def read_fate(report_r: int, pid: int) -> tuple[str, int]:
     """In C: how L ended, as I told it; I's own fate where I ended without telling."""
-    data = b""
-    while chunk := os.read(report_r, 64):
-        data += chunk
+    data = os.read(report_r, 64)  # I's one write, once L has ended; I is left to end on its own (its keeper reaps it)
     os.close(report_r)
-    _, status = os.waitpid(pid, 0)
     kind, _, number = data.decode(errors="replace").partition(" ")
     if kind not in ("exit", "signal") or not number.isdigit():
+        _, status = os.waitpid(pid, 0)  # I ended without telling
         kind, _, number = fate_text(status).partition(" ")
     return kind, int(number)
 

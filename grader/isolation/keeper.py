@@ -11,6 +11,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import time
 
 from grader.isolation import boundary, cgroupjobs, jobfolders, namespaces, proctree
 from grader.isolation.sandbox import Finished, Limits, Monitor
@@ -158,11 +159,16 @@ def remove(path: str) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def reap_all() -> None:
+def reap_all(seconds: float = 0.0) -> None:
+    """Reap every child that has ended; wait up to `seconds` for those still ending (a job's init, whose
+    kill returned once it was in the kernel's exit path: `proctree.kill_tree`)."""
+    deadline = time.monotonic() + seconds
     while True:
         try:
             pid, _ = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
             return
         if pid == 0:
-            return
+            if time.monotonic() >= deadline:
+                return
+            time.sleep(0.002)

@@ -116,7 +116,7 @@ def run_delay(pid: int) -> float | None:
 def kill_tree(tree) -> None:
     """SIGKILL the processes `tree()` names until none is left (they may fork while we kill)."""
     for _ in range(50):
-        living = [pid for pid in tree() if alive(pid)]
+        living = [pid for pid in tree() if alive(pid) and not exiting(pid)]
         if not living:
             return
         for pid in living:
@@ -125,6 +125,15 @@ def kill_tree(tree) -> None:
             except (ProcessLookupError, PermissionError):
                 pass
         time.sleep(0.01)
+
+
+PF_EXITING = 0x4
+
+
+def exiting(pid: int) -> bool:
+    """True once the process is in the kernel's exit path: it never runs code of its own again."""
+    fields = _stat_fields(pid)
+    return bool(fields) and len(fields) > 6 and int(fields[6]) & PF_EXITING != 0
 
 
 def alive(pid: int) -> bool:

@@ -21,6 +21,7 @@ import sys
 from grader.isolation import protocol
 
 PR_SET_CHILD_SUBREAPER = 36
+SETTLE_SECONDS = 2.0
 
 
 def serve(fd: int) -> None:
@@ -82,6 +83,7 @@ def _one_job(sock: socket.socket, ahead) -> dict | None:
         return None
     finished = keeper.run_job(request, extra[0], ahead)
     protocol.send_json(sock, finished.to_wire(), finished.results)
+    keeper.reap_all(SETTLE_SECONDS)  # answered: the job's last processes may now finish ending, before the next job
     return request
 
 

@@ -23,7 +23,7 @@ from pathlib import Path, PureWindowsPath
 
 import pytest
 
-from conftest import COURSE, ROOT
+from conftest import COURSE, ROOT, copy_course
 from grader.isolation import backend, guard, jobobject, seatbelt, spawned, spawner
 from grader.isolation.sandbox import Limits
 
@@ -701,6 +701,25 @@ def test_a_spare_loads_the_last_jobs_checks_ahead_and_any_exercise_still_works_i
         assert check_exercise(COURSE, COURSE.resolve("01"), first, pool=pool).status == "passed"
         assert hinted.popen.poll() is not None, "the second check ran in the hinted spare"
         assert check_exercise(COURSE, COURSE.resolve("03"), other, pool=pool).status == "passed", "a hint that does not fit"
+
+
+@pytest.mark.slow
+def test_a_spare_that_loaded_checks_ahead_loads_them_again_once_their_file_was_edited(tmp_path: Path):
+    """An instructor edits an exercise's checks while `watch` runs: the next check runs the edited checks
+    (their module writes to fd 1 at import: what the worker printed is in the output), not those the spare loaded."""
+    from grader.course import find_course
+    from grader.engine import check_exercise
+    from grader.isolation.portable import PortablePool
+
+    course = find_course(copy_course(tmp_path / "course"))
+    learner, checks = tmp_path / "01_tensors.py", course.root / "reference/01_tensors/checks.py"
+    learner.write_text(SOLUTION_01)
+    with PortablePool(1) as pool:
+        assert check_exercise(course, course.resolve("01"), learner, pool=pool).passed
+        assert pool.spares[0].wait_ready()  # its checks are loaded: the edit comes after
+        checks.write_text(checks.read_text() + "\nimport os\nos.write(1, b'checks, as edited\\n')\n")
+        edited = check_exercise(course, course.resolve("01"), learner, pool=pool)
+    assert edited.passed and "checks, as edited" in edited.output, edited.output
 
 
 @pytest.mark.slow

@@ -105,9 +105,11 @@ def _taken(own_name: str, likely: dict | None) -> tuple:
     ahead = _load_ahead(likely)
     document, extra = read_job(keeper.JOB_FD)
     _rename(own_name)
+    from grader.judging.loader import file_signature
+
     job = document["job"]
     spec, prepare, run = keeper.job_parts(job, extra, document["scratch"], "")
-    if ahead is not None and ahead[0] == (job.get("exercise"), job.get("checks"), _signature(job.get("checks"))):
+    if ahead is not None and ahead[0] == (job.get("exercise"), job.get("checks"), file_signature(job.get("checks"))):
         prepare = lambda: ahead[1]  # noqa: E731
     return spec, prepare, run
 
@@ -115,23 +117,15 @@ def _taken(own_name: str, likely: dict | None) -> tuple:
 def _load_ahead(likely: dict | None) -> tuple | None:
     """((exercise, checks path, the file's signature), the checks module) of `likely`, or None."""
     from grader.isolation import worker
+    from grader.judging.loader import file_signature
 
     if likely is None:
         return None
-    signature = _signature(likely["checks"])
+    signature = file_signature(likely["checks"])
     try:
         return (likely["exercise"], likely["checks"], signature), worker.prepare(likely)
     except BaseException:  # the job loads its checks itself, and reports what is wrong then
         return None
-
-
-def _signature(path) -> tuple | None:
-    """What changes when the file is edited: its size and modification time."""
-    try:
-        info = os.stat(path)
-    except (OSError, TypeError, ValueError):
-        return None
-    return info.st_size, info.st_mtime_ns, info.st_ino
 
 
 def _job_folder(spare_folder: str) -> str:

@@ -79,16 +79,18 @@ def _before_ready(first: dict) -> tuple | None:
     """The first frame on the job pipe (a pre-started worker is spawned before its exercise is known): the
     modules the exercise preloads (course.toml), and the exercise its job will likely be (a spare spawned
     after a job: the same one, in `watch`), whose checks module is loaded now. Returns (exercise, checks
-    path, the module) or None."""
+    path, its file's signature, the module) or None."""
     from grader.isolation import torchsetup, worker
+    from grader.judging.loader import file_signature
 
     for name in first.get("preload", ()):
         torchsetup.import_or_undo(str(name))
     hint = first.get("hint")
     if not hint:
         return None
+    signature = file_signature(hint["checks"])
     try:
-        return hint["exercise"], hint["checks"], worker.prepare(hint)
+        return hint["exercise"], hint["checks"], signature, worker.prepare(hint)
     except BaseException:  # the job loads it again, and reports what is wrong then
         return None
 
@@ -142,11 +144,12 @@ def _run(request: dict, extra: bytes, early: tuple | None = None) -> None:
     limits, write the files, run the worker; exit."""
     from grader.isolation import rlimits, worker
     from grader.isolation.layers import Layers
+    from grader.judging.loader import file_signature
 
     folder = request["folder"]
     try:
-        same = early is not None and early[:2] == (request["exercise"], request["checks"])
-        checks = early[2] if same else worker.prepare(request)
+        same = early is not None and early[:3] == (request["exercise"], request["checks"], file_signature(request["checks"]))
+        checks = early[3] if same else worker.prepare(request)  # loaded anew where its checks file changed since
         in_force, missing = rlimits.apply(request["limits"])
         _write_files(request, extra, folder)
         os.environ.update(request.get("env", {}))

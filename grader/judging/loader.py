@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -39,3 +40,13 @@ def course_code_loaded() -> bool:
     from grader.judging.mistakes import MODULE_PREFIX
 
     return any(name.startswith((CHECKS_PREFIX, REFERENCE_PREFIX, MODULE_PREFIX)) for name in list(sys.modules))
+
+
+def file_signature(path) -> tuple | None:
+    """What changes when the file is edited or replaced (size, modification time, inode); None if unreadable.
+    A checks module loaded ahead of its job is used only while its file's signature is unchanged."""
+    try:
+        info = os.stat(path)
+    except (OSError, TypeError, ValueError):
+        return None
+    return info.st_size, info.st_mtime_ns, info.st_ino

@@ -21,6 +21,24 @@ def _alive_below_us(exclude: set[int], spares: bool = True) -> list[int]:
     return [p for p in proctree.descendants(os.getpid()) - exclude if proctree.alive(p) and (spares or process_name(p) != spare.NAME)]
 
 
+def _spare_waits_for_its_job(seconds: float = 60) -> bool:
+    """Once the spare's L (the last of its three processes) sleeps reading its job pipe: done loading ahead."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        spares = sorted(_spares_below_us())
+        if len(spares) == 3 and "pipe" in _wchan(spares[-1]):
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def _wchan(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/wchan").read_text()
+    except OSError:
+        return ""
+
+
 def _spares_below_us() -> list[int]:
     return [p for p in proctree.descendants(os.getpid()) if process_name(p) == spare.NAME and proctree.alive(p)]
 
@@ -114,6 +132,7 @@ def test_a_spare_loads_the_last_jobs_checks_ahead_yet_an_edited_checks_file_or_a
     other.write_text((COURSE.root / "reference/03_nn_module/solution.py").read_text())
     with Pool(1) as pool:
         first = check_exercise(course, course.resolve("01"), learner, pool=pool)
+        assert _spare_waits_for_its_job(), "the spare's L loaded the checks and waits on its job pipe"
         checks.write_text(checks.read_text() + "\nimport os\nos.write(1, b'checks, as edited\\n')\n")
         edited = check_exercise(course, course.resolve("01"), learner, pool=pool)
         moved_on = check_exercise(course, course.resolve("03"), other, pool=pool)

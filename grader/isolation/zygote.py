@@ -71,8 +71,9 @@ def serve_once(fd: int) -> None:
 
 
 def _one_job(sock: socket.socket, ahead) -> dict | None:
-    """Run the next job that arrives on `sock` (in the spare `ahead`, if any) and reply; the job's request, or
-    None once the other end has closed (the spare is then discarded)."""
+    """Run the next job that arrives on `sock` (in the spare `ahead`, if any) and reply; the job's exercise and
+    checks file (never its source or results: the next job's processes are forked from this one's memory),
+    or None once the other end has closed (the spare is then discarded)."""
     from grader.isolation import keeper
 
     try:
@@ -84,7 +85,7 @@ def _one_job(sock: socket.socket, ahead) -> dict | None:
     finished = keeper.run_job(request, extra[0], ahead)
     protocol.send_json(sock, finished.to_wire(), finished.results)
     keeper.reap_all(SETTLE_SECONDS)  # answered: the job's last processes may now finish ending, before the next job
-    return request
+    return {k: request[k] for k in ("exercise", "checks") if k in request}  # no more: the next spare is forked with it
 
 
 def become_keeper() -> None:

@@ -151,3 +151,25 @@ def test_a_running_or_sleeping_process_is_not_taken_for_one_in_its_exit_path():
         assert sleeper.wait(timeout=10) == -9
     finally:
         sleeper.kill()
+
+
+def test_a_learners_process_holds_no_earlier_jobs_request_as_an_object(tmp_path: Path):
+    """`grade` runs many students' files through one keeper: the next job's processes (forked ahead) must
+    not hold the last request (another student's source) as a live object. The second file looks for
+    any dict with a "source" that holds the first file's secret."""
+    import uuid
+
+    secret = uuid.uuid4().hex
+    first, second = tmp_path / "a" / "01_tensors.py", tmp_path / "b" / "01_tensors.py"
+    first.parent.mkdir()
+    second.parent.mkdir()
+    first.write_text((COURSE.root / "reference/01_tensors/solution.py").read_text() + f"\n# {secret}\n")
+    second.write_text(
+        "import gc\nMARK = ''.join(['" + secret[:16] + "', '" + secret[16:] + "'])\n"
+        "seen = [o for o in gc.get_objects() if isinstance(o, dict) and isinstance(o.get('source'), str) and MARK in o['source']]\n"
+        "print('earlier source:', 'found' if seen else 'none')\n")
+    with Pool(1) as pool:
+        check_exercise(COURSE, COURSE.resolve("01"), first, pool=pool)
+        assert _spare_waits_for_its_job()
+        probe = check_exercise(COURSE, COURSE.resolve("01"), second, pool=pool)
+    assert "earlier source: none" in probe.output, probe.output

@@ -228,8 +228,9 @@ def validate(
     quick: bool = typer.Option(False, "--quick", help="Skip grading the reference along the cold, grade and notebook paths."),
 ) -> None:
     """For course authors: prove exercises sound (reference passes along every path, stub fails, mistakes get their hints)."""
+    from grader.authoring.paths import names
     from grader.authoring.validate import unsound, validate_exercises
-    from grader.frontends.tables import show_validation
+    from grader.frontends.tables import show_paths, show_validation
     from grader.isolation.backend import Pool
 
     course = _course()
@@ -239,6 +240,7 @@ def validate(
         found = validate_exercises(course, chosen, pool, every_path=not quick)
     for ex in chosen:
         show_validation(console, ex, found[ex.id])
+    show_paths(console, names(every_path=not quick))
     raise typer.Exit(1 if any(unsound(problems) for problems in found.values()) else 0)
 
 

@@ -44,6 +44,7 @@ def test_new_scaffolds_a_working_example_that_validate_accepts(course: Path):
     assert len(list((folder / "mistakes").glob("*.py"))) >= 4 and len(list((folder / "styles").glob("*.py"))) >= 3
     result = cli(course, "validate")
     assert result.exit_code == 0 and "✓ 01_scale: sound" in result.output
+    assert "sound exercises): warm pool; cold check; grade" in result.output and "; notebook." in result.output
     listed = cli(course, "list")
     assert "Scale and shift" in listed.output and "arithmetic" in listed.output
 

@@ -434,7 +434,7 @@ def test_paths_the_portable_backend_builds_hold_for_windows_inputs(user: str):
     assert line == f'"{python}" -m grader.isolation.spawned'
 
 
-# --- the learner loop and validate, through the portable backend ---------------------------------
+# --- the learner loop, through the portable backend (validate: test_validate_portable.py) --------
 
 @pytest.mark.slow
 def test_the_learner_loop_works_on_the_portable_backend(course_dir: Path, monkeypatch):
@@ -459,18 +459,26 @@ def test_the_learner_loop_works_on_the_portable_backend(course_dir: Path, monkey
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("ex_id", ["03_nn_module"])
-def test_validate_finds_exercises_sound_on_the_portable_backend(ex_id: str):
-    """The reference passes, the stub fails and every known mistake gets its own hint, each in a spawned
-    worker. Only 03: `PYTORCH_TUTOR_BACKEND=portable python -m pytest tests/test_course_content.py` does not
-    run the whole course (its every-path validate includes `grade`, which refuses a backend with no
-    file-system wall: 19 setup errors, tried 2026-12-07)."""
-    from grader.authoring.validate import validate_exercises
-    from grader.isolation.portable import PortablePool
+def test_a_pool_sets_torch_up_in_the_trusted_process_as_its_workers_do():
+    """`watch` and `check --all` (a pool of the portable backend) in a process that has not imported torch:
+    the reference of 07 (Adam training, whose values depend on the thread count) passes, its outcomes computed
+    here with one thread as in the worker (before the pool did so, its values differed beyond the tolerance)."""
+    from conftest import python_json
 
-    with PortablePool(1) as pool:
-        problems = validate_exercises(COURSE, [COURSE.resolve(ex_id)], pool, every_path=False)
-    assert problems[ex_id] == [], "\n".join(p.text() for p in problems[ex_id])
+    found = python_json("""
+        import json, os
+        os.environ["PYTORCH_TUTOR_BACKEND"] = "portable"
+        from grader.course import find_course
+        from grader.engine import check_exercise
+        from grader.isolation.backend import Pool
+        course = find_course(".")
+        exercise = course.resolve("07")
+        with Pool(1) as pool:
+            result = check_exercise(course, exercise, exercise.solution, pool=pool)
+        print(json.dumps({"status": result.status, "isolation": result.isolation,
+                          "failing": [c.message for c in result.checks if not c.passed]}))
+    """)
+    assert found["status"] == "passed" and found["isolation"][:1] == ["spawned"], found
 
 
 def test_a_console_that_cannot_encode_utf8_gets_ascii_marks(course_dir: Path):

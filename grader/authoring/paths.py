@@ -1,11 +1,15 @@
 """Grade a file along every path a learner or instructor uses, to prove they agree.
 
-- warm: a warm zygote of a pool (`check --all`, `watch`, the tests);
+- warm: a warm zygote of a pool (`check --all`, `watch`, the tests): validate's own first grading
+  of the reference (`soundness.reference_problems`);
 - cold: a fresh `pytorch-tutor check NN --file ... --json` process (a single check);
-- grade: `pytorch-tutor grade` of a one-student class;
+- grade: `pytorch-tutor grade` of a one-student class (on a backend with no file-system wall, which
+  `grade` refuses for a class, run as `--unsafe-no-sandbox` runs it: the files graded are the course's
+  own references, which validate already runs in its own process);
 - notebook: the file written as a notebook and graded as `.ipynb`.
 
-Each path gives, per exercise, a list of (check name, passed, message).
+Each path gives, per exercise, a list of (check name, passed, message). `names()` says which paths a
+validate grades along here, and how.
 """
 
 from __future__ import annotations
@@ -22,12 +26,20 @@ from pathlib import Path
 from grader.course import Course, Exercise
 
 Verdicts = list[tuple[str, bool, str]]
+OWN_FILES = "no file-system wall on this backend: the course's own files, as with --unsafe-no-sandbox"
 
 
-def warm(course: Course, exercise: Exercise, file: Path, pool) -> Verdicts:
-    from grader.engine import check_exercise
+def names(every_path: bool = True) -> list[str]:
+    """The paths a validate grades the reference along, as its report names them."""
+    if not every_path:
+        return ["warm pool"]
+    return ["warm pool", "cold check", "grade" + ("" if _has_wall() else f" ({OWN_FILES})"), "notebook"]
 
-    return _verdicts(check_exercise(course, exercise, file, pool=pool).checks)
+
+def _has_wall() -> bool:
+    from grader.isolation import backend
+
+    return backend.file_system_wall(backend.detect()) is not None
 
 
 def cold(course: Course, pairs: list[tuple[Exercise, Path]]) -> dict[str, Verdicts]:
@@ -48,7 +60,8 @@ def cold(course: Course, pairs: list[tuple[Exercise, Path]]) -> dict[str, Verdic
 
 
 def grade(course: Course, pairs: list[tuple[Exercise, Path]]) -> dict[str, Verdicts]:
-    """One `grade` run over a class with a single student who handed in every file."""
+    """One `grade` run over a class with a single student who handed in every file (where the backend has
+    no file-system wall, as `--unsafe-no-sandbox` grades: the files are the course's own)."""
     from grader.classroom import grading, plan
 
     with tempfile.TemporaryDirectory(prefix="pytorch-tutor-validate-") as tmp:
@@ -57,7 +70,7 @@ def grade(course: Course, pairs: list[tuple[Exercise, Path]]) -> dict[str, Verdi
         for exercise, file in pairs:
             shutil.copyfile(file, student / f"{exercise.id}.py")
         found = plan.plan(course, student.parent, Path(tmp) / "gradebook", ",".join(e.id for e, _ in pairs))
-        run = grading.grade_class(course, found, force=True)
+        run = grading.grade_class(course, found, force=True, unsafe=not _has_wall())
     book = run.book["reference"]
     return {ex.id: [(c["name"], c["passed"], c["message"]) for c in book[ex.id]["checks"]] for ex, _ in pairs}
 
@@ -69,10 +82,10 @@ def notebook(course: Course, exercise: Exercise, file: Path, pool) -> Verdicts:
 
     with tempfile.TemporaryDirectory(prefix="pytorch-tutor-validate-") as tmp:
         target = export_notebook(exercise, Path(tmp) / f"{exercise.id}.ipynb", source=file)
-        return _verdicts(check_exercise(course, exercise, target, pool=pool).checks)
+        return verdicts(check_exercise(course, exercise, target, pool=pool).checks)
 
 
-def _verdicts(checks) -> Verdicts:
+def verdicts(checks) -> Verdicts:
     return [(c.name, c.passed, c.message) for c in checks]
 
 

@@ -39,13 +39,17 @@ def unsound(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if not p.warning]
 
 
-def validate_exercises(course: Course, exercises: list[Exercise], pool, every_path: bool = True) -> dict[str, list[Problem]]:
+def validate_exercises(course: Course, exercises: list[Exercise], pool, every_path: bool = True,
+                       mistakes: bool = True) -> dict[str, list[Problem]]:
     """Problems per exercise id (an empty list: sound). `every_path`: also grade along the cold,
-    grade and notebook paths (the slow part)."""
-    found = {ex.id: _one(course, ex, pool) for ex in exercises}
+    grade and notebook paths (the slow part). `mistakes=False`: leave the known mistakes unjudged (the
+    suite's portable run: each is a job, and on that backend a worker spawned for it; the trusted side's
+    judgement is the same on every backend)."""
+    warm: dict[str, list] = {ex.id: [] for ex in exercises}  # the reference's first result on the pool: the warm path's
+    found = {ex.id: _one(course, ex, pool, mistakes, warm[ex.id]) for ex in exercises}
     sound = [ex for ex in exercises if not unsound(found[ex.id])]
     if every_path and sound:
-        for ex_id, problems in _path_problems(course, sound, pool).items():
+        for ex_id, problems in _path_problems(course, sound, pool, warm).items():
             found[ex_id] += problems
     return found
 
@@ -54,7 +58,7 @@ def validate_exercise(course: Course, exercise: Exercise, pool=None, every_path:
     return validate_exercises(course, [exercise], pool, every_path)[exercise.id]
 
 
-def _one(course: Course, exercise: Exercise, pool) -> list[Problem]:
+def _one(course: Course, exercise: Exercise, pool, mistakes: bool, warm: list) -> list[Problem]:
     from grader.judging.reference import load_reference
 
     problem = lambda file, decl, msg: Problem(exercise.id, str(file), decl, msg)  # noqa: E731
@@ -68,20 +72,21 @@ def _one(course: Course, exercise: Exercise, pool) -> list[Problem]:
     if static:
         return static + barred  # grading declarations that name missing things would only repeat the problem
     found = barred + soundness.case_problems(exercise, problem)
-    found += soundness.reference_problems(course, exercise, checks, pool, problem)
+    found += soundness.reference_problems(course, exercise, checks, pool, problem, warm)
     found += soundness.stub_problems(course, exercise, pool, problem)
     found += soundness.style_problems(course, exercise, pool, problem)
-    found += soundness.mistake_problems(course, exercise, checks, pool, problem)
+    found += soundness.mistake_problems(course, exercise, checks, pool, problem) if mistakes else []
     return found
 
 
-def _path_problems(course: Course, exercises: list[Exercise], pool) -> dict[str, list[Problem]]:
-    """The reference graded along every path; a problem wherever two paths disagree on a check."""
+def _path_problems(course: Course, exercises: list[Exercise], pool, warm: dict[str, list]) -> dict[str, list[Problem]]:
+    """The reference graded along every path (the warm pool's: its first grading, in `warm`); a problem wherever
+    two paths disagree on a check."""
     pairs = [(ex, ex.solution) for ex in exercises]
     by_path = {"cold check": paths.cold(course, pairs), "grade": paths.grade(course, pairs)}
     found: dict[str, list[Problem]] = {ex.id: [] for ex in exercises}
     for ex in exercises:
-        views = {"warm pool": paths.warm(course, ex, ex.solution, pool), "notebook": paths.notebook(course, ex, ex.solution, pool)}
+        views = {"warm pool": paths.verdicts(warm[ex.id][0].checks), "notebook": paths.notebook(course, ex, ex.solution, pool)}
         views.update({name: results[ex.id] for name, results in by_path.items()})
         found[ex.id] = _disagreements(ex, views)
     return found

@@ -54,6 +54,12 @@ def show_validation(console: Console, exercise, problems: list) -> None:
         console.print(Padding(Text(f"- warning: {problem.text()}", style="yellow"), (0, 0, 0, 4)))
 
 
+def show_paths(console: Console, paths: list[str]) -> None:
+    """The paths `validate` grades a reference along (past the first, only a reference sound on the first)."""
+    later = " (past the warm pool, the references of sound exercises)" if len(paths) > 1 else ""
+    console.print(Text(f"Paths graded{later}: {'; '.join(paths)}.", style="dim"))
+
+
 def show_all_results(console: Console, results: list[ExerciseResult], command: str) -> None:
     """One table for `check --all`: a line per exercise, its first problem, and the total."""
     table = Table(box=table_box(console), title="pytorch-tutor check --all", title_justify="left")

@@ -79,6 +79,10 @@ class PortablePool:
             for _ in range(self.size):
                 self.spares.append(_prestarted(self.preload) or Worker(None, self.preload))
         sweep()
+        if not self.trusted_preload:  # torch as every grading process sets it up (one thread), while the spares warm
+            from grader.isolation import torchsetup
+
+            torchsetup.prepare(preload=self.preload)  # (a cold check's: once its job is handed over, in `start`)
         return self
 
     def __exit__(self, *exc) -> None:

@@ -38,6 +38,11 @@ def mistake_file(tmp_path: Path, number: str, *names: str) -> tuple[Path, str]:
     ("17", "early_stopping_on_test"),  # a course helper (val_loss) given the wrong split: the line that called it
     ("15", "default_weights_not_the_file"),  # a course helper (pretrained_state) called at all: the calling line
     ("11", "clip_by_value"),  # gradients changed in place by torch's clipping, then read by the optimizer
+    ("19", "no_scaling"),  # a step left out: the line that made the correct value it was left out of, not its use
+    ("12", "normalised_with_unbiased_var"),  # a correct value (for the running statistics) used where another was due
+    ("19", "additive_mask_as_keep_mask"),  # a step that changed nothing, then the softmax of it: the step's line
+    ("08", "bce_sigmoid_then_log"),  # an op no correct computation applies there (log of a sigmoid): its own line
+    ("14", "unpacked_last_column"),  # the wrong part of a correct value selected: the selection's line
 ])
 def test_a_known_mistake_is_pointed_at_its_own_line(tmp_path, number, mistake):
     path, source = mistake_file(tmp_path, number, f"mistakes/{mistake}")
@@ -103,6 +108,50 @@ def test_a_value_is_blamed_on_the_nearest_tested_functions_line(frames, checked,
     assert _blamed({"line": frames[0][0], "frames": frames}, set(), checked) == line
 
 
+def test_an_op_is_named_one_way_however_the_code_spells_it():
+    """`x / y`, `torch.div`, `x.div_` and autograd's `aten.div` are one op to the step-left-out rule; a name
+    that is no identifier (a lambda's) is none."""
+    import torch
+
+    from grader.judging.trace_values import _name
+
+    spellings = [torch.Tensor.__truediv__, torch.Tensor.__rtruediv__, torch.div, torch.Tensor.div_,
+                 torch.ops.aten.div.Tensor, torch.Tensor.__itruediv__]
+    assert {_name(f) for f in spellings} == {"div"}
+    assert {_name(f) for f in (torch.softmax, torch.nn.functional.softmax, torch.Tensor.softmax)} == {"softmax"}
+    assert _name(lambda: 0) == ""
+
+
+def _traced(*steps) -> dict:
+    """A trace of (line, name, value, inputs) steps, the first read from outside, returning the last."""
+    import torch
+
+    ops = [{"line": line, "frames": [[line, "f"]], "inputs": inputs, "fresh": False, "state": 1 if k == 0 else 0,
+            "name": name, "shape": [len(value)], "dtype": "torch.float32", "data": torch.tensor(value), "stats": None}
+           for k, (line, name, value, inputs) in enumerate(steps)]
+    return {"case": 0, "ops": ops, "outputs": [len(ops) - 1], "truncated": False}
+
+
+@pytest.mark.parametrize("learner, line", [
+    # the scaling left out: the softmax (a correct op) of a correct value no correct computation took it of
+    ([(1, "", [2.0, 4.0], []), (5, "mul", [4.0, 8.0], [0]), (7, "softmax", [0.018, 0.982], [1])], 5),
+    # the softmax of the right value, computed wrong (another op no correct computation applies there): its line
+    ([(1, "", [2.0, 4.0], []), (5, "mul", [4.0, 8.0], [0]), (6, "div", [1.0, 2.0], [1]),
+      (7, "log_softmax", [-1.31, -0.31], [2])], 7),
+])
+def test_a_step_left_out_is_named_where_the_value_it_was_left_out_of_was_made(learner, line):
+    from grader.judging.blame import describe
+    from grader.judging.correct import Correct
+    from grader.judging.pointer import first_difference
+
+    correct = Correct([_traced((1, "", [2.0, 4.0], []), (5, "mul", [4.0, 8.0], [0]), (6, "div", [1.0, 2.0], [1]),
+                               (7, "softmax", [0.2689, 0.7311], [2]))])
+    trace = _traced(*learner)
+    found = first_difference(trace, correct, (1e-3, 1e-3))
+    lines = [f"line {n}" for n in range(1, 10)]
+    assert found is not None and describe(*found, trace, lines, lambda n: ("", n)).startswith(f"line {line}:"), found
+
+
 def test_a_tensor_read_again_unchanged_is_not_recorded_again_but_an_in_place_change_is():
     """`p.grad` read twice, `x.float()` of a float: the value already recorded (later reads link to it); `x.mul_`
     changed it: a new value, computed from the old."""
@@ -120,6 +169,7 @@ def test_a_tensor_read_again_unchanged_is_not_recorded_again_but_an_in_place_cha
     assert same is y
     assert len(ops) == 4, [(op["state"], op["inputs"]) for op in ops]  # x read, x * 2, y.mul_(3), y + 1
     assert ops[2]["inputs"] == [1] and ops[3]["inputs"] == [2] and float(ops[3]["data"][0]) == 7.0
+    assert [op["name"] for op in ops[1:]] == ["mul", "mul", "add"]  # `x.mul_` is the op `x * 2` is
 
 
 def test_the_gradients_a_backward_call_leaves_are_recorded_at_its_line():
@@ -228,7 +278,8 @@ def _sent(traces: dict) -> bytes:
 def _op(**changes) -> dict:
     import torch
 
-    op = {"line": 3, "frames": [[3, "f"]], "inputs": [], "fresh": False, "state": 0, "shape": [2], "dtype": "torch.float32",
+    op = {"line": 3, "frames": [[3, "f"]], "inputs": [], "fresh": False, "state": 0, "name": "add", "shape": [2],
+          "dtype": "torch.float32",
           "data": torch.zeros(2), "stats": None}
     return {**op, **changes}
 
@@ -249,6 +300,12 @@ def test_a_well_formed_trace_is_read():
     ("too many ops", {"c": {"case": 1, "ops": [_op() for _ in range(257)], "outputs": [], "truncated": False}}),
     ("an output past the ops", {"c": {"case": 1, "ops": [_op()], "outputs": [1], "truncated": False}}),
     ("an extra field", {"c": {"case": 1, "ops": [{**_op(), "x": 1}], "outputs": [], "truncated": False}}),
+    ("a name that is markup", {"c": {"case": 1, "ops": [_op(name="[red]x[/red]")], "outputs": [], "truncated": False}}),
+    ("a name with a control character", {"c": {"case": 1, "ops": [_op(name="add\x1b")], "outputs": [], "truncated": False}}),
+    ("an overlong name", {"c": {"case": 1, "ops": [_op(name="a" * 61)], "outputs": [], "truncated": False}}),
+    ("a name that is no string", {"c": {"case": 1, "ops": [_op(name=["add"])], "outputs": [], "truncated": False}}),
+    ("no name", {"c": {"case": 1, "ops": [{k: v for k, v in _op().items() if k != "name"}], "outputs": [],
+                       "truncated": False}}),
 ])
 def test_a_malformed_trace_is_refused(what, traces):
     with pytest.raises(Unreadable):

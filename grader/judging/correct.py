@@ -28,11 +28,16 @@ class Correct:
 
     def __init__(self, traces: list[dict]):
         self.by_key: dict[tuple, list[Op]] = {}  # shape -> every value; ("made",) + shape -> those not read from outside
+        self._uses: dict[int, set[str]] = {}  # id(op) -> the names of the ops computed from its value
+        self.made_by: dict[tuple, set[str]] = {}  # shape -> the names of the ops that computed values of it
         for trace in traces:
             for op in trace["ops"]:
+                for i in op["inputs"]:
+                    self._uses.setdefault(id(trace["ops"][i]), set()).add(op.get("name", ""))
                 self.by_key.setdefault(_key(op["shape"]), []).append(op)
                 if op.get("state") != STATE:
                     self.by_key.setdefault(MADE + _key(op["shape"]), []).append(op)
+                    self.made_by.setdefault(_key(op["shape"]), set()).add(op.get("name", ""))
         self.returned = [[trace["ops"][i] if i >= 0 else None for i in trace["outputs"]] for trace in traces]
         self.numbers = {float(op["data"]) for trace in traces for op in trace["ops"] if op.get("state") == NUMBER}
         self._stacks: dict[tuple, Any] = {}
@@ -48,6 +53,12 @@ class Correct:
         if self._any_close(op, shape, pool, False, rtol, atol):
             return True
         return len(shape) == 2 and shape[0] != shape[1] and self._any_close(op, shape[::-1], pool, True, rtol, atol)
+
+    def uses(self, op: Op, rtol: float, atol: float) -> set[str] | None:
+        """The names of the ops a correct computation computed from the values equal to `op`'s that it computed
+        (`{"div"}` for scores it went on to scale), or None where it computed no such value."""
+        found = [o for o in self.by_key.get(MADE + _key(op["shape"]), []) if close(op, o, rtol, atol)]
+        return {name for o in found for name in self._uses.get(id(o), set())} if found else None
 
     def returned_at(self, place: int, count: int, op: Op, rtol: float, atol: float) -> str | None:
         """Whether `op`, the learner's returned value `place` of `count`, is what a correct computation

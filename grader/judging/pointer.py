@@ -17,6 +17,7 @@ from typing import Any
 
 from grader.judging.compare import _atol, _rtol
 from grader.judging.correct import Correct, Op
+from grader.judging.left_out import left_out_step
 from grader.judging.trace_returns import NUMBER
 from grader.judging.tracer import CHANGED, STATE
 
@@ -48,6 +49,7 @@ def first_difference(trace: dict, correct: Correct, tol: tuple, why: dict | None
     if outside:
         why["reason"] = outside
         return None
+    first = left_out_step(ops, first, matched, correct, lambda dtype: _tolerances(dtype, tol))
     before = sorted(i for i in _ancestors(ops, [first])
                     if matched[i] and not ops[i]["fresh"] and not ops[i].get("state") and i != first)
     return first, before

@@ -5,7 +5,7 @@ they are parsed, and anything out of shape is `Unreadable` (the check then simpl
 A trace is {"case": int, "ops": [op, ...], "outputs": [op index or -1, one per tensor returned, in order],
 "truncated": bool}; an op is
 {"line": int, "frames": [[line, qualified function name], ...], "inputs": [earlier op index, ...], "fresh": bool
-(made from no tensor), "state": 0 computed, 1 read from outside, 2 read again after a change, 3 a Python number returned, "shape": [int], "dtype": str, "data": a tensor reference or None, "stats": [float] or None}, exactly
+(made from no tensor), "name": the op's name, one spelling for its forms ("div"; "" for none), "state": 0 computed, 1 read from outside, 2 read again after a change, 3 a Python number returned, "shape": [int], "dtype": str, "data": a tensor reference or None, "stats": [float] or None}, exactly
 one of data and stats set.
 """
 
@@ -52,7 +52,7 @@ def trace(data: Any, case: int, tensors: dict, lines: int) -> dict:
 
 
 def op(data: Any, index: int, tensors: dict, lines: int) -> dict:
-    fields = {"line", "frames", "inputs", "fresh", "state", "shape", "dtype", "data", "stats"}
+    fields = {"line", "frames", "inputs", "fresh", "state", "name", "shape", "dtype", "data", "stats"}
     if type(data) is not dict or set(data) != fields:
         raise Unreadable("a traced op is malformed")
     line, shape, dtype = data["line"], data["shape"], data["dtype"]
@@ -64,11 +64,14 @@ def op(data: Any, index: int, tensors: dict, lines: int) -> dict:
         raise Unreadable("a traced op's shape is malformed")
     if dtype not in DTYPES:
         raise Unreadable("a traced op's dtype is unknown")
+    if type(data["name"]) is not str or len(data["name"]) > 60 or not (data["name"] == "" or data["name"].isidentifier()
+                                                                       and data["name"].isascii()):
+        raise Unreadable("a traced op's name is malformed")
     value, stats = data["data"], data["stats"]
     if (value is None) == (stats is None):
         raise Unreadable("a traced op has neither or both of data and a summary")
     found = {"line": line, "frames": _frames(data["frames"], line, lines), "inputs": _indices(data["inputs"], index),
-             "fresh": data["fresh"], "state": data["state"], "shape": shape,
+             "fresh": data["fresh"], "state": data["state"], "name": data["name"], "shape": shape,
              "dtype": dtype, "data": None, "stats": None}
     if value is not None:
         found["data"] = _tensor(value, shape, dtype, tensors)

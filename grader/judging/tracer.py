@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.judging.trace_values import (MAX_BYTES, _compiling, _function, _in_layer_setup, _in_optimizer, _is_parameter,
-                                        _modal, _resolved, _tensors, _version, summary)
+                                        _modal, _name, _resolved, _tensors, _version, summary)
 
 MAX_OPS = 256
 MAX_CALLERS = 4  # frames in the file under test kept per op: its line, and the lines that called it
@@ -114,7 +114,7 @@ class Recorder:
         # dropout (its mode and statistics set elsewhere) are like state changed during the run
         kind = CHANGED if _in_optimizer(caller) or _modal(func, caller) else COMPUTED
         for tensor in made:
-            self._add(frames, inputs, not given, tensor, state=kind)
+            self._add(frames, inputs, not given, tensor, state=kind, name=_name(func))
 
     def record_grads(self, args: tuple, before: bool = False) -> None:
         """Around a `backward()` call: the gradients it left on the tensors recorded so far (a leaf's `.grad`),
@@ -156,7 +156,7 @@ class Recorder:
         inputs = inputs if len(inputs) <= 64 else inputs[:32] + inputs[-32:]
         self.numbers.append(len(self.ops))
         self.ops.append({"line": line, "frames": frames, "inputs": inputs, "fresh": False, "state": NUMBER,
-                         "shape": [], "dtype": "torch.float64", "data": number, "stats": None})
+                         "name": "", "shape": [], "dtype": "torch.float64", "data": number, "stats": None})
 
     def add_made(self, tensor: Any, line: int, frame: Any) -> None:
         """A tensor the code returned that no traced op made (`torch.Tensor([...])`), made at `line` of `frame`'s
@@ -176,7 +176,8 @@ class Recorder:
         entry = self.known.get(id(t))
         return entry is not None and entry[1] is t
 
-    def _add(self, frames: list[list], inputs: list[int], fresh: bool, tensor: Any, state: int = COMPUTED) -> None:
+    def _add(self, frames: list[list], inputs: list[int], fresh: bool, tensor: Any, state: int = COMPUTED,
+             name: str = "") -> None:
         if len(self.ops) >= self.max_ops:
             self.truncated = True
             return
@@ -190,4 +191,4 @@ class Recorder:
         self._versions[id(tensor)] = _version(tensor)
         self.known[id(tensor)] = (len(self.ops), tensor)
         self.ops.append({"line": frames[0][0], "frames": frames, "inputs": inputs, "fresh": fresh, "state": state,
-                         **found})
+                         "name": name, **found})

@@ -12,7 +12,9 @@ import pytest
 from conftest import COURSE, cli, grade
 from grader.authoring.pointers import compose, marked_lines, pointers
 from grader.judging.channel import Unreadable, frame, pack
+from grader.judging.trace_grads import MAX_GRADS
 from grader.judging.trace_schema import receive
+from grader.judging.tracer import MAX_OPS
 
 
 def mistake_file(tmp_path: Path, number: str, *names: str) -> tuple[Path, str]:
@@ -43,6 +45,8 @@ def mistake_file(tmp_path: Path, number: str, *names: str) -> tuple[Path, str]:
     ("19", "additive_mask_as_keep_mask"),  # a step that changed nothing, then the softmax of it: the step's line
     ("08", "bce_sigmoid_then_log"),  # an op no correct computation applies there (log of a sigmoid): its own line
     ("14", "unpacked_last_column"),  # the wrong part of a correct value selected: the selection's line
+    ("12", "eps_outside_sqrt"),  # the same values, to the tolerances, but not the same gradient: where it first differs
+    ("16", "nan_gradient_at_zero_row"),  # a gradient of nan where the values are right
 ])
 def test_a_known_mistake_is_pointed_at_its_own_line(tmp_path, number, mistake):
     path, source = mistake_file(tmp_path, number, f"mistakes/{mistake}")
@@ -83,6 +87,39 @@ def test_a_correct_styles_helper_given_wrong_values_is_not_blamed(tmp_path, numb
     start, end = lines.index(f"# ---- {style} ----"), lines.index(f"# ---- {mistake} ----")
     named = {line for line in pointers(COURSE.resolve(number), path).values() if line is not None}
     assert named and all(line > end for line in named), (named, start, end)
+
+
+def test_a_layer_left_trainable_is_not_blamed_on_a_line(tmp_path):
+    """A frozen backbone left trainable: its weights get gradients where no correct computation has any; no
+    line computed a wrong value or a wrong gradient, so none is named (the check's own message stands)."""
+    path, _ = mistake_file(tmp_path, "15", "mistakes/requires_grad_attribute_on_module")
+    found = pointers(COURSE.resolve("15"), path)
+    assert found and all(line is None for line in found.values()), found
+
+
+def test_the_gradients_left_for_recorded_values_are_recorded_after_them_and_bounded():
+    """Each value the code computed that requires a gradient gets the one the backward left for it (once, the
+    first), after the forward ops; at most `max_grads`; the gradients themselves are unchanged."""
+    import torch
+
+    from grader.judging.trace_grads import GRAD
+    from grader.judging.tracer import Recorder
+
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    recorder = Recorder([__file__], max_grads=2)
+    with recorder:
+        y = x * 3
+        z = y.exp()
+        w = z.sum()
+        w.backward()
+    ops = recorder.trace(w, 0)["ops"]
+    grads = [op for op in ops if op["state"] == GRAD]
+    assert [op["state"] == GRAD for op in ops] == [False] * (len(ops) - 2) + [True, True]
+    assert len(grads) == 2 and all(ops[g["inputs"][0]]["line"] == g["line"] for g in grads)
+    assert torch.allclose(ops[grads[0]["inputs"][0]]["data"], x.detach())  # the first two values hooked: x, y
+    assert torch.allclose(grads[0]["data"], 3 * torch.exp(3 * x.detach()))  # x's
+    assert torch.allclose(grads[1]["data"], torch.exp(3 * x.detach()))  # y's
+    assert torch.allclose(x.grad, 3 * torch.exp(3 * x.detach()))  # left as autograd computed it
 
 
 def test_a_correct_number_returned_in_the_wrong_place_is_not_blamed(tmp_path):
@@ -297,7 +334,8 @@ def test_a_well_formed_trace_is_read():
     ("an unknown dtype", {"c": {"case": 1, "ops": [_op(dtype="torch.evil")], "outputs": [], "truncated": False}}),
     ("data unlike its shape", {"c": {"case": 1, "ops": [_op(shape=[3])], "outputs": [], "truncated": False}}),
     ("both data and stats", {"c": {"case": 1, "ops": [_op(stats=[0.0] * 5)], "outputs": [], "truncated": False}}),
-    ("too many ops", {"c": {"case": 1, "ops": [_op() for _ in range(257)], "outputs": [], "truncated": False}}),
+    ("too many ops", {"c": {"case": 1, "ops": [_op() for _ in range(MAX_OPS + MAX_GRADS + 1)], "outputs": [],
+                            "truncated": False}}),
     ("an output past the ops", {"c": {"case": 1, "ops": [_op()], "outputs": [1], "truncated": False}}),
     ("an extra field", {"c": {"case": 1, "ops": [{**_op(), "x": 1}], "outputs": [], "truncated": False}}),
     ("a name that is markup", {"c": {"case": 1, "ops": [_op(name="[red]x[/red]")], "outputs": [], "truncated": False}}),
@@ -323,7 +361,8 @@ def test_a_value_made_elsewhere_and_a_returned_number_are_read():
 
 @pytest.mark.parametrize("what, trace", [
     ("an output before the ops", {"case": 1, "ops": [_op()], "outputs": [-2], "truncated": False}),
-    ("an unknown state", {"case": 1, "ops": [_op(state=4)], "outputs": [], "truncated": False}),
+    ("an unknown state", {"case": 1, "ops": [_op(state=5)], "outputs": [], "truncated": False}),
+    ("a gradient of no value", {"case": 1, "ops": [_op(state=4)], "outputs": [], "truncated": False}),
 ])
 def test_a_malformed_output_or_state_is_refused(what, trace):
     with pytest.raises(Unreadable):

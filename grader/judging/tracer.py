@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from grader.judging.trace_grads import Grads
 from grader.judging.trace_values import (MAX_BYTES, _compiling, _function, _in_layer_setup, _in_optimizer, _is_parameter,
                                         _modal, _name, _resolved, _tensors, _version, summary)
 
@@ -29,7 +30,7 @@ COMPUTED, STATE, CHANGED = 0, 1, 2  # an op's "state": computed here, read from 
 class Recorder:
     """The ops recorded while it is active (`with recorder:`), in the order they ran."""
 
-    def __init__(self, files: list[str], max_ops: int = MAX_OPS, max_bytes: int = MAX_BYTES):
+    def __init__(self, files: list[str], max_ops: int = MAX_OPS, max_bytes: int = MAX_BYTES, max_grads: int = 0):
         self.files = {str(Path(f).resolve()) for f in files}
         self.max_ops, self.max_bytes = max_ops, max_bytes
         self.ops: list[dict] = []
@@ -44,6 +45,7 @@ class Recorder:
         self.converted: set[int] = set()  # the ops whose values the code turned into Python numbers
         self._returns = None
         self._busy = False
+        self._grads = Grads(self, max_grads) if max_grads else None
 
     def __enter__(self) -> "Recorder":
         from grader.judging.trace_modes import function_mode
@@ -65,7 +67,8 @@ class Recorder:
         outputs = self.outputs(result)
         for i in self.numbers:
             self.ops[i]["data"] = torch.tensor(float(self.ops[i]["data"]), dtype=torch.float64)
-        return {"case": case, "ops": self.ops, "outputs": outputs, "truncated": self.truncated}
+        grads = self._grads.ops(self.ops) if self._grads else []
+        return {"case": case, "ops": self.ops + grads, "outputs": outputs, "truncated": self.truncated}
 
     def frames(self) -> list[list]:
         """[[line, function], ...] of the frames in the files under test, innermost first (at most MAX_CALLERS);
@@ -192,3 +195,5 @@ class Recorder:
         self.known[id(tensor)] = (len(self.ops), tensor)
         self.ops.append({"line": frames[0][0], "frames": frames, "inputs": inputs, "fresh": fresh, "state": state,
                          "name": name, **found})
+        if self._grads is not None and state in (COMPUTED, STATE):
+            self._grads.watch(len(self.ops) - 1, tensor)

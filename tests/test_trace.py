@@ -120,6 +120,10 @@ def test_the_gradients_left_for_recorded_values_are_recorded_after_them_and_boun
     assert torch.allclose(grads[0]["data"], 3 * torch.exp(3 * x.detach()))  # x's
     assert torch.allclose(grads[1]["data"], torch.exp(3 * x.detach()))  # y's
     assert torch.allclose(x.grad, 3 * torch.exp(3 * x.detach()))  # left as autograd computed it
+    with Recorder([__file__], max_grads=2) as later:
+        v = (x * 3).sum()
+    v.backward()  # after the recording: its hooks are gone, nothing more is kept
+    assert not [op for op in later.trace(v, 0)["ops"] if op["state"] == GRAD]
 
 
 def test_a_correct_number_returned_in_the_wrong_place_is_not_blamed(tmp_path):

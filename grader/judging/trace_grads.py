@@ -23,6 +23,7 @@ class Grads:
         self.recorder, self.limit = recorder, limit
         self.found: dict[int, dict] = {}  # op index -> the summary of its value's gradient (the first to arrive)
         self.hooked = 0
+        self._handles: list = []
 
     def watch(self, index: int, tensor: Any) -> None:
         """Keep the gradient that arrives for `tensor`, the value of op `index`."""
@@ -30,8 +31,15 @@ class Grads:
                 not tensor.dtype.is_floating_point:
             return
         with contextlib.suppress(Exception):  # a tensor that takes no hooks: no gradient kept
-            tensor.register_hook(lambda grad, index=index: self._arrived(index, grad))
+            self._handles.append(tensor.register_hook(lambda grad, index=index: self._arrived(index, grad)))
             self.hooked += 1
+
+    def close(self) -> None:
+        """Remove every hook (when the recording ends: a tensor that outlives it keeps none)."""
+        for handle in self._handles:
+            with contextlib.suppress(Exception):
+                handle.remove()
+        self._handles.clear()
 
     def _arrived(self, index: int, grad: Any) -> None:
         from grader.judging.trace_values import summary

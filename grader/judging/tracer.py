@@ -60,6 +60,8 @@ class Recorder:
     def __exit__(self, *exc: Any) -> None:
         self._returns.__exit__(*exc)
         self._mode.__exit__(*exc)
+        if self._grads is not None:
+            self._grads.close()
 
     def trace(self, result: Any, case: int) -> dict:
         import torch

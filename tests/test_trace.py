@@ -47,6 +47,7 @@ def mistake_file(tmp_path: Path, number: str, *names: str) -> tuple[Path, str]:
     ("14", "unpacked_last_column"),  # the wrong part of a correct value selected: the selection's line
     ("12", "eps_outside_sqrt"),  # the same values, to the tolerances, but not the same gradient: where it first differs
     ("16", "nan_gradient_at_zero_row"),  # a gradient of nan where the values are right
+    ("18", "sigmoid_derivative_overflows"),  # a gradient of nan from a custom backward: returned, linked to its op
 ])
 def test_a_known_mistake_is_pointed_at_its_own_line(tmp_path, number, mistake):
     path, source = mistake_file(tmp_path, number, f"mistakes/{mistake}")

@@ -12,7 +12,9 @@ import pytest
 from conftest import COURSE, cli, grade
 from grader.authoring.pointers import compose, marked_lines, pointers
 from grader.judging.channel import Unreadable, frame, pack
+from grader.judging.trace_grads import MAX_GRADS
 from grader.judging.trace_schema import receive
+from grader.judging.tracer import MAX_OPS
 
 
 def mistake_file(tmp_path: Path, number: str, *names: str) -> tuple[Path, str]:
@@ -38,6 +40,14 @@ def mistake_file(tmp_path: Path, number: str, *names: str) -> tuple[Path, str]:
     ("17", "early_stopping_on_test"),  # a course helper (val_loss) given the wrong split: the line that called it
     ("15", "default_weights_not_the_file"),  # a course helper (pretrained_state) called at all: the calling line
     ("11", "clip_by_value"),  # gradients changed in place by torch's clipping, then read by the optimizer
+    ("19", "no_scaling"),  # a step left out: the line that made the correct value it was left out of, not its use
+    ("12", "normalised_with_unbiased_var"),  # a correct value (for the running statistics) used where another was due
+    ("19", "additive_mask_as_keep_mask"),  # a step that changed nothing, then the softmax of it: the step's line
+    ("08", "bce_sigmoid_then_log"),  # an op no correct computation applies there (log of a sigmoid): its own line
+    ("14", "unpacked_last_column"),  # the wrong part of a correct value selected: the selection's line
+    ("12", "eps_outside_sqrt"),  # the same values, to the tolerances, but not the same gradient: where it first differs
+    ("16", "nan_gradient_at_zero_row"),  # a gradient of nan where the values are right
+    ("18", "sigmoid_derivative_overflows"),  # a gradient of nan from a custom backward: returned, linked to its op
 ])
 def test_a_known_mistake_is_pointed_at_its_own_line(tmp_path, number, mistake):
     path, source = mistake_file(tmp_path, number, f"mistakes/{mistake}")
@@ -80,6 +90,43 @@ def test_a_correct_styles_helper_given_wrong_values_is_not_blamed(tmp_path, numb
     assert named and all(line > end for line in named), (named, start, end)
 
 
+def test_a_layer_left_trainable_is_not_blamed_on_a_line(tmp_path):
+    """A frozen backbone left trainable: its weights get gradients where no correct computation has any; no
+    line computed a wrong value or a wrong gradient, so none is named (the check's own message stands)."""
+    path, _ = mistake_file(tmp_path, "15", "mistakes/requires_grad_attribute_on_module")
+    found = pointers(COURSE.resolve("15"), path)
+    assert found and all(line is None for line in found.values()), found
+
+
+def test_the_gradients_left_for_recorded_values_are_recorded_after_them_and_bounded():
+    """Each value the code computed that requires a gradient gets the one the backward left for it (once, the
+    first), after the forward ops; at most `max_grads`; the gradients themselves are unchanged."""
+    import torch
+
+    from grader.judging.trace_grads import GRAD
+    from grader.judging.tracer import Recorder
+
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    recorder = Recorder([__file__], max_grads=2)
+    with recorder:
+        y = x * 3
+        z = y.exp()
+        w = z.sum()
+        w.backward()
+    ops = recorder.trace(w, 0)["ops"]
+    grads = [op for op in ops if op["state"] == GRAD]
+    assert [op["state"] == GRAD for op in ops] == [False] * (len(ops) - 2) + [True, True]
+    assert len(grads) == 2 and all(ops[g["inputs"][0]]["line"] == g["line"] for g in grads)
+    assert torch.allclose(ops[grads[0]["inputs"][0]]["data"], x.detach())  # the first two values hooked: x, y
+    assert torch.allclose(grads[0]["data"], 3 * torch.exp(3 * x.detach()))  # x's
+    assert torch.allclose(grads[1]["data"], torch.exp(3 * x.detach()))  # y's
+    assert torch.allclose(x.grad, 3 * torch.exp(3 * x.detach()))  # left as autograd computed it
+    with Recorder([__file__], max_grads=2) as later:
+        v = (x * 3).sum()
+    v.backward()  # after the recording: its hooks are gone, nothing more is kept
+    assert not [op for op in later.trace(v, 0)["ops"] if op["state"] == GRAD]
+
+
 def test_a_correct_number_returned_in_the_wrong_place_is_not_blamed(tmp_path):
     """Precision and recall computed each with the other's sums: the returned numbers are correct ones in each
     other's place, made on the return line only by converting correct values, so no line is named there."""
@@ -103,6 +150,50 @@ def test_a_value_is_blamed_on_the_nearest_tested_functions_line(frames, checked,
     assert _blamed({"line": frames[0][0], "frames": frames}, set(), checked) == line
 
 
+def test_an_op_is_named_one_way_however_the_code_spells_it():
+    """`x / y`, `torch.div`, `x.div_` and autograd's `aten.div` are one op to the step-left-out rule; a name
+    that is no identifier (a lambda's) is none."""
+    import torch
+
+    from grader.judging.trace_values import _name
+
+    spellings = [torch.Tensor.__truediv__, torch.Tensor.__rtruediv__, torch.div, torch.Tensor.div_,
+                 torch.ops.aten.div.Tensor, torch.Tensor.__itruediv__]
+    assert {_name(f) for f in spellings} == {"div"}
+    assert {_name(f) for f in (torch.softmax, torch.nn.functional.softmax, torch.Tensor.softmax)} == {"softmax"}
+    assert _name(lambda: 0) == ""
+
+
+def _traced(*steps) -> dict:
+    """A trace of (line, name, value, inputs) steps, the first read from outside, returning the last."""
+    import torch
+
+    ops = [{"line": line, "frames": [[line, "f"]], "inputs": inputs, "fresh": False, "state": 1 if k == 0 else 0,
+            "name": name, "shape": [len(value)], "dtype": "torch.float32", "data": torch.tensor(value), "stats": None}
+           for k, (line, name, value, inputs) in enumerate(steps)]
+    return {"case": 0, "ops": ops, "outputs": [len(ops) - 1], "truncated": False}
+
+
+@pytest.mark.parametrize("learner, line", [
+    # the scaling left out: the softmax (a correct op) of a correct value no correct computation took it of
+    ([(1, "", [2.0, 4.0], []), (5, "mul", [4.0, 8.0], [0]), (7, "softmax", [0.018, 0.982], [1])], 5),
+    # the softmax of the right value, computed wrong (another op no correct computation applies there): its line
+    ([(1, "", [2.0, 4.0], []), (5, "mul", [4.0, 8.0], [0]), (6, "div", [1.0, 2.0], [1]),
+      (7, "log_softmax", [-1.31, -0.31], [2])], 7),
+])
+def test_a_step_left_out_is_named_where_the_value_it_was_left_out_of_was_made(learner, line):
+    from grader.judging.blame import describe
+    from grader.judging.correct import Correct
+    from grader.judging.pointer import first_difference
+
+    correct = Correct([_traced((1, "", [2.0, 4.0], []), (5, "mul", [4.0, 8.0], [0]), (6, "div", [1.0, 2.0], [1]),
+                               (7, "softmax", [0.2689, 0.7311], [2]))])
+    trace = _traced(*learner)
+    found = first_difference(trace, correct, (1e-3, 1e-3))
+    lines = [f"line {n}" for n in range(1, 10)]
+    assert found is not None and describe(*found, trace, lines, lambda n: ("", n)).startswith(f"line {line}:"), found
+
+
 def test_a_tensor_read_again_unchanged_is_not_recorded_again_but_an_in_place_change_is():
     """`p.grad` read twice, `x.float()` of a float: the value already recorded (later reads link to it); `x.mul_`
     changed it: a new value, computed from the old."""
@@ -120,6 +211,7 @@ def test_a_tensor_read_again_unchanged_is_not_recorded_again_but_an_in_place_cha
     assert same is y
     assert len(ops) == 4, [(op["state"], op["inputs"]) for op in ops]  # x read, x * 2, y.mul_(3), y + 1
     assert ops[2]["inputs"] == [1] and ops[3]["inputs"] == [2] and float(ops[3]["data"][0]) == 7.0
+    assert [op["name"] for op in ops[1:]] == ["mul", "mul", "add"]  # `x.mul_` is the op `x * 2` is
 
 
 def test_the_gradients_a_backward_call_leaves_are_recorded_at_its_line():
@@ -228,7 +320,8 @@ def _sent(traces: dict) -> bytes:
 def _op(**changes) -> dict:
     import torch
 
-    op = {"line": 3, "frames": [[3, "f"]], "inputs": [], "fresh": False, "state": 0, "shape": [2], "dtype": "torch.float32",
+    op = {"line": 3, "frames": [[3, "f"]], "inputs": [], "fresh": False, "state": 0, "name": "add", "shape": [2],
+          "dtype": "torch.float32",
           "data": torch.zeros(2), "stats": None}
     return {**op, **changes}
 
@@ -246,9 +339,16 @@ def test_a_well_formed_trace_is_read():
     ("an unknown dtype", {"c": {"case": 1, "ops": [_op(dtype="torch.evil")], "outputs": [], "truncated": False}}),
     ("data unlike its shape", {"c": {"case": 1, "ops": [_op(shape=[3])], "outputs": [], "truncated": False}}),
     ("both data and stats", {"c": {"case": 1, "ops": [_op(stats=[0.0] * 5)], "outputs": [], "truncated": False}}),
-    ("too many ops", {"c": {"case": 1, "ops": [_op() for _ in range(257)], "outputs": [], "truncated": False}}),
+    ("too many ops", {"c": {"case": 1, "ops": [_op() for _ in range(MAX_OPS + MAX_GRADS + 1)], "outputs": [],
+                            "truncated": False}}),
     ("an output past the ops", {"c": {"case": 1, "ops": [_op()], "outputs": [1], "truncated": False}}),
     ("an extra field", {"c": {"case": 1, "ops": [{**_op(), "x": 1}], "outputs": [], "truncated": False}}),
+    ("a name that is markup", {"c": {"case": 1, "ops": [_op(name="[red]x[/red]")], "outputs": [], "truncated": False}}),
+    ("a name with a control character", {"c": {"case": 1, "ops": [_op(name="add\x1b")], "outputs": [], "truncated": False}}),
+    ("an overlong name", {"c": {"case": 1, "ops": [_op(name="a" * 61)], "outputs": [], "truncated": False}}),
+    ("a name that is no string", {"c": {"case": 1, "ops": [_op(name=["add"])], "outputs": [], "truncated": False}}),
+    ("no name", {"c": {"case": 1, "ops": [{k: v for k, v in _op().items() if k != "name"}], "outputs": [],
+                       "truncated": False}}),
 ])
 def test_a_malformed_trace_is_refused(what, traces):
     with pytest.raises(Unreadable):
@@ -266,7 +366,8 @@ def test_a_value_made_elsewhere_and_a_returned_number_are_read():
 
 @pytest.mark.parametrize("what, trace", [
     ("an output before the ops", {"case": 1, "ops": [_op()], "outputs": [-2], "truncated": False}),
-    ("an unknown state", {"case": 1, "ops": [_op(state=4)], "outputs": [], "truncated": False}),
+    ("an unknown state", {"case": 1, "ops": [_op(state=5)], "outputs": [], "truncated": False}),
+    ("a gradient of no value", {"case": 1, "ops": [_op(state=4)], "outputs": [], "truncated": False}),
 ])
 def test_a_malformed_output_or_state_is_refused(what, trace):
     with pytest.raises(Unreadable):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from grader.judging.trace_grads import GRAD
 from grader.judging.trace_returns import NUMBER
 from grader.judging.tracer import STATE
 
@@ -28,11 +29,22 @@ class Correct:
 
     def __init__(self, traces: list[dict]):
         self.by_key: dict[tuple, list[Op]] = {}  # shape -> every value; ("made",) + shape -> those not read from outside
+        self._uses: dict[int, set[str]] = {}  # id(op) -> the names of the ops computed from its value
+        self.made_by: dict[tuple, set[str]] = {}  # shape -> the names of the ops that computed values of it
+        self.grads: dict[tuple, list[Op]] = {}  # shape -> the gradients left for correct values of it
+        self._graded: set[int] = set()  # id(op) of the correct values a gradient was left for
         for trace in traces:
             for op in trace["ops"]:
+                if op.get("state") == GRAD:
+                    self.grads.setdefault(_key(op["shape"]), []).append(op)
+                    self._graded.add(id(trace["ops"][op["inputs"][0]]))
+                    continue
+                for i in op["inputs"]:
+                    self._uses.setdefault(id(trace["ops"][i]), set()).add(op.get("name", ""))
                 self.by_key.setdefault(_key(op["shape"]), []).append(op)
                 if op.get("state") != STATE:
                     self.by_key.setdefault(MADE + _key(op["shape"]), []).append(op)
+                    self.made_by.setdefault(_key(op["shape"]), set()).add(op.get("name", ""))
         self.returned = [[trace["ops"][i] if i >= 0 else None for i in trace["outputs"]] for trace in traces]
         self.numbers = {float(op["data"]) for trace in traces for op in trace["ops"] if op.get("state") == NUMBER}
         self._stacks: dict[tuple, Any] = {}
@@ -41,6 +53,8 @@ class Correct:
         """A number the code returned matches only a number a correct computation returned (a count of 2 is
         not the 2.0 in some tensor); a value the code computed, a correct value of its shape that a correct
         computation computed too (a padding mask left as given is not the inverted one computed from it)."""
+        if op.get("state") == GRAD:
+            return any(close(op, o, rtol, atol) for o in self.grads.get(_key(op["shape"]), []))
         if op.get("state") == NUMBER:
             mine = float(op["data"])
             return any(mine == n or abs(mine - n) <= atol + rtol * abs(n) for n in self.numbers)
@@ -48,6 +62,17 @@ class Correct:
         if self._any_close(op, shape, pool, False, rtol, atol):
             return True
         return len(shape) == 2 and shape[0] != shape[1] and self._any_close(op, shape[::-1], pool, True, rtol, atol)
+
+    def uses(self, op: Op, rtol: float, atol: float) -> set[str] | None:
+        """The names of the ops a correct computation computed from the values equal to `op`'s that it computed
+        (`{"div"}` for scores it went on to scale), or None where it computed no such value."""
+        found = [o for o in self.by_key.get(MADE + _key(op["shape"]), []) if close(op, o, rtol, atol)]
+        return {name for o in found for name in self._uses.get(id(o), set())} if found else None
+
+    def graded(self, op: Op, rtol: float, atol: float) -> bool:
+        """Whether a correct computation was left a gradient for a value equal to `op`'s (a frozen layer's
+        weights, and what they alone computed, get none)."""
+        return any(id(o) in self._graded and close(op, o, rtol, atol) for o in self.by_key.get(_key(op["shape"]), []))
 
     def returned_at(self, place: int, count: int, op: Op, rtol: float, atol: float) -> str | None:
         """Whether `op`, the learner's returned value `place` of `count`, is what a correct computation

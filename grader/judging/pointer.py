@@ -7,8 +7,11 @@ matches when some correct value equals it (`grader.judging.correct`: up to the c
 dims, a transpose and dtype; a returned value must be what a correct computation returned in its place).
 Among the values the learner's wrong outputs were computed from, the first one that matches nothing is the
 answer (a returned value too: its line computed it), unless no correct computation could be traced or only
-values read from outside differ (then there is nothing to say beyond the check's own message). Only a line of the
-learner's own file is ever named, with its code read from the trusted copy of their source.
+values read from outside differ (then there is nothing to say beyond the check's own message). Where it used a
+correct value a step was left out of, the line that made that value is named (`grader.judging.left_out`);
+where every returned value is right but a gradient is not, the op whose backward first went wrong
+(`grader.judging.pointer_grads`). Only a line of the learner's own file is ever named, with its code read from
+the trusted copy of their source.
 """
 
 from __future__ import annotations
@@ -17,6 +20,9 @@ from typing import Any
 
 from grader.judging.compare import _atol, _rtol
 from grader.judging.correct import Correct, Op
+from grader.judging.left_out import left_out_step
+from grader.judging.pointer_grads import gradient_difference
+from grader.judging.trace_grads import GRAD
 from grader.judging.trace_returns import NUMBER
 from grader.judging.tracer import CHANGED, STATE
 
@@ -30,9 +36,8 @@ def first_difference(trace: dict, correct: Correct, tol: tuple, why: dict | None
         return None
     matched = list(by_value := [correct.matches(op, *_tolerances(op["dtype"], tol)) for op in ops])
     outputs, wrong_outputs, retyped = _wrong_outputs(trace, correct, matched, tol)
-    if not wrong_outputs:  # every returned value is one a correct computation makes: the difference is elsewhere
-        why["reason"] = "returned values all made by a correct computation"
-        return None
+    if not wrong_outputs:  # every returned value is one a correct computation makes: a gradient, or elsewhere
+        return _gradient(ops, matched, correct, tol, why)
     # never blamed: a constant made from no tensor (torch.arange(n)) itself, a value read from outside (state)
     blamable = [i for i in _ancestors(ops, wrong_outputs, matched) if not matched[i]
                 and (ops[i].get("state") == 0 or _own_number(ops, i, matched)) and (not ops[i]["fresh"] or i in outputs)]
@@ -48,9 +53,16 @@ def first_difference(trace: dict, correct: Correct, tol: tuple, why: dict | None
     if outside:
         why["reason"] = outside
         return None
+    first = left_out_step(ops, first, matched, correct, lambda dtype: _tolerances(dtype, tol))
     before = sorted(i for i in _ancestors(ops, [first])
                     if matched[i] and not ops[i]["fresh"] and not ops[i].get("state") and i != first)
     return first, before
+
+
+def _gradient(ops: list[Op], matched: list[bool], correct: Correct, tol: tuple, why: dict) -> tuple | None:
+    first = gradient_difference(ops, matched, correct, lambda dtype: _tolerances(dtype, tol))
+    why["reason"] = "" if first is not None else "returned values all made by a correct computation"
+    return None if first is None else (first, [])
 
 
 def _own_number(ops: list[Op], i: int, matched: list[bool]) -> bool:
@@ -103,7 +115,7 @@ def _wrong_outputs(trace: dict, correct: Correct, matched: list[bool], tol: tupl
     ops, places = trace["ops"], trace["outputs"]
     outputs = {i for i in places if i >= 0}
     if not outputs:
-        last = len(ops) - 1
+        last = max((i for i, op in enumerate(ops) if op.get("state") != GRAD), default=len(ops) - 1)
         return {last}, ([] if matched[last] else [last]), set()
     retyped = set()
     for place, i in enumerate(places):
@@ -151,4 +163,5 @@ def correct_trace(check: Any, module: Any, index: int, files: list[str]) -> dict
     from grader.judging.trace_run import trace_case
     from grader.judging.tracer import Recorder
 
-    return trace_case(check, module, index, Recorder(files, max_ops=4096, max_bytes=64 * 2**20))
+    return trace_case(check, module, index, Recorder(files, max_ops=4096, max_bytes=64 * 2**20,
+                                                        max_grads=1024))

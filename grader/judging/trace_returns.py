@@ -53,9 +53,19 @@ def _origin(recorder: Any, value: Any) -> int:
         for i in range(len(recorder.ops) - 1, -1, -1):
             data = recorder.ops[i]["data"]
             if data is not None and data.shape == mine.shape and data.dtype == mine.dtype and \
-                    not recorder.ops[i]["state"] and torch.equal(data, mine):
+                    not recorder.ops[i]["state"] and _same(data, mine):
                 return i
     return -1
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal, element for element, nan where nan (a gradient of nan autograd accumulated is the op's that
+    made it)."""
+    import torch
+
+    if a.dtype.is_floating_point:
+        return bool(torch.isclose(a, b, rtol=0.0, atol=0.0, equal_nan=True).all())
+    return torch.equal(a, b)
 
 
 class Returns:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from grader.judging.trace_grads import MAX_GRADS
 from grader.judging.tracer import Recorder
 
 
@@ -37,5 +38,5 @@ def trace_cases(checks: list, ns: Any, module_file: str, wanted: Any) -> dict:
     found = {}
     for name, index in (wanted.items() if type(wanted) is dict else ()):
         if name in by_name and type(index) is int:
-            found[name] = trace_case(by_name[name], ns, index, Recorder([module_file]), learner=True)
+            found[name] = trace_case(by_name[name], ns, index, Recorder([module_file], max_grads=MAX_GRADS), learner=True)
     return found

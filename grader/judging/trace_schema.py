@@ -5,7 +5,7 @@ they are parsed, and anything out of shape is `Unreadable` (the check then simpl
 A trace is {"case": int, "ops": [op, ...], "outputs": [op index or -1, one per tensor returned, in order],
 "truncated": bool}; an op is
 {"line": int, "frames": [[line, qualified function name], ...], "inputs": [earlier op index, ...], "fresh": bool
-(made from no tensor), "state": 0 computed, 1 read from outside, 2 read again after a change, 3 a Python number returned, "shape": [int], "dtype": str, "data": a tensor reference or None, "stats": [float] or None}, exactly
+(made from no tensor), "name": the op's name, one spelling for its forms ("div"; "" for none), "state": 0 computed, 1 read from outside, 2 read again after a change, 3 a Python number returned, 4 the gradient a backward() left for the value of op inputs[0], "shape": [int], "dtype": str, "data": a tensor reference or None, "stats": [float] or None}, exactly
 one of data and stats set.
 """
 
@@ -16,6 +16,7 @@ from typing import Any
 from grader.judging.channel import Unreadable, frames, unpack
 from grader.text import clean_line
 from grader.judging.trace_values import MAX_BYTES, SAMPLES, WHOLE
+from grader.judging.trace_grads import MAX_GRADS
 from grader.judging.tracer import MAX_CALLERS, MAX_OPS
 
 MAX_TRACED = 4  # checks traced in one job
@@ -44,7 +45,8 @@ def trace(data: Any, case: int, tensors: dict, lines: int) -> dict:
     if type(data) is not dict or set(data) != {"case", "ops", "outputs", "truncated"}:
         raise Unreadable("a trace is malformed")
     ops = data["ops"]
-    if data["case"] != case or type(ops) is not list or len(ops) > MAX_OPS or type(data["truncated"]) is not bool:
+    if data["case"] != case or type(ops) is not list or len(ops) > MAX_OPS + MAX_GRADS or \
+            type(data["truncated"]) is not bool:
         raise Unreadable("a trace is malformed")
     checked = [op(item, i, tensors, lines) for i, item in enumerate(ops)]
     return {"case": case, "ops": checked, "outputs": _outputs(data["outputs"], len(checked)),
@@ -52,23 +54,28 @@ def trace(data: Any, case: int, tensors: dict, lines: int) -> dict:
 
 
 def op(data: Any, index: int, tensors: dict, lines: int) -> dict:
-    fields = {"line", "frames", "inputs", "fresh", "state", "shape", "dtype", "data", "stats"}
+    fields = {"line", "frames", "inputs", "fresh", "state", "name", "shape", "dtype", "data", "stats"}
     if type(data) is not dict or set(data) != fields:
         raise Unreadable("a traced op is malformed")
     line, shape, dtype = data["line"], data["shape"], data["dtype"]
     state = data["state"]
-    if type(line) is not int or not 1 <= line <= lines or type(data["fresh"]) is not bool or state not in (0, 1, 2, 3) \
+    if type(line) is not int or not 1 <= line <= lines or type(data["fresh"]) is not bool or state not in (0, 1, 2, 3, 4) \
             or type(state) is not int:
         raise Unreadable("a traced op is malformed")
     if type(shape) is not list or len(shape) > 16 or not all(type(n) is int and 0 <= n < 2**40 for n in shape):
         raise Unreadable("a traced op's shape is malformed")
     if dtype not in DTYPES:
         raise Unreadable("a traced op's dtype is unknown")
+    if type(data["name"]) is not str or len(data["name"]) > 60 or not (data["name"] == "" or data["name"].isidentifier()
+                                                                       and data["name"].isascii()):
+        raise Unreadable("a traced op's name is malformed")
     value, stats = data["data"], data["stats"]
     if (value is None) == (stats is None):
         raise Unreadable("a traced op has neither or both of data and a summary")
+    if state == 4 and (type(data["inputs"]) is not list or len(data["inputs"]) != 1):
+        raise Unreadable("a traced gradient names no one value it was left for")
     found = {"line": line, "frames": _frames(data["frames"], line, lines), "inputs": _indices(data["inputs"], index),
-             "fresh": data["fresh"], "state": data["state"], "shape": shape,
+             "fresh": data["fresh"], "state": data["state"], "name": data["name"], "shape": shape,
              "dtype": dtype, "data": None, "stats": None}
     if value is not None:
         found["data"] = _tensor(value, shape, dtype, tensors)

@@ -123,6 +123,20 @@ def _version(t: Any) -> int | None:
         return None
 
 
+SAME_OP = {"truediv": "div", "divide": "div", "floordiv": "floor_divide", "multiply": "mul", "subtract": "sub",
+           "rsub": "sub", "true_divide": "div", "neg": "negative", "abs": "absolute", "clip": "clamp", "greater": "gt",
+           "less": "lt", "greater_equal": "ge", "less_equal": "le", "not_equal": "ne", "invert": "bitwise_not",
+           "iadd": "add", "isub": "sub", "imul": "mul", "itruediv": "div", "idiv": "div"}
+
+
+def _name(func: Any) -> str:
+    """The op's name, one spelling for its forms (`x / y`, `torch.div`, `x.div_`, `aten.div.Tensor`: "div")."""
+    name = str(getattr(func, "__name__", "")).split(".")[0].strip("_")[:60]
+    name = name[1:] if name in ("radd", "rmul", "rdiv", "rtruediv", "rmatmul", "rpow", "rand", "ror", "rxor") else name
+    name = name[:-1] if name.endswith("_") else name
+    return SAME_OP.get(name, name) if name.isidentifier() else ""
+
+
 def _function(frame: Any) -> str:
     """The function's qualified name (`Net.forward`, `fit.<locals>.<lambda>`): whose code it is."""
     return getattr(frame.f_code, "co_qualname", frame.f_code.co_name)[:100]

@@ -16,8 +16,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from grader.judging.trace_grads import Grads
 from grader.judging.trace_values import (MAX_BYTES, _compiling, _function, _in_layer_setup, _in_optimizer, _is_parameter,
-                                        _modal, _resolved, _tensors, _version, summary)
+                                        _modal, _name, _resolved, _tensors, _version, summary)
 
 MAX_OPS = 256
 MAX_CALLERS = 4  # frames in the file under test kept per op: its line, and the lines that called it
@@ -29,7 +30,7 @@ COMPUTED, STATE, CHANGED = 0, 1, 2  # an op's "state": computed here, read from 
 class Recorder:
     """The ops recorded while it is active (`with recorder:`), in the order they ran."""
 
-    def __init__(self, files: list[str], max_ops: int = MAX_OPS, max_bytes: int = MAX_BYTES):
+    def __init__(self, files: list[str], max_ops: int = MAX_OPS, max_bytes: int = MAX_BYTES, max_grads: int = 0):
         self.files = {str(Path(f).resolve()) for f in files}
         self.max_ops, self.max_bytes = max_ops, max_bytes
         self.ops: list[dict] = []
@@ -44,6 +45,7 @@ class Recorder:
         self.converted: set[int] = set()  # the ops whose values the code turned into Python numbers
         self._returns = None
         self._busy = False
+        self._grads = Grads(self, max_grads) if max_grads else None
 
     def __enter__(self) -> "Recorder":
         from grader.judging.trace_modes import function_mode
@@ -58,6 +60,8 @@ class Recorder:
     def __exit__(self, *exc: Any) -> None:
         self._returns.__exit__(*exc)
         self._mode.__exit__(*exc)
+        if self._grads is not None:
+            self._grads.close()
 
     def trace(self, result: Any, case: int) -> dict:
         import torch
@@ -65,7 +69,8 @@ class Recorder:
         outputs = self.outputs(result)
         for i in self.numbers:
             self.ops[i]["data"] = torch.tensor(float(self.ops[i]["data"]), dtype=torch.float64)
-        return {"case": case, "ops": self.ops, "outputs": outputs, "truncated": self.truncated}
+        grads = self._grads.ops(self.ops) if self._grads else []
+        return {"case": case, "ops": self.ops + grads, "outputs": outputs, "truncated": self.truncated}
 
     def frames(self) -> list[list]:
         """[[line, function], ...] of the frames in the files under test, innermost first (at most MAX_CALLERS);
@@ -114,7 +119,7 @@ class Recorder:
         # dropout (its mode and statistics set elsewhere) are like state changed during the run
         kind = CHANGED if _in_optimizer(caller) or _modal(func, caller) else COMPUTED
         for tensor in made:
-            self._add(frames, inputs, not given, tensor, state=kind)
+            self._add(frames, inputs, not given, tensor, state=kind, name=_name(func))
 
     def record_grads(self, args: tuple, before: bool = False) -> None:
         """Around a `backward()` call: the gradients it left on the tensors recorded so far (a leaf's `.grad`),
@@ -156,7 +161,7 @@ class Recorder:
         inputs = inputs if len(inputs) <= 64 else inputs[:32] + inputs[-32:]
         self.numbers.append(len(self.ops))
         self.ops.append({"line": line, "frames": frames, "inputs": inputs, "fresh": False, "state": NUMBER,
-                         "shape": [], "dtype": "torch.float64", "data": number, "stats": None})
+                         "name": "", "shape": [], "dtype": "torch.float64", "data": number, "stats": None})
 
     def add_made(self, tensor: Any, line: int, frame: Any) -> None:
         """A tensor the code returned that no traced op made (`torch.Tensor([...])`), made at `line` of `frame`'s
@@ -176,7 +181,8 @@ class Recorder:
         entry = self.known.get(id(t))
         return entry is not None and entry[1] is t
 
-    def _add(self, frames: list[list], inputs: list[int], fresh: bool, tensor: Any, state: int = COMPUTED) -> None:
+    def _add(self, frames: list[list], inputs: list[int], fresh: bool, tensor: Any, state: int = COMPUTED,
+             name: str = "") -> None:
         if len(self.ops) >= self.max_ops:
             self.truncated = True
             return
@@ -190,4 +196,6 @@ class Recorder:
         self._versions[id(tensor)] = _version(tensor)
         self.known[id(tensor)] = (len(self.ops), tensor)
         self.ops.append({"line": frames[0][0], "frames": frames, "inputs": inputs, "fresh": fresh, "state": state,
-                         **found})
+                         "name": name, **found})
+        if self._grads is not None and state in (COMPUTED, STATE):
+            self._grads.watch(len(self.ops) - 1, tensor)

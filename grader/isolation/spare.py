@@ -102,11 +102,11 @@ def _child(pipes: list, job_r: int, likely: dict | None) -> None:
 def _taken(own_name: str, likely: dict | None) -> tuple:
     """In L: the checks of the `likely` job loaded ahead, then the job, read from the keeper; L is named as
     before (a learner's process again). The job's checks are loaded anew unless they are those, unchanged."""
+    from grader.judging.loader import file_signature
+
     ahead = _load_ahead(likely)
     document, extra = read_job(keeper.JOB_FD)
     _rename(own_name)
-    from grader.judging.loader import file_signature
-
     job = document["job"]
     spec, prepare, run = keeper.job_parts(job, extra, document["scratch"], "")
     if ahead is not None and ahead[0] == (job.get("exercise"), job.get("checks"), file_signature(job.get("checks"))):

@@ -459,8 +459,9 @@ def doctor(as_json: bool = typer.Option(False, "--json", help="Print the report 
 
 def _warn(console, progress) -> None:
     from grader.frontends.checkone import warn
+    from grader.torchversions import installed_torch_note
 
-    warn(console, progress)
+    warn(console, progress.warnings, installed_torch_note())
 
 
 def main() -> None:

@@ -55,24 +55,24 @@ def _ready_to_show() -> None:
 def _show(result, progress, recorded: bool, learner: Path, exercise_id: str, command: str) -> None:
     from grader.frontends.render import make_console, safe, show_result
 
+    from grader.torchversions import installed_torch_note
+
     console = make_console()
-    warn(console, progress)
+    warn(console, progress.warnings, installed_torch_note())
     show_result(console, result, command)
     if not recorded:
         console.print(safe(f"(progress not recorded: {learner} is not {exercise_id}'s own file)", style="dim"))
 
 
-def warn(console, progress) -> None:
-    """The progress file's warnings, and a note when this torch is not one the course was tested with."""
-    from grader.torchversions import installed_torch_note
+def warn(console, warnings: list, note: str | None) -> None:
+    """The progress file's `warnings`, and `note` (`torchversions.installed_torch_note`: this torch is not one
+    the course was tested with). The command line and the grading server print them alike."""
+    from rich.text import Text
 
-    for warning in progress.warnings:
-        from rich.text import Text
+    from grader.frontends.render import safe
 
-        from grader.frontends.render import safe
-
+    for warning in warnings:
         console.print(Text.assemble(("warning: ", "yellow"), safe(warning)))
-    note = installed_torch_note()
     if note:
         console.print(note, markup=False, highlight=False)
 

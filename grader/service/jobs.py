@@ -122,15 +122,10 @@ def _console(fields: dict):
 
 
 def _warnings(console, warnings: list) -> None:
-    """As cli's `_warn`: the progress file's warnings, and a note on an untested torch."""
-    from rich.text import Text
+    """As the command line's: the progress file's warnings, and a note on an untested torch."""
+    from grader.frontends.checkone import warn
 
-    from grader.frontends.render import safe
-    for warning in warnings:
-        console.print(Text.assemble(("warning: ", "yellow"), safe(warning)))
-    note = _torch_note()
-    if note:
-        console.print(note, markup=False, highlight=False)
+    warn(console, warnings, _torch_note())
 
 
 @functools.cache

@@ -116,7 +116,7 @@ def run_delay(pid: int) -> float | None:
 def kill_tree(tree) -> None:
     """SIGKILL the processes `tree()` names until none is left (they may fork while we kill)."""
     for _ in range(50):
-        living = [pid for pid in tree() if alive(pid) and not exiting(pid)]
+        living = [pid for pid in tree() if not _ended(_stat_fields(pid))]
         if not living:
             return
         for pid in living:
@@ -133,7 +133,16 @@ PF_EXITING = 0x4
 def exiting(pid: int) -> bool:
     """True once the process is in the kernel's exit path: it never runs code of its own again."""
     fields = _stat_fields(pid)
-    return bool(fields) and len(fields) > 6 and int(fields[6]) & PF_EXITING != 0
+    return bool(fields) and _in_exit(fields)
+
+
+def _ended(fields: list[bytes] | None) -> bool:
+    """From one read of /proc/PID/stat: gone, a zombie, or in the kernel's exit path."""
+    return not fields or fields[0] == b"Z" or _in_exit(fields)
+
+
+def _in_exit(fields: list[bytes]) -> bool:
+    return len(fields) > 6 and int(fields[6]) & PF_EXITING != 0
 
 
 def alive(pid: int) -> bool:

@@ -133,7 +133,6 @@ def _name(func: Any) -> str:
     """The op's name, one spelling for its forms (`x / y`, `torch.div`, `x.div_`, `aten.div.Tensor`: "div")."""
     name = str(getattr(func, "__name__", "")).split(".")[0].strip("_")[:60]
     name = name[1:] if name in ("radd", "rmul", "rdiv", "rtruediv", "rmatmul", "rpow", "rand", "ror", "rxor") else name
-    name = name[:-1] if name.endswith("_") else name
     return SAME_OP.get(name, name) if name.isidentifier() else ""
 
 

@@ -97,7 +97,7 @@ def warm_pool():
 
 # The longest modules first: with `-n auto --dist loadfile` (README's test command) each worker takes
 # the next whole module in this order, so the long ones start at once and the workers end together.
-LONGEST_FIRST = ("test_course_content.py", "test_server_parity.py", "test_validate_portable.py", "test_adversarial.py",
+LONGEST_FIRST = ("test_validate_portable.py", "test_course_content.py", "test_server_parity.py", "test_adversarial.py",
                  "test_portable.py", "test_load.py", "test_cli.py", "test_autograder.py", "test_server.py")
 
 

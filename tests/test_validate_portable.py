@@ -1,13 +1,12 @@
 """Every exercise of the course validated through the portable backend (issue 24), each file graded in
 a worker spawned for it (`grader.isolation.portable`), with validate's own judgement: the reference
-passes every check (twice alike), the untouched stub fails every check as not implemented, and every
-correct style passes; for the exercises in MISTAKES_JUDGED, every known mistake also fails with its own
-hint, on the trusted side and graded as a learner's file. The other exercises' mistakes are left out
-here: a worker each, importing torch (the whole course is about 460 jobs, some 12 minutes of CPU: more
-than the suite's budget holds); `python scripts/validate_portable.py` runs them all and prints its
-figures. Their trusted side's judgement, the same on every backend, and the other grading paths (cold
-check, grade, notebook) are validated on Linux's backend (test_course_content.py); `validate` on the
-command line runs every path on this backend too (the last test).
+passes every check (twice alike), the untouched stub fails every check as not implemented, every
+correct style passes, and every known mistake fails with its own hint, on the trusted side and graded
+as a learner's file. That is a worker each, importing torch: about 400 jobs, the suite's longest
+module (`python scripts/validate_portable.py` runs the same and prints its figures). The reference's
+other grading paths (cold check, grade, notebook) are validated on Linux's backend
+(test_course_content.py); `validate` on the command line runs every path on this backend too (the last
+test).
 """
 
 from __future__ import annotations
@@ -21,7 +20,6 @@ from conftest import COURSE, cli, copy_course
 from grader.isolation import backend
 
 EXERCISES = [ex.id for ex in COURSE.exercises]
-MISTAKES_JUDGED = ("03_nn_module",)  # its known mistakes judged too (the others': test_course_content.py, on Linux)
 
 
 @pytest.fixture(scope="module")
@@ -35,10 +33,7 @@ def validated(request):
               if getattr(item, "originalname", "") == "test_validate_finds_the_exercise_sound_on_the_portable_backend"}
     exercises = [ex for ex in COURSE.exercises if ex.id in chosen]
     with PortablePool(2) as pool:
-        found = {}
-        for judged in (True, False):
-            some = [ex for ex in exercises if (ex.id in MISTAKES_JUDGED) == judged]
-            found |= validate_exercises(COURSE, some, pool, every_path=False, mistakes=judged)
+        found = validate_exercises(COURSE, exercises, pool, every_path=False)
     return found, pool.jobs
 
 
@@ -47,9 +42,8 @@ def validated(request):
 def test_validate_finds_the_exercise_sound_on_the_portable_backend(ex_id: str, validated):
     problems, jobs = validated
     assert problems[ex_id] == [], "\n".join(p.text() for p in problems[ex_id])  # no warning either
-    graded = sum(3 + len(ex.styles) + len(ex.mistakes) * (ex.id in MISTAKES_JUDGED) for ex in COURSE.exercises
-                 if ex.id in problems)
-    assert jobs >= graded  # each file in a worker of its own: the reference twice, the stub, each style (and mistake)
+    graded = sum(3 + len(ex.styles) + len(ex.mistakes) for ex in COURSE.exercises if ex.id in problems)
+    assert jobs >= graded  # each file in a worker of its own: the reference twice, the stub, each style and mistake
 
 
 @pytest.mark.slow

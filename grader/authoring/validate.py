@@ -39,14 +39,12 @@ def unsound(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if not p.warning]
 
 
-def validate_exercises(course: Course, exercises: list[Exercise], pool, every_path: bool = True,
-                       mistakes: bool = True) -> dict[str, list[Problem]]:
+def validate_exercises(course: Course, exercises: list[Exercise], pool,
+                       every_path: bool = True) -> dict[str, list[Problem]]:
     """Problems per exercise id (an empty list: sound). `every_path`: also grade along the cold,
-    grade and notebook paths (the slow part). `mistakes=False`: leave the known mistakes unjudged (the
-    suite's portable run: each is a job, and on that backend a worker spawned for it; the trusted side's
-    judgement is the same on every backend)."""
+    grade and notebook paths (the slow part)."""
     warm: dict[str, list] = {ex.id: [] for ex in exercises}  # the reference's first result on the pool: the warm path's
-    found = {ex.id: _one(course, ex, pool, mistakes, warm[ex.id]) for ex in exercises}
+    found = {ex.id: _one(course, ex, pool, warm[ex.id]) for ex in exercises}
     sound = [ex for ex in exercises if not unsound(found[ex.id])]
     if every_path and sound:
         for ex_id, problems in _path_problems(course, sound, pool, warm).items():
@@ -58,7 +56,7 @@ def validate_exercise(course: Course, exercise: Exercise, pool=None, every_path:
     return validate_exercises(course, [exercise], pool, every_path)[exercise.id]
 
 
-def _one(course: Course, exercise: Exercise, pool, mistakes: bool, warm: list) -> list[Problem]:
+def _one(course: Course, exercise: Exercise, pool, warm: list) -> list[Problem]:
     from grader.judging.reference import load_reference
 
     problem = lambda file, decl, msg: Problem(exercise.id, str(file), decl, msg)  # noqa: E731
@@ -75,7 +73,7 @@ def _one(course: Course, exercise: Exercise, pool, mistakes: bool, warm: list) -
     found += soundness.reference_problems(course, exercise, checks, pool, problem, warm)
     found += soundness.stub_problems(course, exercise, pool, problem)
     found += soundness.style_problems(course, exercise, pool, problem)
-    found += soundness.mistake_problems(course, exercise, checks, pool, problem) if mistakes else []
+    found += soundness.mistake_problems(course, exercise, checks, pool, problem)
     return found
 
 

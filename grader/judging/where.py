@@ -16,8 +16,9 @@ from grader import interrupts
 from grader.judging.channel import Unreadable
 from grader.judging.compare import compare
 from grader.judging.correct import Correct
-from grader.judging.blame import describe
+from grader.judging.blame import SETTING, describe
 from grader.judging.pointer import correct_trace, first_difference
+from grader.judging.pointer_settings import setting_difference
 from grader.judging.trace_schema import MAX_TRACED, receive
 
 VALUE_KINDS = {"values", "shape", "dtype", "length"}
@@ -105,6 +106,9 @@ def mark(results: list, by_name: dict, correct: dict, data: bytes, cases: dict, 
         why[result.name] = why[result.name].get("reason", "")
         if found is not None:
             result.differs_at = describe(*found, trace, lines, locate, passing, checked)
+        elif (k := setting_difference(trace, correct[result.name], failing)) is not None:
+            why[result.name] = ""  # no value says where: the first setting no correct computation chose does
+            result.differs_at = describe(k, [], {"ops": trace["settings"]}, lines, locate, passing, checked, SETTING)
 
 
 def tolerance(check: Any) -> tuple[float | None, float | None]:

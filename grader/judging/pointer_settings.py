@@ -1,0 +1,36 @@
+"""Where the settings first differ (`grader.judging.pointer`), when no value says where the code went astray
+(every value it returned is one a correct computation returns, or the weights an optimizer or a layer
+changed differ, or no value was traced at all): the first setting the code chose (`grader.judging.
+trace_settings`: a layer made, a module's mode, its parameters frozen, an optimizer or a data loader made, a
+step's learning rates) that no correct computation chose, among the kinds of setting a correct computation
+chose at all (a layer of a class none made is another way to compute, not a mistake; nor is a loader where
+none was made).
+
+A setting made inside a function that passes its own checks is named at the line that called it
+(`grader.judging.blame`): it was given something wrong, or called where it should not be. None is named
+where a function that fails its own checks (other than those the setting was made in) ran before it, making
+a value or a setting: what the setting was given (a model that function should have frozen, the learning
+rates it computes) may be that function's doing, which its own check points at.
+"""
+
+from __future__ import annotations
+
+from grader.judging.blame import _owned
+from grader.judging.correct import Correct
+
+
+def setting_difference(trace: dict, correct: Correct, failing: set = frozenset()) -> int | None:
+    """The index in `trace["settings"]` of the first one no correct computation chose, or None."""
+    settings = trace["settings"]
+    for i, setting in enumerate(settings):
+        chosen = correct.settings.get(setting["name"])
+        if chosen is not None and setting["value"] not in chosen:
+            earlier = settings[:i] + trace["ops"][:setting["after"]]
+            return None if _failed_before(earlier, setting, failing) else i
+    return None
+
+
+def _failed_before(earlier: list[dict], setting: dict, failing: set) -> bool:
+    """Whether a function failing its own checks, other than those `setting` was made in, made one of `earlier`."""
+    own = {part for _, function in setting["frames"] for part in function.split(".")}
+    return any(not _owned(function, own) and _owned(function, failing) for s in earlier for _, function in s["frames"])

@@ -147,6 +147,8 @@ def test_each_optimizer_step_is_recorded_with_its_learning_rates_at_the_line_tha
     ("05", "global_seed"),  # the global generator seeded: the loader shuffles from it, not from a seed of its own
     ("15", "adam_not_adamw"),  # another optimizer's class
     ("15", "optimizer_before_adapt"),  # make_optimizer (which passes) called too early: the calling line
+    ("15", "batch_norm_statistics_drift"),  # the backbone left in train mode: the line that last set its mode
+    ("11", "scheduler_before_step"),  # a step taken at a learning rate no correct step takes: the line that set it
 ])
 def test_a_mistake_in_a_setting_is_pointed_at_its_line(tmp_path: Path, number, mistake):
     ex = COURSE.resolve(number)
@@ -157,3 +159,20 @@ def test_a_mistake_in_a_setting_is_pointed_at_its_line(tmp_path: Path, number, m
     named = {line for line in found.values() if line is not None}
     marks = marked_lines(source)
     assert named and named <= marks | {m + 1 for m in marks}, (found, marks)
+
+
+def test_the_modes_a_module_ends_the_run_with_are_recorded_at_the_line_that_last_set_them():
+    """`model.train()` then `model[1].eval()`: the model ends with its dropout in eval mode, the dropout in eval
+    mode; each at the line of the last train() or eval() called on it."""
+    import torch
+
+    from grader.judging.tracer import Recorder
+
+    model = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Dropout(0.5))
+    first = test_the_modes_a_module_ends_the_run_with_are_recorded_at_the_line_that_last_set_them.__code__.co_firstlineno
+    with Recorder([__file__]) as recorder:
+        model.eval()
+        model.train()  # first + 11
+        model[1].eval()  # first + 12
+    modes = [(s["line"] - first, s["value"]) for s in recorder.trace(None, 0)["settings"] if s["name"] == "mode"]
+    assert modes == [(11, "Sequential(): TTE"), (12, "Dropout(p=0.5, inplace=False): E")]

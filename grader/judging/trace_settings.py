@@ -4,7 +4,8 @@
 (`train()`, `eval()`), its parameters frozen or not (`requires_grad_()`), an optimizer made (its class, and
 each param group's options and how many parameters, frozen ones among them, it holds) and a data loader
 made (its batch size, its sampler, the seed its shuffle draws from), and each optimizer step's learning rates
-(at the line that set them: the optimizer or a scheduler made, a scheduler stepped).
+(at the line that set them: the optimizer or a scheduler made, a scheduler stepped), and the modes each module
+the code set one of ends the run with (at the line that last set it).
 
 While recording, those methods of torch are wrapped (and put back after): each call made from a line of
 the files under test (the innermost one, as for an op) is one setting, described by the effect it had.
@@ -34,6 +35,7 @@ class Settings:
         self._depth = 0  # inside a wrapped call: what it calls itself (train() of each child) is its own
         self._setters: dict[int, tuple[list, list]] = {}  # id(optimizer) -> (frames, its lrs) of the line that last set them
         self._steps = 0  # optimizer steps taken by the code
+        self._modes: dict[int, tuple[Any, list]] = {}  # id(module) -> (the module, frames of the last train() on it)
         self._hook = None
 
     def __enter__(self) -> "Settings":
@@ -76,7 +78,18 @@ class Settings:
         finally:
             self.recorder._busy = False
         self._pending = []
-        return [s for s in self.found if s["value"] is not None]
+        return [s for s in self.found if s["value"] is not None] + self._final_modes()
+
+    def _final_modes(self) -> list[dict]:
+        """The mode each module the code set one of (`train()`, `eval()`) ends the run with, with each of its
+        submodules' (`T` train, `E` eval), at the line that last set it."""
+        after, found = len(self.recorder.ops), []
+        for module, frames in list(self._modes.values())[:max(0, self.limit - len(self.found))]:
+            with contextlib.suppress(Exception):
+                modes = "".join("T" if m.training else "E" for m in module.modules())
+                found.append({"line": frames[0][0], "frames": frames, "name": "mode",
+                              "value": f"{_layer(module)}: {modes}"[:MAX_TEXT], "after": after})
+        return found
 
     def _wrapped(self, original: Any, attribute: str, describe: Any) -> Any:
         settings = self
@@ -108,6 +121,8 @@ class Settings:
             found = describe(this, args, kwargs)
         finally:
             recorder._busy = False
+        if found is not None and found[0] == "train":
+            self._modes[id(this)] = (this, frames)
         if found is not None and found[0] in ("optimizer", "scheduler", ""):  # the line that set its learning rates
             optimizer = this if found[0] == "optimizer" else this.optimizer
             self._setters[id(optimizer)] = (frames, _lrs(optimizer))

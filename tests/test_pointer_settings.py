@@ -39,12 +39,13 @@ def test_the_settings_the_code_chose_are_recorded_at_their_lines():
 
     found, first = _recorded()
     assert [(s["name"], s["line"] - first) for s in found] == [
-        ("module_Linear", 0), ("train", 1), ("requires_grad", 2), ("optimizer", 3), ("loader", 4)]
+        ("module_Linear", 0), ("train", 1), ("requires_grad", 2), ("optimizer", 3), ("loader", 4), ("mode", 1)]
     values = [s["value"] for s in found]
     assert values[0] == "Linear(in_features=2, out_features=3, bias=True)"
     assert values[1].endswith(".train(False)") and values[2].endswith(".requires_grad_([False])")
     assert values[3].startswith("AdamW: [1 params (1 frozen), 6 values;") and "weight_decay=0.5" in values[3]
     assert values[4] == "batch_size=2, drop_last=False, order=RandomSampler seeded 7"
+    assert values[5] == "Linear(in_features=2, out_features=3, bias=True): E"  # the mode it ends the run with
     assert torch.nn.Module.train.__name__ == "train" and torch.nn.Module.train.__module__ == "torch.nn.modules.module"
 
 
@@ -139,7 +140,7 @@ def test_each_optimizer_step_is_recorded_with_its_learning_rates_at_the_line_tha
         optimizer.param_groups[0]["lr"] = 3.0
         optimizer.step()
     steps = [(s["line"] - first, s["value"]) for s in recorder.trace(None, 0)["settings"] if s["name"] == "step"]
-    assert steps == [(10, "step 1: lr=['0.5']"), (12, "step 2: lr=['0.05']"), (14, "step 3: lr=['0.1']")]
+    assert steps == [(10, "#1: lr=['0.5']"), (12, "#2: lr=['0.05']"), (14, "#3: lr=['0.1']")]
 
 
 @pytest.mark.parametrize("number, mistake", [
@@ -149,6 +150,7 @@ def test_each_optimizer_step_is_recorded_with_its_learning_rates_at_the_line_tha
     ("15", "optimizer_before_adapt"),  # make_optimizer (which passes) called too early: the calling line
     ("15", "batch_norm_statistics_drift"),  # the backbone left in train mode: the line that last set its mode
     ("11", "scheduler_before_step"),  # a step taken at a learning rate no correct step takes: the line that set it
+    ("11", "clip_after_step"),  # gradients clipped after the step, where no correct computation clips
 ])
 def test_a_mistake_in_a_setting_is_pointed_at_its_line(tmp_path: Path, number, mistake):
     ex = COURSE.resolve(number)
@@ -176,3 +178,35 @@ def test_the_modes_a_module_ends_the_run_with_are_recorded_at_the_line_that_last
         model[1].eval()  # first + 12
     modes = [(s["line"] - first, s["value"]) for s in recorder.trace(None, 0)["settings"] if s["name"] == "mode"]
     assert modes == [(11, "Sequential(): TTE"), (12, "Dropout(p=0.5, inplace=False): E")]
+
+
+def test_zero_grad_clipping_and_a_schedulers_step_are_recorded_by_where_they_come_among_steps_and_backwards():
+    """Each the n-th of its kind, after how many optimizer steps, and how many backward() calls since the last:
+    clipping after the step, not before it, differs from every correct computation's first clipping."""
+    import torch
+
+    from grader.judging.tracer import Recorder
+
+    weight = torch.nn.Parameter(torch.ones(2))
+    optimizer = torch.optim.SGD([weight], lr=0.5)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: 1.0)
+    with Recorder([__file__]) as recorder:
+        optimizer.zero_grad()
+        (weight * 2).sum().backward()
+        optimizer.step()
+        torch.nn.utils.clip_grad_norm_([weight], 1.0)
+        scheduler.step()
+    found = [(s["name"], s["value"]) for s in recorder.trace(None, 0)["settings"] if s["name"] != "step"]
+    assert found == [("zero_grad", "#1: after 0 steps, 0 backward since the last"),
+                     ("clip", "#1: after 1 steps, 0 backward since the last"),
+                     ("scheduler_step", "#1: after 1 steps, 0 backward since the last")]
+    assert torch.nn.utils.clip_grad_norm_.__module__ == "torch.nn.utils.clip_grad"  # put back after
+
+
+def test_a_step_past_the_last_any_correct_computation_took_is_not_named():
+    """One epoch more than every correct computation ran: the loop's condition decided it, which no setting did."""
+    from grader.judging.pointer_settings import setting_difference
+
+    correct = _correct(("zero_grad", "#1: after 0 steps"), ("zero_grad", "#2: after 1 steps"))
+    assert setting_difference(_with(_setting(name="zero_grad", value="#3: after 2 steps")), correct) is None
+    assert setting_difference(_with(_setting(name="zero_grad", value="#2: after 0 steps")), correct) == 0

@@ -10,10 +10,14 @@ A setting made inside a function that passes its own checks is named at the line
 (`grader.judging.blame`): it was given something wrong, or called where it should not be. None is named
 where a function that fails its own checks (other than those the setting was made in) ran before it, making
 a value or a setting: what the setting was given (a model that function should have frozen, the learning
-rates it computes) may be that function's doing, which its own check points at.
+rates it computes) may be that function's doing, which its own check points at. Nor where the code ran on
+where every correct computation had stopped (a step, or a zero_grad(), past the last any of them made): what
+decided that is control flow, not a setting.
 """
 
 from __future__ import annotations
+
+import re
 
 from grader.judging.blame import _owned
 from grader.judging.correct import Correct
@@ -25,9 +29,23 @@ def setting_difference(trace: dict, correct: Correct, failing: set = frozenset()
     for i, setting in enumerate(settings):
         chosen = correct.settings.get(setting["name"])
         if chosen is not None and setting["value"] not in chosen:
+            if _past_the_last(setting["value"], chosen):
+                return None
             earlier = settings[:i] + trace["ops"][:setting["after"]]
             return None if _failed_before(earlier, setting, failing) else i
     return None
+
+
+def _past_the_last(value: str, chosen: set[str]) -> bool:
+    """Whether `value` is the n-th of its kind (a step, a zero_grad()) where no correct computation made n: the
+    code ran on (one more epoch) where every correct one had stopped, which no setting decided."""
+    n = _ordinal(value)
+    return n is not None and n > max((_ordinal(v) or 0 for v in chosen), default=0)
+
+
+def _ordinal(value: str) -> int | None:
+    found = re.match(r"#(\d+):", value)
+    return int(found[1]) if found else None
 
 
 def _failed_before(earlier: list[dict], setting: dict, failing: set) -> bool:

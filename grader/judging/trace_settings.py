@@ -19,8 +19,9 @@ import contextlib
 import sys
 from typing import Any
 
+from grader.judging.trace_setting_kinds import MAX_TEXT, ORDER, layer_text, learning_rates, wrapped
+
 MAX_SETTINGS = 64
-MAX_TEXT = 400
 
 
 class Settings:
@@ -33,9 +34,11 @@ class Settings:
         self._pending: list[tuple[dict, Any]] = []  # (a layer's setting, the layer): described once it is made
         self._saved: list[tuple] = []
         self._depth = 0  # inside a wrapped call: what it calls itself (train() of each child) is its own
-        self._setters: dict[int, tuple[list, list]] = {}  # id(optimizer) -> (frames, its lrs) of the line that last set them
+        self._setters: dict[int, tuple[list, list]] = {}  # id(optimizer) -> (frames, lrs) of the line that set them
         self._steps = 0  # optimizer steps taken by the code
         self._modes: dict[int, tuple[Any, list]] = {}  # id(module) -> (the module, frames of the last train() on it)
+        self.backwards = 0  # backward() calls of the code's since its last optimizer step
+        self._counts: dict[str, int] = {}  # name -> how many of those settings in order were made
         self._hook = None
 
     def __enter__(self) -> "Settings":
@@ -46,14 +49,9 @@ class Settings:
         return self
 
     def _install(self) -> None:
-        import torch
         from torch.optim.optimizer import register_optimizer_step_pre_hook
 
-        targets = [(torch.nn.Module, "__init__", _module), (torch.nn.Module, "train", _mode),
-                   (torch.nn.Module, "requires_grad_", _frozen), (torch.optim.Optimizer, "__init__", _optimizer),
-                   (torch.utils.data.DataLoader, "__init__", _loader),
-                   (torch.optim.lr_scheduler.LRScheduler, "__init__", _scheduler),
-                   (torch.optim.lr_scheduler.LRScheduler, "step", _scheduled)]
+        targets = wrapped()
         for owner, attribute, describe in targets:
             original = owner.__dict__[attribute]
             self._saved.append((owner, attribute, original))
@@ -74,7 +72,7 @@ class Settings:
         try:
             for setting, module in self._pending:
                 with contextlib.suppress(Exception):
-                    setting["value"] = f"{type(module).__name__}({module.extra_repr()})"[:MAX_TEXT]
+                    setting["value"] = layer_text(module)[:MAX_TEXT]
         finally:
             self.recorder._busy = False
         self._pending = []
@@ -88,22 +86,22 @@ class Settings:
             with contextlib.suppress(Exception):
                 modes = "".join("T" if m.training else "E" for m in module.modules())
                 found.append({"line": frames[0][0], "frames": frames, "name": "mode",
-                              "value": f"{_layer(module)}: {modes}"[:MAX_TEXT], "after": after})
+                              "value": f"{layer_text(module)}: {modes}"[:MAX_TEXT], "after": after})
         return found
 
     def _wrapped(self, original: Any, attribute: str, describe: Any) -> Any:
         settings = self
 
-        def wrapper(this, *args, **kwargs):
+        def wrapper(*args, **kwargs):
             outer = settings._depth == 0
             settings._depth += 1
             try:
-                out = original(this, *args, **kwargs)
+                out = original(*args, **kwargs)
             finally:
                 settings._depth -= 1
             if outer:
                 with contextlib.suppress(Exception):  # recording never changes what the code does
-                    settings._note(describe, this, args, kwargs, sys._getframe(1))
+                    settings._note(describe, args[0] if args else None, args[1:], kwargs, sys._getframe(1))
             return out
 
         wrapper.__name__, wrapper.__qualname__ = attribute, getattr(original, "__qualname__", attribute)
@@ -121,20 +119,23 @@ class Settings:
             found = describe(this, args, kwargs)
         finally:
             recorder._busy = False
-        if found is not None and found[0] == "train":
+        if found is None:
+            return
+        name, value = found
+        if name == "train":
             self._modes[id(this)] = (this, frames)
-        if found is not None and found[0] in ("optimizer", "scheduler", ""):  # the line that set its learning rates
-            optimizer = this if found[0] == "optimizer" else this.optimizer
-            self._setters[id(optimizer)] = (frames, _lrs(optimizer))
-        if found is not None and found[0]:
-            name, value = found
-            setting = {"line": frames[0][0], "frames": frames, "name": name, "value": value,
-                       "after": len(recorder.ops)}
-            if value is None:
-                self._pending.append((setting, this))
-            else:
-                setting["value"] = value[:MAX_TEXT]
-            self.found.append(setting)
+        if name in ("optimizer", "scheduler", "scheduler_step"):  # the line that set its learning rates
+            optimizer = this if name == "optimizer" else this.optimizer
+            self._setters[id(optimizer)] = (frames, learning_rates(optimizer))
+        if value is ORDER:  # the n-th of its kind: where it came among the steps and backward() calls
+            self._counts[name] = self._counts.get(name, 0) + 1
+            value = f"#{self._counts[name]}: after {self._steps} steps, {self.backwards} backward since the last"
+        setting = {"line": frames[0][0], "frames": frames, "name": name, "value": value, "after": len(recorder.ops)}
+        if value is None:
+            self._pending.append((setting, this))
+        else:
+            setting["value"] = value[:MAX_TEXT]
+        self.found.append(setting)
 
     def _stepped(self, optimizer: Any, args: tuple, kwargs: dict) -> None:
         """Before an optimizer's step: the learning rates it steps with, as the k-th step the code took, at the
@@ -144,85 +145,14 @@ class Settings:
             if len(self.found) >= self.limit or self.recorder._busy or _compiling() or \
                     not self.recorder._frames_from(sys._getframe(1)):
                 return
-            self._steps += 1
+            self._steps, self.backwards = self._steps + 1, 0
             frames, lrs = self._setters.get(id(optimizer), (None, None))
-            if frames is not None and lrs == _lrs(optimizer):
+            if frames is not None and lrs == learning_rates(optimizer):
                 self.found.append({"line": frames[0][0], "frames": frames, "name": "step",
-                                   "value": f"step {self._steps}: lr={lrs}", "after": len(self.recorder.ops)})
+                                   "value": f"#{self._steps}: lr={lrs}", "after": len(self.recorder.ops)})
 
 
 def _compiling() -> bool:
     from grader.judging.trace_values import _compiling as compiling
 
     return compiling()
-
-
-def _module(module: Any, args: tuple, kwargs: dict) -> tuple[str, None] | None:
-    """A torch layer made (a class of the code's own: none), described when the trace ends."""
-    kind = type(module)
-    if not kind.__module__.startswith("torch.nn."):
-        return None
-    return f"module_{kind.__name__}", None
-
-
-def _mode(module: Any, args: tuple, kwargs: dict) -> tuple[str, str]:
-    return "train", f"{_layer(module)}.train({bool(module.training)})"
-
-
-def _frozen(module: Any, args: tuple, kwargs: dict) -> tuple[str, str]:
-    flags = sorted({p.requires_grad for p in module.parameters()})
-    return "requires_grad", f"{_layer(module)}.requires_grad_({flags})"
-
-
-def _layer(module: Any) -> str:
-    return f"{type(module).__name__}({module.extra_repr()})"
-
-
-def _optimizer(optimizer: Any, args: tuple, kwargs: dict) -> tuple[str, str]:
-    groups = []
-    for group in optimizer.param_groups:
-        params = list(group["params"])
-        frozen = sum(not p.requires_grad for p in params)
-        options = ", ".join(f"{k}={_option(v)}" for k, v in sorted(group.items()) if k != "params")
-        groups.append(f"[{len(params)} params ({frozen} frozen), {sum(p.numel() for p in params)} values; {options}]")
-    return "optimizer", f"{type(optimizer).__name__}: " + " ".join(groups)
-
-
-def _scheduler(scheduler: Any, args: tuple, kwargs: dict) -> tuple[str, str]:
-    return "scheduler", f"{type(scheduler).__name__}: lr={_lrs(scheduler.optimizer)}"
-
-
-def _scheduled(scheduler: Any, args: tuple, kwargs: dict) -> tuple[str, None]:
-    return "", None  # a scheduler stepped: not a setting of its own; the learning rates it set show at the next step
-
-
-def _lrs(optimizer: Any) -> list[str]:
-    return [_option(group["lr"]) for group in optimizer.param_groups]
-
-
-def _option(value: Any) -> str:
-    """An option as the effect it has: a number (a tensor's too) by its value, anything else by its type."""
-    import torch
-
-    if isinstance(value, torch.Tensor) and value.numel() == 1:
-        value = value.item()
-    if type(value) in (int, float):
-        return f"{float(value):.6g}"  # computed another way, the same number to 6 digits
-    if type(value) in (bool, str, type(None)):
-        return repr(value)
-    if type(value) is tuple and all(type(v) in (int, float) for v in value):
-        return "(" + ", ".join(f"{float(v):.6g}" for v in value) + ")"
-    return type(value).__name__
-
-
-def _loader(loader: Any, args: tuple, kwargs: dict) -> tuple[str, str]:
-    """What decides the batches: their size, whether the last is dropped, the order (in order, or shuffled
-    from which seed)."""
-    sampler = getattr(loader.batch_sampler, "sampler", loader.sampler)
-    size = getattr(loader.batch_sampler, "batch_size", loader.batch_size)
-    drop = getattr(loader.batch_sampler, "drop_last", loader.drop_last)
-    order = type(sampler).__name__
-    if order == "RandomSampler":
-        generator = sampler.generator or loader.generator
-        order += f" seeded {generator.initial_seed()}" if generator is not None else " from the global generator"
-    return "loader", f"batch_size={size}, drop_last={drop}, order={order}"

@@ -134,6 +134,8 @@ class Recorder:
         is named there. `before`: a gradient already there that was never recorded (left from outside) is read
         from outside here, and one added to it is that value changed during the run (never blamed itself)."""
         frames = self.frames()
+        if frames and not before:
+            self._settings.backwards += 1  # where each zero_grad(), clipping and step comes among them
         if not frames or self.truncated:
             return
         root = sorted({self.known[id(t)][0] for t in _tensors(args, depth=1) if self._seen(t)})

@@ -104,11 +104,12 @@ def mark(results: list, by_name: dict, correct: dict, data: bytes, cases: dict, 
         why[result.name] = {}
         found = first_difference(trace, correct[result.name], tolerance(by_name[result.name]), why[result.name])
         why[result.name] = why[result.name].get("reason", "")
-        if found is not None:
-            result.differs_at = describe(*found, trace, lines, locate, passing, checked)
-        elif (k := setting_difference(trace, correct[result.name], failing)) is not None:
-            why[result.name] = ""  # no value says where: the first setting no correct computation chose does
+        k = setting_difference(trace, correct[result.name], failing)
+        if k is not None and (found is None or trace["settings"][k]["after"] <= found[0]):
+            why[result.name] = ""  # a setting no correct computation chose, made before any wrong value
             result.differs_at = describe(k, [], {"ops": trace["settings"]}, lines, locate, passing, checked, SETTING)
+        elif found is not None:
+            result.differs_at = describe(*found, trace, lines, locate, passing, checked)
 
 
 def tolerance(check: Any) -> tuple[float | None, float | None]:

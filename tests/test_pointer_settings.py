@@ -151,6 +151,8 @@ def test_each_optimizer_step_is_recorded_with_its_learning_rates_at_the_line_tha
     ("15", "batch_norm_statistics_drift"),  # the backbone left in train mode: the line that last set its mode
     ("11", "scheduler_before_step"),  # a step taken at a learning rate no correct step takes: the line that set it
     ("11", "clip_after_step"),  # gradients clipped after the step, where no correct computation clips
+    ("17", "generator_per_trial"),  # a generator made again per trial: a draw leaves it where no correct one does
+    ("07", "whole_objects_saved"),  # a checkpoint of another shape (the whole objects, not their state_dicts)
 ])
 def test_a_mistake_in_a_setting_is_pointed_at_its_line(tmp_path: Path, number, mistake):
     ex = COURSE.resolve(number)
@@ -210,3 +212,23 @@ def test_a_step_past_the_last_any_correct_computation_took_is_not_named():
     correct = _correct(("zero_grad", "#1: after 0 steps"), ("zero_grad", "#2: after 1 steps"))
     assert setting_difference(_with(_setting(name="zero_grad", value="#3: after 2 steps")), correct) is None
     assert setting_difference(_with(_setting(name="zero_grad", value="#2: after 0 steps")), correct) == 0
+
+
+def test_each_random_draw_is_recorded_with_its_generator_and_the_state_it_left():
+    """A generator made again with the same seed draws the same state again: unlike one kept, whose second
+    draw leaves it elsewhere; the global generator is told from one of the code's own."""
+    import torch
+
+    from grader.judging.tracer import Recorder
+
+    with Recorder([__file__]) as recorder:
+        kept = torch.Generator().manual_seed(3)
+        torch.randint(5, (1,), generator=kept)
+        torch.randint(5, (1,), generator=kept)
+        torch.randint(5, (1,), generator=torch.Generator().manual_seed(3))
+        torch.manual_seed(3)
+        torch.randint(5, (1,))
+    draws = [s["value"] for s in recorder.trace(None, 0)["settings"] if s["name"] == "draw"]
+    assert [d.split(":")[0] for d in draws] == ["#1", "#2", "#3", "#4"]
+    assert draws[0][3:] == draws[2][3:] != draws[1][3:]
+    assert "its own generator seeded 3" in draws[0] and "the global generator seeded 3" in draws[3]

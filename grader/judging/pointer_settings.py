@@ -23,10 +23,17 @@ from grader.judging.blame import _owned
 from grader.judging.correct import Correct
 
 
-def setting_difference(trace: dict, correct: Correct, failing: set = frozenset()) -> int | None:
-    """The index in `trace["settings"]` of the first one no correct computation chose, or None."""
+LATER = {"draw"}  # named only where no value is: a draw of another kind than a correct one's may draw the same
+
+
+def setting_difference(trace: dict, correct: Correct, failing: set = frozenset(),
+                       first: int | None = None) -> int | None:
+    """The index in `trace["settings"]` of the first one no correct computation chose, or None; given `first`, the
+    op of the first wrong value, only one made before it."""
     settings = trace["settings"]
     for i, setting in enumerate(settings):
+        if first is not None and (setting["after"] > first or setting["name"] in LATER):
+            continue
         chosen = correct.settings.get(setting["name"])
         if chosen is not None and setting["value"] not in chosen:
             if _past_the_last(setting["value"], chosen):

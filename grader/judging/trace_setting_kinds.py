@@ -1,6 +1,7 @@
 """What each setting `grader.judging.trace_settings` records is: the methods and functions of torch it wraps
-while recording, and how each call's effect is described (a name for its kind, and its value as text, at most
-MAX_TEXT characters; None for a layer, described once made; ORDER for one described by where it came).
+while recording (layers, modes, freezing, optimizers, schedulers, data loaders, zero_grad(), clipping and
+`torch.save`), and how each call's effect is described: a name for its kind, and its value as text, at most
+MAX_TEXT characters (None for a layer, described once it is made; ORDER for one described by where it came).
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ def wrapped() -> list[tuple[Any, str, Any]]:
             (torch.optim.lr_scheduler.LRScheduler, "__init__", _scheduler),
             (torch.optim.lr_scheduler.LRScheduler, "step", _scheduled),
             (torch.optim.Optimizer, "zero_grad", _zeroed), (torch.nn.Module, "zero_grad", _zeroed),
-            (torch.nn.utils, "clip_grad_norm_", _clipped), (torch.nn.utils, "clip_grad_value_", _clipped)]
+            (torch.nn.utils, "clip_grad_norm_", _clipped), (torch.nn.utils, "clip_grad_value_", _clipped),
+            (torch, "save", _saved)]
 
 
 def _module(module: Any, args: tuple, kwargs: dict) -> tuple[str, None] | None:
@@ -101,3 +103,21 @@ def _loader(loader: Any, args: tuple, kwargs: dict) -> tuple[str, str]:
         generator = sampler.generator or loader.generator
         order += f" seeded {generator.initial_seed()}" if generator is not None else " from the global generator"
     return "loader", f"batch_size={size}, drop_last={drop}, order={order}"
+
+
+def _saved(obj: Any, args: tuple, kwargs: dict) -> tuple[str, str]:
+    """What `torch.save` was given, as its shape: `{'epoch': int, 'model': {'0.bias': Tensor, ...}}`."""
+    return "save", _shape(obj, 3)
+
+
+def _shape(obj: Any, depth: int) -> str:
+    import torch
+
+    if isinstance(obj, torch.Tensor):
+        return "Tensor"
+    if depth > 0 and isinstance(obj, dict):
+        items = sorted(obj.items(), key=lambda kv: repr(kv[0]))[:32]
+        return "{" + ", ".join(f"{k!r}: {_shape(v, depth - 1)}" for k, v in items) + "}"
+    if depth > 0 and type(obj) in (list, tuple):
+        return type(obj).__name__ + "(" + ", ".join(_shape(v, depth - 1) for v in list(obj)[:32]) + ")"
+    return type(obj).__name__

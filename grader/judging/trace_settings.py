@@ -1,11 +1,13 @@
 """The settings the code under test chose, recorded by a `grader.judging.tracer.Recorder` beside its ops, for
-"where your values first differ" when no value says (`grader.judging.pointer_settings`): a torch layer made
-(its class and `extra_repr()`: `Linear(in_features=8, out_features=4, bias=True)`), a module's mode set
-(`train()`, `eval()`), its parameters frozen or not (`requires_grad_()`), an optimizer made (its class, and
-each param group's options and how many parameters, frozen ones among them, it holds) and a data loader
-made (its batch size, its sampler, the seed its shuffle draws from), and each optimizer step's learning rates
-(at the line that set them: the optimizer or a scheduler made, a scheduler stepped), and the modes each module
-the code set one of ends the run with (at the line that last set it).
+"where your values first differ" when no value says, or before the first wrong value
+(`grader.judging.pointer_settings`): a torch layer made (its class and `extra_repr()`), a module's mode set
+(`train()`, `eval()`) and the modes it ends the run with, its parameters frozen (`requires_grad_()`), an
+optimizer made (its class, each param group's options and how many parameters, frozen ones among them, it
+holds), a scheduler made, a data loader made (its batch size, its sampler, the seed its shuffle draws from), a
+checkpoint saved (the shape of what `torch.save` got); each optimizer step's learning rates, at the line
+that set them (the optimizer or a scheduler made, a scheduler stepped); where each zero_grad(), clipping
+and scheduler step came among the steps and backward() calls; and each random draw (from which generator,
+seeded how, leaving it in which state). The kinds are described in `grader.judging.trace_setting_kinds`.
 
 While recording, those methods of torch are wrapped (and put back after): each call made from a line of
 the files under test (the innermost one, as for an op) is one setting, described by the effect it had.
@@ -22,6 +24,8 @@ from typing import Any
 from grader.judging.trace_setting_kinds import MAX_TEXT, ORDER, layer_text, learning_rates, wrapped
 
 MAX_SETTINGS = 64
+RANDOM = {"rand", "randn", "randint", "randperm", "rand_like", "randn_like", "randint_like", "multinomial", "normal",
+          "bernoulli", "uniform", "random", "exponential", "poisson", "geometric", "cauchy", "log_normal"}
 
 
 class Settings:
@@ -136,6 +140,24 @@ class Settings:
         else:
             setting["value"] = value[:MAX_TEXT]
         self.found.append(setting)
+
+    def drawn(self, name: str, generator: Any, frames: list[list]) -> None:
+        """A random op at the line of `frames`: the n-th draw, from which generator (one of the code's own or the
+        global one), seeded how, and the state it left that generator in (what every later draw depends on)."""
+        import zlib
+
+        import torch
+
+        with contextlib.suppress(Exception):
+            if len(self.found) >= self.limit:
+                return
+            source = generator if isinstance(generator, torch.Generator) else torch.default_generator
+            state = zlib.crc32(source.get_state().numpy().tobytes())
+            self._counts["draw"] = self._counts.get("draw", 0) + 1
+            value = (f"#{self._counts['draw']}: {name} from {'its own' if source is generator else 'the global'} "
+                     f"generator seeded {source.initial_seed()}, leaving it at {state:08x}")
+            self.found.append({"line": frames[0][0], "frames": frames, "name": "draw", "value": value,
+                               "after": len(self.recorder.ops)})
 
     def _stepped(self, optimizer: Any, args: tuple, kwargs: dict) -> None:
         """Before an optimizer's step: the learning rates it steps with, as the k-th step the code took, at the

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.judging.trace_grads import Grads
-from grader.judging.trace_settings import MAX_SETTINGS, Settings
+from grader.judging.trace_settings import MAX_SETTINGS, RANDOM, Settings
 from grader.judging.trace_values import (MAX_BYTES, _compiling, _function, _in_layer_setup, _in_optimizer, _is_parameter,
                                         _modal, _name, _resolved, _tensors, _version, summary)
 
@@ -115,6 +115,8 @@ class Recorder:
         caller = sys._getframe(2)
         if not made or _in_layer_setup(caller):
             return  # `w.dim()` (no value used), a layer's first weights and buffers (state where the code reads them)
+        if _name(func) in RANDOM:
+            self._settings.drawn(_name(func), kwargs.get("generator"), frames)
         for read in (t for t in given if not self._seen(t) and all(t is not m for m in made)):
             before = self._state.get(id(read))  # a value from outside (an argument, a layer's weights or buffers)
             if before != read._version:  # as read now: never computed here, never blamed (STATE; CHANGED once an

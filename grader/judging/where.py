@@ -104,8 +104,8 @@ def mark(results: list, by_name: dict, correct: dict, data: bytes, cases: dict, 
         why[result.name] = {}
         found = first_difference(trace, correct[result.name], tolerance(by_name[result.name]), why[result.name])
         why[result.name] = why[result.name].get("reason", "")
-        k = setting_difference(trace, correct[result.name], failing)
-        if k is not None and (found is None or trace["settings"][k]["after"] <= found[0]):
+        k = setting_difference(trace, correct[result.name], failing, None if found is None else found[0])
+        if k is not None:
             why[result.name] = ""  # a setting no correct computation chose, made before any wrong value
             result.differs_at = describe(k, [], {"ops": trace["settings"]}, lines, locate, passing, checked, SETTING)
         elif found is not None:

@@ -152,6 +152,7 @@ def test_each_optimizer_step_is_recorded_with_its_learning_rates_at_the_line_tha
     ("11", "scheduler_before_step"),  # a step taken at a learning rate no correct step takes: the line that set it
     ("11", "clip_after_step"),  # gradients clipped after the step, where no correct computation clips
     ("17", "generator_per_trial"),  # a generator made again per trial: a draw leaves it where no correct one does
+    ("15", "not_in_eval_mode"),  # a model returned in the mode it was made in: the return line
     ("07", "whole_objects_saved"),  # a checkpoint of another shape (the whole objects, not their state_dicts)
 ])
 def test_a_mistake_in_a_setting_is_pointed_at_its_line(tmp_path: Path, number, mistake):
@@ -232,3 +233,25 @@ def test_each_random_draw_is_recorded_with_its_generator_and_the_state_it_left()
     assert [d.split(":")[0] for d in draws] == ["#1", "#2", "#3", "#4"]
     assert draws[0][3:] == draws[2][3:] != draws[1][3:]
     assert "its own generator seeded 3" in draws[0] and "the global generator seeded 3" in draws[3]
+
+
+def _made_here():
+    import torch
+
+    return torch.nn.Sequential(torch.nn.Dropout(0.5))
+
+
+def _set_here(model):
+    return model.eval()
+
+
+def test_a_module_returned_with_no_mode_set_is_recorded_in_the_modes_it_goes_out_in_at_the_return_line():
+    """None of its modes set by the code: the return line set them (left as made); set by eval(), the line of
+    the eval() does (recorded once, as the mode it ends the run with)."""
+    from grader.judging.tracer import Recorder
+
+    with Recorder([__file__]) as recorder:
+        _set_here(_made_here())
+    modes = [(s["line"], s["value"]) for s in recorder.trace(None, 0)["settings"] if s["name"] == "mode"]
+    returned = _made_here.__code__.co_firstlineno + 3
+    assert modes == [(returned, "Sequential(): TT"), (_set_here.__code__.co_firstlineno + 1, "Sequential(): EE")]

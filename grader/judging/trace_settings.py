@@ -1,8 +1,8 @@
 """The settings the code under test chose, recorded by a `grader.judging.tracer.Recorder` beside its ops, for
 "where your values first differ" when no value says, or before the first wrong value
 (`grader.judging.pointer_settings`): a torch layer made (its class and `extra_repr()`), a module's mode set
-(`train()`, `eval()`) and the modes it ends the run with, its parameters frozen (`requires_grad_()`), an
-optimizer made (its class, each param group's options and how many parameters, frozen ones among them, it
+(`train()`, `eval()`) and the modes it ends the run with (or, none set, is returned in), its parameters
+frozen (`requires_grad_()`), an optimizer made (its class, each param group's options and how many parameters, frozen ones among them, it
 holds), a scheduler made, a data loader made (its batch size, its sampler, the seed its shuffle draws from), a
 checkpoint saved (the shape of what `torch.save` got); each optimizer step's learning rates, at the line
 that set them (the optimizer or a scheduler made, a scheduler stepped); where each zero_grad(), clipping
@@ -82,15 +82,24 @@ class Settings:
         self._pending = []
         return [s for s in self.found if s["value"] is not None] + self._final_modes()
 
+    def returned(self, module: Any, frames: list[list]) -> None:
+        """A module the code returned at the line of `frames`, none of whose modes it set: the modes it goes out in
+        (as it was made or given) are set there."""
+        with contextlib.suppress(Exception):
+            inside = list(module.modules())
+            if len(self.found) >= self.limit or any(id(m) in self._modes for m in inside):
+                return
+            self.found.append({"line": frames[0][0], "frames": frames, "name": "mode", "after": len(self.recorder.ops),
+                               "value": f"{layer_text(module)}: {_modes(inside)}"[:MAX_TEXT]})
+
     def _final_modes(self) -> list[dict]:
         """The mode each module the code set one of (`train()`, `eval()`) ends the run with, with each of its
         submodules' (`T` train, `E` eval), at the line that last set it."""
         after, found = len(self.recorder.ops), []
         for module, frames in list(self._modes.values())[:max(0, self.limit - len(self.found))]:
             with contextlib.suppress(Exception):
-                modes = "".join("T" if m.training else "E" for m in module.modules())
                 found.append({"line": frames[0][0], "frames": frames, "name": "mode",
-                              "value": f"{layer_text(module)}: {modes}"[:MAX_TEXT], "after": after})
+                              "value": f"{layer_text(module)}: {_modes(module.modules())}"[:MAX_TEXT], "after": after})
         return found
 
     def _wrapped(self, original: Any, attribute: str, describe: Any) -> Any:
@@ -172,6 +181,10 @@ class Settings:
             if frames is not None and lrs == learning_rates(optimizer):
                 self.found.append({"line": frames[0][0], "frames": frames, "name": "step",
                                    "value": f"#{self._steps}: lr={lrs}", "after": len(self.recorder.ops)})
+
+
+def _modes(modules: Any) -> str:
+    return "".join("T" if m.training else "E" for m in modules)
 
 
 def _compiling() -> bool:

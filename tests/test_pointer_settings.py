@@ -153,6 +153,7 @@ def test_each_optimizer_step_is_recorded_with_its_learning_rates_at_the_line_tha
     ("11", "clip_after_step"),  # gradients clipped after the step, where no correct computation clips
     ("17", "generator_per_trial"),  # a generator made again per trial: a draw leaves it where no correct one does
     ("15", "not_in_eval_mode"),  # a model returned in the mode it was made in: the return line
+    ("06", "ignores_mps"),  # another device returned: the return line
     ("07", "whole_objects_saved"),  # a checkpoint of another shape (the whole objects, not their state_dicts)
 ])
 def test_a_mistake_in_a_setting_is_pointed_at_its_line(tmp_path: Path, number, mistake):

@@ -82,7 +82,7 @@ class Returns:
     def __enter__(self) -> "Returns":
         import torch
 
-        self._tensor, self._module = torch.Tensor, torch.nn.Module
+        self._tensor, self._settable = torch.Tensor, (torch.nn.Module, torch.device, torch.dtype)
         self._old = sys.gettrace()
         sys.settrace(self._call)
         return self
@@ -128,13 +128,14 @@ class Returns:
 
 
     def _modules(self, frame: Any, values: list) -> None:
-        """Modules returned: the modes each goes out in, at the return line (`grader.judging.trace_settings`)."""
+        """Modules, devices and dtypes returned: settings made at the return line (`grader.judging.trace_settings`:
+        the modes a module goes out in)."""
         from grader.judging.trace_values import _function
         from grader.judging.tracer import MAX_CALLERS
 
-        for module in (v for v in values if isinstance(v, self._module)):
+        for v in (v for v in values if isinstance(v, self._settable)):
             frames = [[frame.f_lineno, _function(frame)]] + self.recorder._frames_from(frame.f_back)[:MAX_CALLERS - 1]
-            self.recorder._settings.returned(module, frames)
+            self.recorder._settings.returned(v, frames)
 
     def _untraced(self, frame: Any, values: list, assigned: dict) -> None:
         """Tensors returned by name that no traced op made (`torch.Tensor([...])`: the legacy constructor is

@@ -1,13 +1,14 @@
 """The settings the code under test chose, recorded by a `grader.judging.tracer.Recorder` beside its ops, for
 "where your values first differ" when no value says, or before the first wrong value
-(`grader.judging.pointer_settings`): a torch layer made (its class and `extra_repr()`), a module's mode set
-(`train()`, `eval()`) and the modes it ends the run with (or, none set, is returned in), its parameters
-frozen (`requires_grad_()`), an optimizer made (its class, each param group's options and how many parameters, frozen ones among them, it
-holds), a scheduler made, a data loader made (its batch size, its sampler, the seed its shuffle draws from), a
-checkpoint saved (the shape of what `torch.save` got); each optimizer step's learning rates, at the line
-that set them (the optimizer or a scheduler made, a scheduler stepped); where each zero_grad(), clipping
-and scheduler step came among the steps and backward() calls; and each random draw (from which generator,
-seeded how, leaving it in which state). The kinds are described in `grader.judging.trace_setting_kinds`.
+(`grader.judging.pointer_settings`): a torch layer made (its class and `extra_repr()`); a module's mode set
+(`train()`, `eval()`) and the modes it ends the run with (or, none set, is returned in); its parameters frozen
+(`requires_grad_()`); an optimizer made (its class, each param group's options and how many parameters,
+frozen ones among them, it holds); a scheduler made; a data loader made (its batch size, its sampler, the seed
+its shuffle draws from); a checkpoint saved (the shape of what `torch.save` got); a device or dtype returned;
+each optimizer step's learning rates, at the line that set them (the optimizer or a scheduler made, a
+scheduler stepped); where each zero_grad(), clipping and scheduler step came among the steps and backward()
+calls; and each random draw (from which generator, seeded how, leaving it in which state). The kinds are
+described in `grader.judging.trace_setting_kinds`.
 
 While recording, those methods of torch are wrapped (and put back after): each call made from a line of
 the files under test (the innermost one, as for an op) is one setting, described by the effect it had.
@@ -82,15 +83,22 @@ class Settings:
         self._pending = []
         return [s for s in self.found if s["value"] is not None] + self._final_modes()
 
-    def returned(self, module: Any, frames: list[list]) -> None:
-        """A module the code returned at the line of `frames`, none of whose modes it set: the modes it goes out in
-        (as it was made or given) are set there."""
+    def returned(self, value: Any, frames: list[list]) -> None:
+        """A device or dtype the code returned at the line of `frames`, or a module none of whose modes it set: the
+        modes it goes out in (as it was made or given) are set there."""
+        import torch
+
         with contextlib.suppress(Exception):
-            inside = list(module.modules())
-            if len(self.found) >= self.limit or any(id(m) in self._modes for m in inside):
+            if len(self.found) >= self.limit:
                 return
-            self.found.append({"line": frames[0][0], "frames": frames, "name": "mode", "after": len(self.recorder.ops),
-                               "value": f"{layer_text(module)}: {_modes(inside)}"[:MAX_TEXT]})
+            name, text = "returned", f"{type(value).__name__}: {value}"
+            if isinstance(value, torch.nn.Module):
+                inside = list(value.modules())
+                if any(id(m) in self._modes for m in inside):
+                    return
+                name, text = "mode", f"{layer_text(value)}: {_modes(inside)}"
+            self.found.append({"line": frames[0][0], "frames": frames, "name": name, "value": text[:MAX_TEXT],
+                               "after": len(self.recorder.ops)})
 
     def _final_modes(self) -> list[dict]:
         """The mode each module the code set one of (`train()`, `eval()`) ends the run with, with each of its

@@ -31,6 +31,8 @@ def _recorded(limit: int = MAX_SETTINGS) -> tuple[list[dict], int]:
         torch.optim.AdamW([{"params": [layer.weight], "weight_decay": 0.5}], lr=0.1)
         DataLoader(TensorDataset(torch.zeros(4, 2)), batch_size=2, shuffle=True,
                    generator=torch.Generator().manual_seed(7))
+        with torch.inference_mode():
+            pass
     return recorder.trace(None, 0)["settings"], first
 
 
@@ -39,13 +41,15 @@ def test_the_settings_the_code_chose_are_recorded_at_their_lines():
 
     found, first = _recorded()
     assert [(s["name"], s["line"] - first) for s in found] == [
-        ("module_Linear", 0), ("train", 1), ("requires_grad", 2), ("optimizer", 3), ("loader", 4), ("mode", 1)]
+        ("module_Linear", 0), ("train", 1), ("requires_grad", 2), ("optimizer", 3), ("loader", 4), ("grad_mode", 6),
+        ("mode", 1)]
     values = [s["value"] for s in found]
     assert values[0] == "Linear(in_features=2, out_features=3, bias=True)"
     assert values[1].endswith(".train(False)") and values[2].endswith(".requires_grad_([False])")
     assert values[3].startswith("AdamW: [1 params (1 frozen), 6 values;") and "weight_decay=0.5" in values[3]
     assert values[4] == "batch_size=2, drop_last=False, order=RandomSampler seeded 7"
-    assert values[5] == "Linear(in_features=2, out_features=3, bias=True): E"  # the mode it ends the run with
+    assert values[5] == "inference_mode(True)"
+    assert values[6] == "Linear(in_features=2, out_features=3, bias=True): E"  # the mode it ends the run with
     assert torch.nn.Module.train.__name__ == "train" and torch.nn.Module.train.__module__ == "torch.nn.modules.module"
 
 
@@ -154,6 +158,7 @@ def test_each_optimizer_step_is_recorded_with_its_learning_rates_at_the_line_tha
     ("17", "generator_per_trial"),  # a generator made again per trial: a draw leaves it where no correct one does
     ("15", "not_in_eval_mode"),  # a model returned in the mode it was made in: the return line
     ("06", "ignores_mps"),  # another device returned: the return line
+    ("16", "no_grad_not_inference_mode"),  # another grad mode entered than every correct computation's
     ("07", "whole_objects_saved"),  # a checkpoint of another shape (the whole objects, not their state_dicts)
 ])
 def test_a_mistake_in_a_setting_is_pointed_at_its_line(tmp_path: Path, number, mistake):

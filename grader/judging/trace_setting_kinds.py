@@ -1,7 +1,8 @@
 """What each setting `grader.judging.trace_settings` records is: the methods and functions of torch it wraps
-while recording (layers, modes, freezing, optimizers, schedulers, data loaders, zero_grad(), clipping and
-`torch.save`), and how each call's effect is described: a name for its kind, and its value as text, at most
-MAX_TEXT characters (None for a layer, described once it is made; ORDER for one described by where it came).
+while recording (layers, modes, freezing, optimizers, schedulers, data loaders, zero_grad(), clipping,
+`torch.save` and the grad modes entered), and how each call's effect is described: a name for its kind, and
+its value as text, at most MAX_TEXT characters (None for a layer, described once it is made; ORDER for one
+described by where it came).
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ def wrapped() -> list[tuple[Any, str, Any]]:
             (torch.optim.lr_scheduler.LRScheduler, "step", _scheduled),
             (torch.optim.Optimizer, "zero_grad", _zeroed), (torch.nn.Module, "zero_grad", _zeroed),
             (torch.nn.utils, "clip_grad_norm_", _clipped), (torch.nn.utils, "clip_grad_value_", _clipped),
-            (torch, "save", _saved)]
+            (torch, "save", _saved), (torch.no_grad, "__enter__", _grad_mode),
+            (torch.enable_grad, "__enter__", _grad_mode), (torch.inference_mode, "__enter__", _grad_mode)]
 
 
 def _module(module: Any, args: tuple, kwargs: dict) -> tuple[str, None] | None:
@@ -121,3 +123,11 @@ def _shape(obj: Any, depth: int) -> str:
     if depth > 0 and type(obj) in (list, tuple):
         return type(obj).__name__ + "(" + ", ".join(_shape(v, depth - 1) for v in list(obj)[:32]) + ")"
     return type(obj).__name__
+
+
+def _grad_mode(mode: Any, args: tuple, kwargs: dict) -> tuple[str, str]:
+    """A grad mode entered by the code itself (`with torch.no_grad():`; not torch's own, as a layer is made)."""
+    return "grad_mode", type(mode).__name__ + (f"({mode.mode})" if hasattr(mode, "mode") else "")
+
+
+_grad_mode.direct = True  # only where a line of the files under test entered it

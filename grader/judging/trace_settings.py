@@ -4,7 +4,8 @@
 (`train()`, `eval()`) and the modes it ends the run with (or, none set, is returned in); its parameters frozen
 (`requires_grad_()`); an optimizer made (its class, each param group's options and how many parameters,
 frozen ones among them, it holds); a scheduler made; a data loader made (its batch size, its sampler, the seed
-its shuffle draws from); a checkpoint saved (the shape of what `torch.save` got); a device or dtype returned;
+its shuffle draws from); a checkpoint saved (the shape of what `torch.save` got); a grad mode entered
+(`torch.no_grad()`, `torch.inference_mode()`); a device or dtype returned;
 each optimizer step's learning rates, at the line that set them (the optimizer or a scheduler made, a
 scheduler stepped); where each zero_grad(), clipping and scheduler step came among the steps and backward()
 calls; and each random draw (from which generator, seeded how, leaving it in which state). The kinds are
@@ -133,7 +134,7 @@ class Settings:
         if len(self.found) >= self.limit or recorder._busy or _compiling():
             return
         frames = recorder._frames_from(caller)
-        if not frames:
+        if not frames or (getattr(describe, "direct", False) and not recorder.mine(caller.f_code.co_filename)):
             return
         recorder._busy = True  # what describing it runs is not the code's
         try:

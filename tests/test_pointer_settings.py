@@ -159,6 +159,8 @@ def test_each_optimizer_step_is_recorded_with_its_learning_rates_at_the_line_tha
     ("15", "not_in_eval_mode"),  # a model returned in the mode it was made in: the return line
     ("06", "ignores_mps"),  # another device returned: the return line
     ("16", "no_grad_not_inference_mode"),  # another grad mode entered than every correct computation's
+    ("16", "returned_module_not_program"),  # a module returned where every correct computation returns a program
+    ("15", "returned_load_state_dict"),  # what load_state_dict returns (a report of keys), not the model
     ("07", "whole_objects_saved"),  # a checkpoint of another shape (the whole objects, not their state_dicts)
 ])
 def test_a_mistake_in_a_setting_is_pointed_at_its_line(tmp_path: Path, number, mistake):
@@ -258,6 +260,9 @@ def test_a_module_returned_with_no_mode_set_is_recorded_in_the_modes_it_goes_out
 
     with Recorder([__file__]) as recorder:
         _set_here(_made_here())
-    modes = [(s["line"], s["value"]) for s in recorder.trace(None, 0)["settings"] if s["name"] == "mode"]
+    settings = recorder.trace(None, 0)["settings"]
+    modes = [(s["line"], s["value"]) for s in settings if s["name"] == "mode"]
     returned = _made_here.__code__.co_firstlineno + 3
     assert modes == [(returned, "Sequential(): TT"), (_set_here.__code__.co_firstlineno + 1, "Sequential(): EE")]
+    assert [(s["line"], s["value"]) for s in settings if s["name"] == "returned"] == [
+        (returned, "Sequential"), (_set_here.__code__.co_firstlineno + 1, "Sequential")]  # its type, at each return

@@ -23,7 +23,9 @@ from grader.judging.blame import _owned
 from grader.judging.correct import Correct
 
 
-LATER = {"draw"}  # named only where no value is: a draw of another kind than a correct one's may draw the same
+# named only where no value is: a draw of another kind than a correct one's may draw the same; a helper's
+# object of another type than a correct one's may serve the same
+LATER = {"draw", "returned"}
 
 
 def setting_difference(trace: dict, correct: Correct, failing: set = frozenset(),

@@ -82,7 +82,7 @@ class Returns:
     def __enter__(self) -> "Returns":
         import torch
 
-        self._tensor, self._settable = torch.Tensor, (torch.nn.Module, torch.device, torch.dtype)
+        self._tensor, self._module = torch.Tensor, torch.nn.Module
         self._old = sys.gettrace()
         sys.settrace(self._call)
         return self
@@ -128,12 +128,13 @@ class Returns:
 
 
     def _modules(self, frame: Any, values: list) -> None:
-        """Modules, devices and dtypes returned: settings made at the return line (`grader.judging.trace_settings`:
-        the modes a module goes out in)."""
+        """Modules and torch's other objects returned (a device, an optimizer, an exported program): settings made
+        at the return line (`grader.judging.trace_settings`: their types, the modes a module goes out in)."""
         from grader.judging.trace_values import _function
         from grader.judging.tracer import MAX_CALLERS
 
-        for v in (v for v in values if isinstance(v, self._settable)):
+        for v in (v for v in values if isinstance(v, self._module) or (type(v).__module__ or "").startswith("torch")
+                  and not isinstance(v, self._tensor)):
             frames = [[frame.f_lineno, _function(frame)]] + self.recorder._frames_from(frame.f_back)[:MAX_CALLERS - 1]
             self.recorder._settings.returned(v, frames)
 

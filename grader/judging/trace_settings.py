@@ -5,7 +5,8 @@
 (`requires_grad_()`); an optimizer made (its class, each param group's options and how many parameters,
 frozen ones among them, it holds); a scheduler made; a data loader made (its batch size, its sampler, the seed
 its shuffle draws from); a checkpoint saved (the shape of what `torch.save` got); a grad mode entered
-(`torch.no_grad()`, `torch.inference_mode()`); a device or dtype returned;
+(`torch.no_grad()`, `torch.inference_mode()`); the type of a module or other torch object returned (a
+device's or dtype's value);
 each optimizer step's learning rates, at the line that set them (the optimizer or a scheduler made, a
 scheduler stepped); where each zero_grad(), clipping and scheduler step came among the steps and backward()
 calls; and each random draw (from which generator, seeded how, leaving it in which state). The kinds are
@@ -85,21 +86,22 @@ class Settings:
         return [s for s in self.found if s["value"] is not None] + self._final_modes()
 
     def returned(self, value: Any, frames: list[list]) -> None:
-        """A device or dtype the code returned at the line of `frames`, or a module none of whose modes it set: the
-        modes it goes out in (as it was made or given) are set there."""
+        """A module, or another of torch's objects, the code returned at the line of `frames`: its type (a device's
+        or dtype's value) is chosen there, and, where the code set none of a module's modes, the modes it goes out
+        in (as it was made or given)."""
         import torch
 
         with contextlib.suppress(Exception):
             if len(self.found) >= self.limit:
                 return
-            name, text = "returned", f"{type(value).__name__}: {value}"
-            if isinstance(value, torch.nn.Module):
-                inside = list(value.modules())
-                if any(id(m) in self._modes for m in inside):
-                    return
-                name, text = "mode", f"{layer_text(value)}: {_modes(inside)}"
-            self.found.append({"line": frames[0][0], "frames": frames, "name": name, "value": text[:MAX_TEXT],
-                               "after": len(self.recorder.ops)})
+            text = f"{type(value).__name__}: {value}" if isinstance(value, (torch.device, torch.dtype)) else \
+                type(value).__name__
+            found = [("returned", text)]
+            if isinstance(value, torch.nn.Module) and not any(id(m) in self._modes for m in value.modules()):
+                found.append(("mode", f"{layer_text(value)}: {_modes(value.modules())}"))
+            for name, text in found[:self.limit - len(self.found)]:
+                self.found.append({"line": frames[0][0], "frames": frames, "name": name, "value": text[:MAX_TEXT],
+                                   "after": len(self.recorder.ops)})
 
     def _final_modes(self) -> list[dict]:
         """The mode each module the code set one of (`train()`, `eval()`) ends the run with, with each of its

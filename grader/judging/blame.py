@@ -13,12 +13,16 @@ from __future__ import annotations
 
 from grader.judging.correct import Op
 
+VALUE = "the first value your code computed that no correct computation produces"
+SETTING = "the first setting your code chose that no correct computation chooses"
+
 
 def describe(first: int, before: list[int], trace: dict, lines: list[str], locate, passing: set = frozenset(),
-             checked: set | None = None) -> str:
+             checked: set | None = None, what: str = VALUE) -> str:
     """`line 14: probs = ... — the first value your code computed that no correct computation produces
     (lines 11–13 match)`; `locate(line)` gives (cell label or "", line inside it). A value computed inside
-    one of the learner's functions that passes its own checks is the call's doing: the calling line is named."""
+    one of the learner's functions that passes its own checks is the call's doing: the calling line is named.
+    `what` says what differs there (a value, or a setting: `grader.judging.pointer_settings`)."""
     from grader.text import clean_line
 
     ops = trace["ops"]
@@ -26,7 +30,7 @@ def describe(first: int, before: list[int], trace: dict, lines: list[str], locat
     label, at = locate(line)
     code = clean_line(lines[line - 1].strip(), 200) if line <= len(lines) else ""
     head = f"{label}, line {at}" if label else f"line {at}"
-    text = f"{head}: {code} — the first value your code computed that no correct computation produces"
+    text = f"{head}: {code} — {what}"
     earlier = sorted({_blamed(ops[i], passing, checked) for i in before} - {line})
     same_place = [locate(n) for n in earlier]
     if same_place and all(lab == label for lab, _ in same_place):

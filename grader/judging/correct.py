@@ -47,6 +47,11 @@ class Correct:
                     self.made_by.setdefault(_key(op["shape"]), set()).add(op.get("name", ""))
         self.returned = [[trace["ops"][i] if i >= 0 else None for i in trace["outputs"]] for trace in traces]
         self.numbers = {float(op["data"]) for trace in traces for op in trace["ops"] if op.get("state") == NUMBER}
+        # the settings chosen (`grader.judging.trace_settings`): name -> every value a correct computation chose
+        self.settings: dict[str, set[str]] = {}
+        for trace in traces:
+            for setting in trace.get("settings", []):
+                self.settings.setdefault(setting["name"], set()).add(setting["value"])
         self._stacks: dict[tuple, Any] = {}
 
     def matches(self, op: Op, rtol: float, atol: float) -> bool:

@@ -164,4 +164,4 @@ def correct_trace(check: Any, module: Any, index: int, files: list[str]) -> dict
     from grader.judging.tracer import Recorder
 
     return trace_case(check, module, index, Recorder(files, max_ops=4096, max_bytes=64 * 2**20,
-                                                        max_grads=1024))
+                                                        max_grads=1024, max_settings=1024))

@@ -82,7 +82,7 @@ class Returns:
     def __enter__(self) -> "Returns":
         import torch
 
-        self._tensor = torch.Tensor
+        self._tensor, self._module = torch.Tensor, torch.nn.Module
         self._old = sys.gettrace()
         sys.settrace(self._call)
         return self
@@ -114,6 +114,7 @@ class Returns:
     def _returned(self, frame: Any, value: Any, assigned: dict, start: int) -> None:
         values = list(value if type(value) in (tuple, list) else [value])[:8]
         self._untraced(frame, values, assigned)
+        self._modules(frame, values)
         numbers = [v for v in values if type(v) in (int, float)]
         count = self._counts.get(frame.f_code, 0)
         if not numbers or count >= MAX_PER_FUNCTION:
@@ -125,6 +126,17 @@ class Returns:
             line = assigned[name][1] if name in assigned and assigned[name][0] is number else frame.f_lineno
             self.recorder.add_number(number, line, frame, start)
 
+
+    def _modules(self, frame: Any, values: list) -> None:
+        """Modules and torch's other objects returned (a device, an optimizer, an exported program): settings made
+        at the return line (`grader.judging.trace_settings`: their types, the modes a module goes out in)."""
+        from grader.judging.trace_values import _function
+        from grader.judging.tracer import MAX_CALLERS
+
+        for v in (v for v in values if isinstance(v, self._module) or (type(v).__module__ or "").startswith("torch")
+                  and not isinstance(v, self._tensor)):
+            frames = [[frame.f_lineno, _function(frame)]] + self.recorder._frames_from(frame.f_back)[:MAX_CALLERS - 1]
+            self.recorder._settings.returned(v, frames)
 
     def _untraced(self, frame: Any, values: list, assigned: dict) -> None:
         """Tensors returned by name that no traced op made (`torch.Tensor([...])`: the legacy constructor is

@@ -3,7 +3,9 @@ the trusted side reads them. Bounded like every other learner result: the frames
 they are parsed, and anything out of shape is `Unreadable` (the check then simply gets no pointer).
 
 A trace is {"case": int, "ops": [op, ...], "outputs": [op index or -1, one per tensor returned, in order],
-"truncated": bool}; an op is
+"truncated": bool, "settings": [{"line": int, "frames": as an op's, "name": str, "value": str, "after": int (ops
+before it)}, ...]
+(optional; `grader.judging.trace_settings`)}; an op is
 {"line": int, "frames": [[line, qualified function name], ...], "inputs": [earlier op index, ...], "fresh": bool
 (made from no tensor), "name": the op's name, one spelling for its forms ("div"; "" for none), "state": 0 computed, 1 read from outside, 2 read again after a change, 3 a Python number returned, 4 the gradient a backward() left for the value of op inputs[0], "shape": [int], "dtype": str, "data": a tensor reference or None, "stats": [float] or None}, exactly
 one of data and stats set.
@@ -17,12 +19,14 @@ from grader.judging.channel import Unreadable, frames, unpack
 from grader.text import clean_line
 from grader.judging.trace_values import MAX_BYTES, SAMPLES, WHOLE
 from grader.judging.trace_grads import MAX_GRADS
+from grader.judging.trace_settings import MAX_SETTINGS, MAX_TEXT
 from grader.judging.tracer import MAX_CALLERS, MAX_OPS
 
 MAX_TRACED = 4  # checks traced in one job
 MAX_JSON = 2 * 2**20 * MAX_TRACED
 MAX_DATA = MAX_BYTES * MAX_TRACED + 2**16  # tensor data and the safetensors header
 MAX_REFS = 64
+KEYS = {"case", "ops", "outputs", "truncated"}
 DTYPES = {f"torch.{n}" for n in ("float16", "bfloat16", "float32", "float64", "uint8", "int8", "int16", "int32",
                                  "int64", "bool")}
 
@@ -42,7 +46,7 @@ def receive(results: bytes, wanted: dict[str, int], lines: int) -> dict[str, dic
 
 
 def trace(data: Any, case: int, tensors: dict, lines: int) -> dict:
-    if type(data) is not dict or set(data) != {"case", "ops", "outputs", "truncated"}:
+    if type(data) is not dict or set(data) not in (KEYS, KEYS | {"settings"}):
         raise Unreadable("a trace is malformed")
     ops = data["ops"]
     if data["case"] != case or type(ops) is not list or len(ops) > MAX_OPS + MAX_GRADS or \
@@ -50,7 +54,26 @@ def trace(data: Any, case: int, tensors: dict, lines: int) -> dict:
         raise Unreadable("a trace is malformed")
     checked = [op(item, i, tensors, lines) for i, item in enumerate(ops)]
     return {"case": case, "ops": checked, "outputs": _outputs(data["outputs"], len(checked)),
-            "truncated": data["truncated"]}
+            "truncated": data["truncated"], "settings": settings(data.get("settings", []), lines, len(checked))}
+
+
+def settings(value: Any, lines: int, ops: int) -> list[dict]:
+    """The settings the code chose (`grader.judging.trace_settings`): [{"line", "frames", "name", "value", "after":
+    how many of the `ops` were recorded before it}, ...]."""
+    if type(value) is not list or len(value) > MAX_SETTINGS:
+        raise Unreadable("a trace's settings are malformed")
+    found = []
+    for item in value:
+        if type(item) is not dict or set(item) != {"line", "frames", "name", "value", "after"}:
+            raise Unreadable("a traced setting is malformed")
+        line, name, text, after = item["line"], item["name"], item["value"], item["after"]
+        if type(line) is not int or not 1 <= line <= lines or type(name) is not str or not 0 < len(name) <= 60 \
+                or not (name.isidentifier() and name.isascii()) or type(text) is not str or len(text) > MAX_TEXT \
+                or type(after) is not int or not 0 <= after <= ops:
+            raise Unreadable("a traced setting is malformed")
+        found.append({"line": line, "frames": _frames(item["frames"], line, lines), "name": name, "value": text,
+                      "after": after})
+    return found
 
 
 def op(data: Any, index: int, tensors: dict, lines: int) -> dict:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.judging.trace_grads import Grads
+from grader.judging.trace_settings import MAX_SETTINGS, RANDOM, Settings
 from grader.judging.trace_values import (MAX_BYTES, _compiling, _function, _in_layer_setup, _in_optimizer, _is_parameter,
                                         _modal, _name, _resolved, _tensors, _version, summary)
 
@@ -30,7 +31,8 @@ COMPUTED, STATE, CHANGED = 0, 1, 2  # an op's "state": computed here, read from 
 class Recorder:
     """The ops recorded while it is active (`with recorder:`), in the order they ran."""
 
-    def __init__(self, files: list[str], max_ops: int = MAX_OPS, max_bytes: int = MAX_BYTES, max_grads: int = 0):
+    def __init__(self, files: list[str], max_ops: int = MAX_OPS, max_bytes: int = MAX_BYTES, max_grads: int = 0,
+                 max_settings: int = MAX_SETTINGS):
         self.files = {str(Path(f).resolve()) for f in files}
         self.max_ops, self.max_bytes = max_ops, max_bytes
         self.ops: list[dict] = []
@@ -46,6 +48,7 @@ class Recorder:
         self._returns = None
         self._busy = False
         self._grads = Grads(self, max_grads) if max_grads else None
+        self._settings = Settings(self, max_settings)
 
     def __enter__(self) -> "Recorder":
         from grader.judging.trace_modes import function_mode
@@ -53,6 +56,7 @@ class Recorder:
         from grader.judging.trace_returns import Returns
 
         self._mode, self._returns = function_mode(self), Returns(self)
+        self._settings.__enter__()
         self._mode.__enter__()
         self._returns.__enter__()
         return self
@@ -60,6 +64,7 @@ class Recorder:
     def __exit__(self, *exc: Any) -> None:
         self._returns.__exit__(*exc)
         self._mode.__exit__(*exc)
+        self._settings.__exit__(*exc)
         if self._grads is not None:
             self._grads.close()
 
@@ -70,7 +75,8 @@ class Recorder:
         for i in self.numbers:
             self.ops[i]["data"] = torch.tensor(float(self.ops[i]["data"]), dtype=torch.float64)
         grads = self._grads.ops(self.ops) if self._grads else []
-        return {"case": case, "ops": self.ops + grads, "outputs": outputs, "truncated": self.truncated}
+        return {"case": case, "ops": self.ops + grads, "outputs": outputs, "truncated": self.truncated,
+                "settings": self._settings.settings()}
 
     def frames(self) -> list[list]:
         """[[line, function], ...] of the frames in the files under test, innermost first (at most MAX_CALLERS);
@@ -109,6 +115,8 @@ class Recorder:
         caller = sys._getframe(2)
         if not made or _in_layer_setup(caller):
             return  # `w.dim()` (no value used), a layer's first weights and buffers (state where the code reads them)
+        if _name(func) in RANDOM:
+            self._settings.drawn(_name(func), kwargs.get("generator"), frames)
         for read in (t for t in given if not self._seen(t) and all(t is not m for m in made)):
             before = self._state.get(id(read))  # a value from outside (an argument, a layer's weights or buffers)
             if before != read._version:  # as read now: never computed here, never blamed (STATE; CHANGED once an
@@ -128,6 +136,8 @@ class Recorder:
         is named there. `before`: a gradient already there that was never recorded (left from outside) is read
         from outside here, and one added to it is that value changed during the run (never blamed itself)."""
         frames = self.frames()
+        if frames and not before:
+            self._settings.backwards += 1  # where each zero_grad(), clipping and step comes among them
         if not frames or self.truncated:
             return
         root = sorted({self.known[id(t)][0] for t in _tensors(args, depth=1) if self._seen(t)})

@@ -16,8 +16,9 @@ from grader import interrupts
 from grader.judging.channel import Unreadable
 from grader.judging.compare import compare
 from grader.judging.correct import Correct
-from grader.judging.blame import describe
+from grader.judging.blame import SETTING, describe
 from grader.judging.pointer import correct_trace, first_difference
+from grader.judging.pointer_settings import setting_difference
 from grader.judging.trace_schema import MAX_TRACED, receive
 
 VALUE_KINDS = {"values", "shape", "dtype", "length"}
@@ -103,7 +104,11 @@ def mark(results: list, by_name: dict, correct: dict, data: bytes, cases: dict, 
         why[result.name] = {}
         found = first_difference(trace, correct[result.name], tolerance(by_name[result.name]), why[result.name])
         why[result.name] = why[result.name].get("reason", "")
-        if found is not None:
+        k = setting_difference(trace, correct[result.name], failing, None if found is None else found[0])
+        if k is not None:
+            why[result.name] = ""  # a setting no correct computation chose, made before any wrong value
+            result.differs_at = describe(k, [], {"ops": trace["settings"]}, lines, locate, passing, checked, SETTING)
+        elif found is not None:
             result.differs_at = describe(*found, trace, lines, locate, passing, checked)
 
 

@@ -126,17 +126,12 @@ class Returns:
             line = assigned[name][1] if name in assigned and assigned[name][0] is number else frame.f_lineno
             self.recorder.add_number(number, line, frame, start)
 
-
     def _modules(self, frame: Any, values: list) -> None:
         """Modules and torch's other objects returned (a device, an optimizer, an exported program): settings made
         at the return line (`grader.judging.trace_settings`: their types, the modes a module goes out in)."""
-        from grader.judging.trace_values import _function
-        from grader.judging.tracer import MAX_CALLERS
-
         for v in (v for v in values if isinstance(v, self._module) or (type(v).__module__ or "").startswith("torch")
                   and not isinstance(v, self._tensor)):
-            frames = [[frame.f_lineno, _function(frame)]] + self.recorder._frames_from(frame.f_back)[:MAX_CALLERS - 1]
-            self.recorder._settings.returned(v, frames)
+            self.recorder._settings.returned(v, self.recorder.frames_at(frame.f_lineno, frame))
 
     def _untraced(self, frame: Any, values: list, assigned: dict) -> None:
         """Tensors returned by name that no traced op made (`torch.Tensor([...])`: the legacy constructor is

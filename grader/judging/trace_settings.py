@@ -25,6 +25,7 @@ import sys
 from typing import Any
 
 from grader.judging.trace_setting_kinds import MAX_TEXT, ORDER, layer_text, learning_rates, wrapped
+from grader.judging.trace_values import _compiling
 
 MAX_SETTINGS = 64
 RANDOM = {"rand", "randn", "randint", "randperm", "rand_like", "randn_like", "randint_like", "multinomial", "normal",
@@ -196,9 +197,3 @@ class Settings:
 
 def _modes(modules: Any) -> str:
     return "".join("T" if m.training else "E" for m in modules)
-
-
-def _compiling() -> bool:
-    from grader.judging.trace_values import _compiling as compiling
-
-    return compiling()

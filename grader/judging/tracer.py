@@ -83,6 +83,10 @@ class Recorder:
         none during a backward() call when the innermost is one that called it (the engine's own work)."""
         return self._frames_from(sys._getframe(2), self.outer)
 
+    def frames_at(self, line: int, frame: Any) -> list[list]:
+        """[[line, function], ...]: `line` of `frame`'s function, then the frames under test that called it."""
+        return [[line, _function(frame)]] + self._frames_from(frame.f_back)[:MAX_CALLERS - 1]
+
     def _frames_from(self, frame: Any, outer: set | None = None) -> list[list]:
         found = []
         while frame is not None and len(found) < MAX_CALLERS:
@@ -166,7 +170,7 @@ class Recorder:
         if len(self.ops) >= self.max_ops:
             self.truncated = True
             return
-        frames = [[line, _function(frame)]] + self._frames_from(frame.f_back)[:MAX_CALLERS - 1]
+        frames = self.frames_at(line, frame)
         inputs = [i for i in range(start, len(self.ops)) if i in self.converted or i in self.numbers]
         inputs = inputs if len(inputs) <= 64 else inputs[:32] + inputs[-32:]
         self.numbers.append(len(self.ops))
@@ -178,7 +182,7 @@ class Recorder:
         function (`grader.judging.trace_returns`)."""
         self._busy = True  # what summarising it runs is not the code's
         try:
-            self._add([[line, _function(frame)]] + self._frames_from(frame.f_back)[:MAX_CALLERS - 1], [], True, tensor)
+            self._add(self.frames_at(line, frame), [], True, tensor)
         finally:
             self._busy = False
 

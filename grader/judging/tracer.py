@@ -47,6 +47,7 @@ class Recorder:
         self.converted: set[int] = set()  # the ops whose values the code turned into Python numbers
         self._returns = None
         self._busy = False
+        self._base = None  # while active: the frame that entered it (a walk up the stack ends there)
         self._grads = Grads(self, max_grads) if max_grads else None
         self._settings = Settings(self, max_settings)
 
@@ -56,6 +57,7 @@ class Recorder:
         from grader.judging.trace_returns import Returns
 
         self._mode, self._returns = function_mode(self), Returns(self)
+        self._base = sys._getframe(1)
         self._settings.__enter__()
         self._mode.__enter__()
         self._returns.__enter__()
@@ -65,6 +67,7 @@ class Recorder:
         self._returns.__exit__(*exc)
         self._mode.__exit__(*exc)
         self._settings.__exit__(*exc)
+        self._base = None
         if self._grads is not None:
             self._grads.close()
 
@@ -94,6 +97,8 @@ class Recorder:
                 if not found and outer is not None and id(frame) in outer:
                     return []
                 found.append([frame.f_lineno, _function(frame)])
+            if frame is self._base:  # the frame that entered: the frames below it only called the engine
+                break
             frame = frame.f_back
         return found
 

@@ -50,6 +50,8 @@ def mistake_file(tmp_path: Path, number: str, *names: str) -> tuple[Path, str]:
     ("18", "sigmoid_derivative_overflows"),  # a gradient of nan from a custom backward: returned, linked to its op
     ("19", "nan_for_fully_masked_rows"),  # a step left out that a correct computation takes on the using line
     ("18", "clamped_in_place"),  # a value forward saved for backward (through ctx), changed in place: its line
+    ("05", "x_y_swapped"),  # a correct value made on one line, returned in the wrong place on the next: the return
+    ("02", "returned_the_loss"),  # the loss (a correct value) returned where its gradient is due: the return line
 ])
 def test_a_known_mistake_is_pointed_at_its_own_line(tmp_path, number, mistake):
     path, source = mistake_file(tmp_path, number, f"mistakes/{mistake}")
@@ -414,6 +416,60 @@ def test_a_value_made_elsewhere_and_a_returned_number_are_read():
 def test_a_malformed_output_or_state_is_refused(what, trace):
     with pytest.raises(Unreadable):
         receive(_sent({"c": trace}), {"c": 1}, 10)
+
+
+def test_where_a_tensor_was_returned_is_read_and_bounded():
+    from grader.judging.trace_returns import MAX_RETURNED
+
+    trace = {"case": 1, "ops": [_op()], "outputs": [0], "truncated": False, "returned": [[0, [[4, "f"], [9, "g"]]]]}
+    assert receive(_sent({"c": trace}), {"c": 1}, 10)["c"]["returned"] == {0: [[4, "f"], [9, "g"]]}
+    for bad in ([[1, [[4, "f"]]]], [[0, [[11, "f"]]]], [[0, []]], [[0, [4, "f"]]], [["0", [[4, "f"]]]], [[0]],
+                [[0, [[4, "f"]]]] * (MAX_RETURNED + 1), {"0": [[4, "f"]]}):
+        with pytest.raises(Unreadable):
+            receive(_sent({"c": {**trace, "returned": bad}}), {"c": 1}, 10)
+
+
+def test_the_learner_side_records_where_each_tensor_was_last_returned_bounded(monkeypatch):
+    import grader.judging.trace_returns as trace_returns
+    from grader.judging.tracer import Recorder
+
+    import torch
+
+    def made(i):
+        square = torch.full((1,), float(i))
+        return square, square + 1
+
+    def in_a_block(x):
+        with torch.no_grad():
+            return x * 2  # Python reports the `with` line on leaving it: not recorded
+
+    monkeypatch.setattr(trace_returns, "MAX_RETURNED", 3)
+    with Recorder([__file__]) as recorder:
+        in_a_block(torch.ones(1))
+        for i in range(3):
+            made(i)
+    returned = recorder.trace(None, 0)["returned"]
+    assert [i for i, _ in returned] == [2, 3, 4], returned  # not x * 2 (op 1); the first 3 returned, no more
+    assert all(frames[0][0] == made.__code__.co_firstlineno + 2 for _, frames in returned), returned
+
+
+def test_a_correct_value_returned_in_the_wrong_place_is_named_at_the_return_line():
+    """Made on one line, returned in another's place on a later one (`return square, x`): the return line; made
+    and returned on one line, or where no return was recorded, the op's own line."""
+    from grader.judging.correct import Correct
+    from grader.judging.pointer import first_difference
+
+    def traced(returned):
+        trace = _traced((1, "", [1.0], []), (4, "mul", [4.0, 9.0], [0]), (5, "add", [2.0, 3.0], [0]))
+        trace["outputs"], trace["returned"] = [1, 2], returned
+        return trace
+
+    correct = traced({})
+    correct["outputs"] = [2, 1]
+    for returned, line in (({1: [[6, "f"]], 2: [[6, "f"]]}, 6), ({1: [[4, "f"]]}, 4), ({}, 4)):
+        trace = traced(returned)
+        found = first_difference(trace, Correct([correct]), (1e-3, 1e-3))
+        assert found is not None and trace["ops"][found[0]]["line"] == line, (returned, found)
 
 
 def test_an_oversized_trace_is_refused_before_it_is_parsed():

@@ -137,9 +137,9 @@ class Returns:
     def _given(self, frame: Any, values: list) -> None:
         """Where each recorded tensor returned was returned, when the return is a `return` line (leaving a `with`
         or `try` block, the line reported is the block's)."""
-        text = linecache.getline(frame.f_code.co_filename, frame.f_lineno).lstrip()
-        for v in (v for v in values if isinstance(v, self._tensor) and self.recorder._seen(v)) \
-                if re.match(r"return\b", text) else ():
+        if not re.match(r"return\b", linecache.getline(frame.f_code.co_filename, frame.f_lineno).lstrip()):
+            return
+        for v in (v for v in values if isinstance(v, self._tensor) and self.recorder._seen(v)):
             i = self.recorder.known[id(v)][0]
             if i in self._given_back or len(self._given_back) < MAX_RETURNED:
                 self._given_back[i] = self.recorder.frames_at(frame.f_lineno, frame)

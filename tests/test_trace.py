@@ -48,6 +48,10 @@ def mistake_file(tmp_path: Path, number: str, *names: str) -> tuple[Path, str]:
     ("12", "eps_outside_sqrt"),  # the same values, to the tolerances, but not the same gradient: where it first differs
     ("16", "nan_gradient_at_zero_row"),  # a gradient of nan where the values are right
     ("18", "sigmoid_derivative_overflows"),  # a gradient of nan from a custom backward: returned, linked to its op
+    ("19", "nan_for_fully_masked_rows"),  # a step left out that a correct computation takes on the using line
+    ("18", "clamped_in_place"),  # a value forward saved for backward (through ctx), changed in place: its line
+    ("05", "x_y_swapped"),  # a correct value made on one line, returned in the wrong place on the next: the return
+    ("02", "returned_the_loss"),  # the loss (a correct value) returned where its gradient is due: the return line
 ])
 def test_a_known_mistake_is_pointed_at_its_own_line(tmp_path, number, mistake):
     path, source = mistake_file(tmp_path, number, f"mistakes/{mistake}")
@@ -192,6 +196,46 @@ def test_a_step_left_out_is_named_where_the_value_it_was_left_out_of_was_made(le
     found = first_difference(trace, correct, (1e-3, 1e-3))
     lines = [f"line {n}" for n in range(1, 10)]
     assert found is not None and describe(*found, trace, lines, lambda n: ("", n)).startswith(f"line {line}:"), found
+
+
+def test_a_step_left_out_is_named_where_it_is_used_when_a_correct_computation_takes_it_on_that_line():
+    """The correct computation takes the step left out on the line of the op the learner applied (`scores.
+    masked_fill(blocked, 0.0).softmax(-1)`): the learner's softmax line is named, not the line that made the
+    correct value (which a correct computation only went on from elsewhere)."""
+    from grader.judging.correct import Correct
+    from grader.judging.pointer import first_difference
+
+    correct = Correct([_traced((1, "", [2.0, 4.0], []), (5, "mul", [4.0, 8.0], [0]), (7, "div", [1.0, 2.0], [1]),
+                               (7, "softmax", [0.2689, 0.7311], [2]))])
+    trace = _traced((1, "", [2.0, 4.0], []), (5, "mul", [4.0, 8.0], [0]), (7, "softmax", [0.018, 0.982], [1]))
+    found = first_difference(trace, correct, (1e-3, 1e-3))
+    assert found is not None and trace["ops"][found[0]]["line"] == 7, found
+
+
+@pytest.mark.parametrize("made_in, line", [
+    ("Clamp.forward", 3),  # made by another method of the class (saved for backward, kept on self): its line
+    ("Clamp.backward", 8),  # made in the same call, and only returned by a correct computation: an extra op, its line
+    ("make_data", 8),  # made by a function whose result was passed in (an argument): the op applied, its line
+])
+def test_a_correct_value_handed_over_through_state_is_blamed_where_it_was_made(made_in, line):
+    """A correct value that correct computations only returned, used by another call of the code (backward
+    reading what forward saved, clamped in place): the line that made it; in the same call, the op applied."""
+    from grader.judging.correct import Correct
+    from grader.judging.pointer import first_difference
+
+    def calls(trace: dict, made: str) -> dict:
+        for op, function in zip(trace["ops"], ["outside", made, "Clamp.backward"]):
+            op["frames"] = [[op["line"], function]]
+        return trace
+
+    correct = calls(_traced((1, "", [-2.0, 0.5, 2.0], []), (3, "clamp", [-1.0, 0.5, 1.0], [0]),
+                            (8, "ge", [0.0, 1.0, 1.0], [0])), made_in)
+    correct["outputs"] = [1, 2]
+    trace = calls(_traced((1, "", [-2.0, 0.5, 2.0], []), (3, "clamp", [-1.0, 0.5, 1.0], [0]),
+                          (8, "ge", [1.0, 1.0, 1.0], [1])), made_in)
+    trace["outputs"] = [1, 2]
+    found = first_difference(trace, Correct([correct]), (1e-3, 1e-3))
+    assert found is not None and trace["ops"][found[0]]["line"] == line, found
 
 
 def test_a_tensor_read_again_unchanged_is_not_recorded_again_but_an_in_place_change_is():
@@ -372,6 +416,60 @@ def test_a_value_made_elsewhere_and_a_returned_number_are_read():
 def test_a_malformed_output_or_state_is_refused(what, trace):
     with pytest.raises(Unreadable):
         receive(_sent({"c": trace}), {"c": 1}, 10)
+
+
+def test_where_a_tensor_was_returned_is_read_and_bounded():
+    from grader.judging.trace_returns import MAX_RETURNED
+
+    trace = {"case": 1, "ops": [_op()], "outputs": [0], "truncated": False, "returned": [[0, [[4, "f"], [9, "g"]]]]}
+    assert receive(_sent({"c": trace}), {"c": 1}, 10)["c"]["returned"] == {0: [[4, "f"], [9, "g"]]}
+    for bad in ([[1, [[4, "f"]]]], [[0, [[11, "f"]]]], [[0, []]], [[0, [4, "f"]]], [["0", [[4, "f"]]]], [[0]],
+                [[0, [[4, "f"]]]] * (MAX_RETURNED + 1), {"0": [[4, "f"]]}):
+        with pytest.raises(Unreadable):
+            receive(_sent({"c": {**trace, "returned": bad}}), {"c": 1}, 10)
+
+
+def test_the_learner_side_records_where_each_tensor_was_last_returned_bounded(monkeypatch):
+    import grader.judging.trace_returns as trace_returns
+    from grader.judging.tracer import Recorder
+
+    import torch
+
+    def made(i):
+        square = torch.full((1,), float(i))
+        return square, square + 1
+
+    def in_a_block(x):
+        with torch.no_grad():
+            return x * 2  # Python reports the `with` line on leaving it: not recorded
+
+    monkeypatch.setattr(trace_returns, "MAX_RETURNED", 3)
+    with Recorder([__file__]) as recorder:
+        in_a_block(torch.ones(1))
+        for i in range(3):
+            made(i)
+    returned = recorder.trace(None, 0)["returned"]
+    assert [i for i, _ in returned] == [2, 3, 4], returned  # not x * 2 (op 1); the first 3 returned, no more
+    assert all(frames[0][0] == made.__code__.co_firstlineno + 2 for _, frames in returned), returned
+
+
+def test_a_correct_value_returned_in_the_wrong_place_is_named_at_the_return_line():
+    """Made on one line, returned in another's place on a later one (`return square, x`): the return line; made
+    and returned on one line, or where no return was recorded, the op's own line."""
+    from grader.judging.correct import Correct
+    from grader.judging.pointer import first_difference
+
+    def traced(returned):
+        trace = _traced((1, "", [1.0], []), (4, "mul", [4.0, 9.0], [0]), (5, "add", [2.0, 3.0], [0]))
+        trace["outputs"], trace["returned"] = [1, 2], returned
+        return trace
+
+    correct = traced({})
+    correct["outputs"] = [2, 1]
+    for returned, line in (({1: [[6, "f"]], 2: [[6, "f"]]}, 6), ({1: [[4, "f"]]}, 4), ({}, 4)):
+        trace = traced(returned)
+        found = first_difference(trace, Correct([correct]), (1e-3, 1e-3))
+        assert found is not None and trace["ops"][found[0]]["line"] == line, (returned, found)
 
 
 def test_an_oversized_trace_is_refused_before_it_is_parsed():

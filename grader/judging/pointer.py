@@ -53,6 +53,8 @@ def first_difference(trace: dict, correct: Correct, tol: tuple, why: dict | None
     if outside:
         why["reason"] = outside
         return None
+    if by_value[first] and first in outputs and first not in retyped and _returned_elsewhere(trace, first):
+        return first, []
     first = left_out_step(ops, first, matched, correct, lambda dtype: _tolerances(dtype, tol))
     before = sorted(i for i in _ancestors(ops, [first])
                     if matched[i] and not ops[i]["fresh"] and not ops[i].get("state") and i != first)
@@ -63,6 +65,17 @@ def _gradient(ops: list[Op], matched: list[bool], correct: Correct, tol: tuple, 
     first = gradient_difference(ops, matched, correct, lambda dtype: _tolerances(dtype, tol))
     why["reason"] = "" if first is not None else "returned values all made by a correct computation"
     return None if first is None else (first, [])
+
+
+def _returned_elsewhere(trace: dict, first: int) -> bool:
+    """Whether returned value `first`, a correct value in the wrong place (`return square, x`), was put there by a
+    function under test returning it on a line other than the one that made it; if so that op is moved to the
+    return (in `trace`, which the verdict's text is read from): the line that put it there is named."""
+    frames = trace.get("returned", {}).get(first)
+    if not frames or frames[0][0] == trace["ops"][first]["line"]:
+        return False
+    trace["ops"][first] = {**trace["ops"][first], "line": frames[0][0], "frames": frames}
+    return True
 
 
 def _own_number(ops: list[Op], i: int, matched: list[bool]) -> bool:

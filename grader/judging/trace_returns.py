@@ -21,6 +21,7 @@ from typing import Any
 
 NUMBER = 3  # an op's "state": a Python number the code returned
 MAX_PER_FUNCTION = 64  # returned numbers recorded per function of the code under test
+MAX_RETURNED = 64  # recorded tensors whose return is kept (`Returns.returned`)
 
 
 def places(recorder: Any, result: Any) -> list[int]:
@@ -78,6 +79,12 @@ class Returns:
         self._start: dict[int, int] = {}  # id(frame) -> the first op recorded during its call
         self._counts: dict[Any, int] = {}
         self._old = None
+        self._given_back: dict[int, list] = {}  # op index -> the frames of the latest return of its tensor
+
+    def returned(self) -> list[list]:
+        """[[op index, frames], ...]: where a function under test last returned each recorded tensor (the line
+        that put it in its place, `return square, x`, where it was made on another line)."""
+        return [[i, frames] for i, frames in sorted(self._given_back.items())]
 
     def __enter__(self) -> "Returns":
         import torch
@@ -114,6 +121,7 @@ class Returns:
     def _returned(self, frame: Any, value: Any, assigned: dict, start: int) -> None:
         values = list(value if type(value) in (tuple, list) else [value])[:8]
         self._untraced(frame, values, assigned)
+        self._given(frame, values)
         self._modules(frame, values)
         numbers = [v for v in values if type(v) in (int, float)]
         count = self._counts.get(frame.f_code, 0)
@@ -125,6 +133,16 @@ class Returns:
             name = names[k] if len(names) == len(numbers) else ""
             line = assigned[name][1] if name in assigned and assigned[name][0] is number else frame.f_lineno
             self.recorder.add_number(number, line, frame, start)
+
+    def _given(self, frame: Any, values: list) -> None:
+        """Where each recorded tensor returned was returned, when the return is a `return` line (leaving a `with`
+        or `try` block, the line reported is the block's)."""
+        if not re.match(r"return\b", linecache.getline(frame.f_code.co_filename, frame.f_lineno).lstrip()):
+            return
+        for v in (v for v in values if isinstance(v, self._tensor) and self.recorder._seen(v)):
+            i = self.recorder.known[id(v)][0]
+            if i in self._given_back or len(self._given_back) < MAX_RETURNED:
+                self._given_back[i] = self.recorder.frames_at(frame.f_lineno, frame)
 
     def _modules(self, frame: Any, values: list) -> None:
         """Modules and torch's other objects returned (a device, an optimizer, an exported program): settings made

@@ -5,7 +5,8 @@ they are parsed, and anything out of shape is `Unreadable` (the check then simpl
 A trace is {"case": int, "ops": [op, ...], "outputs": [op index or -1, one per tensor returned, in order],
 "truncated": bool, "settings": [{"line": int, "frames": as an op's, "name": str, "value": str, "after": int (ops
 before it)}, ...]
-(optional; `grader.judging.trace_settings`)}; an op is
+(optional; `grader.judging.trace_settings`), "returned": [[op index, frames as an op's], ...] (optional: where a
+function under test last returned that op's tensor; `grader.judging.trace_returns`)}; an op is
 {"line": int, "frames": [[line, qualified function name], ...], "inputs": [earlier op index, ...], "fresh": bool
 (made from no tensor), "name": the op's name, one spelling for its forms ("div"; "" for none), "state": 0 computed, 1 read from outside, 2 read again after a change, 3 a Python number returned, 4 the gradient a backward() left for the value of op inputs[0], "shape": [int], "dtype": str, "data": a tensor reference or None, "stats": [float] or None}, exactly
 one of data and stats set.
@@ -19,6 +20,7 @@ from grader.judging.channel import Unreadable, frames, unpack
 from grader.text import clean_line
 from grader.judging.trace_values import MAX_BYTES, SAMPLES, WHOLE
 from grader.judging.trace_grads import MAX_GRADS
+from grader.judging.trace_returns import MAX_RETURNED
 from grader.judging.trace_settings import MAX_SETTINGS, MAX_TEXT
 from grader.judging.tracer import MAX_CALLERS, MAX_OPS
 
@@ -46,7 +48,7 @@ def receive(results: bytes, wanted: dict[str, int], lines: int) -> dict[str, dic
 
 
 def trace(data: Any, case: int, tensors: dict, lines: int) -> dict:
-    if type(data) is not dict or set(data) not in (KEYS, KEYS | {"settings"}):
+    if type(data) is not dict or not KEYS <= set(data) <= KEYS | {"settings", "returned"}:
         raise Unreadable("a trace is malformed")
     ops = data["ops"]
     if data["case"] != case or type(ops) is not list or len(ops) > MAX_OPS + MAX_GRADS or \
@@ -54,7 +56,21 @@ def trace(data: Any, case: int, tensors: dict, lines: int) -> dict:
         raise Unreadable("a trace is malformed")
     checked = [op(item, i, tensors, lines) for i, item in enumerate(ops)]
     return {"case": case, "ops": checked, "outputs": _outputs(data["outputs"], len(checked)),
-            "truncated": data["truncated"], "settings": settings(data.get("settings", []), lines, len(checked))}
+            "truncated": data["truncated"], "settings": settings(data.get("settings", []), lines, len(checked)),
+            "returned": returned(data.get("returned", []), lines, len(checked))}
+
+
+def returned(value: Any, lines: int, ops: int) -> dict[int, list]:
+    """{op index: the frames of the line that last returned its tensor} (`grader.judging.trace_returns`)."""
+    if type(value) is not list or len(value) > MAX_RETURNED:
+        raise Unreadable("a trace's returns are malformed")
+    found = {}
+    for item in value:
+        if type(item) is not list or len(item) != 2 or type(item[0]) is not int or not 0 <= item[0] < ops \
+                or type(item[1]) is not list or not item[1] or type(item[1][0]) is not list or not item[1][0]:
+            raise Unreadable("a trace's returns are malformed")
+        found[item[0]] = _frames(item[1], item[1][0][0], lines)
+    return found
 
 
 def settings(value: Any, lines: int, ops: int) -> list[dict]:

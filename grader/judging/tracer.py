@@ -79,7 +79,7 @@ class Recorder:
             self.ops[i]["data"] = torch.tensor(float(self.ops[i]["data"]), dtype=torch.float64)
         grads = self._grads.ops(self.ops) if self._grads else []
         return {"case": case, "ops": self.ops + grads, "outputs": outputs, "truncated": self.truncated,
-                "settings": self._settings.settings()}
+                "settings": self._settings.settings(), "returned": self._returns.returned() if self._returns else []}
 
     def frames(self) -> list[list]:
         """[[line, function], ...] of the frames in the files under test, innermost first (at most MAX_CALLERS);

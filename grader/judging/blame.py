@@ -45,14 +45,14 @@ def _blamed(op: Op, passing: set, checked: set | None = None) -> int:
     `forward` inside it), the line that called that function; then, given `checked` (every function a check
     tests), past helpers none tests to the line of the nearest function that is tested (or the outermost)."""
     frames = op.get("frames") or [[op["line"], ""]]
-    outermost = max((k for k, (_, function) in enumerate(frames[:-1]) if _owned(function, passing)), default=-1)
+    outermost = max((k for k, (_, function) in enumerate(frames[:-1]) if owned(function, passing)), default=-1)
     k = outermost + 1
-    while checked is not None and k < len(frames) - 1 and not _owned(frames[k][1], checked):
+    while checked is not None and k < len(frames) - 1 and not owned(frames[k][1], checked):
         k += 1
     return frames[k][0]
 
 
-def _owned(function: str, names: set) -> bool:
+def owned(function: str, names: set) -> bool:
     """Whether `function` (a qualified name) is, or is code of, one of `names` (`Net.forward` of `Net`)."""
     return any(part in names for part in function.split("."))
 

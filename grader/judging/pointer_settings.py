@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from grader.judging.blame import _owned
+from grader.judging.blame import owned
 from grader.judging.correct import Correct
 
 
@@ -60,4 +60,4 @@ def _ordinal(value: str) -> int | None:
 def _failed_before(earlier: list[dict], setting: dict, failing: set) -> bool:
     """Whether a function failing its own checks, other than those `setting` was made in, made one of `earlier`."""
     own = {part for _, function in setting["frames"] for part in function.split(".")}
-    return any(not _owned(function, own) and _owned(function, failing) for s in earlier for _, function in s["frames"])
+    return any(not owned(function, own) and owned(function, failing) for s in earlier for _, function in s["frames"])

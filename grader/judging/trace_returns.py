@@ -43,8 +43,6 @@ def _values(node: Any, depth: int) -> list:
 
 
 def _origin(recorder: Any, value: Any) -> int:
-    import torch
-
     if type(value) in (int, float):
         return next((i for i in reversed(recorder.numbers) if recorder.ops[i]["data"] is value), -1)
     if recorder._seen(value):

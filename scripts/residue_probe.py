@@ -1,6 +1,7 @@
-"""Can a student's process find another student's source in its own memory during `grade`? (Not fixed:
-see the stop's note.) One keeper serves many students, and each job's processes are forked from that
-keeper, whose freed heap still holds earlier requests (every learner's source travels in one).
+"""Can a student's process find another student's source in its own memory during `grade`? Each job's
+processes are forked from a keeper, whose freed heap still holds the requests it was sent (every learner's
+source travels in one): a keeper that served several students let later ones find earlier ones' sources
+(3 of 5 in one run). Keepers now serve one student each (`grader.isolation.pool.Pool.tenant`).
 
     python scripts/residue_probe.py [--students 6]
 

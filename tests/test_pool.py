@@ -177,3 +177,33 @@ def test_a_learners_process_holds_no_earlier_jobs_request_as_an_object(tmp_path:
         assert _spare_waits_for_its_job(others)
         probe = check_exercise(COURSE, COURSE.resolve("01"), second, pool=pool)
     assert "earlier source: none" in probe.output, probe.output
+
+
+def test_a_tenants_jobs_get_zygotes_that_ran_no_other_tenants_and_were_never_forked_from_us():
+    """`Pool.tenant` (a student's jobs in `grade`): a zygote serves one tenant only and is a new Python (never
+    forked from this process, which read every student's files); a new one waits ahead for the next tenant,
+    in place of another tenant's idle one once the pool holds one beyond its size; jobs with no tenant never
+    get one that ran a tenant's."""
+    alive = lambda: sum(not z.stopped for z in pool.started)  # noqa: E731
+    with Pool(1) as pool:
+        plain = pool.take()
+        assert plain.tenant is None
+        pool.give_back(plain, healthy=True)
+        first = pool.take("amy")
+        assert first.clean and first.tenant == "amy" and proctree.alive(first.pid)
+        assert (first is plain) == plain.clean  # one forked from us is replaced by a new one
+        pool.give_back(first, healthy=True)
+        assert pool.take("amy") is first  # the same student again: the same zygote
+        pool.give_back(first, healthy=True)
+        assert alive() == 2  # one started ahead, beside it
+        second = pool.take("ben")
+        assert second is not first and second.clean and second.tenant == "ben" and second.pid != first.pid
+        pool.give_back(second, healthy=True)  # ben's job ended: amy's idle one is replaced by a new one, ahead
+        assert first.stopped and not second.stopped and alive() == 2
+        third = pool.take("cal")
+        assert third not in (first, second) and third.clean and third.tenant == "cal"
+        pool.give_back(third, healthy=True)
+        assert second.stopped and alive() == 2
+        again = pool.take()
+        assert again.tenant is None and again not in (first, second, third)
+        pool.give_back(again, healthy=True)

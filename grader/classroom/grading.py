@@ -153,8 +153,9 @@ def grade_one(course, private: Path, hidden: tuple, index: int, sub: Submission,
     from grader.isolation.sandbox import Limits
 
     limits = Limits(timeout=timeout or sub.exercise.timeout)
-    try:
-        entry, _ = grade_snapshot(course, sub.exercise, private, hidden, index, sub.rel, sub.label, sub.data, limits, pool)
+    try:  # the student's jobs on processes that never ran another student's (`Pool.tenant`)
+        entry, _ = grade_snapshot(course, sub.exercise, private, hidden, index, sub.rel, sub.label, sub.data, limits,
+                                  pool.tenant(sub.student))
     except TutorError:
         raise  # the course itself is broken: no submission can be graded
     except Exception as exc:  # a grader failure on one file costs that file, not the run

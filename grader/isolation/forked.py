@@ -36,11 +36,12 @@ def may_fork() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1 and not course_code_loaded() and not cuda_started
 
 
-def start_keeper(run) -> tuple[int, socket.socket, subprocess.Popen | None]:
-    """A keeper running `zygote.<run>` on a private socketpair: forked when safe, else fresh."""
+def start_keeper(run, fresh: bool = False) -> tuple[int, socket.socket, subprocess.Popen | None]:
+    """A keeper running `zygote.<run>` on a private socketpair: forked when safe (unless `fresh`: a new
+    Python, which holds nothing of this process's memory), else fresh."""
     from grader.isolation import zygote
 
-    if may_fork():
+    if not fresh and may_fork():
         pid, sock = zygote.fork_off(getattr(zygote, run))
         return pid, sock, None
     ours, theirs = socket.socketpair()

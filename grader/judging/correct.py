@@ -33,11 +33,10 @@ class Correct:
         self.made_by: dict[tuple, set[str]] = {}  # shape -> the names of the ops that computed values of it
         self.grads: dict[tuple, list[Op]] = {}  # shape -> the gradients left for correct values of it
         self._graded: set[int] = set()  # id(op) of the correct values a gradient was left for
-        self._traces = traces
-        self._at: dict[int, tuple[int, int]] = {}  # id(op) -> (its trace, its place there)
-        for t, trace in enumerate(traces):
-            self._at.update((id(op), (t, i)) for i, op in enumerate(trace["ops"]))
-            for op in trace["ops"]:
+        self._at: dict[int, tuple[list[Op], int]] = {}  # id(op) -> (its trace's ops, its place there)
+        for trace in traces:
+            for place, op in enumerate(trace["ops"]):
+                self._at[id(op)] = (trace["ops"], place)
                 if op.get("state") == GRAD:
                     self.grads.setdefault(_key(op["shape"]), []).append(op)
                     self._graded.add(id(trace["ops"][op["inputs"][0]]))
@@ -74,14 +73,17 @@ class Correct:
     def uses(self, op: Op, rtol: float, atol: float) -> set[str] | None:
         """The names of the ops a correct computation computed from the values equal to `op`'s that it computed
         (`{"div"}` for scores it went on to scale), or None where it computed no such value."""
-        found = [o for o in self.by_key.get(MADE + _key(op["shape"]), []) if close(op, o, rtol, atol)]
+        found = self._made_close(op, rtol, atol)
         return {name for o in found for name in self._uses.get(id(o), set())} if found else None
 
     def made_equal(self, op: Op, rtol: float, atol: float) -> list[tuple[list[Op], int]]:
         """(a correct trace's ops, the place there) of each value equal to `op`'s that a correct computation
         computed."""
-        found = [o for o in self.by_key.get(MADE + _key(op["shape"]), []) if close(op, o, rtol, atol)]
-        return [(self._traces[self._at[id(o)][0]]["ops"], self._at[id(o)][1]) for o in found]
+        return [self._at[id(o)] for o in self._made_close(op, rtol, atol)]
+
+    def _made_close(self, op: Op, rtol: float, atol: float) -> list[Op]:
+        """The values equal to `op`'s that a correct computation computed (not read from outside)."""
+        return [o for o in self.by_key.get(MADE + _key(op["shape"]), []) if close(op, o, rtol, atol)]
 
     def graded(self, op: Op, rtol: float, atol: float) -> bool:
         """Whether a correct computation was left a gradient for a value equal to `op`'s (a frozen layer's

@@ -53,7 +53,9 @@ def first_difference(trace: dict, correct: Correct, tol: tuple, why: dict | None
     if outside:
         why["reason"] = outside
         return None
-    if by_value[first] and first in outputs and first not in retyped and _returned_elsewhere(trace, first):
+    moved = _at_return(trace, first) if by_value[first] and first in outputs and first not in retyped else None
+    if moved is not None:  # the verdict's text is read from `trace`: the line that put it there is named
+        ops[first] = moved
         return first, []
     first = left_out_step(ops, first, matched, correct, lambda dtype: _tolerances(dtype, tol))
     before = sorted(i for i in _ancestors(ops, [first])
@@ -67,15 +69,13 @@ def _gradient(ops: list[Op], matched: list[bool], correct: Correct, tol: tuple, 
     return None if first is None else (first, [])
 
 
-def _returned_elsewhere(trace: dict, first: int) -> bool:
-    """Whether returned value `first`, a correct value in the wrong place (`return square, x`), was put there by a
-    function under test returning it on a line other than the one that made it; if so that op is moved to the
-    return (in `trace`, which the verdict's text is read from): the line that put it there is named."""
+def _at_return(trace: dict, first: int) -> Op | None:
+    """Returned value `first`, a correct value in the wrong place (`return square, x`), moved to the line of a
+    function under test that returned it, where that is not the line that made it; else None."""
     frames = trace.get("returned", {}).get(first)
     if not frames or frames[0][0] == trace["ops"][first]["line"]:
-        return False
-    trace["ops"][first] = {**trace["ops"][first], "line": frames[0][0], "frames": frames}
-    return True
+        return None
+    return {**trace["ops"][first], "line": frames[0][0], "frames": frames}
 
 
 def _own_number(ops: list[Op], i: int, matched: list[bool]) -> bool:

@@ -135,19 +135,24 @@ class Returns:
     def _given(self, frame: Any, values: list) -> None:
         """Where each recorded tensor returned was returned, when the return is a `return` line (leaving a `with`
         or `try` block, the line reported is the block's)."""
-        if not re.match(r"return\b", linecache.getline(frame.f_code.co_filename, frame.f_lineno).lstrip()):
+        recorder = self.recorder
+        recorded = [recorder.known[id(v)][0] for v in values if isinstance(v, self._tensor) and recorder._seen(v)]
+        line = linecache.getline(frame.f_code.co_filename, frame.f_lineno) if recorded else ""
+        if not re.match(r"return\b", line.lstrip()):
             return
-        for v in (v for v in values if isinstance(v, self._tensor) and self.recorder._seen(v)):
-            i = self.recorder.known[id(v)][0]
+        frames = recorder.frames_at(frame.f_lineno, frame)
+        for i in recorded:
             if i in self._given_back or len(self._given_back) < MAX_RETURNED:
-                self._given_back[i] = self.recorder.frames_at(frame.f_lineno, frame)
+                self._given_back[i] = frames
 
     def _modules(self, frame: Any, values: list) -> None:
         """Modules and torch's other objects returned (a device, an optimizer, an exported program): settings made
         at the return line (`grader.judging.trace_settings`: their types, the modes a module goes out in)."""
-        for v in (v for v in values if isinstance(v, self._module) or (type(v).__module__ or "").startswith("torch")
-                  and not isinstance(v, self._tensor)):
-            self.recorder._settings.returned(v, self.recorder.frames_at(frame.f_lineno, frame))
+        objects = [v for v in values if isinstance(v, self._module) or (type(v).__module__ or "").startswith("torch")
+                   and not isinstance(v, self._tensor)]
+        frames = self.recorder.frames_at(frame.f_lineno, frame) if objects else []
+        for v in objects:
+            self.recorder._settings.returned(v, frames)
 
     def _untraced(self, frame: Any, values: list, assigned: dict) -> None:
         """Tensors returned by name that no traced op made (`torch.Tensor([...])`: the legacy constructor is

@@ -32,11 +32,15 @@ IDLE_GRACE = 2.0  # seconds
 class _Zygote:
     def __init__(self, fresh: bool = False):
         self.pid, self.sock, self.proc = start_keeper("serve", fresh)
-        self.clean = self.proc is not None  # a new Python: nothing of this process's memory is in it
         self.tenant: str | None = None  # the one tenant whose jobs it has run (`Pool.tenant`), if any
         self.ready = False
         self.stopping = threading.Lock()
         self.stopped = False
+
+    @property
+    def clean(self) -> bool:
+        """Whether it is a new Python (not forked from this process): nothing of this process's memory is in it."""
+        return self.proc is not None
 
     def wait_ready(self) -> bool:
         if not self.ready:
@@ -96,6 +100,11 @@ class Pool:
         self.started.append(_Zygote(fresh))
         return self.started[-1]
 
+    def _renew(self, zygote: _Zygote, fresh: bool) -> _Zygote:
+        """A new zygote in place of `zygote`, which is stopped (with its job, if any)."""
+        zygote.stop()
+        return self._new(fresh)
+
     def _put(self, zygote: _Zygote) -> None:
         with self._idle_changed:
             self.idle.append(zygote)
@@ -110,8 +119,7 @@ class Pool:
             zygote = _choose(self.idle, tenant)
             self.idle.remove(zygote)
         if zygote.tenant not in (None, tenant) or (tenant is not None and not zygote.clean):
-            zygote.stop()
-            zygote = self._new(fresh=True)
+            zygote = self._renew(zygote, fresh=True)
         zygote = self._ready(zygote, fresh=tenant is not None)
         zygote.tenant = tenant
         return zygote
@@ -119,17 +127,16 @@ class Pool:
     def _ready(self, zygote: _Zygote, fresh: bool = False) -> _Zygote:
         """`zygote` once it has imported torch, or a fresh one in its place if it died starting."""
         if not zygote.wait_ready():
-            zygote.stop()
-            zygote = self._new(fresh)
+            zygote = self._renew(zygote, fresh)
             zygote.wait_ready()
         return zygote
 
     def give_back(self, zygote: _Zygote, healthy: bool) -> None:
-        if not healthy or self.closed:
+        if self.closed:  # no replacements while closing: nothing would stop them
             zygote.stop()
-            if self.closed:  # no replacements while closing: nothing would stop them
-                return
-            zygote = self._new(fresh=zygote.tenant is not None)
+            return
+        if not healthy:
+            zygote = self._renew(zygote, fresh=zygote.tenant is not None)
         self._put(zygote)
         if zygote.tenant is not None:
             self._start_ahead(zygote.tenant)

@@ -52,6 +52,25 @@ BOMB = ("import os, time\nfor _ in range(5):\n    for _ in range(6):\n        tr
 FILL = ("import torch\nfor folder in ('/tmp', '/dev/shm'):\n    try:\n        with open(folder + '/fill', 'wb') as f:\n"
         "            for _ in range(2048):\n                f.write(b'x' * 2**20)\n    except OSError as exc:\n        print('full:', folder)\n"
         "keep = torch.ones(600 * 2**20 // 4)  # 600 MiB: under the limit alone, over it with the files\nimport time\ntime.sleep(60)\n")
+# A classmate's file starts with CLASSMATE_MARKER; SCAN_OWN_MEMORY looks for it in every writable mapping of its own
+# process (/proc/self/maps, ctypes) and raises, quoting it, where it finds it (the needle is made in two parts and
+# must follow "# ", so the scanning code's own text and objects are not taken for it).
+CLASSMATE_MARKER = "# CLASSMATE" + "_SECRET_SOURCE"
+CLASSMATE_FOUND = "found a classmate's source in my memory"
+SCAN_OWN_MEMORY = """import ctypes
+def _scan(needle=b"CLASSMATE" + b"_SECRET_SOURCE"):
+    for line in open("/proc/self/maps").read().splitlines():
+        span, perms = line.split()[:2]
+        lo, hi = (int(x, 16) for x in span.split("-"))
+        if perms.startswith("rw") and hi - lo <= 512 * 2**20:
+            data = ctypes.string_at(lo, hi - lo)
+            at = data.find(needle)
+            while at >= 0:
+                if data[at - 2:at] == b"# ":
+                    raise RuntimeError("%s: " + data[at - 2:at + 40].decode(errors="replace"))
+                at = data.find(needle, at + 1)
+_scan()
+""" % CLASSMATE_FOUND
 REFERENCE_TEXT = (Path(__file__).resolve().parent.parent / "reference" / "01_tensors" / "solution.py").read_text()
 CASES = [
     Case("0_loop_forever", redefine("zeros_and_ones", "while True:\n    pass"), "error", "time limit: your code was still running after 2 s (it was at line", limits={"timeout": 2}),

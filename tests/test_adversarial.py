@@ -304,33 +304,15 @@ def test_a_class_cannot_trick_the_gradebook(tmp_path: Path):
         assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row), rows
 
 
-# Code a student's process runs to look for a classmate's source in its own writable memory: the marker
-# comment below (the needle is made in two parts, so this code's own text is not it).
-SCAN_OWN_MEMORY = """import ctypes
-def _scan(needle=b"CLASSMATE" + b"_SECRET_SOURCE"):
-    for line in open("/proc/self/maps").read().splitlines():
-        span, perms = line.split()[:2]
-        lo, hi = (int(x, 16) for x in span.split("-"))
-        if perms.startswith("rw") and hi - lo <= 512 * 2**20:
-            data = ctypes.string_at(lo, hi - lo)
-            at = data.find(needle)
-            while at >= 0:
-                if data[at - 2:at] == b"# ":
-                    raise RuntimeError("found a classmate's source in my memory")
-                at = data.find(needle, at + 1)
-_scan()
-"""
-
-
 def test_no_student_finds_a_classmates_source_in_its_own_memory(tmp_path: Path):
     """`grade` on one process at a time (`-j 1`): the first student's source (every job's request carries one)
     is in no later student's process, not even where it reads all of its own memory (found there when one
     keeper served every student, its freed heap forked into each job)."""
     course, subs = copy_course(tmp_path / "course"), tmp_path / "class"
     subs.mkdir()
-    (subs / "first__01_tensors.py").write_text("# CLASSMATE_SECRET_SOURCE\n" + hostile.REFERENCE_TEXT)
+    (subs / "first__01_tensors.py").write_text(hostile.CLASSMATE_MARKER + "\n" + hostile.REFERENCE_TEXT)
     for name in ("second", "third"):
-        (subs / f"{name}__01_tensors.py").write_text(SCAN_OWN_MEMORY + hostile.REFERENCE_TEXT)
+        (subs / f"{name}__01_tensors.py").write_text(hostile.SCAN_OWN_MEMORY + hostile.REFERENCE_TEXT)
     done = cli(course, "grade", str(subs), "-e", "01", "-j", "1", "--json")
     assert done.exit_code == 0, done.output[-3000:]
     book = json.loads((tmp_path / "class-gradebook" / "grades.json").read_text())["students"]
